@@ -1,0 +1,15 @@
+#pragma once
+// Compute device selection: CUDA when available, else CPU; overridable by name or ATELIER_DEVICE.
+#include <c10/core/Device.h>
+
+#include <string>
+
+namespace atelier {
+
+// name: "auto" (default: $ATELIER_DEVICE if set, else cuda if available, else cpu), "cpu", "cuda", "cuda:N".
+// Throws atelier::Error if "cuda" is asked for but unavailable (with the reason).
+c10::Device select_device(const std::string& name = "auto");
+bool cuda_available();
+std::string device_description(const c10::Device& d);  // "CPU (2 threads)" / "CUDA 0: NVIDIA H100 ..."
+
+}  // namespace atelier

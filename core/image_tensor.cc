@@ -1,0 +1,53 @@
+#include "core/image_tensor.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace atelier {
+
+at::Tensor image_rgb_to_tensor(const Image& image, at::Device device) {
+  if (image.empty()) throw Error("empty image");
+  at::Tensor hwc = at::from_blob(const_cast<float*>(image.rgba.data()), {image.height, image.width, 4}, at::kFloat);
+  return hwc.slice(2, 0, 3).permute({2, 0, 1}).unsqueeze(0).contiguous().to(device);
+}
+
+at::Tensor image_alpha_to_tensor(const Image& image, at::Device device) {
+  if (image.empty()) throw Error("empty image");
+  at::Tensor hwc = at::from_blob(const_cast<float*>(image.rgba.data()), {image.height, image.width, 4}, at::kFloat);
+  return hwc.slice(2, 3, 4).permute({2, 0, 1}).unsqueeze(0).contiguous().to(device);
+}
+
+Image tensor_to_image(const at::Tensor& rgb, const at::Tensor& alpha) {
+  TORCH_CHECK(rgb.dim() == 4 && rgb.size(0) == 1 && rgb.size(1) == 3, "tensor_to_image expects [1,3,H,W]");
+  const int64_t h = rgb.size(2), w = rgb.size(3);
+  at::Tensor a = alpha.defined() ? alpha.to(at::kCPU, at::kFloat)
+                                 : at::ones({1, 1, h, w}, at::TensorOptions().dtype(at::kFloat));
+  at::Tensor rgba = at::cat({rgb.detach().to(at::kCPU, at::kFloat).clamp(0, 1), a.detach().clamp(0, 1)}, 1);
+  at::Tensor hwc = rgba[0].permute({1, 2, 0}).contiguous();
+  Image img(static_cast<int>(w), static_cast<int>(h));
+  std::copy(hwc.data_ptr<float>(), hwc.data_ptr<float>() + hwc.numel(), img.rgba.begin());
+  return img;
+}
+
+at::Tensor resize(const at::Tensor& x, int64_t h, int64_t w) {
+  if (x.size(-2) == h && x.size(-1) == w) return x;
+  const bool shrinking = h < x.size(-2) || w < x.size(-1);
+  if (shrinking) return at::_upsample_bilinear2d_aa(x, {h, w}, /*align_corners=*/false);
+  return at::upsample_bicubic2d(x, {h, w}, /*align_corners=*/false);
+}
+
+std::pair<int64_t, int64_t> fit_long_side(int64_t h, int64_t w, int64_t long_side) {
+  const double s = static_cast<double>(long_side) / std::max(h, w);
+  return {std::max<int64_t>(1, std::llround(h * s)), std::max<int64_t>(1, std::llround(w * s))};
+}
+
+at::Tensor resize_long_side(const at::Tensor& x, int64_t long_side) {
+  auto [h, w] = fit_long_side(x.size(-2), x.size(-1), long_side);
+  return resize(x, h, w);
+}
+
+}  // namespace atelier

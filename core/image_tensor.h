@@ -1,0 +1,23 @@
+#pragma once
+// Image <-> tensor conversion and resizing for the engine.
+#include <ATen/core/Tensor.h>
+
+#include "core/image.h"
+
+namespace atelier {
+
+// [1,3,H,W] float32 RGB in [0,1] (sRGB-encoded, as networks trained on photos expect) on `device`.
+at::Tensor image_rgb_to_tensor(const Image& image, at::Device device = at::kCPU);
+// [1,1,H,W] alpha.
+at::Tensor image_alpha_to_tensor(const Image& image, at::Device device = at::kCPU);
+// Inverse of the above: rgb [1,3,H,W] (clamped to [0,1]), optional alpha [1,1,H,W] (else opaque).
+Image tensor_to_image(const at::Tensor& rgb, const at::Tensor& alpha = {});
+
+// Resize [N,C,H,W] to (h, w): antialiased bilinear when shrinking, bicubic when enlarging.
+at::Tensor resize(const at::Tensor& x, int64_t h, int64_t w);
+// Scale so that the longer side is `long_side` (keeping aspect; at least 1 pixel each side).
+at::Tensor resize_long_side(const at::Tensor& x, int64_t long_side);
+// Output size for scaling (h, w) to a long side.
+std::pair<int64_t, int64_t> fit_long_side(int64_t h, int64_t w, int64_t long_side);
+
+}  // namespace atelier

@@ -1,0 +1,144 @@
+#include "core/safetensors.h"
+
+#include <ATen/ATen.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+#include "core/error.h"
+#include "core/json.h"
+
+namespace atelier {
+namespace {
+
+struct DtypeName {
+  const char* name;
+  at::ScalarType type;
+};
+constexpr DtypeName kDtypes[] = {
+    {"F32", at::kFloat}, {"F16", at::kHalf}, {"BF16", at::kBFloat16}, {"F64", at::kDouble},
+    {"I64", at::kLong},  {"I32", at::kInt},  {"I16", at::kShort},     {"I8", at::kChar},
+    {"U8", at::kByte},   {"BOOL", at::kBool},
+};
+
+at::ScalarType dtype_from_name(const std::string& n, const std::string& path, const std::string& tensor) {
+  for (const auto& d : kDtypes)
+    if (n == d.name) return d.type;
+  throw Error("'" + path + "': tensor '" + tensor + "' has unsupported dtype '" + n + "'");
+}
+
+const char* dtype_name(at::ScalarType t) {
+  for (const auto& d : kDtypes)
+    if (t == d.type) return d.name;
+  throw Error(std::string("safetensors: cannot store dtype ") + at::toString(t));
+}
+
+}  // namespace
+
+TensorMap load_safetensors(const std::string& path, Metadata* metadata) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error("cannot open weights file '" + path + "': " + std::strerror(errno));
+  f.seekg(0, std::ios::end);
+  const uint64_t file_size = static_cast<uint64_t>(f.tellg());
+  f.seekg(0);
+  const std::string corrupt = "weights file '" + path + "' is not a valid safetensors file (";
+  if (file_size < 8) throw Error(corrupt + "too short); delete it and install the model again");
+  unsigned char len_bytes[8];
+  f.read(reinterpret_cast<char*>(len_bytes), 8);
+  uint64_t header_len = 0;
+  for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | len_bytes[i];
+  if (header_len > file_size - 8 || header_len > (100u << 20))
+    throw Error(corrupt + "header length out of range); delete it and install the model again");
+  std::string header(header_len, '\0');
+  f.read(header.data(), static_cast<std::streamsize>(header_len));
+  json::Value h;
+  try {
+    h = json::parse(header);
+  } catch (const Error& e) {
+    throw Error(corrupt + e.what() + "); delete it and install the model again");
+  }
+  if (!h.is_object()) throw Error(corrupt + "header is not an object)");
+  const uint64_t data_start = 8 + header_len;
+  const uint64_t data_size = file_size - data_start;
+  TensorMap out;
+  for (const auto& [name, info] : h.object()) {
+    if (name == "__metadata__") {
+      if (metadata && info.is_object())
+        for (const auto& [k, v] : info.object())
+          if (v.is_string()) (*metadata)[k] = v.string();
+      continue;
+    }
+    try {
+      at::ScalarType type = dtype_from_name(info.at("dtype").string("dtype"), path, name);
+      std::vector<int64_t> shape;
+      int64_t numel = 1;
+      for (const auto& d : info.at("shape").array("shape")) {
+        int64_t n = d.integer("shape entry");
+        if (n < 0) throw Error("negative dimension");
+        shape.push_back(n);
+        numel *= n;
+      }
+      const auto& offs = info.at("data_offsets").array("data_offsets");
+      if (offs.size() != 2) throw Error("data_offsets must have two entries");
+      uint64_t b = static_cast<uint64_t>(offs[0].integer()), e = static_cast<uint64_t>(offs[1].integer());
+      uint64_t bytes = static_cast<uint64_t>(numel) * at::elementSize(type);
+      if (e < b || e - b != bytes)
+        throw Error("data_offsets do not match shape and dtype");
+      if (e > data_size) throw Error("data runs past the end of the file (truncated download?)");
+      at::Tensor t = at::empty(shape, at::TensorOptions().dtype(type));
+      f.seekg(static_cast<std::streamoff>(data_start + b));
+      f.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(bytes));
+      if (!f) throw Error("read failed (truncated file?)");
+      out.emplace(name, std::move(t));
+    } catch (const Error& e) {
+      throw Error(corrupt + "tensor '" + name + "': " + e.what() + "); delete it and install the model again");
+    }
+  }
+  return out;
+}
+
+void save_safetensors(const std::string& path, const TensorMap& tensors, const Metadata& metadata) {
+  json::Value header;
+  std::vector<at::Tensor> blobs;
+  uint64_t offset = 0;
+  if (!metadata.empty()) {
+    json::Value m;
+    for (const auto& [k, v] : metadata) m[k] = v;
+    header["__metadata__"] = m;
+  }
+  for (const auto& [name, tensor] : tensors) {
+    at::Tensor t = tensor.detach().to(at::kCPU).contiguous();
+    json::Value info;
+    info["dtype"] = dtype_name(t.scalar_type());
+    json::Value::Array shape;
+    for (int64_t d : t.sizes()) shape.emplace_back(d);
+    info["shape"] = shape;
+    uint64_t bytes = t.numel() * t.element_size();
+    info["data_offsets"] = json::Value::Array{json::Value(static_cast<int64_t>(offset)),
+                                              json::Value(static_cast<int64_t>(offset + bytes))};
+    header[name] = info;
+    offset += bytes;
+    blobs.push_back(t);
+  }
+  std::string text = header.dump();
+  while ((text.size() + 8) % 8) text += ' ';  // align tensor data to 8 bytes
+  const std::string tmp = path + ".partial";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw Error("cannot write '" + tmp + "': " + std::strerror(errno));
+    uint64_t n = text.size();
+    unsigned char len_bytes[8];
+    for (int i = 0; i < 8; ++i) len_bytes[i] = static_cast<unsigned char>(n >> (8 * i));
+    f.write(reinterpret_cast<const char*>(len_bytes), 8);
+    f.write(text.data(), static_cast<std::streamsize>(text.size()));
+    for (const auto& t : blobs)
+      f.write(static_cast<const char*>(t.data_ptr()), static_cast<std::streamsize>(t.numel() * t.element_size()));
+    if (!f) throw Error("writing '" + tmp + "' failed (disk full?)");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw Error("cannot move '" + tmp + "' to '" + path + "': " + std::strerror(errno));
+}
+
+}  // namespace atelier

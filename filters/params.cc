@@ -1,0 +1,150 @@
+#include "filters/params.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace atelier {
+namespace {
+
+std::string format_number(double v, ParamType t) {
+  std::ostringstream s;
+  if (t == ParamType::Int) s << static_cast<long long>(std::llround(v));
+  else s << v;
+  return s.str();
+}
+
+std::string choice_list(const ParamSpec& s) {
+  std::string out;
+  for (const auto& c : s.choices) out += (out.empty() ? "" : "|") + c.nick;
+  return out;
+}
+
+}  // namespace
+
+ParamValues::ParamValues(const std::vector<ParamSpec>& specs) : specs_(&specs) {
+  for (const auto& s : specs) {
+    switch (s.type) {
+      case ParamType::Int: values_[s.name] = static_cast<int>(std::llround(s.default_number)); break;
+      case ParamType::Double: values_[s.name] = s.default_number; break;
+      case ParamType::Bool: values_[s.name] = s.default_bool; break;
+      default: values_[s.name] = s.default_text; break;
+    }
+  }
+}
+
+const ParamSpec& ParamValues::spec(const std::string& name) const {
+  for (const auto& s : *specs_)
+    if (s.name == name) return s;
+  throw Error("unknown parameter '" + name + "'");
+}
+
+void ParamValues::set_int(const std::string& name, int v) {
+  const ParamSpec& s = spec(name);
+  if (s.type == ParamType::Double) return set_double(name, v);
+  if (s.type != ParamType::Int) throw Error("parameter '" + name + "' is not a number");
+  if (v < s.min || v > s.max)
+    throw Error("'" + name + "' must be between " + format_number(s.min, s.type) + " and " +
+                format_number(s.max, s.type) + ", got " + std::to_string(v));
+  values_[name] = v;
+}
+
+void ParamValues::set_double(const std::string& name, double v) {
+  const ParamSpec& s = spec(name);
+  if (s.type == ParamType::Int) {
+    if (v != std::floor(v)) throw Error("'" + name + "' must be a whole number, got " + format_number(v, s.type));
+    return set_int(name, static_cast<int>(v));
+  }
+  if (s.type != ParamType::Double) throw Error("parameter '" + name + "' is not a number");
+  if (!(v >= s.min && v <= s.max))
+    throw Error("'" + name + "' must be between " + format_number(s.min, s.type) + " and " +
+                format_number(s.max, s.type) + ", got " + format_number(v, s.type));
+  values_[name] = v;
+}
+
+void ParamValues::set_bool(const std::string& name, bool v) {
+  if (spec(name).type != ParamType::Bool) throw Error("parameter '" + name + "' is not a yes/no option");
+  values_[name] = v;
+}
+
+void ParamValues::set_text(const std::string& name, const std::string& v) {
+  const ParamSpec& s = spec(name);
+  if (s.type == ParamType::Choice) {
+    bool ok = false;
+    for (const auto& c : s.choices) ok = ok || c.nick == v;
+    if (!ok) throw Error("'" + name + "' must be one of " + choice_list(s) + ", got '" + v + "'");
+  } else if (s.type != ParamType::File && s.type != ParamType::String) {
+    throw Error("parameter '" + name + "' is not text");
+  }
+  values_[name] = v;
+}
+
+void ParamValues::set_from_string(const std::string& name, const std::string& text) {
+  const ParamSpec& s = spec(name);
+  switch (s.type) {
+    case ParamType::Int:
+    case ParamType::Double: {
+      char* end = nullptr;
+      double v = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0') throw Error("'" + name + "' expects a number, got '" + text + "'");
+      set_double(name, v);
+      break;
+    }
+    case ParamType::Bool:
+      if (text == "true" || text == "1" || text == "yes" || text == "on") set_bool(name, true);
+      else if (text == "false" || text == "0" || text == "no" || text == "off") set_bool(name, false);
+      else throw Error("'" + name + "' expects true or false, got '" + text + "'");
+      break;
+    default: set_text(name, text);
+  }
+}
+
+int ParamValues::get_int(const std::string& name) const {
+  const ParamValue& v = values_.at(spec(name).name);
+  if (auto p = std::get_if<int>(&v)) return *p;
+  throw Error("parameter '" + name + "' is not an integer");
+}
+double ParamValues::get_double(const std::string& name) const {
+  const ParamValue& v = values_.at(spec(name).name);
+  if (auto p = std::get_if<double>(&v)) return *p;
+  if (auto p = std::get_if<int>(&v)) return *p;
+  throw Error("parameter '" + name + "' is not a number");
+}
+bool ParamValues::get_bool(const std::string& name) const {
+  const ParamValue& v = values_.at(spec(name).name);
+  if (auto p = std::get_if<bool>(&v)) return *p;
+  throw Error("parameter '" + name + "' is not a yes/no option");
+}
+const std::string& ParamValues::get_text(const std::string& name) const {
+  const ParamValue& v = values_.at(spec(name).name);
+  if (auto p = std::get_if<std::string>(&v)) return *p;
+  throw Error("parameter '" + name + "' is not text");
+}
+int ParamValues::choice_index(const std::string& name) const {
+  const ParamSpec& s = spec(name);
+  const std::string& v = get_text(name);
+  for (size_t i = 0; i < s.choices.size(); ++i)
+    if (s.choices[i].nick == v) return static_cast<int>(i);
+  return -1;
+}
+
+std::string describe_param(const ParamSpec& s) {
+  std::ostringstream o;
+  switch (s.type) {
+    case ParamType::Int:
+    case ParamType::Double:
+      o << "(" << format_number(s.min, s.type) << " to " << format_number(s.max, s.type) << ", default "
+        << format_number(s.default_number, s.type) << ") ";
+      break;
+    case ParamType::Bool: o << "(true|false, default " << (s.default_bool ? "true" : "false") << ") "; break;
+    case ParamType::Choice: o << "(" << choice_list(s) << ", default " << s.default_text << ") "; break;
+    default:
+      if (!s.default_text.empty()) o << "(default " << s.default_text << ") ";
+  }
+  o << s.help;
+  return o.str();
+}
+
+}  // namespace atelier

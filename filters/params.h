@@ -1,0 +1,73 @@
+#pragma once
+// One declaration per filter parameter. The GIMP procedure arguments, the dialog, Script-Fu keywords and the
+// CLI flags are all derived from these declarations (torch-free header).
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace atelier {
+
+enum class ParamType { Int, Double, Bool, Choice, File, String };
+
+struct ChoiceOption {
+  std::string nick;   // value on the CLI / in Script-Fu, e.g. "lbfgs"
+  std::string label;  // shown in the dialog, e.g. "L-BFGS (best quality)"
+};
+
+// Where a parameter is exposed.
+enum ParamScope : unsigned {
+  kCli = 1u,   // a --flag of the command line
+  kGimp = 2u,  // a GIMP procedure argument (+ dialog widget + Script-Fu keyword)
+  kBoth = kCli | kGimp,
+};
+
+struct ParamSpec {
+  std::string name;    // kebab-case: GIMP argument name, Script-Fu keyword, CLI flag (--name)
+  std::string label;   // dialog label, with a mnemonic ("_Iterations"); avoid _s and _l (dialog buttons)
+  std::string help;    // one sentence, shown as tooltip and in --help
+  ParamType type = ParamType::Int;
+  double min = 0, max = 0;          // Int / Double
+  double default_number = 0;        // Int / Double
+  bool default_bool = false;        // Bool
+  std::string default_text;         // Choice (nick), File (path or ""), String
+  std::vector<ChoiceOption> choices;
+  unsigned scope = kBoth;
+  std::string group;                // dialog section title, e.g. "Style", "Quality", "Output"
+  std::vector<std::string> cli_aliases;  // extra CLI flag names (e.g. "style" for "style-image")
+  int digits = 2;                   // Double: decimals shown in the dialog
+};
+
+using ParamValue = std::variant<int, double, bool, std::string>;
+
+// Values for a declaration; defaults filled in; every setter validates against the spec and throws
+// atelier::Error with a message naming the parameter and the allowed range/choices.
+class ParamValues {
+ public:
+  explicit ParamValues(const std::vector<ParamSpec>& specs);
+
+  const std::vector<ParamSpec>& specs() const { return *specs_; }
+  const ParamSpec& spec(const std::string& name) const;
+
+  void set_int(const std::string& name, int v);
+  void set_double(const std::string& name, double v);
+  void set_bool(const std::string& name, bool v);
+  void set_text(const std::string& name, const std::string& v);  // Choice nick, File path, String
+  // Parses a CLI string for any type ("true"/"false"/"1"/"0" for Bool).
+  void set_from_string(const std::string& name, const std::string& text);
+
+  int get_int(const std::string& name) const;
+  double get_double(const std::string& name) const;
+  bool get_bool(const std::string& name) const;
+  const std::string& get_text(const std::string& name) const;
+  int choice_index(const std::string& name) const;  // index in spec.choices
+
+ private:
+  const std::vector<ParamSpec>* specs_;
+  std::map<std::string, ParamValue> values_;
+};
+
+// "Iterations (1-5000, default 300): help" for --help texts.
+std::string describe_param(const ParamSpec& spec);
+
+}  // namespace atelier

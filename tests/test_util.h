@@ -1,0 +1,36 @@
+#pragma once
+// Helpers shared by the tests.
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace atelier::test {
+
+// A fresh per-process temporary directory for test files.
+inline std::string temp_dir() {
+  static const std::string dir = [] {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "atelier-test-XXXXXX").string();
+    char* d = mkdtemp(tmpl.data());
+    return std::string(d ? d : "/tmp");
+  }();
+  return dir;
+}
+inline std::string temp_path(const std::string& name) { return temp_dir() + "/" + name; }
+
+// The repository's tests/ directory (fixtures live in tests/fixtures/).
+inline std::string source_dir() { return ATELIER_TESTS_SOURCE_DIR; }
+inline std::string fixture(const std::string& name) { return source_dir() + "/fixtures/" + name; }
+
+// ../shared next to the checkout (development and CI only); "" when absent.
+inline std::string shared_dir() {
+  std::string d = source_dir() + "/../../shared";
+  return std::filesystem::exists(d) ? d : "";
+}
+
+// Model library used by tests: $ATELIER_MODELS_DIR (set by ./run test).
+inline std::string models_dir() {
+  const char* e = std::getenv("ATELIER_MODELS_DIR");
+  return e ? e : "";
+}
+
+}  // namespace atelier::test
