@@ -14,7 +14,7 @@ namespace {
 using Kind = Value::Kind;
 
 // A state dict needs a few values per tensor; this bounds memory use on garbage input.
-constexpr size_t kMaxValues = 5'000'000;
+constexpr size_t kMaxValues = 2'000'000;
 constexpr size_t kMaxLine = 256;
 constexpr size_t kMaxDims = 64;
 
@@ -84,15 +84,16 @@ const Value* Value::get(const std::string& key) const {
 // ---- Input ---------------------------------------------------------------------------------------------------
 
 Input::Input(std::istream& in, uint64_t begin, uint64_t end, std::string what)
-    : in_(in), pos_(begin), end_(end), what_(std::move(what)) {}
+    : in_(in), pos_(begin), end_(end), what_(std::move(what)) {
+  in_.clear();
+  in_.seekg(static_cast<std::streamoff>(pos_));
+}
 
 void Input::read(void* dst, uint64_t n) {
   if (n > remaining())
     throw Error(what_ + ": the file ends early, at byte " + std::to_string(end_) +
                 " (truncated; download or copy it again)");
   if (n == 0) return;
-  in_.clear();
-  in_.seekg(static_cast<std::streamoff>(pos_));
   in_.read(static_cast<char*>(dst), static_cast<std::streamsize>(n));
   if (!in_ || static_cast<uint64_t>(in_.gcount()) != n)
     throw Error(what_ + ": read failed at byte " + std::to_string(pos_) + " (truncated or unreadable file)");
@@ -372,7 +373,8 @@ Value* Unpickler::call(const Value& callable, Value& args, const Input& in) {
   auto fail = [&](const std::string& msg) {
     return Error(in.what() + ": " + msg + " (before byte " + std::to_string(in.pos()) + ")");
   };
-  if (!callable.is(Kind::Global)) throw fail(std::string("malformed pickle (REDUCE on a ") + kind_name(callable.kind) + ")");
+  if (!callable.is(Kind::Global))
+    throw fail(std::string("malformed pickle (REDUCE on a ") + kind_name(callable.kind) + ")");
   if (!args.is(Kind::Tuple)) throw fail("malformed pickle (REDUCE arguments are not a tuple)");
   const std::string& name = callable.s;
   if (name == "collections.OrderedDict") {

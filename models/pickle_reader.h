@@ -13,7 +13,8 @@
 
 namespace atelier::pickle {
 
-// A bounded byte stream; reading past `end` throws atelier::Error("<what>: truncated at byte N").
+// Sequential reads from `in`, starting at `begin` (where it seeks to); reading past `end` throws
+// atelier::Error naming `what` and saying the file is truncated. Nothing else may move `in` meanwhile.
 class Input {
  public:
   Input(std::istream& in, uint64_t begin, uint64_t end, std::string what);

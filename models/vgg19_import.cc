@@ -91,9 +91,8 @@ void import_vgg19(const std::string& pth_path, const std::string& out_safetensor
                          !has_key_containing(sd, "running_mean");
   if (!layout_ok) {
     const std::string guess = guess_model(sd);
-    throw Error("cannot import '" + base + "': " +
-                (guess.empty() ? std::string("this is not a VGG-19 state dict") : "this looks like " + guess + " file") +
-                "; " + expected);
+    const std::string what = guess.empty() ? "this is not a VGG-19 state dict" : "this looks like " + guess + " file";
+    throw Error("cannot import '" + base + "': " + what + "; " + expected);
   }
 
   TensorMap features;

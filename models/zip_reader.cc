@@ -16,6 +16,7 @@ constexpr uint32_t kZip64EndSig = 0x06064b50;
 constexpr uint32_t kZip64LocatorSig = 0x07064b50;
 constexpr uint64_t kEndSize = 22;
 constexpr uint64_t kMaxComment = 0xffff;
+constexpr uint64_t kMaxCentralDirectory = 64u << 20;
 
 uint64_t le(const unsigned char* p, int n) {
   uint64_t v = 0;
@@ -63,6 +64,7 @@ ZipReader::ZipReader(const std::string& path) : path_(path), file_(path, std::io
   }
   if (cd_offset > file_size_ || cd_size > file_size_ - cd_offset)
     throw Error(bad + "central directory out of range; the file is truncated)");
+  if (cd_size > kMaxCentralDirectory) throw Error(bad + "implausibly large central directory)");
 
   std::vector<unsigned char> cd(cd_size);
   read_at(cd_offset, cd.data(), cd_size, "central directory");

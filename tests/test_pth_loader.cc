@@ -86,6 +86,15 @@ TEST(PthLoader, CheckpointsAreFlattenedAndNonTensorsSkipped) {
   EXPECT_TRUE(torch::equal(got.at("model.b"), torch::arange(3)));
 }
 
+TEST(PthLoader, RepackedZipArchives) {
+  // ZIP64 local headers (sizes 0xffffffff plus an extra field) as written by other zip tools.
+  expect_same(load_pth_state_dict(test::fixture("pth_zip64_repacked.pth")),
+              load_safetensors(test::fixture("pth_small_expected.safetensors")), "zip64");
+  const std::string msg = load_error(test::fixture("pth_deflated_zip.pth"));
+  EXPECT_NE(msg.find("is compressed"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("pth_deflated_zip.pth"), std::string::npos) << msg;
+}
+
 TEST(PthLoader, MissingZipEntryIsNamed) {
   const std::string path = test::fixture("pth_missing_entry.pth");
   const std::string msg = load_error(path);
