@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/image_tensor.h"
 
 namespace atelier {
 namespace {
@@ -64,12 +65,8 @@ std::pair<at::Tensor, at::Tensor> value_quantiles(const at::Tensor& flat, at::Te
 at::Tensor transfer_luminance(const at::Tensor& styled, const at::Tensor& original) {
   check_rgb(styled, "the styled image", "transfer_luminance");
   check_rgb(original, "the original image", "transfer_luminance");
-  if (styled.sizes() != original.sizes())
-    throw Error("transfer_luminance: images differ in size (" + std::to_string(styled.size(3)) + "x" +
-                std::to_string(styled.size(2)) + " vs " + std::to_string(original.size(3)) + "x" +
-                std::to_string(original.size(2)) + "); resize one to the other first");
   at::Tensor s = rgb_to_ycbcr(styled.to(at::kFloat));
-  at::Tensor o = rgb_to_ycbcr(original.to(styled.device(), at::kFloat));
+  at::Tensor o = rgb_to_ycbcr(resize(original.to(styled.device(), at::kFloat), styled.size(2), styled.size(3)));
   at::Tensor mixed = at::cat({s.slice(1, 0, 1), o.slice(1, 1, 3)}, 1);
   return ycbcr_to_rgb(mixed).clamp(0, 1).to(styled.scalar_type());
 }
