@@ -62,6 +62,10 @@ ParamSpec text(std::string name, std::string label, std::string help, ParamType 
 
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p;
+  p.push_back(text("input", "Input image", "Image to dream on (command line only; in GIMP: the active layer)",
+                   ParamType::File, "", "Input and output", kCli));
+  p.push_back(text("output", "Output file", "PNG file to write (command line only)", ParamType::File, "",
+                   "Input and output", kCli));
   p.push_back(text("layers", "La_yers",
                    "Network layers to dream on with a dose each, e.g. \"mixed3:1, mixed4:0.5\": a positive dose "
                    "amplifies what the layer sees, a negative one suppresses it; empty lets Depth choose",
@@ -72,36 +76,35 @@ std::vector<ParamSpec> make_params() {
                      ParamType::Double, 0, 1, kDefaultDepth, "Layers"));
   p.push_back(number("step-size", "Ste_p size", "How far each step moves the pixels; larger dreams faster and harsher",
                      ParamType::Double, 0.0005, 0.2, 0.01, "Dream", 4));
-  p.push_back(number("iterations", "_Iterations", "Gradient steps per octave", ParamType::Int, 1, 1000, 20, "Dream"));
+  p.push_back(number("iterations", "_Iterations", "Gradient steps per octave", ParamType::Int, 1, 1000, 20, "Dream",
+                     0));
   p.push_back(number("octaves", "_Octaves",
                      "Number of image scales dreamed on, coarse to fine; more octaves give larger motifs",
-                     ParamType::Int, 1, 12, 4, "Dream"));
+                     ParamType::Int, 1, 12, 4, "Dream", 0));
   p.push_back(number("octave-scale", "Octave sc_ale", "Size ratio between one octave and the next", ParamType::Double,
                      1.05, 3, 1.4, "Dream"));
   p.push_back(number("jitter", "_Jitter",
                      "Random shift in pixels applied before each step and undone after it; hides grid artefacts",
                      ParamType::Int, 0, 64, 8, "Dream", 0));
-  p.push_back(number("seed", "S_eed", "Seed of the random jitter; the same seed gives the same result",
-                     ParamType::Int, 0, 2147483647, 0, "Dream", 0));
-  p.push_back(text("keep-colors", "_Keep colors", "Keep the original colours and take only the brightness of the dream",
-                   ParamType::Bool, "", "Output"));
+  p.push_back(text("keep-colors", "_Keep colours", "Keep the original colours and take only the lightness of the dream",
+                   ParamType::Bool, "", "Dream"));
+  p.push_back(number("size", "Working si_ze",
+                     "Long side in pixels to dream at (0 = the layer's size); the change is scaled to the layer's "
+                     "size and added to it. Larger is slower and gives relatively smaller motifs",
+                     ParamType::Int, 0, 16384, 512, "Quality", 0));
   ParamSpec net = text("network", "Net_work",
-                       "Feature network to dream with; auto prefers InceptionV3 (the classic DeepDream look)",
-                       ParamType::Choice, "auto", "Quality");
+                       "Feature network; auto = InceptionV3 (the classic DeepDream look) when installed, else VGG-19",
+                       ParamType::Choice, "auto", "Engine");
   net.choices = {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}};
   p.push_back(net);
-  ParamSpec dev = text("device", "De_vice", "Where to compute: auto uses a CUDA GPU when available",
-                       ParamType::Choice, "auto", "Quality");
-  dev.choices = {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "CUDA GPU"}};
+  ParamSpec dev = text("device", "De_vice", "Where to compute; auto = the GPU when there is one", ParamType::Choice,
+                       "auto", "Engine");
+  dev.choices = {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}};
   p.push_back(dev);
-  p.push_back(number("size", "Si_ze",
-                     "Long side in pixels to dream at (0 = the image's own size); the dream is scaled back and added "
-                     "to the full-size image. Larger is slower and gives relatively smaller motifs",
-                     ParamType::Int, 0, 16384, 512, "Quality", 0));
-  p.push_back(text("layer-name", "Layer _name", "Name of the new layer holding the result", ParamType::String,
-                   "Neural Dream", "Output", kGimp));
-  p.push_back(text("input", "Input", "Image file to dream on", ParamType::File, "", "Files", kCli));
-  p.push_back(text("output", "Output", "PNG file to write the result to", ParamType::File, "", "Files", kCli));
+  p.push_back(number("seed", "S_eed", "Seed of the random jitter (same seed and settings give the same result)",
+                     ParamType::Int, 0, 2147483647, 0, "Engine", 0));
+  p.push_back(text("layer-name", "Layer _name", "Name of the new layer", ParamType::String, "Neural Dream", "Output",
+                   kGimp));
   return p;
 }
 

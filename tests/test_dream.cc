@@ -16,52 +16,14 @@
 #include "filters/dream.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
+#include "fake_network.h"
 #include "test_util.h"
 
 using namespace atelier;
 
 namespace {
 
-// A tiny deterministic feature network: three random conv+ReLU layers "a" (full size), "b" (1/2), "c" (1/4).
-class TinyNet : public FeatureNetwork {
- public:
-  TinyNet() {
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(1234);
-    auto conv = [&](int64_t out, int64_t in) {
-      return at::randn({out, in, 3, 3}, gen, at::kFloat) * std::sqrt(2.0 / (in * 9));
-    };
-    w_ = {conv(8, 3), conv(8, 8), conv(16, 8)};
-    b_ = {at::full({8}, 0.05), at::zeros({8}), at::zeros({16})};
-  }
-  std::string name() const override { return "tiny"; }
-  std::vector<std::string> layer_names() const override { return {"a", "b", "c"}; }
-  std::vector<std::string> default_style_layers() const override { return {"a", "b"}; }
-  std::vector<std::string> default_content_layers() const override { return {"b"}; }
-  std::vector<std::pair<std::string, double>> default_dream_layers() const override { return {{"b", 1.0}}; }
-  int64_t min_input_size() const override { return 8; }
-  std::map<std::string, at::Tensor> extract(const at::Tensor& image, const std::vector<std::string>& layers) override {
-    size_t deepest = 0;
-    for (const auto& l : layers) {
-      auto names = layer_names();
-      auto it = std::find(names.begin(), names.end(), l);
-      if (it == names.end()) throw Error("tiny: unknown layer " + l);
-      deepest = std::max(deepest, static_cast<size_t>(it - names.begin()) + 1);
-    }
-    std::map<std::string, at::Tensor> out;
-    at::Tensor x = image * 2 - 1;
-    for (size_t i = 0; i < deepest; ++i) {
-      x = at::relu(at::conv2d(x, w_[i], b_[i], /*stride=*/i == 0 ? 1 : 2, /*padding=*/1));
-      const std::string n = layer_names()[i];
-      if (std::find(layers.begin(), layers.end(), n) != layers.end()) out[n] = x;
-    }
-    return out;
-  }
-  void to(at::Device) override {}
-  at::Device device() const override { return at::kCPU; }
-
- private:
-  std::vector<at::Tensor> w_, b_;
-};
+using TinyNet = test::FakeNetwork;  // layers "a" (full size), "b" (1/2), "c" (1/4)
 
 // A smooth deterministic test picture [1,3,h,w] in [0,1].
 at::Tensor picture(int64_t h, int64_t w) {
