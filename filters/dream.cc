@@ -91,7 +91,7 @@ std::vector<ParamSpec> make_params() {
   p.push_back(number("size", "Working si_ze",
                      "Long side in pixels to dream at (0 = the layer's size); the change is scaled to the layer's "
                      "size and added to it. Larger is slower and gives relatively smaller motifs",
-                     ParamType::Int, 0, 16384, 512, "Quality", 0));
+                     ParamType::Int, 0, 8192, 512, "Quality", 0));
   ParamSpec net = text("network", "Net_work",
                        "Feature network; auto = InceptionV3 (the classic DeepDream look) when installed, else VGG-19",
                        ParamType::Choice, "auto", "Engine");
