@@ -33,7 +33,10 @@ std::string human_size(uintmax_t bytes) {
   return buf;
 }
 
-void print_line(const std::string& s) { std::printf("%s\n", s.c_str()); }
+void print_line(const std::string& s) {
+  std::printf("%s\n", s.c_str());
+  std::fflush(stdout);
+}
 
 int list(const ModelLibrary& lib) {
   std::printf("model library: %s\n\n", lib.dir().c_str());
