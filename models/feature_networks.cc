@@ -15,11 +15,14 @@ std::unique_ptr<FeatureNetwork> load_vgg19(const std::string& path, at::Device d
 
 namespace atelier {
 
-std::vector<std::string> feature_network_names() { return {"auto", "inception_v3", "vgg19"}; }
+std::vector<std::string> feature_network_names() {
+  return {"auto", "inception_v3", "vgg19"};
+}
 
 std::unique_ptr<FeatureNetwork> load_feature_network(const std::string& name, const ModelLibrary& library,
                                                      at::Device device) {
-  if (name == "auto") return load_feature_network(library.installed("vgg19") ? "vgg19" : "inception_v3", library, device);
+  if (name == "auto")
+    return load_feature_network(library.installed("vgg19") ? "vgg19" : "inception_v3", library, device);
   if (name == "inception_v3") return load_inception_v3(library.path("inception_v3"), device);
   if (name == "vgg19") return load_vgg19(library.path("vgg19"), device);
   throw Error("unknown feature network '" + name + "'; choose auto, inception_v3 or vgg19");

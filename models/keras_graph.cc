@@ -16,7 +16,19 @@ namespace atelier {
 
 namespace {
 
-enum class Kind { Input, Conv, BatchNorm, Activation, MaxPool, AvgPool, Concat, GlobalAvgPool, Flatten, Dense, Identity };
+enum class Kind {
+  Input,
+  Conv,
+  BatchNorm,
+  Activation,
+  MaxPool,
+  AvgPool,
+  Concat,
+  GlobalAvgPool,
+  Flatten,
+  Dense,
+  Identity
+};
 enum class Act { Linear, Relu, Softmax };
 
 // TF's padding of one spatial dimension: {before, after}.
@@ -65,9 +77,12 @@ Act parse_activation(const std::string& a, const std::string& layer) {
 
 at::Tensor apply_activation(const at::Tensor& x, Act a) {
   switch (a) {
-    case Act::Relu: return torch::relu(x);
-    case Act::Softmax: return torch::softmax(x, 1);
-    case Act::Linear: break;
+    case Act::Relu:
+      return torch::relu(x);
+    case Act::Softmax:
+      return torch::softmax(x, 1);
+    case Act::Linear:
+      break;
   }
   return x;
 }
@@ -143,7 +158,8 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         check_format();
         auto k = int_pair(c.at("kernel_size"), "kernel_size");
         auto s = int_pair(c.at("strides"), "strides");
-        if (c.contains("dilation_rate") && int_pair(c.at("dilation_rate"), "dilation_rate") != std::vector<int64_t>{1, 1})
+        if (c.contains("dilation_rate") &&
+            int_pair(c.at("dilation_rate"), "dilation_rate") != std::vector<int64_t>{1, 1})
           throw Error(where + ": layer '" + L.name + "' uses dilation; unsupported");
         L.kh = k[0], L.kw = k[1], L.sh = s[0], L.sw = s[1];
         L.padding = c.at("padding").string("padding");
@@ -159,8 +175,9 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
       } else if (cls == "BatchNormalization") {
         L.kind = Kind::BatchNorm;
         const int64_t axis = c.get("axis").is_number() ? c.at("axis").integer() : -1;
-        if (axis != 3 && axis != -1) throw Error(where + ": layer '" + L.name + "' normalises axis " +
-                                                 std::to_string(axis) + "; only the channel axis is supported");
+        if (axis != 3 && axis != -1)
+          throw Error(where + ": layer '" + L.name + "' normalises axis " + std::to_string(axis) +
+                      "; only the channel axis is supported");
         out_ch = in_ch();
         L.epsilon = c.get("epsilon").is_number() ? c.at("epsilon").number() : 1e-3;
         const bool center = !c.get("center").is_bool() || c.at("center").boolean();
@@ -171,7 +188,7 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         at::Tensor mean = take(L.name + "/moving_mean", {out_ch}).to(torch::kDouble);
         at::Tensor var = take(L.name + "/moving_variance", {out_ch}).to(torch::kDouble);
         at::Tensor inv = gamma / torch::sqrt(var + L.epsilon);
-        L.weight = inv;                // double until folded or finalised below
+        L.weight = inv;  // double until folded or finalised below
         L.bias = beta - mean * inv;
       } else if (cls == "Activation") {
         L.kind = Kind::Activation;
@@ -226,7 +243,8 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
       layers_.push_back(std::move(L));
       channels.push_back(out_ch);
     }
-    if (layers_.empty() || layers_[0].kind != Kind::Input) throw Error(where + ": the first layer is not an InputLayer");
+    if (layers_.empty() || layers_[0].kind != Kind::Input)
+      throw Error(where + ": the first layer is not an InputLayer");
     for (size_t i = 1; i < layers_.size(); ++i)
       if (layers_[i].kind == Kind::Input) throw Error(where + ": models with several inputs are not supported");
   } catch (const Error& e) {
@@ -269,7 +287,9 @@ std::vector<std::string> KerasGraph::layer_names() const {
   return out;
 }
 
-bool KerasGraph::has_layer(const std::string& name) const { return index_.count(name) > 0; }
+bool KerasGraph::has_layer(const std::string& name) const {
+  return index_.count(name) > 0;
+}
 
 const std::string& KerasGraph::layer_class(const std::string& name) const {
   auto it = index_.find(name);
@@ -321,8 +341,12 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
       return Error(msg.str());
     };
     switch (L.kind) {
-      case Kind::Input: v[i] = input; break;
-      case Kind::Identity: v[i] = arg(); break;
+      case Kind::Input:
+        v[i] = input;
+        break;
+      case Kind::Identity:
+        v[i] = arg();
+        break;
       case Kind::Conv: {
         at::Tensor x = arg();
         Pad1 ph = tf_padding(L.padding, x.size(2), L.kh, L.sh), pw = tf_padding(L.padding, x.size(3), L.kw, L.sw);
@@ -336,15 +360,19 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
         v[i] = apply_activation(torch::conv2d(x, L.weight, L.bias, {L.sh, L.sw}, pad), L.act);
         break;
       }
-      case Kind::BatchNorm: v[i] = arg() * L.weight + L.bias; break;
-      case Kind::Activation: v[i] = apply_activation(arg(), L.act); break;
+      case Kind::BatchNorm:
+        v[i] = arg() * L.weight + L.bias;
+        break;
+      case Kind::Activation:
+        v[i] = apply_activation(arg(), L.act);
+        break;
       case Kind::MaxPool:
       case Kind::AvgPool: {
         at::Tensor x = arg();
         Pad1 ph = tf_padding(L.padding, x.size(2), L.kh, L.sh), pw = tf_padding(L.padding, x.size(3), L.kw, L.sw);
         if (x.size(2) + ph.before + ph.after < L.kh || x.size(3) + pw.before + pw.after < L.kw) throw too_small(x);
-        const bool symmetric = ph.before == ph.after && pw.before == pw.after && 2 * ph.before <= L.kh &&
-                               2 * pw.before <= L.kw;
+        const bool symmetric =
+            ph.before == ph.after && pw.before == pw.after && 2 * ph.before <= L.kh && 2 * pw.before <= L.kw;
         if (L.kind == Kind::MaxPool) {
           if (symmetric) {
             v[i] = torch::max_pool2d(x, {L.kh, L.kw}, {L.sh, L.sw}, {ph.before, pw.before});
@@ -372,7 +400,9 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
         v[i] = torch::cat(xs, 1);
         break;
       }
-      case Kind::GlobalAvgPool: v[i] = arg().mean({2, 3}); break;
+      case Kind::GlobalAvgPool:
+        v[i] = arg().mean({2, 3});
+        break;
       case Kind::Flatten: {
         const at::Tensor& x = arg();
         // Keras flattens channels_last tensors in H, W, C order.

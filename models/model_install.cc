@@ -76,7 +76,8 @@ class TempDir {
  public:
   TempDir() {
     std::string tmpl = (fs::temp_directory_path() / "atelier-install-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw Error("cannot create a temporary directory in " + fs::temp_directory_path().string());
+    if (!::mkdtemp(tmpl.data()))
+      throw Error("cannot create a temporary directory in " + fs::temp_directory_path().string());
     path_ = tmpl;
   }
   ~TempDir() {
@@ -98,8 +99,9 @@ class PendingFile {
       : final_(final_path), tmp_(final_path + ".partial-" + std::to_string(::getpid())) {
     std::error_code ec;
     fs::create_directories(fs::path(final_).parent_path(), ec);
-    if (ec) throw Error("cannot create the model directory " + fs::path(final_).parent_path().string() + ": " +
-                        ec.message() + "; set ATELIER_MODELS_DIR to a writable directory");
+    if (ec)
+      throw Error("cannot create the model directory " + fs::path(final_).parent_path().string() + ": " + ec.message() +
+                  "; set ATELIER_MODELS_DIR to a writable directory");
   }
   ~PendingFile() {
     std::error_code ec;
@@ -194,7 +196,8 @@ void install_vgg19(ModelLibrary& lib, const LogFn& log) {
       "        b = r.read(1 << 20)\n"
       "        if not b: break\n"
       "        f.write(b)\n";
-  if (run_logged("python3 -c " + quote(script) + " " + quote(kVgg19Url) + " " + quote(pth), tmp.path() + "/dl.log") != 0) {
+  if (run_logged("python3 -c " + quote(script) + " " + quote(kVgg19Url) + " " + quote(pth), tmp.path() + "/dl.log") !=
+      0) {
     std::string why = tail_of(tmp.path() + "/dl.log", 400);
     why = why.substr(why.find_last_of('\n') + 1);  // the exception line of Python's traceback
     throw Error(cannot + ". The download failed: " + why);
@@ -213,7 +216,7 @@ Verification verify_model(const ModelLibrary& library, const std::string& name) 
   v.expected = library.info(name).sha256;
   if (!library.installed(name)) return v;
   v.actual = sha256_file(library.file_path(name));
-  v.status = v.expected.empty() ? VerifyStatus::NotPinned
+  v.status = v.expected.empty()       ? VerifyStatus::NotPinned
              : v.actual == v.expected ? VerifyStatus::Ok
                                       : VerifyStatus::Mismatch;
   return v;

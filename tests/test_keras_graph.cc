@@ -146,7 +146,8 @@ namespace {
 // Naive TF "same" pooling: windows start at o*stride - pad_before and are clipped to the image.
 torch::Tensor pool_same_reference(const torch::Tensor& x, int64_t k, int64_t s, bool max) {
   const int64_t H = x.size(2), W = x.size(3), oh = (H + s - 1) / s, ow = (W + s - 1) / s;
-  const int64_t ph = std::max<int64_t>((oh - 1) * s + k - H, 0) / 2, pw = std::max<int64_t>((ow - 1) * s + k - W, 0) / 2;
+  const int64_t ph = std::max<int64_t>((oh - 1) * s + k - H, 0) / 2,
+                pw = std::max<int64_t>((ow - 1) * s + k - W, 0) / 2;
   auto out = torch::empty({x.size(0), x.size(1), oh, ow});
   using torch::indexing::Slice;
   for (int64_t y = 0; y < oh; ++y)
@@ -194,7 +195,8 @@ TEST(KerasGraph, UnfoldedBatchNormAsymmetricPoolingAndFlatten) {
   auto x = torch::randn({1, 2, 8, 8});
   auto out = g.forward(x, {"concatenate_1", "max_pooling2d_1", "average_pooling2d_1", "flatten_1", "dense_1"});
 
-  auto c = torch::conv2d(x, w["conv2d_1/kernel"].permute({3, 2, 0, 1}), w["conv2d_1/bias"], at::IntArrayRef{1, 1}, at::IntArrayRef{0, 1});
+  auto c = torch::conv2d(x, w["conv2d_1/kernel"].permute({3, 2, 0, 1}), w["conv2d_1/bias"], at::IntArrayRef{1, 1},
+                         at::IntArrayRef{0, 1});
   auto v = [&](const char* k) { return w[std::string("batch_normalization_1/") + k].view({1, -1, 1, 1}); };
   auto bn = (c - v("moving_mean")) / torch::sqrt(v("moving_variance") + 0.01) * v("gamma") + v("beta");
   auto both = torch::cat({bn, c}, 1);
