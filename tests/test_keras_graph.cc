@@ -135,6 +135,7 @@ TEST(KerasGraph, BadModelsAndInputsGiveClearErrors) {
 
   KerasGraph g(config(), weights(), "m");
   EXPECT_THROW(g.forward(torch::rand({1, 3, 9, 9}), {"nonexistent"}), Error);
+  EXPECT_THROW(g.forward(torch::rand({1, 4, 9, 9}), {"activation_1"}), Error);  // the input layer wants 3 channels
   // 3x3 input: conv gives 2x2, the valid 3x3 max pool cannot run.
   EXPECT_THROW(g.forward(torch::rand({1, 3, 3, 3}), {"mixed0"}), Error);
   // ... but the layers before it can.
