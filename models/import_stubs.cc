@@ -1,5 +1,5 @@
-// STUBS, to be deleted on merge: import_vgg19 / load_vgg19 (models/vgg19.h, vgg19 branch) and import_fast_style
-// (models/transform_net.h, fast-style branch) are implemented by other branches.
+// STUBS, to be deleted on merge: import_fast_style (models/transform_net.h, fast-style branch) is implemented by
+// another branch.
 #include <ATen/core/Tensor.h>
 
 #include <memory>
