@@ -180,7 +180,8 @@ std::vector<std::pair<std::string, double>> parse_layer_doses(const std::string&
     if (entry.empty()) return;
     const size_t colon = entry.find(':');
     const std::string name = trim(entry.substr(0, colon));
-    if (name.empty()) throw Error("layer dose '" + entry + "' has no layer name; write it as layer:dose, e.g. mixed3:1");
+    if (name.empty())
+      throw Error("layer dose '" + entry + "' has no layer name; write it as layer:dose, e.g. mixed3:1");
     double dose = 1.0;
     if (colon != std::string::npos) {
       const std::string value = trim(entry.substr(colon + 1));
