@@ -21,18 +21,18 @@ namespace fs = std::filesystem;
 struct LayerSpec {
   const char* name;
   int64_t kernel, in, out, stride;
-  bool transposed;
-  int64_t scale;  // output resolution = input resolution / scale
+  bool transposed, relu;
+  int64_t in_scale, scale;  // input / output resolution = full resolution / scale
 };
 constexpr LayerSpec kSpecs[TransformNet::kNormLayers] = {
-    {"conv1", 9, 3, 32, 1, false, 1},          {"conv2", 3, 32, 64, 2, false, 2},
-    {"conv3", 3, 64, 128, 2, false, 4},        {"res1.conv1", 3, 128, 128, 1, false, 4},
-    {"res1.conv2", 3, 128, 128, 1, false, 4},  {"res2.conv1", 3, 128, 128, 1, false, 4},
-    {"res2.conv2", 3, 128, 128, 1, false, 4},  {"res3.conv1", 3, 128, 128, 1, false, 4},
-    {"res3.conv2", 3, 128, 128, 1, false, 4},  {"res4.conv1", 3, 128, 128, 1, false, 4},
-    {"res4.conv2", 3, 128, 128, 1, false, 4},  {"res5.conv1", 3, 128, 128, 1, false, 4},
-    {"res5.conv2", 3, 128, 128, 1, false, 4},  {"up1", 3, 128, 64, 2, true, 2},
-    {"up2", 3, 64, 32, 2, true, 1},            {"conv_out", 9, 32, 3, 1, false, 1},
+    {"conv1", 9, 3, 32, 1, false, true, 1, 1},         {"conv2", 3, 32, 64, 2, false, true, 1, 2},
+    {"conv3", 3, 64, 128, 2, false, true, 2, 4},       {"res1.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res1.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"res2.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res2.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"res3.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res3.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"res4.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res4.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"res5.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res5.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"up1", 3, 128, 64, 2, true, true, 4, 2},
+    {"up2", 3, 64, 32, 2, true, true, 2, 1},           {"conv_out", 9, 32, 3, 1, false, false, 1, 1},
 };
 constexpr size_t kNumVariables = 3 * TransformNet::kNormLayers;
 constexpr double kEpsilon = 1e-3;  // ml5's instance-norm epsilon
@@ -107,15 +107,14 @@ void MomentSums::add(size_t layer, const at::Tensor& region) {
 
 NormStats MomentSums::stats() const {
   NormStats st;
+  st.mean.resize(TransformNet::kNormLayers);
+  st.var.resize(TransformNet::kNormLayers);
   for (size_t i = 0; i < sum_.size(); ++i) {
-    if (!sum_[i].defined() || count_[i] <= 0) throw Error("fast-style: no statistics were gathered for layer " +
-                                                          std::string(kSpecs[i].name) + " (internal error)");
+    if (!sum_[i].defined() || count_[i] <= 0) continue;
     at::Tensor mean = sum_[i] / count_[i];
-    at::Tensor var = (sum_sq_[i] / count_[i] - mean.square()).clamp_min(0);
-    st.mean.push_back(mean.to(at::kFloat));
-    st.var.push_back(var.to(at::kFloat));
+    st.mean[i] = mean.to(at::kFloat);
+    st.var[i] = (sum_sq_[i] / count_[i] - mean.square()).clamp_min(0).to(at::kFloat);
   }
-  if (st.mean.size() != TransformNet::kNormLayers) throw Error("fast-style: no statistics were gathered");
   return st;
 }
 
@@ -124,15 +123,6 @@ NormStats MomentSums::stats() const {
 struct TransformNet::Layer {
   const LayerSpec* spec;
   at::Tensor weight, shift, scale;  // shift/scale: [1,C,1,1]
-};
-
-// How a forward pass normalises: with its own statistics (optionally recording them) or fixed ones
-// (optionally accumulating the moments inside a tile's core).
-struct TransformNet::Norm {
-  const NormStats* fixed = nullptr;
-  NormStats* record = nullptr;
-  MomentSums* sums = nullptr;
-  TileCore core;
 };
 
 TransformNet::TransformNet(const std::map<std::string, at::Tensor>& weights, const std::string& source,
@@ -167,114 +157,108 @@ void TransformNet::to(at::Device device) {
   device_ = device;
 }
 
-at::Tensor TransformNet::forward(const at::Tensor& rgb01, Norm& norm) const {
-  size_t index = 0;
-  auto layer = [&](const at::Tensor& x, bool relu) {
-    const Layer& l = layers_[index];
-    const LayerSpec& s = *l.spec;
-    at::Tensor y;
-    if (s.transposed) {
-      // TF conv2d_transpose, SAME, output 2x: the full transposed convolution without its last row/column.
-      y = at::conv_transpose2d(x, l.weight, {}, s.stride).slice(2, 0, x.size(2) * 2).slice(3, 0, x.size(3) * 2);
-    } else if (s.stride == 1) {
-      y = at::conv2d(x, l.weight, {}, 1, (s.kernel - 1) / 2);
-    } else {
-      // TF SAME padding with stride 2 is asymmetric for even sizes: the extra row/column goes at the end.
-      auto pads = [&](int64_t n) {
-        const int64_t total = std::max<int64_t>((n + s.stride - 1) / s.stride * s.stride - s.stride + s.kernel - n, 0);
-        return std::pair<int64_t, int64_t>{total / 2, total - total / 2};
-      };
-      auto [top, bottom] = pads(x.size(2));
-      auto [left, right] = pads(x.size(3));
-      y = at::conv2d(at::constant_pad_nd(x, {left, right, top, bottom}), l.weight, {}, s.stride);
-    }
-    at::Tensor mean, var;
-    if (norm.fixed) {
-      mean = norm.fixed->mean[index];
-      var = norm.fixed->var[index];
-    } else {
-      mean = y.mean({2, 3}, true);
-      var = (y - mean).square().mean({2, 3}, true);  // biased, as tf.moments
-      if (norm.record) {
-        norm.record->mean.push_back(mean);
-        norm.record->var.push_back(var);
-      }
-    }
-    if (norm.sums) {
-      const TileCore& c = norm.core;
-      norm.sums->add(index, y.slice(2, c.y0 / s.scale, c.y1 / s.scale).slice(3, c.x0 / s.scale, c.x1 / s.scale));
-    }
-    y = (y - mean) * at::rsqrt(var + kEpsilon) * l.scale + l.shift;
-    ++index;
-    return relu ? at::relu(y) : y;
-  };
+namespace {
 
-  at::Tensor x = rgb01 * 255.0;
-  x = layer(x, true);
-  x = layer(x, true);
-  x = layer(x, true);
-  for (int r = 0; r < 5; ++r) {
-    at::Tensor h = layer(x, true);
-    x = layer(h, false) + x;
+bool starts_block(size_t i) { return i >= TransformNet::kFirstResidual && i < TransformNet::kFirstUp && (i - 3) % 2 == 0; }
+bool ends_block(size_t i) { return i >= TransformNet::kFirstResidual && i < TransformNet::kFirstUp && (i - 3) % 2 == 1; }
+
+at::Tensor conv(const LayerSpec& s, const at::Tensor& weight, const at::Tensor& x) {
+  if (s.transposed)  // TF conv2d_transpose, SAME, output 2x: the full transposed convolution minus its last row/col
+    return at::conv_transpose2d(x, weight, {}, s.stride).slice(2, 0, x.size(2) * 2).slice(3, 0, x.size(3) * 2);
+  if (s.stride == 1) return at::conv2d(x, weight, {}, 1, (s.kernel - 1) / 2);
+  // TF SAME padding with stride 2 is asymmetric for even sizes: the extra row/column goes at the end.
+  auto pads = [&](int64_t n) {
+    const int64_t total = std::max<int64_t>((n + s.stride - 1) / s.stride * s.stride - s.stride + s.kernel - n, 0);
+    return std::pair<int64_t, int64_t>{total / 2, total - total / 2};
+  };
+  auto [top, bottom] = pads(x.size(2));
+  auto [left, right] = pads(x.size(3));
+  return at::conv2d(at::constant_pad_nd(x, {left, right, top, bottom}), weight, {}, s.stride);
+}
+
+}  // namespace
+
+at::Tensor TransformNet::activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const {
+  TORCH_CHECK(layer < kNormLayers && stats.mean.size() == kNormLayers && stats.mean[layer].defined(),
+              "TransformNet::activate: no statistics for layer ", layer);
+  const Layer& l = layers_[layer];
+  const at::Device d = pre.device();
+  at::Tensor y = (pre - stats.mean[layer].to(d)) * at::rsqrt(stats.var[layer].to(d) + kEpsilon) * l.scale.to(d) +
+                 l.shift.to(d);
+  return l.spec->relu ? at::relu(y) : y;
+}
+
+at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
+  if (how.first != 0 && how.first != kFirstResidual && how.first != kFirstUp)
+    throw Error("TransformNet::run: can only start at layer 0, 3 or 13");
+  if (how.last < how.first || how.last >= kNormLayers) throw Error("TransformNet::run: bad layer range");
+  if (how.fixed && (how.fixed->mean.size() != kNormLayers || how.fixed->var.size() != kNormLayers))
+    throw Error("TransformNet::run: statistics for " + std::to_string(how.fixed->mean.size()) +
+                " layers given, expected " + std::to_string(kNormLayers));
+  if (how.first == 0) check_rgb(input, "fast-style network input");
+  if (!input.defined() || input.dim() != 4 || input.size(1) != layers_[how.first].spec->in)
+    throw Error("TransformNet::run: the input does not fit layer " + std::to_string(how.first));
+  const int64_t full_h = input.size(2) * layers_[how.first].spec->in_scale;
+  const int64_t full_w = input.size(3) * layers_[how.first].spec->in_scale;
+  if (full_h % kSizeMultiple || full_w % kSizeMultiple)
+    throw Error("fast-style tile is " + std::to_string(full_w) + "x" + std::to_string(full_h) +
+                "; tiles must be multiples of 4 pixels (pad with pad_to_multiple)");
+  if (how.sums) {
+    const TileCore& c = how.core;
+    const bool ok = c.y0 >= 0 && c.y0 < c.y1 && c.y1 <= full_h && c.x0 >= 0 && c.x0 < c.x1 && c.x1 <= full_w &&
+                    c.y0 % kSizeMultiple == 0 && c.y1 % kSizeMultiple == 0 && c.x0 % kSizeMultiple == 0 &&
+                    c.x1 % kSizeMultiple == 0;
+    if (!ok) throw Error("fast-style tile: core region outside the tile or not aligned to 4 pixels");
   }
-  x = layer(x, true);
-  x = layer(x, true);
-  x = layer(x, false);
-  return (at::tanh(x) * 150.0 + 127.5).clamp(0, 255) / 255.0;
+  if (how.record) {
+    how.record->mean.resize(kNormLayers);
+    how.record->var.resize(kNormLayers);
+  }
+  c10::InferenceMode guard;
+  return guard_oom(input, device_, [&] {
+    at::Tensor x = input.to(device_, at::kFloat);
+    if (how.first == 0) x = x * 255.0;
+    at::Tensor block_in;
+    for (size_t i = how.first; i <= how.last; ++i) {
+      const Layer& l = layers_[i];
+      const LayerSpec& s = *l.spec;
+      if (starts_block(i)) block_in = x;
+      at::Tensor y = conv(s, l.weight, x);
+      if (how.sums) {
+        const TileCore& c = how.core;
+        how.sums->add(i, y.slice(2, c.y0 / s.scale, c.y1 / s.scale).slice(3, c.x0 / s.scale, c.x1 / s.scale));
+      }
+      at::Tensor mean, var;
+      if (how.fixed) {
+        mean = how.fixed->mean[i];
+        var = how.fixed->var[i];
+        if (!mean.defined()) {
+          if (i != how.last) throw Error("TransformNet::run: no statistics for layer " + std::to_string(i));
+          return y.to(input.device());
+        }
+        mean = mean.to(device_);
+        var = var.to(device_);
+      } else {
+        mean = y.mean({2, 3}, true);
+        var = (y - mean).square().mean({2, 3}, true);  // biased, as tf.moments
+        if (how.record) {
+          how.record->mean[i] = mean;
+          how.record->var[i] = var;
+        }
+      }
+      y = (y - mean) * at::rsqrt(var + kEpsilon) * l.scale + l.shift;
+      if (s.relu) y = at::relu(y);
+      x = ends_block(i) ? y + block_in : y;
+    }
+    if (how.last == kNormLayers - 1) x = (at::tanh(x) * 150.0 + 127.5).clamp(0, 255) / 255.0;
+    return x.to(input.device());
+  });
 }
 
 at::Tensor TransformNet::stylize(const at::Tensor& rgb01) const {
   check_rgb(rgb01, "fast-style network input");
-  c10::InferenceMode guard;
   const int64_t h = rgb01.size(2), w = rgb01.size(3);
-  return guard_oom(rgb01, device_, [&] {
-    Norm norm;
-    at::Tensor x = pad_to_multiple(rgb01.to(device_, at::kFloat), kSizeMultiple);
-    return forward(x, norm).slice(2, 0, h).slice(3, 0, w).to(rgb01.device());
-  });
-}
-
-NormStats TransformNet::norm_stats(const at::Tensor& rgb01) const {
-  check_rgb(rgb01, "fast-style network input");
-  c10::InferenceMode guard;
-  return guard_oom(rgb01, device_, [&] {
-    NormStats stats;
-    Norm norm;
-    norm.record = &stats;
-    forward(pad_to_multiple(rgb01.to(device_, at::kFloat), kSizeMultiple), norm);
-    return stats;
-  });
-}
-
-at::Tensor TransformNet::stylize_tile(const at::Tensor& rgb01, const NormStats& stats, MomentSums* sums,
-                                      const TileCore& core) const {
-  check_rgb(rgb01, "fast-style tile");
-  const int64_t h = rgb01.size(2), w = rgb01.size(3);
-  if (h % kSizeMultiple || w % kSizeMultiple)
-    throw Error("fast-style tile is " + std::to_string(w) + "x" + std::to_string(h) + "; tiles must be multiples of " +
-                std::to_string(kSizeMultiple) + " (pad with pad_to_multiple)");
-  if (stats.mean.size() != kNormLayers || stats.var.size() != kNormLayers)
-    throw Error("fast-style tile: statistics for " + std::to_string(stats.mean.size()) + " layers given, expected " +
-                std::to_string(kNormLayers));
-  if (sums) {
-    const bool ok = core.y0 >= 0 && core.y0 < core.y1 && core.y1 <= h && core.x0 >= 0 && core.x0 < core.x1 &&
-                    core.x1 <= w && core.y0 % kSizeMultiple == 0 && core.y1 % kSizeMultiple == 0 &&
-                    core.x0 % kSizeMultiple == 0 && core.x1 % kSizeMultiple == 0;
-    if (!ok) throw Error("fast-style tile: core region outside the tile or not aligned to 4 pixels");
-  }
-  c10::InferenceMode guard;
-  return guard_oom(rgb01, device_, [&] {
-    NormStats on_device;
-    for (size_t i = 0; i < kNormLayers; ++i) {
-      on_device.mean.push_back(stats.mean[i].to(device_));
-      on_device.var.push_back(stats.var[i].to(device_));
-    }
-    Norm norm;
-    norm.fixed = &on_device;
-    norm.sums = sums;
-    norm.core = core;
-    return forward(rgb01.to(device_, at::kFloat), norm).to(rgb01.device());
-  });
+  return run(pad_to_multiple(rgb01, kSizeMultiple), Run{}).slice(2, 0, h).slice(3, 0, w);
 }
 
 at::Tensor pad_to_multiple(const at::Tensor& x, int64_t multiple) {

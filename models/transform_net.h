@@ -12,19 +12,19 @@
 
 namespace atelier {
 
-// Instance-normalisation moments of each of the network's normalisation layers, so that the tiles of a large
-// image can be normalised with the statistics of the whole image. mean/var[layer]: [N,C,1,1] float.
+// Instance-normalisation moments of the network's normalisation layers (one per conv), so that the tiles of a
+// large image can be normalised with the statistics of the whole image. mean/var[layer]: [N,C,1,1] float, or
+// undefined where not known.
 struct NormStats {
   std::vector<at::Tensor> mean, var;
-  bool empty() const { return mean.empty(); }
 };
 
-// Running sums of the pre-normalisation activations of each normalisation layer over the tiles' core regions
+// Running sums of the pre-normalisation activations of normalisation layers over the tiles' core regions
 // (which partition the image), giving the whole image's NormStats.
 class MomentSums {
  public:
   void add(size_t layer, const at::Tensor& region);  // region: [N,C,h,w]
-  NormStats stats() const;                           // throws atelier::Error if nothing was added
+  NormStats stats() const;                           // undefined entries for layers nothing was added for
 
  private:
   std::vector<at::Tensor> sum_, sum_sq_;  // [N,C,1,1] double
@@ -38,7 +38,10 @@ struct TileCore {
 
 class TransformNet {
  public:
+  // Layers (each a conv followed by instance normalisation): 0-2 down-sampling (full, 1/2, 1/4 resolution),
+  // 3-12 five residual blocks (1/4), 13-15 up-sampling and output (1/2, full, full).
   static constexpr size_t kNormLayers = 16;
+  static constexpr size_t kFirstResidual = 3, kFirstUp = 13;
   // Sizes the network maps exactly onto themselves (two stride-2 stages); stylize() pads other sizes.
   static constexpr int64_t kSizeMultiple = 4;
 
@@ -53,21 +56,28 @@ class TransformNet {
   // [0,1], on the input's device. Sizes not a multiple of 4 are padded (mirrored) and cropped back.
   at::Tensor stylize(const at::Tensor& rgb01) const;
 
-  // The instance-normalisation statistics stylize() would compute for rgb01 (height, width multiples of 4).
-  NormStats norm_stats(const at::Tensor& rgb01) const;
-  // Runs a tile ([N,3,H,W], H and W multiples of 4) normalising with fixed `stats` instead of the tile's own.
-  // When `sums` is given, adds the pre-normalisation activations inside `core` to it.
-  at::Tensor stylize_tile(const at::Tensor& rgb01, const NormStats& stats, MomentSums* sums = nullptr,
-                          const TileCore& core = {}) const;
+  // A part of the network, for processing large images piecewise (height and width multiples of 4 at full
+  // resolution).
+  struct Run {
+    size_t first = 0;                 // 0, kFirstResidual or kFirstUp
+    size_t last = kNormLayers - 1;
+    const NormStats* fixed = nullptr;  // normalise with these instead of the input's own statistics; a layer
+                                       // whose entry is undefined must be `last` and is returned un-normalised
+    NormStats* record = nullptr;       // without `fixed`: receives the statistics used
+    MomentSums* sums = nullptr;        // receives the pre-normalisation activations inside `core`
+    TileCore core;
+  };
+  // x: the RGB image in [0,1] when first == 0, else the activation entering layer `first` (as returned by a run
+  // ending at first - 1). Returns layer `last`'s activation (RGB in [0,1] for the last layer), on x's device.
+  at::Tensor run(const at::Tensor& x, const Run& how) const;
+  // Normalises (and rectifies, where the network does) layer `layer`'s pre-normalisation output `pre`.
+  at::Tensor activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const;
 
   at::Device device() const { return device_; }
   void to(at::Device device);
 
  private:
   struct Layer;
-  struct Norm;
-  at::Tensor forward(const at::Tensor& rgb01, Norm& norm) const;
-
   std::vector<Layer> layers_;
   at::Device device_;
 };

@@ -109,23 +109,51 @@ TEST(TransformNet, OutputDiffersStronglyFromInput) {
   EXPECT_GT(diff, 0.1);
 }
 
-TEST(TransformNet, FixedStatisticsReproduceTheWholeImage) {
+TEST(TransformNet, PiecewiseRunsReproduceTheWholeRun) {
   REQUIRE_WAVE();
   auto net = load_transform_net(imported_wave(), at::kCPU);
   torch::manual_seed(2);
   at::Tensor x = torch::rand({1, 3, 24, 32});
-  NormStats stats = net->norm_stats(x);
-  ASSERT_EQ(stats.mean.size(), TransformNet::kNormLayers);
+  NormStats stats;
+  TransformNet::Run whole;
+  whole.record = &stats;
+  at::Tensor expected = net->run(x, whole);
+  EXPECT_LT((expected - net->stylize(x)).abs().max().item<double>(), 1e-6);
+
+  // With fixed statistics, gathering moments over the whole image gives them back.
   MomentSums sums;
-  at::Tensor tiled = net->stylize_tile(x, stats, &sums, TileCore{0, 24, 0, 32});
-  EXPECT_LT((tiled - net->stylize(x)).abs().max().item<double>(), 1e-5);
-  // Moments summed over the whole image are its statistics.
+  TransformNet::Run fixed;
+  fixed.fixed = &stats;
+  fixed.sums = &sums;
+  fixed.core = {0, 24, 0, 32};
+  EXPECT_LT((net->run(x, fixed) - expected).abs().max().item<double>(), 1e-5);
   NormStats measured = sums.stats();
   for (size_t i = 0; i < TransformNet::kNormLayers; ++i) {
     EXPECT_TRUE(torch::allclose(measured.mean[i], stats.mean[i], 1e-4, 1e-3)) << i;
     EXPECT_TRUE(torch::allclose(measured.var[i], stats.var[i], 1e-3, 1e-3)) << i;
   }
-  EXPECT_THROW(net->stylize_tile(torch::rand({1, 3, 10, 12}), stats), Error);  // not a multiple of 4
+
+  // Down-sampling, residual and up-sampling parts chained; an unknown statistic stops a run un-normalised.
+  NormStats partial = stats;
+  partial.mean[2] = partial.var[2] = at::Tensor();
+  TransformNet::Run down;
+  down.last = 2;
+  down.fixed = &partial;
+  at::Tensor low = net->activate(2, net->run(x, down), stats);
+  TransformNet::Run residual;
+  residual.first = TransformNet::kFirstResidual;
+  residual.last = TransformNet::kFirstUp - 1;
+  low = net->run(low, residual);
+  TransformNet::Run up;
+  up.first = TransformNet::kFirstUp;
+  up.fixed = &stats;
+  EXPECT_LT((net->run(low, up) - expected).abs().max().item<double>(), 1e-5);
+
+  TransformNet::Run odd;
+  odd.fixed = &stats;
+  EXPECT_THROW(net->run(torch::rand({1, 3, 10, 12}), odd), Error);  // not a multiple of 4
+  odd.first = 5;
+  EXPECT_THROW(net->run(torch::rand({1, 128, 8, 8}), odd), Error);  // not a stage start
 }
 
 TEST(TransformNet, ImportErrorsAreClear) {
