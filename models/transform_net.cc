@@ -69,15 +69,18 @@ std::string read_text(const fs::path& p) {
   return o.str();
 }
 
-// Reruns `fn`, turning a device out-of-memory error into atelier::OutOfMemory with advice.
+// Runs `fn`, turning a device out-of-memory error into atelier::OutOfMemory with advice.
 template <class Fn>
 auto guard_oom(const at::Tensor& x, const at::Device& device, Fn&& fn) {
   try {
     return fn();
-  } catch (const c10::OutOfMemoryError&) {
+  } catch (const c10::Error& e) {
+    const bool oom = dynamic_cast<const c10::OutOfMemoryError*>(&e) ||
+                     std::string(e.what()).find("can't allocate memory") != std::string::npos;  // CPU allocator
+    if (!oom) throw;
     throw OutOfMemory("out of memory on " + device.str() + " running the fast-style network on a " +
                       std::to_string(x.size(-1)) + "x" + std::to_string(x.size(-2)) +
-                      " image; use a larger style scale, smaller tiles or the CPU");
+                      " input; use a larger style scale or smaller tiles");
   }
 }
 
@@ -159,8 +162,9 @@ void TransformNet::to(at::Device device) {
 
 namespace {
 
-bool starts_block(size_t i) { return i >= TransformNet::kFirstResidual && i < TransformNet::kFirstUp && (i - 3) % 2 == 0; }
-bool ends_block(size_t i) { return i >= TransformNet::kFirstResidual && i < TransformNet::kFirstUp && (i - 3) % 2 == 1; }
+bool in_residual(size_t i) { return i >= TransformNet::kFirstResidual && i < TransformNet::kFirstUp; }
+bool starts_block(size_t i) { return in_residual(i) && (i - TransformNet::kFirstResidual) % 2 == 0; }
+bool ends_block(size_t i) { return in_residual(i) && (i - TransformNet::kFirstResidual) % 2 == 1; }
 
 at::Tensor conv(const LayerSpec& s, const at::Tensor& weight, const at::Tensor& x) {
   if (s.transposed)  // TF conv2d_transpose, SAME, output 2x: the full transposed convolution minus its last row/col

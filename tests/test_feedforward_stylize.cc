@@ -125,3 +125,4 @@ TEST(FeedforwardStylize, RejectsBadArguments) {
   EXPECT_THROW(feedforward_stylize(Image(), *wave(), 1.0, Progress()), Error);
 }
 
+

@@ -156,6 +156,18 @@ TEST(TransformNet, PiecewiseRunsReproduceTheWholeRun) {
   EXPECT_THROW(net->run(torch::rand({1, 128, 8, 8}), odd), Error);  // not a stage start
 }
 
+TEST(TransformNet, CudaMatchesCpu) {
+  REQUIRE_WAVE();
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  auto net = load_transform_net(imported_wave(), at::kCPU);
+  auto gpu = load_transform_net(imported_wave(), at::Device(at::kCUDA, 0));
+  torch::manual_seed(3);
+  at::Tensor x = torch::rand({1, 3, 37, 45});
+  at::Tensor y = gpu->stylize(x.cuda());
+  EXPECT_TRUE(y.is_cuda());
+  EXPECT_LT((y.cpu() - net->stylize(x)).abs().max().item<double>(), 2e-3);  // TF32/cuDNN rounding
+}
+
 TEST(TransformNet, ImportErrorsAreClear) {
   REQUIRE_WAVE();
   const std::string out = test::temp_path("bad.safetensors");
