@@ -10,9 +10,9 @@ class TransformNet;
 
 struct FeedforwardOptions {
   // Longest tile side in working pixels, context included; images up to this size run in one piece. Larger
-  // images give the same result (up to float rounding) in bounded memory: the full- and half-resolution layers
-  // run tile by tile, several passes gathering the whole image's normalisation statistics (about 1.8x the work
-  // of one run), while the residual blocks run on the whole image at 1/4 resolution (1/16 of the pixels).
+  // images give the same result (up to float rounding) with device memory bounded by the tile size: the network
+  // runs tile by tile in several passes that gather the whole image's normalisation statistics (about 1.8x the
+  // work of one run), keeping a few 1/4-resolution activations (128 channels, 32 bytes per pixel) in host memory.
   int tile_size = 512;
   // Context around each tile's core on every side (at least 16 px, the receptive field of the tiled layers).
   int overlap = 32;

@@ -182,6 +182,15 @@ at::Tensor conv(const LayerSpec& s, const at::Tensor& weight, const at::Tensor& 
 
 }  // namespace
 
+at::Tensor TransformNet::convolve(size_t layer, const at::Tensor& x) const {
+  if (layer >= kNormLayers || !x.defined() || x.dim() != 4 || x.size(1) != layers_[layer].spec->in)
+    throw Error("TransformNet::convolve: the input does not fit layer " + std::to_string(layer));
+  c10::InferenceMode guard;
+  return guard_oom(x, device_, [&] {
+    return conv(*layers_[layer].spec, layers_[layer].weight, x.to(device_, at::kFloat)).to(x.device());
+  });
+}
+
 at::Tensor TransformNet::activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const {
   TORCH_CHECK(layer < kNormLayers && stats.mean.size() == kNormLayers && stats.mean[layer].defined(),
               "TransformNet::activate: no statistics for layer ", layer);

@@ -70,6 +70,8 @@ class TransformNet {
   // x: the RGB image in [0,1] when first == 0, else the activation entering layer `first` (as returned by a run
   // ending at first - 1). Returns layer `last`'s activation (RGB in [0,1] for the last layer), on x's device.
   at::Tensor run(const at::Tensor& x, const Run& how) const;
+  // Layer `layer`'s convolution alone (TF "SAME" padding) on the network's device; returns on x's device.
+  at::Tensor convolve(size_t layer, const at::Tensor& x) const;
   // Normalises (and rectifies, where the network does) layer `layer`'s pre-normalisation output `pre`.
   at::Tensor activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const;
 

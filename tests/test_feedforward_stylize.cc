@@ -70,10 +70,10 @@ TEST(FeedforwardStylize, UntiledEqualsTheNetwork) {
 
 TEST(FeedforwardStylize, TiledMatchesUntiled) {
   REQUIRE_WAVE();
-  const int w = 126, h = 98;  // padded to 128 x 100, split into 2 x 2 tiles
+  const int w = 158, h = 78;  // padded to 160 x 80: 4 x 2 tiles (cores of 40 px), at 1/4 resolution 2 x 1
   const Image in = photo(w, h);
   FeedforwardOptions tiled;
-  tiled.tile_size = 96;
+  tiled.tile_size = 72;
   tiled.overlap = 16;
   std::vector<double> fractions;
   const Image a = feedforward_stylize(in, *wave(), 1.0, Progress());
@@ -81,7 +81,7 @@ TEST(FeedforwardStylize, TiledMatchesUntiled) {
       in, *wave(), 1.0, Progress([&](double f, const std::string&) { fractions.push_back(f); }, nullptr), tiled);
   ASSERT_EQ(b.width, w);
   ASSERT_EQ(b.height, h);
-  EXPECT_EQ(fractions.size(), 7u * 4u + 2u);  // 7 passes over 4 tiles, the residual blocks, done
+  EXPECT_EQ(fractions.size(), 7u * 8u + 10u * 2u + 1u);  // 7 passes over 8 tiles, 10 over 2, done
   EXPECT_TRUE(std::is_sorted(fractions.begin(), fractions.end()));
   EXPECT_DOUBLE_EQ(fractions.back(), 1.0);
   EXPECT_TRUE(torch::equal(image_alpha_to_tensor(a), image_alpha_to_tensor(b)));
