@@ -11,7 +11,7 @@ class TransformNet;
 struct FeedforwardOptions {
   // Longest tile side in working pixels, context included; images up to this size run in one piece. Larger
   // images give the same result (up to float rounding) with device memory bounded by the tile size: the network
-  // runs tile by tile in several passes that gather the whole image's normalisation statistics (about 1.8x the
+  // runs tile by tile in several passes that gather the whole image's normalisation statistics (about twice the
   // work of one run), keeping a few 1/4-resolution activations (128 channels, 32 bytes per pixel) in host memory.
   int tile_size = 512;
   // Context around each tile's core on every side (at least 16 px, the receptive field of the tiled layers).
