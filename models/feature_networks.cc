@@ -5,13 +5,7 @@
 #include "models/inception_v3.h"
 #include "models/model_library.h"
 
-#if __has_include("models/vgg19.h")
 #include "models/vgg19.h"
-#else
-namespace atelier {  // until the vgg19 branch is merged (stubbed in models/import_stubs.cc)
-std::unique_ptr<FeatureNetwork> load_vgg19(const std::string& path, at::Device device);
-}
-#endif
 
 namespace atelier {
 

@@ -11,20 +11,8 @@
 #include "models/install_paths.h"
 #include "models/model_library.h"
 
-#if __has_include("models/vgg19.h")
 #include "models/vgg19.h"
-#else
-namespace atelier {  // until the vgg19 branch is merged (stubbed in models/import_stubs.cc)
-void import_vgg19(const std::string& pth_path, const std::string& out_safetensors_path);
-}
-#endif
-#if __has_include("models/transform_net.h")
 #include "models/transform_net.h"
-#else
-namespace atelier {  // until the fast-style branch is merged (stubbed in models/import_stubs.cc)
-void import_fast_style(const std::string& tf_variables_dir, const std::string& out_safetensors_path);
-}
-#endif
 
 namespace fs = std::filesystem;
 
