@@ -122,7 +122,7 @@ void ModelLibrary::read_index() {
         known_.push_back(m);
       } else {
         // An imported copy of a built-in model: its own checksum and origin, the built-in description.
-        if (it->sha256.empty()) it->sha256 = m.sha256;
+        it->sha256 = m.sha256;
         if (!m.source.empty()) it->source = m.source;
       }
     }

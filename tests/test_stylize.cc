@@ -1,0 +1,136 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "core/image_io.h"
+#include "core/image_tensor.h"
+#include "core/losses/losses.h"
+#include "filters/stylize.h"
+#include "models/feature_network.h"
+#include "models/model_library.h"
+#include "tests/test_util.h"
+
+using namespace atelier;
+
+namespace {
+
+Image smooth_image(int w, int h, float alpha = 1.f) {
+  Image img(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      float* p = img.pixel(x, y);
+      p[0] = 0.2f + 0.6f * x / w;
+      p[1] = 0.3f + 0.4f * y / h;
+      p[2] = 0.5f;
+      p[3] = alpha;
+    }
+  return img;
+}
+
+Image stripes_image(int w, int h) {
+  Image img(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      float* p = img.pixel(x, y);
+      const bool on = ((x + y) / 6) % 2 == 0;
+      p[0] = on ? 0.95f : 0.1f;
+      p[1] = on ? 0.8f : 0.05f;
+      p[2] = on ? 0.1f : 0.4f;
+      p[3] = 1.f;
+    }
+  return img;
+}
+
+double mean_abs_difference(const Image& a, const Image& b) {
+  double d = 0;
+  for (size_t i = 0; i < a.rgba.size(); ++i) d += std::abs(a.rgba[i] - b.rgba[i]);
+  return d / a.rgba.size();
+}
+
+}  // namespace
+
+TEST(StylizeFilter, DeclaresTheCommandLineContract) {
+  const Filter& f = stylize_filter();
+  ParamValues v(f.params);
+  for (const char* name : {"content", "output", "style-image", "size", "iterations", "seed", "network", "init",
+                           "method", "fast-model", "preserve-colors", "style-scale", "layer-name"})
+    EXPECT_NO_THROW(v.spec(name)) << name;
+  EXPECT_EQ(v.spec("content").scope, kCli);
+  EXPECT_EQ(v.spec("layer-name").scope, kGimp);
+  EXPECT_THROW(v.set_from_string("network", "resnet"), Error);
+}
+
+TEST(StylizeFilter, MissingOrUnreadableStyleImageIsAClearError) {
+  const Filter& f = stylize_filter();
+  ParamValues v(f.params);
+  RunContext ctx;
+  try {
+    f.run(smooth_image(40, 30), v, ctx);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("style image"), std::string::npos) << e.what();
+  }
+  const std::string junk = test::temp_path("not-a-style.jpg");
+  std::ofstream(junk) << "garbage";
+  v.set_text("style-image", junk);
+  try {
+    f.run(smooth_image(40, 30), v, ctx);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not-a-style.jpg"), std::string::npos) << e.what();
+  }
+}
+
+TEST(StylizeFilter, InstantMethodUsesTheBundledNetwork) {
+  const std::string dir = test::temp_path("instant-lib");
+  ModelLibrary library(dir);
+  const Filter& f = stylize_filter();
+  ParamValues v(f.params);
+  v.set_text("method", "feed-forward");
+  v.set_text("fast-model", "scream");
+  v.set_text("device", "cpu");
+  Image input = smooth_image(50, 37, 0.5f);
+  Image out = f.run(input, v, RunContext{&library, Progress()});
+  ASSERT_EQ(out.width, 50);
+  ASSERT_EQ(out.height, 37);
+  EXPECT_FLOAT_EQ(out.pixel(10, 10)[3], 0.5f);  // alpha kept
+  EXPECT_GT(mean_abs_difference(out, input), 0.05);
+  EXPECT_TRUE(ModelLibrary(dir).installed("fast-style/scream"));
+  EXPECT_EQ(verify_model(ModelLibrary(dir), "fast-style/scream").status, VerifyStatus::Ok);
+}
+
+TEST(StylizeFilter, GatysMovesTheImageTowardTheStyle) {
+  ModelLibrary library;
+  ASSERT_TRUE(library.installed("inception_v3"))
+      << "InceptionV3 is not installed in " << library.dir() << ": run './run atelier models install inception_v3'";
+  const std::string style_path = test::temp_path("stripes.png");
+  Image style = stripes_image(96, 96);
+  save_png(style_path, style);  // the filter loads it like a user's file
+
+  const Filter& f = stylize_filter();
+  ParamValues v(f.params);
+  v.set_text("style-image", style_path);
+  v.set_int("size", 96);
+  v.set_int("iterations", 8);
+  v.set_text("device", "cpu");
+  Image content = smooth_image(96, 80);
+  Image out = f.run(content, v, RunContext{&library, Progress()});
+  ASSERT_EQ(out.width, 96);
+
+  auto net = load_feature_network("inception_v3", library, at::kCPU);
+  torch::NoGradGuard no_grad;
+  const auto layers = net->default_style_layers();
+  auto gram_distance = [&](const Image& img) {
+    auto a = net->extract(image_rgb_to_tensor(img), layers);
+    auto s = net->extract(image_rgb_to_tensor(style), layers);
+    double d = 0;
+    for (const auto& l : layers) d += gram_loss(a.at(l), gram_matrix(s.at(l))).item<double>();
+    return d;
+  };
+  const double before = gram_distance(content), after = gram_distance(out);
+  EXPECT_LT(after, 0.7 * before) << "style distance before " << before << ", after " << after;
+}
