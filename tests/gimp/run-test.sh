@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs one headless GIMP test file through tools/gimp-env.sh (with the test plug-in installed) and judges it:
+# GIMP's exit status, a "PASS:" line, no "FAIL:" line, and every ";; expect-output: TEXT" / "# expect-output: TEXT"
+# line of the test file found in GIMP's output. A "SKIP:" line exits 77 (meson: skipped).
+# usage: run-test.sh BUILD_DIR (batch|python) FILE
+set -uo pipefail
+BUILD=$1 MODE=$2 FILE=$3
+SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+LOG=$(mktemp "${TMPDIR:-/tmp}/atelier-gimp-test-XXXXXX.log")
+trap 'rm -f "$LOG"' EXIT
+
+ATELIER_TEST_PLUGIN=1 "$SOURCE/tools/gimp-env.sh" "$BUILD" "$MODE" "$FILE" >"$LOG" 2>&1
+rc=$?
+cat "$LOG"
+echo "---- $(basename "$FILE"): gimp exit status $rc"
+if grep -q '^SKIP:' "$LOG"; then exit 77; fi
+status=0
+[ $rc -eq 0 ] || { echo "FAIL: gimp exited with $rc"; status=1; }
+grep -q '^FAIL:' "$LOG" && { echo "FAIL: the test reported failures"; status=1; }
+grep -q '^PASS:' "$LOG" || { echo "FAIL: no PASS line"; status=1; }
+while IFS= read -r want; do
+  grep -qF -- "$want" "$LOG" || { echo "FAIL: expected output not found: $want"; status=1; }
+done < <(sed -n 's/^\(;;\|#\) expect-output: //p' "$FILE")
+[ $status -eq 0 ] && echo "PASS: $(basename "$FILE")"
+exit $status
