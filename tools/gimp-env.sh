@@ -4,6 +4,7 @@
 #
 #   tools/gimp-env.sh BUILD batch FILE.scm      evaluate a Script-Fu file headless; exit status 0 = success
 #   tools/gimp-env.sh BUILD python FILE.py      the same with Python-Fu
+#   tools/gimp-env.sh BUILD gui-batch FILE.scm  the same in the GUI (needs $DISPLAY; quits when done)
 #   tools/gimp-env.sh BUILD gui [GIMP ARGS...]  the GUI (needs $DISPLAY)
 #
 # The scripts see these variables (Script-Fu: defined before FILE is loaded; Python: environment):
@@ -13,7 +14,7 @@
 # throwaway directory, ATELIER_WORK_DIR picks it, ATELIER_MODELS_DIR is passed on (the model library).
 set -euo pipefail
 
-usage() { echo "usage: $0 BUILD (batch FILE.scm | python FILE.py | gui [ARGS...])" >&2; exit 2; }
+usage() { echo "usage: $0 BUILD (batch FILE.scm | gui-batch FILE.scm | python FILE.py | gui [ARGS...])" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 BUILD=$(cd "$1" && pwd -P)
 MODE=$2
@@ -53,11 +54,13 @@ export ATELIER_WORK_DIR=$T ATELIER_SOURCE_DIR=$SOURCE ATELIER_BUILD_DIR=$BUILD
 scheme_string() { local s=${1//\\/\\\\}; printf '"%s"' "${s//\"/\\\"}"; }
 
 case "$MODE" in
-  batch)
+  batch | gui-batch)
     [ $# -ge 1 ] || usage
     FILE=$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")
+    GIMP=(gimp-console-3.0 -i)
+    [ "$MODE" = batch ] || GIMP=(gimp-3.0 -s)
     # One -b: each -b has its own Scheme state, so the definitions and the load go together.
-    gimp-console-3.0 -i -n --quit --batch-interpreter=plug-in-script-fu-eval -b \
+    "${GIMP[@]}" -n --quit --batch-interpreter=plug-in-script-fu-eval -b \
       "(begin (define atelier-work-dir $(scheme_string "$T")) (define atelier-source-dir $(scheme_string "$SOURCE")) (load $(scheme_string "$FILE")))"
     ;;
   python)

@@ -31,7 +31,7 @@ status=0
 for proc in "${PROCS[@]}"; do
   shot=${OUT%.png}${proc#plug-in-atelier}.png
   [ "$proc" = "${PROCS[0]}" ] && shot=$OUT
-  rm -f "$shot"
+  mkdir -p "$(dirname "$shot")"; rm -f "$shot"
   script="(begin (script-fu-use-v3)
     (let* ((img (gimp-image-new 320 200 RGB))
            (layer (gimp-layer-new img \"layer\" 320 200 RGB-IMAGE 100 LAYER-MODE-NORMAL)))
@@ -46,7 +46,7 @@ for proc in "${PROCS[@]}"; do
   # The dialog is up when the plug-in process exists; give GTK a few seconds to draw it.
   found=0
   for _ in $(seq 1 120); do
-    if pgrep -f "$T/run/plug-ins/neural-atelier" >/dev/null; then found=1; break; fi
+    if pgrep -f "^$T/run/plug-ins/neural-atelier.* -run " >/dev/null; then found=1; break; fi
     sleep 1
   done
   sleep 6
