@@ -9,5 +9,6 @@ using Args = std::vector<std::string>;
 
 int models_command(const Args& args);   // cli/models_command.cc
 int stylize_command(const Args& args);  // cli/stylize_command.cc
+int bench_command(const Args& args);    // cli/bench_command.cc
 
 }  // namespace atelier::cli

@@ -1,14 +1,23 @@
 #pragma once
 // Stylize: Gatys et al. neural style transfer by optimisation on pretrained network features.
+#include <vector>
+
 #include "filters/filter.h"
 
 namespace atelier {
 
-// Parameters (GIMP argument / Script-Fu keyword / CLI flag):
-//   style-image, style-image-2, style-blend, style-strength, content-weight, tv-weight, style-scale, size,
-//   iterations, optimizer (lbfgs|adam), init (content|random), network (auto|inception_v3|vgg19),
-//   preserve-colors (off|luminance|histogram), seed, device (auto|cpu|cuda), layer-name (GIMP only),
-//   content/output (CLI only).
+// Parameters (GIMP argument / Script-Fu keyword / CLI flag): see make_params() in stylize.cc.
 const Filter& stylize_filter();
+
+struct StyleImage {
+  Image image;
+  double weight = 1.0;
+};
+
+// The styles named by style-image / style-image-2 / style-blend (loads the files; clear errors if unreadable).
+std::vector<StyleImage> styles_from_params(const ParamValues& values);
+// Stylize with any number of weighted styles (the CLI's repeated --style / --style-weight).
+Image run_stylize(const Image& input, const std::vector<StyleImage>& styles, const ParamValues& values,
+                  const RunContext& ctx);
 
 }  // namespace atelier

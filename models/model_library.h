@@ -23,6 +23,8 @@ class ModelLibrary {
   explicit ModelLibrary(std::string dir = "");
   // $ATELIER_MODELS_DIR, else $XDG_DATA_HOME/neural-atelier/models, else ~/.local/share/neural-atelier/models.
   static std::string default_dir();
+  // The models this program knows how to obtain (inception_v3, vgg19).
+  static const std::vector<ModelInfo>& builtin();
 
   const std::string& dir() const { return dir_; }
   // Built-in manifest entries plus models imported into this library.
@@ -31,10 +33,40 @@ class ModelLibrary {
   bool installed(const std::string& name) const;
   // Path of an installed model's weights; throws atelier::Error with the exact install command if missing.
   std::string path(const std::string& name) const;
+  // Where a model's weights live once installed (dir()/info(name).file).
+  std::string file_path(const std::string& name) const;
+  // How to get a model that is not installed, as a user-facing sentence.
+  std::string how_to_install(const std::string& name) const;
+
+  // Records an imported model (or the SHA-256 of an imported built-in one) in the library's index
+  // (dir()/index.json) so that known() lists it; replaces an entry of the same name.
+  void record_import(const ModelInfo& info);
 
  private:
+  void read_index();
   std::string dir_;
   std::vector<ModelInfo> known_;
 };
+
+// ---- installing, verifying, importing (models/model_install.cc) -----------------------------------------
+
+using LogFn = std::function<void(const std::string& line)>;
+
+enum class VerifyStatus { Ok, Missing, Mismatch, NotPinned };
+struct Verification {
+  VerifyStatus status = VerifyStatus::Missing;
+  std::string expected, actual;  // SHA-256 hex digests
+};
+Verification verify_model(const ModelLibrary& library, const std::string& name);
+
+// Installs a built-in model into the library (inception_v3: npm pack nsfwjs@4.4.0 + conversion with node;
+// vgg19: download torchvision's weights). Does nothing but say so when it is installed and verified.
+// Throws atelier::Error saying what failed and what to do (missing npm/node, no network, checksum mismatch).
+void install_model(ModelLibrary& library, const std::string& name, const LogFn& log);
+
+// Imports weights the user has: kind "vgg19" (torchvision .pth file) or "fast-style" (a TF variables directory
+// with manifest.json, stored as fast-style/NAME). Returns the model's name in the library.
+std::string import_model(ModelLibrary& library, const std::string& kind, const std::string& source,
+                         const std::string& name, const LogFn& log);
 
 }  // namespace atelier

@@ -1,0 +1,125 @@
+// atelier bench: per-iteration timings of the engine's algorithms, as JSON lines (one per configuration).
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "core/device.h"
+#include "core/error.h"
+#include "core/safetensors.h"
+#include "filters/gatys.h"
+#include "models/feature_network.h"
+#include "models/model_library.h"
+#include "models/vgg19.h"
+
+namespace atelier::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+double peak_rss_mb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+// A VGG-19 with random weights in torchvision's layout: same FLOPs as the real one.
+std::string random_vgg19(const std::string& dir) {
+  const std::string path = dir + "/vgg19-random.safetensors";
+  if (std::filesystem::exists(path)) return path;
+  const int cfg[] = {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512};
+  torch::manual_seed(0);
+  TensorMap w;
+  int64_t in = 3, index = 0;
+  for (int c : cfg) {
+    if (c == 0) {
+      index += 1;  // pool
+      continue;
+    }
+    w["features." + std::to_string(index) + ".weight"] = torch::randn({c, in, 3, 3}) * std::sqrt(2.0 / (9 * in));
+    w["features." + std::to_string(index) + ".bias"] = torch::zeros({c});
+    index += 2;  // conv + relu
+    in = c;
+  }
+  save_safetensors(path, w);
+  return path;
+}
+
+void bench_gatys(FeatureNetwork& net, const std::string& label, int64_t size, int iterations, c10::Device device) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(1);
+  at::Tensor content = at::rand({1, 3, size, size}, gen, at::TensorOptions()).to(device);
+  at::Tensor style = at::rand({1, 3, size, size}, gen, at::TensorOptions()).to(device);
+  GatysSettings s;
+  s.optimizer.iterations = iterations + 1;  // the first one warms up
+  std::vector<Clock::time_point> stamps;
+  double last_loss = 0;
+  reset_peak_rss();
+  gatys_optimize(net, content, {{style, 1.0}}, s, Progress(), [&](int i, double loss) {
+    if (i == 1) reset_peak_rss();
+    stamps.push_back(Clock::now());
+    last_loss = loss;
+  });
+  const double ms = std::chrono::duration<double, std::milli>(stamps.back() - stamps.front()).count() / iterations;
+  std::printf(
+      "{\"impl\": \"atelier-cpp\", \"benchmark\": \"gatys_iteration\", \"network\": \"%s\", \"size\": %lld, "
+      "\"device\": \"%s\", \"ms_per_iteration\": %.1f, \"iterations\": %d, \"peak_memory_mb\": %.1f, "
+      "\"final_loss\": %.6g, \"threads\": %d}\n",
+      label.c_str(), static_cast<long long>(size), device.is_cuda() ? "cuda" : "cpu", ms, iterations, peak_rss_mb(),
+      last_loss, at::get_num_threads());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int bench_command(const Args& args) {
+  std::string sizes = "256,512", networks = "inception_v3,vgg19", device_name = "auto";
+  int iterations = 5;
+  for (size_t i = 0; i < args.size(); ++i) {
+    auto value = [&]() -> std::string {
+      if (i + 1 >= args.size()) throw Error("option '" + args[i] + "' needs a value");
+      return args[++i];
+    };
+    if (args[i] == "--sizes") sizes = value();
+    else if (args[i] == "--networks") networks = value();
+    else if (args[i] == "--iterations") iterations = std::max(1, std::stoi(value()));
+    else if (args[i] == "--device") device_name = value();
+    else if (args[i] == "--help" || args[i] == "-h") {
+      std::printf(
+          "usage: atelier bench [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5] [--device D]\n"
+          "Times Gatys L-BFGS iterations (after one warm-up) and prints one JSON object per line.\n"
+          "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n");
+      return 0;
+    } else throw Error("unknown option '" + args[i] + "' (see atelier bench --help)");
+  }
+  const c10::Device device = select_device(device_name);
+  ModelLibrary library;
+  for (const auto& name : split(networks)) {
+    std::unique_ptr<FeatureNetwork> net;
+    if (name == "vgg19" && !library.installed("vgg19")) {
+      net = load_vgg19(random_vgg19(std::filesystem::temp_directory_path().string()), device);
+    } else {
+      net = load_feature_network(name, library, device);
+    }
+    for (const auto& s : split(sizes)) bench_gatys(*net, name, std::stoll(s), iterations, device);
+  }
+  return 0;
+}
+
+}  // namespace atelier::cli

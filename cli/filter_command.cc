@@ -1,0 +1,136 @@
+#include "cli/filter_command.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "core/error.h"
+#include "core/image_io.h"
+#include "models/model_library.h"
+
+namespace atelier::cli {
+namespace {
+
+const ParamSpec* find_flag(const Filter& f, const std::string& flag) {
+  for (const auto& s : f.params) {
+    if (!(s.scope & kCli)) continue;
+    if (s.name == flag) return &s;
+    for (const auto& a : s.cli_aliases)
+      if (a == flag) return &s;
+  }
+  return nullptr;
+}
+
+void print_help(const Filter& f, const CommandOptions& options) {
+  std::printf("usage: atelier %s [--FLAG VALUE ...]\n\n%s\n", f.name.c_str(), f.blurb.c_str());
+  if (!f.help.empty()) std::printf("%s\n", f.help.c_str());
+  std::string group = "\x01";
+  for (const auto& s : f.params) {
+    if (!(s.scope & kCli)) continue;
+    if (s.group != group) {
+      group = s.group;
+      std::printf("\n%s:\n", group.empty() ? "options" : group.c_str());
+    }
+    std::string flags = "--" + s.name;
+    for (const auto& a : s.cli_aliases) flags += ", --" + a;
+    std::printf("  %-24s %s\n", flags.c_str(), describe_param(s).c_str());
+  }
+  if (!options.extra_flags.empty()) std::printf("\nrepeatable:\n");
+  for (const auto& e : options.extra_flags) std::printf("  --%-22s %s\n", e.name.c_str(), e.help.c_str());
+  std::printf("\nEnvironment: ATELIER_MODELS_DIR (model library), ATELIER_DEVICE (cpu|cuda).\n");
+}
+
+const ParamSpec* io_spec(const Filter& f, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    for (const auto& s : f.params)
+      if (s.name == n && (s.scope & kCli)) return &s;
+  return nullptr;
+}
+
+}  // namespace
+
+bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& values, ExtraValues& extra,
+                       const CommandOptions& options) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a == "--help" || a == "-h") {
+      print_help(filter, options);
+      return false;
+    }
+    if (a.rfind("--", 0) != 0) throw Error("unexpected argument '" + a + "' (options are --name value)");
+    a = a.substr(2);
+    std::string value;
+    bool has_value = false;
+    if (auto eq = a.find('='); eq != std::string::npos) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+      has_value = true;
+    }
+    bool extra_flag = false;
+    for (const auto& e : options.extra_flags) extra_flag = extra_flag || e.name == a;
+    const ParamSpec* spec = extra_flag ? nullptr : find_flag(filter, a);
+    bool negated = false;
+    if (!spec && !extra_flag && a.rfind("no-", 0) == 0) {
+      spec = find_flag(filter, a.substr(3));
+      negated = spec && spec->type == ParamType::Bool;
+      if (!negated) spec = nullptr;
+    }
+    if (!spec && !extra_flag)
+      throw Error("unknown option '--" + a + "' for 'atelier " + filter.name + "' (see --help)");
+    if (spec && spec->type == ParamType::Bool && !has_value) {
+      values.set_bool(spec->name, !negated);
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) throw Error("option '--" + a + "' needs a value");
+      value = args[++i];
+    }
+    if (extra_flag) extra[a].push_back(value);
+    else values.set_from_string(spec->name, value);
+  }
+  return true;
+}
+
+Progress::Callback stderr_progress() {
+  struct State {
+    int last_percent = -1;
+    std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  };
+  auto state = std::make_shared<State>();
+  return [state](double fraction, const std::string& message) {
+    int pct = static_cast<int>(std::floor(fraction * 100));
+    auto now = std::chrono::steady_clock::now();
+    if (pct == state->last_percent && fraction < 1.0) return;
+    if (now - state->last < std::chrono::milliseconds(500) && fraction < 1.0 && pct - state->last_percent < 5)
+      return;
+    state->last_percent = pct;
+    state->last = now;
+    std::fprintf(stderr, "[%3d%%] %s\n", pct, message.c_str());
+    std::fflush(stderr);
+  };
+}
+
+int run_filter_command(const Filter& filter, const Args& args, const CommandOptions& options) {
+  ParamValues values(filter.params);
+  ExtraValues extra;
+  if (!parse_filter_args(filter, args, values, extra, options)) return 0;
+  const ParamSpec* in = io_spec(filter, {"input", "content"});
+  const ParamSpec* out = io_spec(filter, {"output"});
+  if (!in || !out) throw Error("filter '" + filter.name + "' declares no CLI input/output");
+  const std::string& in_path = values.get_text(in->name);
+  const std::string& out_path = values.get_text(out->name);
+  if (in_path.empty()) throw Error("missing --" + in->name + " IMAGE");
+  if (out_path.empty()) throw Error("missing --output FILE.png");
+  Image input = load_image(in_path);
+  ModelLibrary library;
+  RunContext ctx{&library, Progress(stderr_progress(), nullptr)};
+  auto t0 = std::chrono::steady_clock::now();
+  Image result = options.run ? options.run(input, values, extra, ctx) : filter.run(input, values, ctx);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  save_png(out_path, result);
+  std::fprintf(stderr, "wrote %s (%dx%d) in %.1f s\n", out_path.c_str(), result.width, result.height, secs);
+  return 0;
+}
+
+}  // namespace atelier::cli

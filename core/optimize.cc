@@ -1,0 +1,60 @@
+#include "core/optimize.h"
+
+#include <torch/optim/adam.h>
+#include <torch/optim/lbfgs.h>
+
+#include <cmath>
+#include <memory>
+
+#include "core/error.h"
+
+namespace atelier {
+
+OptimizerKind optimizer_from_name(const std::string& name) {
+  if (name == "lbfgs") return OptimizerKind::Lbfgs;
+  if (name == "adam") return OptimizerKind::Adam;
+  throw Error("unknown optimizer '" + name + "': use lbfgs or adam");
+}
+
+double optimize_image(at::Tensor& x, const std::function<at::Tensor(const at::Tensor&)>& loss_fn,
+                      const OptimizeSettings& settings, const Progress& progress,
+                      const IterationCallback& on_iteration) {
+  x.set_requires_grad(true);
+  std::unique_ptr<torch::optim::Optimizer> opt;
+  if (settings.kind == OptimizerKind::Lbfgs) {
+    opt = std::make_unique<torch::optim::LBFGS>(
+        std::vector<at::Tensor>{x}, torch::optim::LBFGSOptions(1.0)
+                                        .max_iter(1)
+                                        .history_size(settings.history)
+                                        .tolerance_grad(0)
+                                        .tolerance_change(0)
+                                        .line_search_fn("strong_wolfe"));
+  } else {
+    opt = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{x},
+                                               torch::optim::AdamOptions(settings.learning_rate));
+  }
+  double last = NAN;
+  auto closure = [&]() -> at::Tensor {
+    progress.check_cancel();
+    opt->zero_grad();
+    at::Tensor loss = loss_fn(x);
+    loss.backward();
+    return loss;
+  };
+  for (int i = 1; i <= settings.iterations; ++i) {
+    progress.check_cancel();
+    at::Tensor loss = opt->step(closure);
+    last = loss.item<double>();
+    if (!std::isfinite(last))
+      throw Error("the optimisation diverged (loss is " + std::to_string(last) +
+                  "); lower the learning rate or the style/TV weights, or use L-BFGS");
+    if (on_iteration) on_iteration(i, last);
+    progress.report(static_cast<double>(i) / settings.iterations,
+                    "iteration " + std::to_string(i) + "/" + std::to_string(settings.iterations) +
+                        ", loss " + std::to_string(last));
+  }
+  x.set_requires_grad(false);
+  return last;
+}
+
+}  // namespace atelier

@@ -1,0 +1,32 @@
+#pragma once
+// Image optimisation loop: minimises loss(x) over the pixels x with L-BFGS or Adam for a fixed iteration budget,
+// reporting progress and checking the cancel flag every iteration.
+#include <ATen/core/Tensor.h>
+
+#include <functional>
+#include <string>
+
+#include "core/progress.h"
+
+namespace atelier {
+
+enum class OptimizerKind { Lbfgs, Adam };
+OptimizerKind optimizer_from_name(const std::string& name);  // "lbfgs" | "adam"
+
+struct OptimizeSettings {
+  OptimizerKind kind = OptimizerKind::Lbfgs;
+  int iterations = 300;
+  double learning_rate = 0.02;  // Adam; L-BFGS uses 1 with a strong-Wolfe line search
+  int history = 50;             // L-BFGS memory
+};
+
+// Called after each iteration with (iteration 1..N, loss).
+using IterationCallback = std::function<void(int, double)>;
+
+// x: leaf tensor, optimised in place (requires_grad is set here). loss_fn computes the scalar loss of x
+// (gradients are computed here). Returns the final loss.
+double optimize_image(at::Tensor& x, const std::function<at::Tensor(const at::Tensor&)>& loss_fn,
+                      const OptimizeSettings& settings, const Progress& progress,
+                      const IterationCallback& on_iteration = {});
+
+}  // namespace atelier

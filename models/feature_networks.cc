@@ -1,0 +1,28 @@
+#include <ATen/core/Tensor.h>
+
+#include "core/error.h"
+#include "models/feature_network.h"
+#include "models/inception_v3.h"
+#include "models/model_library.h"
+
+#if __has_include("models/vgg19.h")
+#include "models/vgg19.h"
+#else
+namespace atelier {  // until the vgg19 branch is merged (stubbed in models/import_stubs.cc)
+std::unique_ptr<FeatureNetwork> load_vgg19(const std::string& path, at::Device device);
+}
+#endif
+
+namespace atelier {
+
+std::vector<std::string> feature_network_names() { return {"auto", "inception_v3", "vgg19"}; }
+
+std::unique_ptr<FeatureNetwork> load_feature_network(const std::string& name, const ModelLibrary& library,
+                                                     at::Device device) {
+  if (name == "auto") return load_feature_network(library.installed("vgg19") ? "vgg19" : "inception_v3", library, device);
+  if (name == "inception_v3") return load_inception_v3(library.path("inception_v3"), device);
+  if (name == "vgg19") return load_vgg19(library.path("vgg19"), device);
+  throw Error("unknown feature network '" + name + "'; choose auto, inception_v3 or vgg19");
+}
+
+}  // namespace atelier

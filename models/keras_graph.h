@@ -1,0 +1,51 @@
+#pragma once
+// Runs a Keras (2.x) functional model from its model_config JSON and weights stored under Keras names
+// ("conv2d_1/kernel", "batch_normalization_1/moving_mean", ...), in NCHW with LibTorch.
+// Supported layers: InputLayer, Conv2D, BatchNormalization, Activation (relu, softmax, linear), MaxPooling2D,
+// AveragePooling2D, Concatenate (channel axis), GlobalAveragePooling2D, Flatten, Dense, Dropout (identity).
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/safetensors.h"
+
+namespace atelier {
+
+class KerasGraph {
+ public:
+  // model_config_json: Keras' "model_config" ({"class_name": "Model", "config": {layers, input_layers, ...}}).
+  // weights: float tensors in Keras layouts (kernels HWIO / [in,out]); consumed. origin names the weights
+  // file in error messages. BatchNormalization is folded into the convolution feeding it when that
+  // convolution has no other consumer. Throws atelier::Error for unsupported layers and missing or
+  // mis-shaped weights.
+  KerasGraph(const std::string& model_config_json, TensorMap weights, const std::string& origin);
+  ~KerasGraph();
+  KerasGraph(KerasGraph&&) noexcept;
+  KerasGraph& operator=(KerasGraph&&) noexcept;
+
+  // Every layer name in topological order (the config's order).
+  std::vector<std::string> layer_names() const;
+  bool has_layer(const std::string& name) const;
+  // Keras class name of a layer ("Conv2D", "Concatenate", ...); throws for unknown names.
+  const std::string& layer_class(const std::string& name) const;
+
+  // input: [N,C,H,W] float on device(). Returns the outputs (NCHW, or [N,F] after Flatten/Dense) of `layers`,
+  // evaluating only the layers they depend on and dropping intermediates once no later layer needs them.
+  // Throws atelier::Error for unknown layer names and inputs too small for a layer.
+  std::map<std::string, at::Tensor> forward(const at::Tensor& input, const std::vector<std::string>& layers) const;
+
+  void to(c10::Device device);
+  c10::Device device() const { return device_; }
+
+ private:
+  struct Layer;
+  std::vector<Layer> layers_;
+  std::map<std::string, size_t> index_;
+  std::string origin_;
+  c10::Device device_{c10::kCPU};
+};
+
+}  // namespace atelier

@@ -1,0 +1,275 @@
+// Installing built-in models (npm + node for inception_v3, a download for vgg19), verifying and importing.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/sha256.h"
+#include "models/install_paths.h"
+#include "models/model_library.h"
+
+#if __has_include("models/vgg19.h")
+#include "models/vgg19.h"
+#else
+namespace atelier {  // until the vgg19 branch is merged (stubbed in models/import_stubs.cc)
+void import_vgg19(const std::string& pth_path, const std::string& out_safetensors_path);
+}
+#endif
+#if __has_include("models/transform_net.h")
+#include "models/transform_net.h"
+#else
+namespace atelier {  // until the fast-style branch is merged (stubbed in models/import_stubs.cc)
+void import_fast_style(const std::string& tf_variables_dir, const std::string& out_safetensors_path);
+}
+#endif
+
+namespace fs = std::filesystem;
+
+namespace atelier {
+namespace {
+
+constexpr const char* kNsfwjsSpec = "nsfwjs@4.4.0";
+constexpr const char* kNsfwjsTarball = "nsfwjs-4.4.0.tgz";
+// SHA-256 of the registry's tarball (its sha1 is 706017d11e44de0803b73a568819f800a50ae470; npm itself checks the
+// registry's sha512 integrity when it downloads).
+constexpr const char* kNsfwjsTarballSha256 = "585cd178f3b994337c4d10a87b080d342fc52f8b9bf0085c4d1f345a3a1c5382";
+constexpr const char* kConverter = "nsfwjs_to_safetensors.js";
+constexpr const char* kVgg19Url = "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth";
+constexpr const char* kVgg19ShaPrefix = "dcbb9e9d";  // torchvision names files after their SHA-256
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+bool on_path(const std::string& tool) {
+  const char* p = std::getenv("PATH");
+  std::stringstream ss(p ? p : "/usr/bin:/bin");
+  std::string d;
+  while (std::getline(ss, d, ':'))
+    if (!d.empty() && ::access((d + "/" + tool).c_str(), X_OK) == 0) return true;
+  return false;
+}
+
+// Runs a shell command with its output in log_path; returns the exit status.
+int run_logged(const std::string& cmd, const std::string& log_path) {
+  const int rc = std::system((cmd + " >" + quote(log_path) + " 2>&1 </dev/null").c_str());
+  if (rc == -1) return 127;
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
+
+std::string tail_of(const std::string& path, size_t max_chars = 1500) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string s = ss.str();
+  if (s.size() > max_chars) s = "..." + s.substr(s.size() - max_chars);
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "atelier-install-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw Error("cannot create a temporary directory in " + fs::temp_directory_path().string());
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A file in the library's directory that is removed unless committed (renamed over its final name).
+class PendingFile {
+ public:
+  explicit PendingFile(const std::string& final_path)
+      : final_(final_path), tmp_(final_path + ".partial-" + std::to_string(::getpid())) {
+    std::error_code ec;
+    fs::create_directories(fs::path(final_).parent_path(), ec);
+    if (ec) throw Error("cannot create the model directory " + fs::path(final_).parent_path().string() + ": " +
+                        ec.message() + "; set ATELIER_MODELS_DIR to a writable directory");
+  }
+  ~PendingFile() {
+    std::error_code ec;
+    if (!committed_) fs::remove(tmp_, ec);
+  }
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+  const std::string& path() const { return tmp_; }
+  void commit() {
+    std::error_code ec;
+    fs::rename(tmp_, final_, ec);
+    if (ec) throw Error("cannot move " + tmp_ + " to " + final_ + ": " + ec.message());
+    committed_ = true;
+  }
+
+ private:
+  std::string final_, tmp_;
+  bool committed_ = false;
+};
+
+std::string find_converter() {
+  for (const std::string& dir : {std::string(ATELIER_SOURCE_DIR) + "/models/convert", std::string(ATELIER_DATA_DIR)}) {
+    const std::string p = dir + "/" + kConverter;
+    if (fs::is_regular_file(p)) return p;
+  }
+  throw Error(std::string("the converter ") + kConverter + " is missing (looked in " + ATELIER_SOURCE_DIR +
+              "/models/convert and " + ATELIER_DATA_DIR + "); reinstall Neural Atelier");
+}
+
+bool looks_offline(const std::string& log) {
+  for (const char* m : {"ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENETUNREACH",
+                        "EHOSTUNREACH", "network", "certificate", "CERT_"})
+    if (log.find(m) != std::string::npos) return true;
+  return false;
+}
+
+void install_inception_v3(ModelLibrary& lib, const LogFn& log) {
+  const ModelInfo& info = lib.info("inception_v3");
+  for (const char* tool : {"npm", "node", "tar"})
+    if (!on_path(tool))
+      throw Error(std::string("'") + tool + "' is not installed; installing inception_v3 needs Node.js and npm " +
+                  "(Debian/Ubuntu packages: nodejs npm)");
+  const std::string converter = find_converter();
+  TempDir tmp;
+  const std::string npm_log = tmp.path() + "/npm.log";
+  log(std::string("fetching ") + kNsfwjsSpec + " from the npm registry (25 MB)...");
+  if (run_logged("cd " + quote(tmp.path()) + " && npm pack --silent " + kNsfwjsSpec, npm_log) != 0) {
+    const std::string out = tail_of(npm_log);
+    if (looks_offline(out))
+      throw Error("npm could not reach the registry to fetch " + std::string(kNsfwjsSpec) +
+                  "; check the network connection (and npm's proxy settings) and try again. npm said:\n" + out);
+    throw Error("'npm pack " + std::string(kNsfwjsSpec) + "' failed:\n" + out);
+  }
+  const std::string tarball = tmp.path() + "/" + kNsfwjsTarball;
+  if (!fs::is_regular_file(tarball)) throw Error("npm pack did not produce " + std::string(kNsfwjsTarball));
+  const std::string tar_sha = sha256_file(tarball);
+  if (tar_sha != kNsfwjsTarballSha256)
+    throw Error(std::string("checksum mismatch for ") + kNsfwjsTarball + ": expected SHA-256 " + kNsfwjsTarballSha256 +
+                ", found " + tar_sha + "; the package in the registry is not the one this program was made for");
+  if (run_logged("tar xzf " + quote(tarball) + " -C " + quote(tmp.path()), tmp.path() + "/tar.log") != 0)
+    throw Error("cannot extract " + std::string(kNsfwjsTarball) + ": " + tail_of(tmp.path() + "/tar.log"));
+
+  log("converting the InceptionV3 weights...");
+  PendingFile out(lib.file_path("inception_v3"));
+  const std::string conv_log = tmp.path() + "/convert.log";
+  if (run_logged("node " + quote(converter) + " " + quote(tmp.path() + "/package") + " " + quote(out.path()),
+                 conv_log) != 0)
+    throw Error("converting nsfwjs' InceptionV3 failed:\n" + tail_of(conv_log));
+  const std::string sha = sha256_file(out.path());
+  if (sha != info.sha256)
+    throw Error("checksum mismatch for the converted inception_v3.safetensors: expected SHA-256 " + info.sha256 +
+                ", found " + sha + "; the converter (" + converter + ") does not match this program");
+  out.commit();
+  log("installed inception_v3 in " + lib.file_path("inception_v3"));
+}
+
+void install_vgg19(ModelLibrary& lib, const LogFn& log) {
+  const std::string cannot = std::string("this machine cannot download VGG-19 (") + kVgg19Url +
+                             "). If you have the file, run 'atelier models import vgg19 /path/to/vgg19-dcbb9e9d.pth'";
+  if (!on_path("python3")) throw Error(cannot + " (no downloader: python3 is not installed)");
+  TempDir tmp;
+  const std::string pth = tmp.path() + "/vgg19-dcbb9e9d.pth";
+  log(std::string("downloading ") + kVgg19Url + " (548 MB)...");
+  const std::string script =
+      "import sys, urllib.request\n"
+      "with urllib.request.urlopen(sys.argv[1], timeout=30) as r, open(sys.argv[2], 'wb') as f:\n"
+      "    while True:\n"
+      "        b = r.read(1 << 20)\n"
+      "        if not b: break\n"
+      "        f.write(b)\n";
+  if (run_logged("python3 -c " + quote(script) + " " + quote(kVgg19Url) + " " + quote(pth), tmp.path() + "/dl.log") != 0)
+    throw Error(cannot + ". The download failed: " + tail_of(tmp.path() + "/dl.log", 400));
+  const std::string sha = sha256_file(pth);
+  if (sha.rfind(kVgg19ShaPrefix, 0) != 0)
+    throw Error("checksum mismatch for the downloaded vgg19-dcbb9e9d.pth (SHA-256 " + sha + " does not start with " +
+                kVgg19ShaPrefix + "); try again");
+  import_model(lib, "vgg19", pth, "", log);
+}
+
+}  // namespace
+
+Verification verify_model(const ModelLibrary& library, const std::string& name) {
+  Verification v;
+  v.expected = library.info(name).sha256;
+  if (!library.installed(name)) return v;
+  v.actual = sha256_file(library.file_path(name));
+  v.status = v.expected.empty() ? VerifyStatus::NotPinned
+             : v.actual == v.expected ? VerifyStatus::Ok
+                                      : VerifyStatus::Mismatch;
+  return v;
+}
+
+void install_model(ModelLibrary& library, const std::string& name, const LogFn& log) {
+  const ModelInfo& info = library.info(name);
+  if (!info.installable)
+    throw Error("model '" + name + "' cannot be installed automatically; " + library.how_to_install(name));
+  if (library.installed(name)) {
+    Verification v = verify_model(library, name);
+    if (v.status == VerifyStatus::Ok || v.status == VerifyStatus::NotPinned) {
+      log(name + " is already installed" + (v.status == VerifyStatus::Ok ? " and verified" : "") + ": " +
+          library.file_path(name));
+      return;
+    }
+    log(name + ": the installed file does not match its checksum; installing it again");
+  }
+  if (name == "inception_v3") return install_inception_v3(library, log);
+  if (name == "vgg19") return install_vgg19(library, log);
+  throw Error("no installer for model '" + name + "'");
+}
+
+std::string import_model(ModelLibrary& library, const std::string& kind, const std::string& source,
+                         const std::string& name, const LogFn& log) {
+  std::error_code ec;
+  const std::string abs_source = fs::absolute(source, ec).string();
+  ModelInfo info;
+  if (kind == "vgg19") {
+    if (!fs::is_regular_file(source))
+      throw Error("'" + source + "' is not a file; pass torchvision's vgg19-dcbb9e9d.pth");
+    info = library.info("vgg19");
+    PendingFile out(library.file_path("vgg19"));
+    log("importing " + source + " as vgg19...");
+    import_vgg19(source, out.path());
+    info.sha256 = sha256_file(out.path());
+    out.commit();
+  } else if (kind == "fast-style") {
+    if (!fs::is_directory(source))
+      throw Error("'" + source + "' is not a directory; pass a fast-style model directory (TF variables with " +
+                  "manifest.json)");
+    std::string n = name.empty() ? fs::path(abs_source).lexically_normal().filename().string() : name;
+    if (n.empty()) n = fs::path(abs_source).lexically_normal().parent_path().filename().string();
+    for (char c : n)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.') || n[0] == '.')
+        throw Error("model name '" + n + "' may only use letters, digits, '_', '-' and '.'; pick one with --name");
+    info.name = "fast-style/" + n;
+    info.kind = "fast-style";
+    info.description = "fast style transfer network";
+    info.licence = "see the model's source";
+    info.file = "fast-style/" + n + ".safetensors";
+    PendingFile out(library.dir() + "/" + info.file);
+    log("importing " + source + " as " + info.name + "...");
+    import_fast_style(source, out.path());
+    info.sha256 = sha256_file(out.path());
+    out.commit();
+  } else {
+    throw Error("cannot import models of kind '" + kind + "'; use 'vgg19' or 'fast-style'");
+  }
+  info.source = "imported from " + abs_source;
+  library.record_import(info);
+  log("imported " + info.name + " into " + library.dir() + "/" + info.file);
+  return info.name;
+}
+
+}  // namespace atelier

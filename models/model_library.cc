@@ -1,0 +1,184 @@
+#include "models/model_library.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/json.h"
+
+namespace fs = std::filesystem;
+
+namespace atelier {
+namespace {
+
+constexpr const char* kIndexFile = "index.json";
+
+ModelInfo from_json(const json::Value& v) {
+  ModelInfo m;
+  auto str = [&](const char* key) { return v.get(key).is_string() ? v.at(key).string() : std::string(); };
+  m.name = str("name");
+  m.kind = str("kind");
+  m.description = str("description");
+  m.source = str("source");
+  m.licence = str("licence");
+  m.file = str("file");
+  m.sha256 = str("sha256");
+  return m;
+}
+
+json::Value to_json(const ModelInfo& m) {
+  return json::Value(json::Value::Object{{"name", m.name},       {"kind", m.kind},       {"description", m.description},
+                                         {"source", m.source},   {"licence", m.licence}, {"file", m.file},
+                                         {"sha256", m.sha256}});
+}
+
+// A library-relative file name must stay inside the library.
+bool safe_relative(const std::string& f) {
+  if (f.empty() || f[0] == '/') return false;
+  for (const auto& part : fs::path(f))
+    if (part == "..") return false;
+  return true;
+}
+
+}  // namespace
+
+const std::vector<ModelInfo>& ModelLibrary::builtin() {
+  static const std::vector<ModelInfo> models = {
+      {"inception_v3", "feature",
+       "InceptionV3 (ImageNet, fine-tuned for NSFW classification by nsfwjs): style, texture, DeepDream",
+       "npm:nsfwjs@4.4.0", "MIT", "inception_v3.safetensors",
+       // SHA-256 of models/convert/nsfwjs_to_safetensors.js' output (deterministic).
+       "7101fa47d73a164c1ce964550e80323bcca2f743ee0aea9d18e933644e266ee7", true},
+      {"vgg19", "feature", "VGG-19 (ImageNet), the network of Gatys et al.'s style transfer",
+       "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth",
+       "BSD-3-Clause (torchvision); weights by the Oxford VGG group, CC BY 4.0", "vgg19.safetensors", "", true},
+  };
+  return models;
+}
+
+std::string ModelLibrary::default_dir() {
+  if (const char* d = std::getenv("ATELIER_MODELS_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::string(x) + "/neural-atelier/models";
+  const char* home = std::getenv("HOME");
+  if (!home || !*home)
+    throw Error("cannot find the model library: set ATELIER_MODELS_DIR (or HOME) to a writable directory");
+  return std::string(home) + "/.local/share/neural-atelier/models";
+}
+
+ModelLibrary::ModelLibrary(std::string dir) : dir_(dir.empty() ? default_dir() : std::move(dir)) {
+  known_ = builtin();
+  read_index();
+}
+
+void ModelLibrary::read_index() {
+  const std::string path = dir_ + "/" + kIndexFile;
+  std::ifstream f(path);
+  if (!f) return;
+  std::stringstream ss;
+  ss << f.rdbuf();
+  json::Value index;
+  try {
+    index = json::parse(ss.str());
+    for (const auto& v : index.at("models").array("models")) {
+      ModelInfo m = from_json(v);
+      if (m.name.empty() || !safe_relative(m.file)) continue;
+      auto it = std::find_if(known_.begin(), known_.end(), [&](const ModelInfo& k) { return k.name == m.name; });
+      if (it == known_.end()) {
+        known_.push_back(m);
+      } else {
+        // An imported copy of a built-in model: its own checksum and origin, the built-in description.
+        if (it->sha256.empty()) it->sha256 = m.sha256;
+        if (!m.source.empty()) it->source = m.source;
+      }
+    }
+  } catch (const Error& e) {
+    throw Error("the model library index '" + path + "' is corrupt (" + e.what() +
+                "); delete it and import the models again");
+  }
+}
+
+std::vector<ModelInfo> ModelLibrary::known() const { return known_; }
+
+const ModelInfo& ModelLibrary::info(const std::string& name) const {
+  for (const auto& m : known_)
+    if (m.name == name) return m;
+  std::string names;
+  for (const auto& m : known_) names += (names.empty() ? "" : ", ") + m.name;
+  throw Error("unknown model '" + name + "'; known models: " + names + " (see 'atelier models list')");
+}
+
+std::string ModelLibrary::file_path(const std::string& name) const { return dir_ + "/" + info(name).file; }
+
+bool ModelLibrary::installed(const std::string& name) const {
+  std::error_code ec;
+  return fs::is_regular_file(file_path(name), ec);
+}
+
+std::string ModelLibrary::how_to_install(const std::string& name) const {
+  const ModelInfo& m = info(name);
+  if (m.name == "vgg19")
+    return "run 'atelier models install vgg19' (needs internet access), or, if you have torchvision's "
+           "vgg19-dcbb9e9d.pth, 'atelier models import vgg19 /path/to/vgg19-dcbb9e9d.pth'";
+  if (m.installable) return "run 'atelier models install " + m.name + "'";
+  if (m.kind == "fast-style")
+    return "import it again with 'atelier models import fast-style DIR --name " + m.name.substr(m.name.find('/') + 1) +
+           "'";
+  return "import it again with 'atelier models import'";
+}
+
+std::string ModelLibrary::path(const std::string& name) const {
+  const std::string p = file_path(name);
+  if (!installed(name))
+    throw Error("model '" + name + "' is not installed (no " + p + "); " + how_to_install(name));
+  return p;
+}
+
+void ModelLibrary::record_import(const ModelInfo& info) {
+  if (!safe_relative(info.file)) throw Error("model file name '" + info.file + "' must stay inside the library");
+  json::Value::Array entries;
+  const std::string path = dir_ + "/" + kIndexFile;
+  {
+    std::ifstream f(path);
+    if (f) {
+      std::stringstream ss;
+      ss << f.rdbuf();
+      try {
+        const json::Value old_index = json::parse(ss.str());
+        for (const auto& v : old_index.at("models").array("models"))
+          if (!v.get("name").is_string() || v.at("name").string() != info.name) entries.push_back(v);
+      } catch (const Error&) {
+        // A corrupt index is replaced; the models it listed can be imported again.
+      }
+    }
+  }
+  entries.push_back(to_json(info));
+  json::Value index(json::Value::Object{{"models", json::Value(std::move(entries))}});
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream o(tmp, std::ios::trunc);
+    o << index.dump(2) << "\n";
+    if (!o) throw Error("cannot write the model library index '" + tmp + "'; is " + dir_ + " writable?");
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) throw Error("cannot replace '" + path + "': " + ec.message());
+  bool found = false;
+  for (auto& m : known_)
+    if (m.name == info.name) {
+      const auto& b = builtin();
+      const bool pinned = std::any_of(b.begin(), b.end(), [&](const ModelInfo& x) {
+        return x.name == info.name && !x.sha256.empty();
+      });
+      if (!pinned) m.sha256 = info.sha256;
+      m.source = info.source;
+      found = true;
+    }
+  if (!found) known_.push_back(info);
+}
+
+}  // namespace atelier

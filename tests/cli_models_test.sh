@@ -1,0 +1,29 @@
+#!/bin/sh
+# `atelier models` paths that need no network: help, list on an empty library, verify detecting a corrupt file,
+# unknown names and import errors.
+set -u
+ATELIER=$1
+DIR=$(mktemp -d)
+trap 'rm -rf "$DIR"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+expect() {  # expect EXIT_CODE PATTERN COMMAND...
+  want=$1 pattern=$2; shift 2
+  out=$("$@" 2>&1); rc=$?
+  [ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want: $out"
+  printf '%s\n' "$out" | grep -q -- "$pattern" || fail "'$*' did not print '$pattern': $out"
+}
+expect 0 "install \[NAME" "$ATELIER" models --help
+expect 2 "usage" "$ATELIER" models
+expect 0 "inception_v3 *missing" "$ATELIER" models --dir "$DIR" list
+expect 0 "atelier models import vgg19" "$ATELIER" models --dir "$DIR" list
+expect 0 "no models are installed" "$ATELIER" models --dir "$DIR" verify
+expect 1 "MISSING" "$ATELIER" models --dir "$DIR" verify inception_v3
+echo "not the real weights" >"$DIR/inception_v3.safetensors"
+expect 1 "CORRUPT" "$ATELIER" models --dir "$DIR" verify
+expect 0 "inception_v3 *installed" "$ATELIER" models --dir "$DIR" list
+expect 1 "unknown model 'nosuch'" "$ATELIER" models --dir "$DIR" install nosuch
+expect 1 "is not a file" "$ATELIER" models --dir "$DIR" import vgg19 "$DIR/missing.pth"
+expect 1 "is not a directory" "$ATELIER" models --dir "$DIR" import fast-style "$DIR/missing"
+expect 1 "vgg19' or 'fast-style" "$ATELIER" models --dir "$DIR" import resnet "$DIR"
+expect 2 "unknown command" "$ATELIER" models --dir "$DIR" frobnicate
+echo "cli-models: all checks passed"

@@ -1,0 +1,82 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <fstream>
+
+#include "core/device.h"
+#include "core/error.h"
+#include "core/image_io.h"
+#include "core/image_tensor.h"
+#include "tests/test_util.h"
+
+using namespace atelier;
+
+namespace {
+Image gradient_image(int w, int h) {
+  Image img(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      float* p = img.pixel(x, y);
+      p[0] = static_cast<float>(x) / (w - 1);
+      p[1] = static_cast<float>(y) / (h - 1);
+      p[2] = 0.25f;
+      p[3] = x < w / 2 ? 1.0f : 0.5f;
+    }
+  return img;
+}
+}  // namespace
+
+TEST(ImageTensor, RoundTripKeepsRgbAndStraightAlpha) {
+  Image img = gradient_image(7, 5);
+  at::Tensor rgb = image_rgb_to_tensor(img);
+  at::Tensor a = image_alpha_to_tensor(img);
+  ASSERT_EQ(rgb.sizes(), (std::vector<int64_t>{1, 3, 5, 7}));
+  EXPECT_FLOAT_EQ(rgb[0][0][2][6].item<float>(), 1.0f);  // red = x ramp
+  EXPECT_FLOAT_EQ(rgb[0][1][4][0].item<float>(), 1.0f);  // green = y ramp
+  EXPECT_FLOAT_EQ(a[0][0][0][6].item<float>(), 0.5f);
+  Image back = tensor_to_image(rgb, a);
+  EXPECT_EQ(back.rgba, img.rgba);  // straight alpha: colours are not premultiplied
+}
+
+TEST(ImageTensor, ResizeKeepsAspectAndRange) {
+  at::Tensor x = torch::rand({1, 3, 300, 200});
+  at::Tensor small = resize_long_side(x, 150);
+  EXPECT_EQ(small.size(2), 150);
+  EXPECT_EQ(small.size(3), 100);
+  at::Tensor big = resize(small, 300, 200);
+  EXPECT_EQ(big.size(2), 300);
+  at::Tensor flat = torch::full({1, 3, 40, 30}, 0.3);
+  EXPECT_TRUE(torch::allclose(resize(flat, 80, 60), flat.new_full({1, 3, 80, 60}, 0.3), 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(resize(flat, 20, 15), flat.new_full({1, 3, 20, 15}, 0.3), 1e-5, 1e-5));
+}
+
+TEST(ImageIo, PngRoundTripAndClearErrors) {
+  Image img = gradient_image(16, 9);
+  const std::string path = test::temp_path("rt.png");
+  save_png(path, img);
+  Image back = load_image(path);
+  ASSERT_EQ(back.width, 16);
+  ASSERT_EQ(back.height, 9);
+  for (size_t i = 0; i < img.rgba.size(); ++i) EXPECT_NEAR(back.rgba[i], img.rgba[i], 0.5 / 255 + 1e-6);
+  try {
+    load_image(test::temp_path("missing.png"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing.png"), std::string::npos);
+  }
+  const std::string junk = test::temp_path("junk.jpg");
+  std::ofstream(junk) << "not an image";
+  EXPECT_THROW(load_image(junk), Error);
+  EXPECT_THROW(save_png("/nonexistent-dir/x.png", img), Error);
+}
+
+TEST(Device, CpuAlwaysWorksCudaOnlyWhenAvailable) {
+  EXPECT_TRUE(select_device("cpu").is_cpu());
+  EXPECT_THROW(select_device("tpu"), Error);
+  if (!cuda_available()) {
+    EXPECT_TRUE(select_device("auto").is_cpu() || std::getenv("ATELIER_DEVICE"));
+    EXPECT_THROW(select_device("cuda"), Error);
+  } else {
+    EXPECT_TRUE(select_device("cuda").is_cuda());
+  }
+}

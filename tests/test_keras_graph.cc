@@ -1,0 +1,142 @@
+// The Keras graph executor on small hand-made models, against direct implementations of TF's semantics.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "models/keras_graph.h"
+
+using namespace atelier;
+
+namespace {
+
+std::string layer(const std::string& name, const std::string& cls, const std::string& config,
+                  const std::vector<std::string>& inputs) {
+  std::string in;
+  for (const auto& i : inputs) in += (in.empty() ? "" : ",") + ("[\"" + i + "\",0,0,{}]");
+  return R"({"name":")" + name + R"(","class_name":")" + cls + R"(","config":{"name":")" + name + "\"" +
+         (config.empty() ? "" : "," + config) + R"(},"inbound_nodes":)" + (inputs.empty() ? "[]" : "[[" + in + "]]") +
+         "}";
+}
+
+// input(3) -> conv 3x3/2 same (asymmetric on even sizes) -> BN(scale=False) -> relu -> avgpool 3x3/1 same
+// -> [maxpool 3x3/2 valid, conv 1x1 with bias, relu] -> concat -> global average -> dense softmax
+std::string config() {
+  std::vector<std::string> L = {
+      layer("input_1", "InputLayer", R"("batch_input_shape":[null,null,null,3])", {}),
+      layer("conv2d_1", "Conv2D",
+            R"("filters":4,"kernel_size":[3,3],"strides":[2,2],"padding":"same","data_format":"channels_last",)"
+            R"("dilation_rate":[1,1],"activation":"linear","use_bias":false)",
+            {"input_1"}),
+      layer("batch_normalization_1", "BatchNormalization", R"("axis":3,"epsilon":0.001,"center":true,"scale":false)",
+            {"conv2d_1"}),
+      layer("activation_1", "Activation", R"("activation":"relu")", {"batch_normalization_1"}),
+      layer("average_pooling2d_1", "AveragePooling2D",
+            R"("pool_size":[3,3],"strides":[1,1],"padding":"same","data_format":"channels_last")", {"activation_1"}),
+      layer("max_pooling2d_1", "MaxPooling2D",
+            R"("pool_size":[3,3],"strides":[2,2],"padding":"valid","data_format":"channels_last")",
+            {"average_pooling2d_1"}),
+      layer("conv2d_2", "Conv2D",
+            R"("filters":2,"kernel_size":[1,1],"strides":[3,3],"padding":"valid","data_format":"channels_last",)"
+            R"("activation":"relu","use_bias":true)",
+            {"average_pooling2d_1"}),
+      layer("mixed0", "Concatenate", R"("axis":3)", {"max_pooling2d_1", "conv2d_2"}),
+      layer("global_average_pooling2d_1", "GlobalAveragePooling2D", R"("data_format":"channels_last")", {"mixed0"}),
+      layer("dropout_1", "Dropout", R"("rate":0.5)", {"global_average_pooling2d_1"}),
+      layer("dense_1", "Dense", R"("units":3,"activation":"softmax","use_bias":true)", {"dropout_1"}),
+  };
+  std::string layers;
+  for (const auto& l : L) layers += (layers.empty() ? "" : ",") + l;
+  return R"({"class_name":"Model","config":{"name":"m","layers":[)" + layers +
+         R"(],"input_layers":[["input_1",0,0]],"output_layers":[["dense_1",0,0]]}})";
+}
+
+TensorMap weights() {
+  torch::manual_seed(3);
+  return {{"conv2d_1/kernel", torch::randn({3, 3, 3, 4})},
+          {"batch_normalization_1/beta", torch::randn({4})},
+          {"batch_normalization_1/moving_mean", torch::randn({4})},
+          {"batch_normalization_1/moving_variance", torch::rand({4}) + 0.5},
+          {"conv2d_2/kernel", torch::randn({1, 1, 4, 2})},
+          {"conv2d_2/bias", torch::randn({2})},
+          {"dense_1/kernel", torch::randn({6, 3})},
+          {"dense_1/bias", torch::randn({3})}};
+}
+
+// TF "same" average pooling 3x3 stride 1, dividing by the number of real pixels under the window.
+torch::Tensor avg_same_reference(const torch::Tensor& x) {
+  auto out = torch::zeros_like(x);
+  const int64_t H = x.size(2), W = x.size(3);
+  for (int64_t y = 0; y < H; ++y)
+    for (int64_t xx = 0; xx < W; ++xx) {
+      int64_t y0 = std::max<int64_t>(y - 1, 0), y1 = std::min<int64_t>(y + 2, H);
+      int64_t x0 = std::max<int64_t>(xx - 1, 0), x1 = std::min<int64_t>(xx + 2, W);
+      auto win = x.index({torch::indexing::Slice(), torch::indexing::Slice(), torch::indexing::Slice(y0, y1),
+                          torch::indexing::Slice(x0, x1)});
+      out.index_put_({torch::indexing::Slice(), torch::indexing::Slice(), y, xx}, win.mean({2, 3}));
+    }
+  return out;
+}
+
+}  // namespace
+
+TEST(KerasGraph, MatchesDirectTfSemantics) {
+  TensorMap w = weights();
+  KerasGraph g(config(), w, "test");
+  torch::manual_seed(4);
+  auto x = torch::rand({2, 3, 12, 10});
+  auto out = g.forward(x, {"activation_1", "average_pooling2d_1", "mixed0", "dense_1"});
+
+  // conv 3x3/2 "same" on 12x10: out 6x5, TF pads 0 before and 1 after in both dimensions.
+  auto k = w["conv2d_1/kernel"].permute({3, 2, 0, 1});
+  auto c = torch::conv2d(torch::constant_pad_nd(x, {0, 1, 0, 1}), k, {}, 2);
+  auto bn = (c - w["batch_normalization_1/moving_mean"].view({1, -1, 1, 1})) /
+                torch::sqrt(w["batch_normalization_1/moving_variance"].view({1, -1, 1, 1}) + 1e-3) +
+            w["batch_normalization_1/beta"].view({1, -1, 1, 1});
+  auto a1 = torch::relu(bn);
+  ASSERT_EQ(out["activation_1"].sizes(), (std::vector<int64_t>{2, 4, 6, 5}));
+  EXPECT_LT((out["activation_1"] - a1).abs().max().item<double>(), 1e-5);
+  auto ap = avg_same_reference(a1);
+  EXPECT_LT((out["average_pooling2d_1"] - ap).abs().max().item<double>(), 1e-5);
+  auto mp = torch::max_pool2d(ap, 3, 2);  // 2x2
+  auto c2 = torch::relu(torch::conv2d(ap, w["conv2d_2/kernel"].permute({3, 2, 0, 1}), w["conv2d_2/bias"], 3));
+  ASSERT_EQ(c2.sizes().slice(2), mp.sizes().slice(2));
+  auto mixed = torch::cat({mp, c2}, 1);
+  EXPECT_LT((out["mixed0"] - mixed).abs().max().item<double>(), 1e-5);
+  auto probs = torch::softmax(torch::linear(mixed.mean({2, 3}), w["dense_1/kernel"].t(), w["dense_1/bias"]), 1);
+  EXPECT_LT((out["dense_1"] - probs).abs().max().item<double>(), 1e-6);
+  EXPECT_EQ(out.size(), 4u);
+}
+
+TEST(KerasGraph, GradientsFlowToTheInput) {
+  KerasGraph g(config(), weights(), "test");
+  auto x = torch::rand({1, 3, 9, 9}).requires_grad_(true);
+  auto out = g.forward(x, {"mixed0"});
+  out["mixed0"].pow(2).sum().backward();
+  ASSERT_TRUE(x.grad().defined());
+  EXPECT_GT(x.grad().abs().sum().item<double>(), 0.0);
+}
+
+TEST(KerasGraph, BadModelsAndInputsGiveClearErrors) {
+  TensorMap w = weights();
+  w.erase("conv2d_2/bias");
+  try {
+    KerasGraph g(config(), w, "m.safetensors");
+    FAIL() << "missing weight accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("conv2d_2/bias"), std::string::npos) << e.what();
+  }
+  w = weights();
+  w["dense_1/bias"] = torch::zeros({4});
+  EXPECT_THROW(KerasGraph(config(), w, "m"), Error);
+  EXPECT_THROW(KerasGraph("{not json", weights(), "m"), Error);
+  std::string bad = config();
+  bad.replace(bad.find("\"Dropout\""), 9, "\"Lambda\"");
+  EXPECT_THROW(KerasGraph(bad, weights(), "m"), Error);
+
+  KerasGraph g(config(), weights(), "m");
+  EXPECT_THROW(g.forward(torch::rand({1, 3, 9, 9}), {"nonexistent"}), Error);
+  // 3x3 input: conv gives 2x2, the valid 3x3 max pool cannot run.
+  EXPECT_THROW(g.forward(torch::rand({1, 3, 3, 3}), {"mixed0"}), Error);
+  // ... but the layers before it can.
+  EXPECT_NO_THROW(g.forward(torch::rand({1, 3, 3, 3}), {"activation_1"}));
+}

@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "core/sha256.h"
+#include "models/model_library.h"
+#include "tests/test_util.h"
+
+using namespace atelier;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string fresh_dir(const std::string& name) {
+  const std::string d = test::temp_path(name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+void ignore(const std::string&) {}
+
+}  // namespace
+
+TEST(ModelLibrary, EmptyLibraryKnowsTheBuiltinModels) {
+  ModelLibrary lib(fresh_dir("lib-empty"));
+  auto known = lib.known();
+  ASSERT_GE(known.size(), 2u);
+  EXPECT_EQ(lib.info("inception_v3").source, "npm:nsfwjs@4.4.0");
+  EXPECT_EQ(lib.info("inception_v3").licence, "MIT");
+  EXPECT_EQ(lib.info("inception_v3").sha256.size(), 64u);
+  EXPECT_TRUE(lib.info("vgg19").installable);
+  EXPECT_FALSE(lib.installed("inception_v3"));
+  try {
+    lib.path("inception_v3");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("atelier models install inception_v3"), std::string::npos) << e.what();
+  }
+  try {
+    lib.path("vgg19");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("atelier models import vgg19"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(lib.info("resnet50"), Error);
+  EXPECT_THROW(install_model(lib, "resnet50", ignore), Error);
+}
+
+TEST(ModelLibrary, DefaultDirFollowsTheEnvironment) {
+  const char* old = std::getenv("ATELIER_MODELS_DIR");
+  const std::string saved = old ? old : "";
+  setenv("ATELIER_MODELS_DIR", "/some/models", 1);
+  EXPECT_EQ(ModelLibrary::default_dir(), "/some/models");
+  unsetenv("ATELIER_MODELS_DIR");
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  const std::string saved_xdg = xdg ? xdg : "";
+  setenv("XDG_DATA_HOME", "/xdg", 1);
+  EXPECT_EQ(ModelLibrary::default_dir(), "/xdg/neural-atelier/models");
+  if (saved_xdg.empty()) unsetenv("XDG_DATA_HOME"); else setenv("XDG_DATA_HOME", saved_xdg.c_str(), 1);
+  if (old) setenv("ATELIER_MODELS_DIR", saved.c_str(), 1);
+}
+
+TEST(ModelLibrary, VerifyDetectsCorruptFiles) {
+  const std::string d = fresh_dir("lib-corrupt");
+  ModelLibrary lib(d);
+  EXPECT_EQ(verify_model(lib, "inception_v3").status, VerifyStatus::Missing);
+  std::ofstream(d + "/inception_v3.safetensors") << "truncated download";
+  EXPECT_TRUE(lib.installed("inception_v3"));
+  Verification v = verify_model(lib, "inception_v3");
+  EXPECT_EQ(v.status, VerifyStatus::Mismatch);
+  EXPECT_EQ(v.actual, sha256_hex("truncated download"));
+}
+
+TEST(ModelLibrary, ImportedModelsAreRecordedAndVerified) {
+  const std::string d = fresh_dir("lib-index");
+  {
+    ModelLibrary lib(d);
+    fs::create_directories(d + "/fast-style");
+    std::ofstream(d + "/fast-style/wave.safetensors") << "weights";
+    lib.record_import({"fast-style/wave", "fast-style", "wave", "imported from /x/wave", "MIT",
+                       "fast-style/wave.safetensors", sha256_hex("weights"), false});
+    std::ofstream(d + "/vgg19.safetensors") << "vgg";
+    lib.record_import({"vgg19", "feature", "", "imported from /x/vgg19.pth", "", "vgg19.safetensors",
+                       sha256_hex("vgg"), false});
+    EXPECT_THROW(lib.record_import({"evil", "fast-style", "", "", "", "../evil.safetensors", "", false}), Error);
+  }
+  ModelLibrary lib(d);  // reads the index back
+  EXPECT_TRUE(lib.installed("fast-style/wave"));
+  EXPECT_EQ(lib.info("fast-style/wave").kind, "fast-style");
+  EXPECT_EQ(verify_model(lib, "fast-style/wave").status, VerifyStatus::Ok);
+  EXPECT_EQ(lib.info("vgg19").source, "imported from /x/vgg19.pth");
+  EXPECT_EQ(verify_model(lib, "vgg19").status, VerifyStatus::Ok);
+  std::ofstream(d + "/fast-style/wave.safetensors") << "changed";
+  EXPECT_EQ(verify_model(lib, "fast-style/wave").status, VerifyStatus::Mismatch);
+  // Built-in entries are not duplicated by the index.
+  int n = 0;
+  for (const auto& m : lib.known()) n += m.name == "vgg19";
+  EXPECT_EQ(n, 1);
+
+  std::ofstream(d + "/index.json") << "{ corrupt";
+  EXPECT_THROW(ModelLibrary{d}, Error);
+}
+
+TEST(ModelLibrary, ImportRejectsBadSources) {
+  ModelLibrary lib(fresh_dir("lib-import"));
+  EXPECT_THROW(import_model(lib, "vgg19", test::temp_path("none.pth"), "", ignore), Error);
+  EXPECT_THROW(import_model(lib, "fast-style", test::temp_path("none"), "", ignore), Error);
+  EXPECT_THROW(import_model(lib, "fast-style", test::temp_dir(), "bad/name", ignore), Error);
+  EXPECT_THROW(import_model(lib, "resnet", test::temp_dir(), "", ignore), Error);
+}
