@@ -54,7 +54,6 @@ bool restrict_networks(GimpProcedureConfig* config, const ParamSpec& spec) {
   if (!pspec) return true;
   GimpChoice* choice = gimp_param_spec_choice_get_choice(pspec);
   bool any = false;
-#ifdef ATELIER_HAVE_MODEL_LIBRARY
   try {
     ModelLibrary library;
     for (const ChoiceOption& c : spec.choices) {
@@ -83,10 +82,6 @@ bool restrict_networks(GimpProcedureConfig* config, const ParamSpec& spec) {
   } catch (const std::exception&) {
     return true;
   }
-#else
-  (void)choice;
-  any = true;
-#endif
   return any;
 }
 

@@ -30,10 +30,8 @@ struct Shared {
 void work(const Filter& filter, const Image& input, const ParamValues& values, Shared& shared, JobResult& result) {
   try {
     RunContext ctx;
-#ifdef ATELIER_HAVE_MODEL_LIBRARY
     ModelLibrary library;
     ctx.library = &library;
-#endif
     ctx.progress = Progress(
         [&shared](double f, const std::string& m) {
           std::lock_guard<std::mutex> lock(shared.mutex);

@@ -58,6 +58,8 @@ case "$MODE" in
     [ $# -ge 1 ] || usage
     FILE=$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")
     GIMP=(gimp-console-3.0 -i)
+    # Headless means headless: a RUN-INTERACTIVE call must not find the user's display and wait on a dialog.
+    [ "$MODE" = batch ] && unset DISPLAY WAYLAND_DISPLAY
     [ "$MODE" = batch ] || GIMP=(gimp-3.0 -s)
     # One -b: each -b has its own Scheme state, so the definitions and the load go together.
     "${GIMP[@]}" -n --quit --batch-interpreter=plug-in-script-fu-eval -b \
@@ -65,6 +67,7 @@ case "$MODE" in
     ;;
   python)
     [ $# -ge 1 ] || usage
+    unset DISPLAY WAYLAND_DISPLAY
     FILE=$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")
     gimp-console-3.0 -i -n --quit --batch-interpreter=python-fu-eval -b \
       "exec(open('$FILE').read())"

@@ -4,6 +4,8 @@
 ;; expect-output: out of range
 ;; expect-output: not-an-image.png
 ;; expect-output: Select exactly one layer
+;; expect-output: RUN-INTERACTIVE needs a display
+;; reject-output: Plug-in crashed
 ;; expect-output: PASS: errors
 (load (string-append atelier-source-dir "/tests/gimp/lib.scm"))
 
@@ -39,6 +41,10 @@
     (gimp-image-insert-layer img second 0 0)
     (check (fails? (lambda () (tint img (vector src second)))) "two drawables are refused")
     (check (= (layer-count img) 2) "no layer added by the failures")
+    ; RUN-INTERACTIVE without a display: an error, not a crash.
+    (check (fails? (lambda () (plug-in-atelier-test-tint #:run-mode RUN-INTERACTIVE #:image img
+                                                         #:drawables (vector src))))
+           "RUN-INTERACTIVE headless is refused")
     ; The plug-in still works after all that.
     (tint img (vector src) #:iterations 1)
     (check (= (layer-count img) 3) "a good call still works"))
