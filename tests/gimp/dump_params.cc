@@ -3,6 +3,7 @@
 // tables of docs/gimp-plugin.md (tools/gimp-doc.sh puts them there).
 #include <cstdio>
 #include <cstring>
+#include <sstream>
 #include <string>
 
 #include "core/json.h"
@@ -25,8 +26,9 @@ std::string markdown_default(const ParamSpec& s) {
   switch (s.type) {
     case ParamType::Int:
     case ParamType::Double: {
-      Value v(s.default_number), lo(s.min), hi(s.max);
-      return v.dump() + " (" + lo.dump() + " to " + hi.dump() + ")";
+      std::ostringstream o;
+      o << s.default_number << " (" << s.min << " to " << s.max << ")";
+      return o.str();
     }
     case ParamType::Bool: return s.default_bool ? "`#t`" : "`#f`";
     case ParamType::Choice: {
