@@ -10,7 +10,7 @@ namespace atelier::dialogs {
 struct Estimate {
   int width = 0, height = 0;  // size the engine works at
   int iterations = 1;
-  double seconds = 0;         // on the CPU
+  double seconds = 0;  // on the CPU
   double megabytes = 0;
 };
 

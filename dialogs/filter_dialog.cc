@@ -1,5 +1,6 @@
 #include "dialogs/filter_dialog.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -39,8 +40,8 @@ void update_estimate(GimpProcedureConfig* config, EstimateView* view) {
     Estimate e = estimate_run(*view->filter, values, view->width, view->height);
     gchar* text = g_markup_printf_escaped(_("<i>Estimate: %s on the CPU, %.1f GB of memory (%d×%d px, %d "
                                             "iterations); a GPU is much faster.</i>"),
-                                          format_duration(e.seconds).c_str(), e.megabytes / 1024.0, e.width,
-                                          e.height, e.iterations);
+                                          format_duration(e.seconds).c_str(), e.megabytes / 1024.0, e.width, e.height,
+                                          e.iterations);
     gtk_label_set_markup(GTK_LABEL(view->label), text);
     g_free(text);
   } catch (const std::exception&) {
@@ -98,13 +99,17 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
     if (s->type == ParamType::Double) {
       GtkWidget* scale = gimp_procedure_dialog_get_scale_entry(pd, s->name.c_str(), 1.0);
       gimp_label_spin_set_digits(GIMP_LABEL_SPIN(scale), s->digits);
+      // Wide ranges (a weight of 1 that may go up to 100): the slider covers the useful part around the default,
+      // the spin button still accepts the whole range.
+      const double useful = std::max(std::abs(s->default_number), 1e-6) * 10;
+      if (s->max > useful && useful > s->min)
+        gimp_scale_entry_set_bounds(GIMP_SCALE_ENTRY(scale), s->min, useful, FALSE);
     }
     if (s->type == ParamType::Choice && s->name == "network" && !restrict_networks(config, *s)) {
-      gimp_procedure_dialog_get_label(
-          pd, "no-network",
-          _("<b>No feature network is installed.</b>\nInstall one in a terminal with:\n"
-            "<tt>atelier models install inception_v3</tt>"),
-          TRUE, FALSE);
+      gimp_procedure_dialog_get_label(pd, "no-network",
+                                      _("<b>No feature network is installed.</b>\nInstall one in a terminal with:\n"
+                                        "<tt>atelier models install inception_v3</tt>"),
+                                      TRUE, FALSE);
       top = g_list_append(top, const_cast<gchar*>("no-network"));
     }
   }
@@ -141,8 +146,7 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
   gtk_label_set_max_width_chars(GTK_LABEL(view.label), 50);
   top = g_list_append(top, const_cast<gchar*>("estimate"));
   update_estimate(config, &view);
-  gulong handler = g_signal_connect(config, "notify", G_CALLBACK(+[](GimpProcedureConfig* c, GParamSpec*,
-                                                                     gpointer v) {
+  gulong handler = g_signal_connect(config, "notify", G_CALLBACK(+[](GimpProcedureConfig* c, GParamSpec*, gpointer v) {
                                       update_estimate(c, static_cast<EstimateView*>(v));
                                     }),
                                     &view);

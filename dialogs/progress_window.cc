@@ -7,8 +7,8 @@
 namespace atelier::dialogs {
 
 ProgressWindow::ProgressWindow(const std::string& title, std::atomic<bool>* cancel) : cancel_(cancel) {
-  window_ = gimp_dialog_new(title.c_str(), "neural-atelier-progress", nullptr, static_cast<GtkDialogFlags>(0),
-                            nullptr, nullptr, _("_Cancel"), GTK_RESPONSE_CANCEL, nullptr);
+  window_ = gimp_dialog_new(title.c_str(), "neural-atelier-progress", nullptr, static_cast<GtkDialogFlags>(0), nullptr,
+                            nullptr, _("_Cancel"), GTK_RESPONSE_CANCEL, nullptr);
   gtk_window_set_default_size(GTK_WINDOW(window_), 360, -1);
   GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
   gtk_container_set_border_width(GTK_CONTAINER(box), 12);
@@ -29,12 +29,16 @@ ProgressWindow::ProgressWindow(const std::string& title, std::atomic<bool>* canc
   gtk_widget_show_all(window_);
 }
 
-ProgressWindow::~ProgressWindow() { gtk_widget_destroy(window_); }
+ProgressWindow::~ProgressWindow() {
+  gtk_widget_destroy(window_);
+}
 
 void ProgressWindow::update(double fraction, const std::string& message) {
   gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(bar_), fraction);
-  if (cancel_->load()) gtk_label_set_text(GTK_LABEL(label_), _("Cancelling…"));
-  else if (!message.empty()) gtk_label_set_text(GTK_LABEL(label_), message.c_str());
+  if (cancel_->load())
+    gtk_label_set_text(GTK_LABEL(label_), _("Cancelling…"));
+  else if (!message.empty())
+    gtk_label_set_text(GTK_LABEL(label_), message.c_str());
 }
 
 }  // namespace atelier::dialogs

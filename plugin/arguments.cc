@@ -17,7 +17,9 @@ using GCharPtr = std::unique_ptr<gchar, GFree>;
 
 }  // namespace
 
-std::string procedure_name(const Filter& filter) { return "plug-in-atelier-" + filter.name; }
+std::string procedure_name(const Filter& filter) {
+  return "plug-in-atelier-" + filter.name;
+}
 
 const Filter* find_plugin_filter(const std::string& name) {
   for (const Filter* f : plugin_filters())

@@ -1,7 +1,7 @@
 #include "plugin/job.h"
 
-#include <libgimp/gimp.h>
 #include <gtk/gtk.h>
+#include <libgimp/gimp.h>
 
 #include <atomic>
 #include <exception>
@@ -71,8 +71,7 @@ JobResult run_job(const Filter& filter, const Image& input, const ParamValues& v
   if (interactive) window = std::make_unique<dialogs::ProgressWindow>(tr(filter.title), &shared.cancel);
   gimp_progress_init(tr(filter.title));
 
-  std::thread worker(work, std::cref(filter), std::cref(input), std::cref(values), std::ref(shared),
-                     std::ref(result));
+  std::thread worker(work, std::cref(filter), std::cref(input), std::cref(values), std::ref(shared), std::ref(result));
   double shown_fraction = -1;
   std::string shown_message;
   while (!shared.done.load()) {

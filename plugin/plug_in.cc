@@ -40,8 +40,7 @@ GimpProcedure* create_procedure(GimpPlugIn* plug_in, const gchar* name) {
   gimp_procedure_set_menu_label(p, tr(filter->menu_label));
   // Only our own submenu's name is ours to translate; "<Image>/Filters" is GIMP's path.
   gimp_procedure_add_menu_path(p, (std::string("<Image>/Filters/") + _("Neural")).c_str());
-  gimp_procedure_set_documentation(p, tr(filter->blurb), tr(filter->help.empty() ? filter->blurb : filter->help),
-                                   name);
+  gimp_procedure_set_documentation(p, tr(filter->blurb), tr(filter->help.empty() ? filter->blurb : filter->help), name);
   gimp_procedure_set_attribution(p, "Neural Atelier contributors", "Neural Atelier contributors", "2026");
   add_arguments(p, *filter);
   return p;

@@ -3,6 +3,8 @@
 
 namespace atelier::plugin {
 
-const std::vector<const Filter*>& plugin_filters() { return all_filters(); }
+const std::vector<const Filter*>& plugin_filters() {
+  return all_filters();
+}
 
 }  // namespace atelier::plugin

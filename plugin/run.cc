@@ -51,8 +51,8 @@ void add_result_layer(GimpImage* image, GimpLayer* source, const Region& region,
   gimp_image_undo_group_end(image);
 }
 
-GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image,
-                            GimpDrawable** drawables, GimpProcedureConfig* config, const Filter& filter) {
+GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image, GimpDrawable** drawables,
+                            GimpProcedureConfig* config, const Filter& filter) {
   const gint n = gimp_core_object_array_get_length(reinterpret_cast<GObject**>(drawables));
   if (n != 1)
     return fail(procedure, GIMP_PDB_CALLING_ERROR,
@@ -94,14 +94,17 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
   Image input = read_region(drawable, region);
   JobResult job = run_job(filter, input, values, ui);
   switch (job.status) {
-    case JobResult::Status::kCancelled: return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
+    case JobResult::Status::kCancelled:
+      return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
     case JobResult::Status::kOutOfMemory:
       return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
                   job.message + "\n" +
                       _("Not enough memory. Try a smaller size or fewer pixels (a selection), the CPU device, "
                         "or Large Tiled Style for big images."));
-    case JobResult::Status::kFailed: return fail(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
-    case JobResult::Status::kOk: break;
+    case JobResult::Status::kFailed:
+      return fail(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
+    case JobResult::Status::kOk:
+      break;
   }
   if (job.image.width != region.width || job.image.height != region.height ||
       job.image.rgba.size() != input.rgba.size())
@@ -117,8 +120,8 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
 
 }  // namespace
 
-GimpValueArray* run_filter(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image,
-                           GimpDrawable** drawables, GimpProcedureConfig* config, gpointer run_data) {
+GimpValueArray* run_filter(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image, GimpDrawable** drawables,
+                           GimpProcedureConfig* config, gpointer run_data) {
   // No exception may escape into GLib.
   try {
     return run_checked(procedure, run_mode, image, drawables, config, *static_cast<const Filter*>(run_data));

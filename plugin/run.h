@@ -4,7 +4,7 @@
 
 namespace atelier::plugin {
 
-GimpValueArray* run_filter(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image,
-                           GimpDrawable** drawables, GimpProcedureConfig* config, gpointer run_data);
+GimpValueArray* run_filter(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image, GimpDrawable** drawables,
+                           GimpProcedureConfig* config, gpointer run_data);
 
 }  // namespace atelier::plugin

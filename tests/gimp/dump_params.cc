@@ -30,14 +30,17 @@ std::string markdown_default(const ParamSpec& s) {
       o << s.default_number << " (" << s.min << " to " << s.max << ")";
       return o.str();
     }
-    case ParamType::Bool: return s.default_bool ? "`#t`" : "`#f`";
+    case ParamType::Bool:
+      return s.default_bool ? "`#t`" : "`#f`";
     case ParamType::Choice: {
       std::string out = "`\"" + s.default_text + "\"` of";
       for (const auto& c : s.choices) out += " `" + c.nick + "`";
       return out;
     }
-    case ParamType::File: return s.default_text.empty() ? "none (leave it out)" : "`" + s.default_text + "`";
-    case ParamType::String: return "`\"" + s.default_text + "\"`";
+    case ParamType::File:
+      return s.default_text.empty() ? "none (leave it out)" : "`" + s.default_text + "`";
+    case ParamType::String:
+      return "`\"" + s.default_text + "\"`";
   }
   return "";
 }
@@ -70,14 +73,17 @@ void print_json() {
         case ParamType::Double:
           a["min"] = s.min, a["max"] = s.max, a["default"] = s.default_number;
           break;
-        case ParamType::Bool: a["default"] = s.default_bool; break;
+        case ParamType::Bool:
+          a["default"] = s.default_bool;
+          break;
         case ParamType::Choice: {
           Value::Array nicks;
           for (const auto& c : s.choices) nicks.emplace_back(c.nick);
           a["choices"] = nicks, a["default"] = s.default_text;
           break;
         }
-        default: a["default"] = s.default_text;
+        default:
+          a["default"] = s.default_text;
       }
       args.emplace_back(a);
     }
@@ -89,7 +95,9 @@ void print_json() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::strcmp(argv[1], "--markdown") == 0) print_markdown();
-  else print_json();
+  if (argc > 1 && std::strcmp(argv[1], "--markdown") == 0)
+    print_markdown();
+  else
+    print_json();
   return 0;
 }

@@ -77,8 +77,8 @@ Image tint(const Image& input, const ParamValues& v, const RunContext& ctx) {
 }  // namespace
 
 const std::vector<const Filter*>& plugin_filters() {
-  static const Filter filter{"test-tint", "Test _Tint...", "Test Tint", "Tints the layer (test filter)", "",
-                             tint_params(), tint};
+  static const Filter filter{"test-tint", "Test _Tint...", "Test Tint", "Tints the layer (test filter)",
+                             "",          tint_params(),   tint};
   static const std::vector<const Filter*> filters = {&filter};
   return filters;
 }
