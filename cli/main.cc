@@ -17,6 +17,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"stylize", atelier::cli::stylize_command, "Gatys neural style transfer of a content image"},
+    {"dream", atelier::cli::dream_command, "DeepDream: amplify what chosen network layers see"},
     {"models", atelier::cli::models_command, "list, install, verify and import models"},
 };
 

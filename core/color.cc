@@ -2,41 +2,89 @@
 
 #include <ATen/ATen.h>
 
+#include <string>
+
+#include "core/error.h"
 #include "core/image_tensor.h"
 
 namespace atelier {
 namespace {
-at::Tensor rgb_to_yiq(const at::Tensor& x) {
-  at::Tensor m = at::tensor({0.299f, 0.587f, 0.114f, 0.596f, -0.274f, -0.322f, 0.211f, -0.523f, 0.312f},
-                            x.options()).view({3, 3});
-  return at::einsum("ij,njhw->nihw", {m, x});
+
+void check_rgb(const at::Tensor& t, const char* what, const char* function) {
+  if (t.defined() && t.dim() == 4 && t.size(0) == 1 && t.size(1) == 3 && t.numel() > 0) return;
+  std::string found = "an undefined tensor";
+  if (t.defined()) {
+    found = "shape [";
+    for (int64_t i = 0; i < t.dim(); ++i) found += (i ? "," : "") + std::to_string(t.size(i));
+    found += "]";
+  }
+  throw Error(std::string(function) + ": " + what + " must be a non-empty RGB image tensor [1,3,H,W], got " + found);
 }
-at::Tensor yiq_to_rgb(const at::Tensor& x) {
-  at::Tensor m = at::tensor({1.0f, 0.956f, 0.621f, 1.0f, -0.272f, -0.647f, 1.0f, -1.106f, 1.703f}, x.options())
-                     .view({3, 3});
-  return at::einsum("ij,njhw->nihw", {m, x});
+
+// RGB <-> YCbCr (BT.601, full range, chroma centred on 0).
+at::Tensor rgb_to_ycbcr(const at::Tensor& rgb) {
+  at::Tensor r = rgb.select(1, 0), g = rgb.select(1, 1), b = rgb.select(1, 2);
+  at::Tensor y = 0.299 * r + 0.587 * g + 0.114 * b;
+  at::Tensor cb = (b - y) * (0.5 / (1 - 0.114));
+  at::Tensor cr = (r - y) * (0.5 / (1 - 0.299));
+  return at::stack({y, cb, cr}, 1);
 }
+
+at::Tensor ycbcr_to_rgb(const at::Tensor& ycc) {
+  at::Tensor y = ycc.select(1, 0), cb = ycc.select(1, 1), cr = ycc.select(1, 2);
+  at::Tensor r = y + cr * (2 * (1 - 0.299));
+  at::Tensor b = y + cb * (2 * (1 - 0.114));
+  at::Tensor g = (y - 0.299 * r - 0.114 * b) / 0.587;
+  return at::stack({r, g, b}, 1);
+}
+
+// Piecewise-linear interpolation of (xp, fp) at x; xp ascending; constant beyond the ends (like numpy.interp).
+at::Tensor interp(const at::Tensor& x, const at::Tensor& xp, const at::Tensor& fp) {
+  const int64_t n = xp.size(0);
+  if (n == 1) return fp.expand_as(x).clone();
+  at::Tensor hi = at::searchsorted(xp, x).clamp(1, n - 1);
+  at::Tensor lo = hi - 1;
+  at::Tensor x0 = xp.index_select(0, lo), x1 = xp.index_select(0, hi);
+  at::Tensor f0 = fp.index_select(0, lo), f1 = fp.index_select(0, hi);
+  at::Tensor t = ((x - x0) / (x1 - x0).clamp_min(1e-12)).clamp(0, 1);
+  return f0 + t * (f1 - f0);
+}
+
+// Quantile (centre of each value's share of the pixels) of every distinct value of a flat tensor.
+std::pair<at::Tensor, at::Tensor> value_quantiles(const at::Tensor& flat, at::Tensor* inverse = nullptr) {
+  auto [values, inv, counts] = at::_unique2(flat, /*sorted=*/true, /*return_inverse=*/inverse != nullptr,
+                                            /*return_counts=*/true);
+  at::Tensor c = counts.to(at::kDouble);
+  at::Tensor q = (c.cumsum(0) - 0.5 * c) / static_cast<double>(flat.numel());
+  if (inverse) *inverse = inv;
+  return {values.to(at::kDouble), q};
+}
+
 }  // namespace
 
 at::Tensor transfer_luminance(const at::Tensor& styled, const at::Tensor& original) {
-  at::Tensor o = resize(original, styled.size(2), styled.size(3));
-  at::Tensor s = rgb_to_yiq(styled), c = rgb_to_yiq(o);
-  return yiq_to_rgb(at::cat({s.narrow(1, 0, 1), c.narrow(1, 1, 2)}, 1)).clamp(0, 1);
+  check_rgb(styled, "the styled image", "transfer_luminance");
+  check_rgb(original, "the original image", "transfer_luminance");
+  at::Tensor s = rgb_to_ycbcr(styled.to(at::kFloat));
+  at::Tensor o = rgb_to_ycbcr(resize(original.to(styled.device(), at::kFloat), styled.size(2), styled.size(3)));
+  at::Tensor mixed = at::cat({s.slice(1, 0, 1), o.slice(1, 1, 3)}, 1);
+  return ycbcr_to_rgb(mixed).clamp(0, 1).to(styled.scalar_type());
 }
 
 at::Tensor match_histogram(const at::Tensor& source, const at::Tensor& reference) {
-  at::Tensor out = at::empty_like(source);
+  check_rgb(source, "the source image", "match_histogram");
+  check_rgb(reference, "the reference image", "match_histogram");
+  std::vector<at::Tensor> channels;
   for (int64_t c = 0; c < 3; ++c) {
-    at::Tensor s = source[0][c].flatten(), r = reference[0][c].flatten();
-    auto [sorted_s, idx] = s.sort();
-    at::Tensor sorted_r = std::get<0>(r.sort());
-    // quantile q of each source pixel -> value at quantile q of the reference
-    at::Tensor q = at::linspace(0, r.numel() - 1, s.numel(), s.options()).round().to(at::kLong);
-    at::Tensor mapped = at::empty_like(s);
-    mapped.index_put_({idx}, sorted_r.index({q}));
-    out[0][c].copy_(mapped.view_as(source[0][c]));
+    at::Tensor src = source.select(1, c).reshape(-1).to(at::kFloat);
+    at::Tensor ref = reference.select(1, c).reshape(-1).to(source.device(), at::kFloat);
+    at::Tensor inverse;
+    auto [src_values, src_q] = value_quantiles(src, &inverse);
+    auto [ref_values, ref_q] = value_quantiles(ref);
+    at::Tensor mapped = interp(src_q, ref_q, ref_values).to(at::kFloat);
+    channels.push_back(mapped.index_select(0, inverse.reshape(-1)).view({source.size(2), source.size(3)}));
   }
-  return out;
+  return at::stack(channels, 0).unsqueeze(0).to(source.scalar_type());
 }
 
 }  // namespace atelier

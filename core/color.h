@@ -1,10 +1,17 @@
 #pragma once
-// Colour helpers on [1,3,H,W] RGB tensors in [0,1] (temporary; superseded by the dream branch's version).
+// Colour preservation helpers for filters that repaint an image (DeepDream, style transfer): keep the original's
+// colours while taking the new image's structure, or give one image another's per-channel palette.
 #include <ATen/core/Tensor.h>
 
 namespace atelier {
-// `styled`'s luminance with `original`'s chroma (YIQ); original is resized to styled's size if needed.
+
+// The luminance (BT.601 Y of YCbCr on the sRGB-encoded values) of `styled` with the chroma (Cb, Cr) of `original`.
+// Both [1,3,H,W] in [0,1]; `original` is resized to `styled`'s size if they differ. Returns [1,3,H,W] in [0,1].
 at::Tensor transfer_luminance(const at::Tensor& styled, const at::Tensor& original);
-// `source` recoloured so that each channel's histogram matches `reference`'s.
+
+// Per-channel histogram matching: each channel of `source` is mapped monotonically so that its value distribution
+// follows the same channel of `reference` (equal source values stay equal). Both [1,3,H,W] in [0,1]; the sizes may
+// differ. Returns a tensor shaped like `source`.
 at::Tensor match_histogram(const at::Tensor& source, const at::Tensor& reference);
+
 }  // namespace atelier

@@ -1,11 +1,12 @@
 #include "core/error.h"
+#include "filters/dream.h"
 #include "filters/filter.h"
 #include "filters/stylize.h"
 
 namespace atelier {
 
 const std::vector<const Filter*>& all_filters() {
-  static const std::vector<const Filter*> filters = {&stylize_filter()};
+  static const std::vector<const Filter*> filters = {&stylize_filter(), &dream_filter()};
   return filters;
 }
 

@@ -15,12 +15,19 @@ std::unique_ptr<FeatureNetwork> load_vgg19(const std::string& path, at::Device d
 
 namespace atelier {
 
+constexpr int kInceptionInputPadding = 8;
+
 std::vector<std::string> feature_network_names() { return {"auto", "inception_v3", "vgg19"}; }
 
 std::unique_ptr<FeatureNetwork> load_feature_network(const std::string& name, const ModelLibrary& library,
                                                      at::Device device) {
   if (name == "auto") return load_feature_network(library.installed("vgg19") ? "vgg19" : "inception_v3", library, device);
-  if (name == "inception_v3") return load_inception_v3(library.path("inception_v3"), device);
+  if (name == "inception_v3") {
+    auto net = load_inception_v3(library.path("inception_v3"), device);
+    // Reflect padding removes the bright border band the network's zero padding otherwise paints.
+    static_cast<InceptionV3&>(*net).set_input_padding(kInceptionInputPadding);
+    return net;
+  }
   if (name == "vgg19") return load_vgg19(library.path("vgg19"), device);
   throw Error("unknown feature network '" + name + "'; choose auto, inception_v3 or vgg19");
 }

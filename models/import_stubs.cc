@@ -10,14 +10,6 @@
 
 namespace atelier {
 
-void import_vgg19(const std::string&, const std::string&) {
-  throw Error("importing VGG-19 is not available in this build yet");
-}
-
-std::unique_ptr<FeatureNetwork> load_vgg19(const std::string&, at::Device) {
-  throw Error("VGG-19 is not available in this build yet");
-}
-
 void import_fast_style(const std::string&, const std::string&) {
   throw Error("importing fast-style models is not available in this build yet");
 }

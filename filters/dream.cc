@@ -1,0 +1,239 @@
+#include "filters/dream.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <set>
+#include <tuple>
+
+#include "core/color.h"
+#include "core/device.h"
+#include "core/error.h"
+#include "core/image_tensor.h"
+#include "filters/deep_dream.h"
+#include "models/feature_network.h"
+#include "models/model_library.h"
+
+namespace atelier {
+namespace {
+
+constexpr double kDefaultDepth = 0.33;
+
+std::string trim(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+ParamSpec number(std::string name, std::string label, std::string help, ParamType type, double min, double max,
+                 double def, std::string group, int digits = 2) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.label = std::move(label);
+  p.help = std::move(help);
+  p.type = type;
+  p.min = min;
+  p.max = max;
+  p.default_number = def;
+  p.group = std::move(group);
+  p.digits = digits;
+  return p;
+}
+
+ParamSpec text(std::string name, std::string label, std::string help, ParamType type, std::string def,
+               std::string group, unsigned scope = kBoth) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.label = std::move(label);
+  p.help = std::move(help);
+  p.type = type;
+  p.default_text = std::move(def);
+  p.group = std::move(group);
+  p.scope = scope;
+  return p;
+}
+
+std::vector<ParamSpec> make_params() {
+  std::vector<ParamSpec> p;
+  p.push_back(text("input", "Input image", "Image to dream on (command line only; in GIMP: the active layer)",
+                   ParamType::File, "", "Input and output", kCli));
+  p.push_back(text("output", "Output file", "PNG file to write (command line only)", ParamType::File, "",
+                   "Input and output", kCli));
+  p.push_back(text("layers", "La_yers",
+                   "Network layers to dream on with a dose each, e.g. \"mixed3:1, mixed4:0.5\": a positive dose "
+                   "amplifies what the layer sees, a negative one suppresses it; empty lets Depth choose",
+                   ParamType::String, "", "Layers"));
+  p.push_back(number("depth", "_Depth",
+                     "Used when Layers is empty: 0 dreams on shallow layers (strokes, textures), 1 on deep ones "
+                     "(eyes, animals, buildings); the default uses the network's recommended layers",
+                     ParamType::Double, 0, 1, kDefaultDepth, "Layers"));
+  p.push_back(number("step-size", "Ste_p size", "How far each step moves the pixels; larger dreams faster and harsher",
+                     ParamType::Double, 0.0005, 0.2, 0.01, "Dream", 4));
+  p.push_back(number("iterations", "_Iterations", "Gradient steps per octave", ParamType::Int, 1, 1000, 20, "Dream",
+                     0));
+  p.push_back(number("octaves", "_Octaves",
+                     "Number of image scales dreamed on, coarse to fine; more octaves give larger motifs",
+                     ParamType::Int, 1, 12, 4, "Dream", 0));
+  p.push_back(number("octave-scale", "Octave sc_ale", "Size ratio between one octave and the next", ParamType::Double,
+                     1.05, 3, 1.4, "Dream"));
+  p.push_back(number("jitter", "_Jitter",
+                     "Random shift in pixels applied before each step and undone after it; hides grid artefacts",
+                     ParamType::Int, 0, 64, 8, "Dream", 0));
+  p.push_back(text("keep-colors", "_Keep colours", "Keep the original colours and take only the lightness of the dream",
+                   ParamType::Bool, "", "Dream"));
+  p.push_back(number("size", "Working si_ze",
+                     "Long side in pixels to dream at (0 = the layer's size); the change is scaled to the layer's "
+                     "size and added to it. Larger is slower and gives relatively smaller motifs",
+                     ParamType::Int, 0, 8192, 512, "Quality", 0));
+  ParamSpec net = text("network", "Net_work",
+                       "Feature network; auto = InceptionV3 (the classic DeepDream look) when installed, else VGG-19",
+                       ParamType::Choice, "auto", "Engine");
+  net.choices = {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}};
+  p.push_back(net);
+  ParamSpec dev = text("device", "De_vice", "Where to compute; auto = the GPU when there is one", ParamType::Choice,
+                       "auto", "Engine");
+  dev.choices = {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}};
+  p.push_back(dev);
+  p.push_back(number("seed", "S_eed", "Seed of the random jitter (same seed and settings give the same result)",
+                     ParamType::Int, 0, 2147483647, 0, "Engine", 0));
+  p.push_back(text("layer-name", "Layer _name", "Name of the new layer", ParamType::String, "Neural Dream", "Output",
+                   kGimp));
+  return p;
+}
+
+// (h, w) to dream at: the long side set to `size` (0 = unchanged), then enlarged if the short side is below the
+// network's minimum.
+std::pair<int64_t, int64_t> work_size(int64_t h, int64_t w, int size, int64_t min_side) {
+  if (size > 0) std::tie(h, w) = fit_long_side(h, w, size);
+  const int64_t short_side = std::min(h, w);
+  if (short_side < min_side) {
+    const double f = static_cast<double>(min_side) / short_side;
+    h = std::max<int64_t>(min_side, static_cast<int64_t>(std::ceil(h * f)));
+    w = std::max<int64_t>(min_side, static_cast<int64_t>(std::ceil(w * f)));
+  }
+  return {h, w};
+}
+
+Image run_dream(const Image& input, const ParamValues& v, const RunContext& ctx) {
+  if (input.empty()) throw Error("dream: the input image is empty");
+  const Progress& progress = ctx.progress;
+  progress.report(0, "loading the feature network");
+  const c10::Device device = select_device(v.get_text("device"));
+  std::optional<ModelLibrary> own_library;
+  const ModelLibrary& library = ctx.library ? *ctx.library : own_library.emplace();
+  std::string network_name = v.get_text("network");
+  if (network_name == "auto" && library.installed("inception_v3")) network_name = "inception_v3";
+  std::unique_ptr<FeatureNetwork> network = load_feature_network(network_name, library, device);
+
+  DreamSettings s;
+  s.layers = parse_layer_doses(v.get_text("layers"));
+  if (s.layers.empty()) {
+    const double depth = v.get_double("depth");
+    s.layers = std::abs(depth - kDefaultDepth) < 1e-9 ? network->default_dream_layers()
+                                                       : layers_for_depth(network->layer_names(), depth);
+  }
+  check_layer_names(s.layers, network->layer_names(), network->name());
+  s.step_size = v.get_double("step-size");
+  s.iterations = v.get_int("iterations");
+  s.octaves = v.get_int("octaves");
+  s.octave_scale = v.get_double("octave-scale");
+  s.jitter = v.get_int("jitter");
+  s.seed = static_cast<uint64_t>(v.get_int("seed"));
+
+  c10::InferenceMode no_inference(false);
+  const at::Tensor original = image_rgb_to_tensor(input, device);
+  const int64_t h = original.size(2), w = original.size(3);
+  const auto [wh, ww] = work_size(h, w, v.get_int("size"), network->min_input_size());
+  at::Tensor result;
+  try {
+    const at::Tensor work = resize(original, wh, ww);
+    const at::Tensor dreamed = deep_dream(*network, work, s, progress.sub(0.05, 0.98));
+    // Adding the upscaled change (rather than upscaling the dream) keeps the input's full-resolution detail.
+    result = (wh == h && ww == w) ? dreamed : (original + resize(dreamed - work, h, w)).clamp(0, 1);
+    if (v.get_bool("keep-colors")) result = transfer_luminance(result, original);
+  } catch (const c10::OutOfMemoryError&) {
+    throw OutOfMemory("dream: out of memory on " + device_description(device) + " dreaming at " + std::to_string(ww) +
+                      "x" + std::to_string(wh) + " pixels; use a smaller size or fewer layers, or the CPU");
+  }
+  Image out = tensor_to_image(result, image_alpha_to_tensor(input));
+  progress.report(1.0, "done");
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, double>> parse_layer_doses(const std::string& text) {
+  std::vector<std::pair<std::string, double>> out;
+  std::set<std::string> seen;
+  std::string item;
+  auto flush = [&] {
+    const std::string entry = trim(item);
+    item.clear();
+    if (entry.empty()) return;
+    const size_t colon = entry.find(':');
+    const std::string name = trim(entry.substr(0, colon));
+    if (name.empty()) throw Error("layer dose '" + entry + "' has no layer name; write it as layer:dose, e.g. mixed3:1");
+    double dose = 1.0;
+    if (colon != std::string::npos) {
+      const std::string value = trim(entry.substr(colon + 1));
+      char* end = nullptr;
+      dose = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !std::isfinite(dose))
+        throw Error("dose of layer " + name + " must be a number, got '" + value + "' (write it as " + name +
+                    ":0.5)");
+    }
+    if (!seen.insert(name).second)
+      throw Error("layer " + name + " is listed twice in '" + text + "'; give each layer once with its total dose");
+    out.emplace_back(name, dose);
+  };
+  // Spaces around the colon belong to the entry ("mixed3 : 1"); other spaces separate entries like commas.
+  const std::string compact = std::regex_replace(text, std::regex("\\s*:\\s*"), ":");
+  for (char c : compact) {
+    if (c == ',' || c == ';' || std::isspace(static_cast<unsigned char>(c))) flush();
+    else item += c;
+  }
+  flush();
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> layers_for_depth(const std::vector<std::string>& layer_names,
+                                                             double depth) {
+  if (layer_names.empty()) throw Error("the feature network lists no layers to dream on");
+  std::vector<std::string> candidates;
+  for (const char* pattern : {"mixed[0-9]+", "relu[0-9]+_[0-9]+"}) {
+    const std::regex re(pattern);
+    for (const auto& n : layer_names)
+      if (std::regex_match(n, re)) candidates.push_back(n);
+    if (!candidates.empty()) break;
+  }
+  if (candidates.empty()) candidates = layer_names;
+  const double p = std::clamp(depth, 0.0, 1.0) * static_cast<double>(candidates.size() - 1);
+  const size_t i = static_cast<size_t>(std::floor(p));
+  const double f = p - static_cast<double>(i);
+  if (f < 1e-6 || i + 1 >= candidates.size()) return {{candidates[i], 1.0}};
+  if (f > 1 - 1e-6) return {{candidates[i + 1], 1.0}};
+  const double lo = 1 - f, hi = f, top = std::max(lo, hi);
+  return {{candidates[i], lo / top}, {candidates[i + 1], hi / top}};
+}
+
+const Filter& dream_filter() {
+  static const Filter f{"dream",
+                        "Neural _Dream...",
+                        "Neural Dream",
+                        "Amplify the patterns a neural network sees in the layer (DeepDream)",
+                        "Repeatedly changes the image so that the chosen layers of a pretrained network respond more "
+                        "strongly to it, over several scales (octaves): shallow layers paint strokes and textures, "
+                        "deep layers eyes, animals and buildings. A negative dose suppresses what a layer sees.",
+                        make_params(),
+                        run_dream};
+  return f;
+}
+
+}  // namespace atelier

@@ -1,0 +1,74 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "core/color.h"
+#include "core/error.h"
+
+using namespace atelier;
+
+namespace {
+
+at::Tensor random_image(int64_t h, int64_t w, uint64_t seed) {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  return at::rand({1, 3, h, w}, gen, at::kFloat);
+}
+
+at::Tensor luma(const at::Tensor& rgb) {
+  return 0.299 * rgb.select(1, 0) + 0.587 * rgb.select(1, 1) + 0.114 * rgb.select(1, 2);
+}
+
+}  // namespace
+
+TEST(Color, TransferLuminanceKeepsOriginalChroma) {
+  // Mid-range colours so that no clamping happens.
+  const at::Tensor original = 0.3 + 0.4 * random_image(12, 10, 1);
+  const at::Tensor styled = 0.35 + 0.3 * random_image(12, 10, 2);
+  const at::Tensor out = transfer_luminance(styled, original);
+  ASSERT_EQ(out.sizes(), original.sizes());
+  EXPECT_TRUE(at::allclose(luma(out), luma(styled), 0, 1e-5));
+  // Chroma is the original's: the differences from luminance match.
+  EXPECT_TRUE(at::allclose(out.select(1, 2) - luma(out), original.select(1, 2) - luma(original), 0, 1e-5));
+  EXPECT_TRUE(at::allclose(out.select(1, 0) - luma(out), original.select(1, 0) - luma(original), 0, 1e-5));
+  // Against itself it is the identity.
+  EXPECT_TRUE(at::allclose(transfer_luminance(original, original), original, 0, 1e-5));
+  // A grey dream on a coloured photo gets the photo's colours back.
+  const at::Tensor grey = luma(original).unsqueeze(1).expand({1, 3, 12, 10}).contiguous();
+  EXPECT_TRUE(at::allclose(transfer_luminance(grey, original), original, 0, 1e-5));
+}
+
+TEST(Color, TransferLuminanceClampsAndChecks) {
+  const at::Tensor out = transfer_luminance(at::ones({1, 3, 4, 4}), random_image(4, 4, 3));
+  EXPECT_GE(out.min().item<float>(), 0.f);
+  EXPECT_LE(out.max().item<float>(), 1.f);
+  // A differently sized original is resized to the styled image.
+  EXPECT_EQ(transfer_luminance(at::ones({1, 3, 4, 4}), at::ones({1, 3, 8, 10})).sizes(),
+            (std::vector<int64_t>{1, 3, 4, 4}));
+  EXPECT_THROW(transfer_luminance(at::ones({3, 4, 4}), at::ones({3, 4, 4})), Error);
+}
+
+TEST(Color, MatchHistogramTakesReferenceDistribution) {
+  const at::Tensor source = random_image(16, 16, 4);
+  const at::Tensor reference = random_image(16, 16, 5).pow(3);  // darker palette
+  const at::Tensor out = match_histogram(source, reference);
+  ASSERT_EQ(out.sizes(), source.sizes());
+  for (int64_t c = 0; c < 3; ++c) {
+    const at::Tensor got = std::get<0>(out.select(1, c).reshape(-1).sort());
+    const at::Tensor want = std::get<0>(reference.select(1, c).reshape(-1).sort());
+    EXPECT_TRUE(at::allclose(got, want, 0, 1e-6)) << "channel " << c;
+    // Monotonic: the source's order is kept.
+    const at::Tensor order = source.select(1, c).reshape(-1).argsort();
+    const at::Tensor mapped = out.select(1, c).reshape(-1).index_select(0, order);
+    EXPECT_TRUE((mapped.slice(0, 1) >= mapped.slice(0, 0, -1)).all().item<bool>());
+  }
+  EXPECT_TRUE(at::allclose(match_histogram(source, source), source, 0, 1e-6));
+}
+
+TEST(Color, MatchHistogramKeepsFlatAreasFlatAndAcceptsOtherSizes) {
+  at::Tensor source = random_image(8, 8, 6);
+  source.slice(2, 0, 4).fill_(0.5);  // a flat half
+  const at::Tensor out = match_histogram(source, random_image(20, 30, 7));
+  ASSERT_EQ(out.sizes(), source.sizes());
+  const at::Tensor flat = out.slice(2, 0, 4);
+  for (int64_t c = 0; c < 3; ++c) EXPECT_EQ(std::get<0>(at::unique_consecutive(flat.select(1, c).reshape(-1))).numel(), 1);
+  EXPECT_THROW(match_histogram(at::ones({1, 1, 4, 4}), at::ones({1, 3, 4, 4})), Error);
+}
