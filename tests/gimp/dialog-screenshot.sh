@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # GUI test under Xvfb: opens a procedure's dialog with RUN-INTERACTIVE and saves a screenshot PNG (kept in the
 # build dir as a test artefact). Passes when the dialog window (with the plug-in process) came up.
-# usage: dialog-screenshot.sh BUILD_DIR OUT.png [PROCEDURE...]   (default: every plug-in-atelier-* of both binaries)
+# usage: dialog-screenshot.sh BUILD_DIR OUT.png [PROCEDURE...]   (default: every product procedure + the test one;
+# the first goes to OUT.png, the others to OUT-<filter>.png)
 set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) OUT=$2
 shift 2
 PROCS=("$@")
-[ ${#PROCS[@]} -gt 0 ] || PROCS=(plug-in-atelier-stylize plug-in-atelier-test-tint)
+if [ ${#PROCS[@]} -eq 0 ]; then
+  mapfile -t PROCS < <("$BUILD/tests/gimp/dump-params" |
+    python3 -c 'import json, sys; print("\n".join(p["procedure"] for p in json.load(sys.stdin)))')
+  PROCS+=(plug-in-atelier-test-tint)
+fi
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 command -v Xvfb >/dev/null && command -v import >/dev/null || { echo "SKIP: needs Xvfb and ImageMagick"; exit 77; }
 

@@ -25,7 +25,7 @@
   (gimp-drawable-edit-fill src FILL-FOREGROUND)
   (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 30 20 100 90)
   (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
-                           #:style-image style-file #:size 96 #:iterations 5 #:init "random" #:layer-name "stylized")
+                           #:style-image style-file #:size 96 #:iterations 3 #:init "random" #:layer-name "stylized")
   (gimp-selection-none img)
   (let* ((layers (gimp-image-get-layers img))
          (new (vector-ref layers 0)))
