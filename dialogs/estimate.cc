@@ -30,6 +30,9 @@ Estimate estimate_run(const Filter& filter, const ParamValues& values, int width
     e.height = std::max(1, static_cast<int>(std::lround(e.height * scale)));
   }
   if (has_number(filter, "iterations")) e.iterations = std::max(1, static_cast<int>(values.get_double("iterations")));
+  // Multi-scale filters (Dream) run their iterations once per octave, the smaller octaves cheaper: count each as ~1/2.
+  if (has_number(filter, "octaves"))
+    e.iterations = std::max(e.iterations, static_cast<int>(e.iterations * (1 + values.get_double("octaves")) / 2));
   const double mp = e.width * static_cast<double>(e.height) / 1e6;
   e.seconds = mp * e.iterations * kSecondsPerMegapixelIteration;
   e.megabytes = kBaseMegabytes + mp * kMegabytesPerMegapixel;

@@ -14,7 +14,8 @@ struct Estimate {
   double megabytes = 0;
 };
 
-// width/height: the region to process. Uses the "size" (longest side, when present) and "iterations" params.
+// width/height: the region to process. Uses the "size" (longest side, when present), "iterations" and "octaves"
+// params.
 Estimate estimate_run(const Filter& filter, const ParamValues& values, int width, int height);
 
 }  // namespace atelier::dialogs
