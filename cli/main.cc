@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"stylize", atelier::cli::stylize_command, "Gatys neural style transfer of a content image"},
     {"dream", atelier::cli::dream_command, "DeepDream: amplify what chosen network layers see"},
     {"models", atelier::cli::models_command, "list, install, verify and import models"},
+    {"bench", atelier::cli::bench_command, "benchmarks of the engine (JSON lines)"},
 };
 
 void usage(FILE* out) {

@@ -33,7 +33,10 @@ std::string human_size(uintmax_t bytes) {
   return buf;
 }
 
-void print_line(const std::string& s) { std::printf("%s\n", s.c_str()); }
+void print_line(const std::string& s) {
+  std::printf("%s\n", s.c_str());
+  std::fflush(stdout);
+}
 
 int list(const ModelLibrary& lib) {
   std::printf("model library: %s\n\n", lib.dir().c_str());
@@ -63,7 +66,9 @@ int verify(const ModelLibrary& lib, Args names) {
   for (const auto& n : names) {
     Verification v = verify_model(lib, n);
     switch (v.status) {
-      case VerifyStatus::Ok: std::printf("%-22s OK (sha256 %s)\n", n.c_str(), v.actual.c_str()); break;
+      case VerifyStatus::Ok:
+        std::printf("%-22s OK (sha256 %s)\n", n.c_str(), v.actual.c_str());
+        break;
       case VerifyStatus::NotPinned:
         std::printf("%-22s installed, no checksum to compare with (sha256 %s)\n", n.c_str(), v.actual.c_str());
         break;

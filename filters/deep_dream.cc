@@ -96,7 +96,8 @@ at::Tensor deep_dream(FeatureNetwork& network, const at::Tensor& rgb01, const Dr
   const int64_t min_side = network.min_input_size();
   if (std::min(h, w) < min_side)
     throw Error("dream: the image is " + std::to_string(w) + "x" + std::to_string(h) + " pixels but network " +
-                network.name() + " needs at least " + std::to_string(min_side) + " on each side; work at a larger size");
+                network.name() + " needs at least " + std::to_string(min_side) +
+                " on each side; work at a larger size");
 
   const LayerDoses active = active_layers(settings.layers);
   if (active.empty() || settings.iterations == 0 || settings.step_size == 0) {

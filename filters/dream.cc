@@ -123,6 +123,7 @@ std::pair<int64_t, int64_t> work_size(int64_t h, int64_t w, int size, int64_t mi
 
 Image run_dream(const Image& input, const ParamValues& v, const RunContext& ctx) {
   if (input.empty()) throw Error("dream: the input image is empty");
+  LayerDoses doses = parse_layer_doses(v.get_text("layers"));  // before the slow model load: fail fast
   const Progress& progress = ctx.progress;
   progress.report(0, "loading the feature network");
   const c10::Device device = select_device(v.get_text("device"));
@@ -133,7 +134,7 @@ Image run_dream(const Image& input, const ParamValues& v, const RunContext& ctx)
   std::unique_ptr<FeatureNetwork> network = load_feature_network(network_name, library, device);
 
   DreamSettings s;
-  s.layers = parse_layer_doses(v.get_text("layers"));
+  s.layers = std::move(doses);
   if (s.layers.empty()) {
     const double depth = v.get_double("depth");
     s.layers = std::abs(depth - kDefaultDepth) < 1e-9 ? network->default_dream_layers()
@@ -179,7 +180,8 @@ std::vector<std::pair<std::string, double>> parse_layer_doses(const std::string&
     if (entry.empty()) return;
     const size_t colon = entry.find(':');
     const std::string name = trim(entry.substr(0, colon));
-    if (name.empty()) throw Error("layer dose '" + entry + "' has no layer name; write it as layer:dose, e.g. mixed3:1");
+    if (name.empty())
+      throw Error("layer dose '" + entry + "' has no layer name; write it as layer:dose, e.g. mixed3:1");
     double dose = 1.0;
     if (colon != std::string::npos) {
       const std::string value = trim(entry.substr(colon + 1));

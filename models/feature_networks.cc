@@ -5,13 +5,7 @@
 #include "models/inception_v3.h"
 #include "models/model_library.h"
 
-#if __has_include("models/vgg19.h")
 #include "models/vgg19.h"
-#else
-namespace atelier {  // until the vgg19 branch is merged (stubbed in models/import_stubs.cc)
-std::unique_ptr<FeatureNetwork> load_vgg19(const std::string& path, at::Device device);
-}
-#endif
 
 namespace atelier {
 
@@ -21,7 +15,8 @@ std::vector<std::string> feature_network_names() { return {"auto", "inception_v3
 
 std::unique_ptr<FeatureNetwork> load_feature_network(const std::string& name, const ModelLibrary& library,
                                                      at::Device device) {
-  if (name == "auto") return load_feature_network(library.installed("vgg19") ? "vgg19" : "inception_v3", library, device);
+  if (name == "auto")
+    return load_feature_network(library.installed("vgg19") ? "vgg19" : "inception_v3", library, device);
   if (name == "inception_v3") {
     auto net = load_inception_v3(library.path("inception_v3"), device);
     // Reflect padding removes the bright border band the network's zero padding otherwise paints.

@@ -2,7 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <set>
+#include <sstream>
 
 #include "core/error.h"
 #include "core/safetensors.h"
@@ -23,25 +25,30 @@ InceptionV3::InceptionV3(std::unique_ptr<KerasGraph> graph, int input_padding) :
 
 InceptionV3::~InceptionV3() = default;
 
-std::vector<std::string> InceptionV3::layer_names() const { return layer_names_; }
+std::vector<std::string> InceptionV3::layer_names() const {
+  return layer_names_;
+}
 
 std::vector<std::string> InceptionV3::default_style_layers() const {
   return {"activation_1", "activation_3", "activation_5", "mixed0", "mixed1", "mixed2", "mixed3", "mixed4", "mixed5"};
 }
 
-std::vector<std::string> InceptionV3::default_content_layers() const { return {"mixed2"}; }
+std::vector<std::string> InceptionV3::default_content_layers() const {
+  return {"mixed2"};
+}
 
 std::vector<std::pair<std::string, double>> InceptionV3::default_dream_layers() const {
   return {{"mixed3", 1.0}, {"mixed4", 0.5}};
 }
 
 void InceptionV3::set_input_padding(int pixels) {
-  if (pixels < 0 || pixels > 64) throw Error("InceptionV3 input padding must be 0..64 pixels, got " +
-                                             std::to_string(pixels));
+  if (pixels < 0 || pixels > 64)
+    throw Error("InceptionV3 input padding must be 0..64 pixels, got " + std::to_string(pixels));
   input_padding_ = pixels;
 }
 
-std::map<std::string, at::Tensor> InceptionV3::extract(const at::Tensor& image, const std::vector<std::string>& layers) {
+std::map<std::string, at::Tensor> InceptionV3::extract(const at::Tensor& image,
+                                                       const std::vector<std::string>& layers) {
   const std::set<std::string> valid(layer_names_.begin(), layer_names_.end());
   for (const auto& n : layers) {
     // The classifier head is reachable for completeness, but only at the native 299 px input.
@@ -67,9 +74,13 @@ std::map<std::string, at::Tensor> InceptionV3::extract(const at::Tensor& image, 
   return graph_->forward(x, layers);
 }
 
-void InceptionV3::to(at::Device device) { graph_->to(device); }
+void InceptionV3::to(at::Device device) {
+  graph_->to(device);
+}
 
-at::Device InceptionV3::device() const { return graph_->device(); }
+at::Device InceptionV3::device() const {
+  return graph_->device();
+}
 
 std::unique_ptr<FeatureNetwork> load_inception_v3(const std::string& safetensors_path, at::Device device) {
   Metadata meta;

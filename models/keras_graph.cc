@@ -16,7 +16,19 @@ namespace atelier {
 
 namespace {
 
-enum class Kind { Input, Conv, BatchNorm, Activation, MaxPool, AvgPool, Concat, GlobalAvgPool, Flatten, Dense, Identity };
+enum class Kind {
+  Input,
+  Conv,
+  BatchNorm,
+  Activation,
+  MaxPool,
+  AvgPool,
+  Concat,
+  GlobalAvgPool,
+  Flatten,
+  Dense,
+  Identity
+};
 enum class Act { Linear, Relu, Softmax };
 
 // TF's padding of one spatial dimension: {before, after}.
@@ -40,6 +52,7 @@ struct KerasGraph::Layer {
   std::vector<size_t> inputs;
   Act act = Act::Linear;
   // Conv2D / Pooling
+  int64_t channels = -1;  // InputLayer: expected input channels (-1 = any)
   int64_t kh = 1, kw = 1, sh = 1, sw = 1;
   std::string padding = "valid";
   // Conv2D: weight OIHW, optional bias; Dense: weight [out,in], bias; BatchNorm: per-channel scale and shift.
@@ -65,9 +78,12 @@ Act parse_activation(const std::string& a, const std::string& layer) {
 
 at::Tensor apply_activation(const at::Tensor& x, Act a) {
   switch (a) {
-    case Act::Relu: return torch::relu(x);
-    case Act::Softmax: return torch::softmax(x, 1);
-    case Act::Linear: break;
+    case Act::Relu:
+      return torch::relu(x);
+    case Act::Softmax:
+      return torch::softmax(x, 1);
+    case Act::Linear:
+      break;
   }
   return x;
 }
@@ -137,13 +153,14 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         L.kind = Kind::Input;
         const json::Value& shape = c.get("batch_input_shape");
         if (shape.is_array() && shape.array().size() == 4 && shape.array()[3].is_number())
-          out_ch = shape.array()[3].integer();
+          out_ch = L.channels = shape.array()[3].integer();
       } else if (cls == "Conv2D") {
         L.kind = Kind::Conv;
         check_format();
         auto k = int_pair(c.at("kernel_size"), "kernel_size");
         auto s = int_pair(c.at("strides"), "strides");
-        if (c.contains("dilation_rate") && int_pair(c.at("dilation_rate"), "dilation_rate") != std::vector<int64_t>{1, 1})
+        if (c.contains("dilation_rate") &&
+            int_pair(c.at("dilation_rate"), "dilation_rate") != std::vector<int64_t>{1, 1})
           throw Error(where + ": layer '" + L.name + "' uses dilation; unsupported");
         L.kh = k[0], L.kw = k[1], L.sh = s[0], L.sw = s[1];
         L.padding = c.at("padding").string("padding");
@@ -159,8 +176,9 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
       } else if (cls == "BatchNormalization") {
         L.kind = Kind::BatchNorm;
         const int64_t axis = c.get("axis").is_number() ? c.at("axis").integer() : -1;
-        if (axis != 3 && axis != -1) throw Error(where + ": layer '" + L.name + "' normalises axis " +
-                                                 std::to_string(axis) + "; only the channel axis is supported");
+        if (axis != 3 && axis != -1)
+          throw Error(where + ": layer '" + L.name + "' normalises axis " + std::to_string(axis) +
+                      "; only the channel axis is supported");
         out_ch = in_ch();
         L.epsilon = c.get("epsilon").is_number() ? c.at("epsilon").number() : 1e-3;
         const bool center = !c.get("center").is_bool() || c.at("center").boolean();
@@ -171,7 +189,7 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         at::Tensor mean = take(L.name + "/moving_mean", {out_ch}).to(torch::kDouble);
         at::Tensor var = take(L.name + "/moving_variance", {out_ch}).to(torch::kDouble);
         at::Tensor inv = gamma / torch::sqrt(var + L.epsilon);
-        L.weight = inv;                // double until folded or finalised below
+        L.weight = inv;  // double until folded or finalised below
         L.bias = beta - mean * inv;
       } else if (cls == "Activation") {
         L.kind = Kind::Activation;
@@ -226,7 +244,8 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
       layers_.push_back(std::move(L));
       channels.push_back(out_ch);
     }
-    if (layers_.empty() || layers_[0].kind != Kind::Input) throw Error(where + ": the first layer is not an InputLayer");
+    if (layers_.empty() || layers_[0].kind != Kind::Input)
+      throw Error(where + ": the first layer is not an InputLayer");
     for (size_t i = 1; i < layers_.size(); ++i)
       if (layers_[i].kind == Kind::Input) throw Error(where + ": models with several inputs are not supported");
   } catch (const Error& e) {
@@ -269,7 +288,9 @@ std::vector<std::string> KerasGraph::layer_names() const {
   return out;
 }
 
-bool KerasGraph::has_layer(const std::string& name) const { return index_.count(name) > 0; }
+bool KerasGraph::has_layer(const std::string& name) const {
+  return index_.count(name) > 0;
+}
 
 const std::string& KerasGraph::layer_class(const std::string& name) const {
   auto it = index_.find(name);
@@ -309,91 +330,119 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
       for (size_t j : layers_[i].inputs) last_use[j] = i;
 
   std::vector<at::Tensor> v(last + 1);
-  for (size_t i = 0; i <= last; ++i) {
-    if (!needed[i]) continue;
-    const Layer& L = layers_[i];
-    auto arg = [&](size_t k = 0) -> const at::Tensor& { return v[L.inputs[k]]; };
-    auto too_small = [&](const at::Tensor& x) {
-      std::ostringstream msg;
-      msg << "the input " << input.size(2) << "x" << input.size(3) << " is too small for layer '" << L.name
-          << "' (its input is " << x.size(2) << "x" << x.size(3) << ", the window " << L.kh << "x" << L.kw
-          << "); use a larger image";
-      return Error(msg.str());
-    };
-    switch (L.kind) {
-      case Kind::Input: v[i] = input; break;
-      case Kind::Identity: v[i] = arg(); break;
-      case Kind::Conv: {
-        at::Tensor x = arg();
-        Pad1 ph = tf_padding(L.padding, x.size(2), L.kh, L.sh), pw = tf_padding(L.padding, x.size(3), L.kw, L.sw);
-        std::vector<int64_t> pad{0, 0};
-        if (ph.before == ph.after && pw.before == pw.after) {
-          pad = {ph.before, pw.before};
-        } else {
-          x = torch::constant_pad_nd(x, {pw.before, pw.after, ph.before, ph.after}, 0.0);
-        }
-        if (x.size(2) + 2 * pad[0] < L.kh || x.size(3) + 2 * pad[1] < L.kw) throw too_small(x);
-        v[i] = apply_activation(torch::conv2d(x, L.weight, L.bias, {L.sh, L.sw}, pad), L.act);
-        break;
-      }
-      case Kind::BatchNorm: v[i] = arg() * L.weight + L.bias; break;
-      case Kind::Activation: v[i] = apply_activation(arg(), L.act); break;
-      case Kind::MaxPool:
-      case Kind::AvgPool: {
-        at::Tensor x = arg();
-        Pad1 ph = tf_padding(L.padding, x.size(2), L.kh, L.sh), pw = tf_padding(L.padding, x.size(3), L.kw, L.sw);
-        if (x.size(2) + ph.before + ph.after < L.kh || x.size(3) + pw.before + pw.after < L.kw) throw too_small(x);
-        const bool symmetric = ph.before == ph.after && pw.before == pw.after && 2 * ph.before <= L.kh &&
-                               2 * pw.before <= L.kw;
-        if (L.kind == Kind::MaxPool) {
-          if (symmetric) {
-            v[i] = torch::max_pool2d(x, {L.kh, L.kw}, {L.sh, L.sw}, {ph.before, pw.before});
+  size_t current = 0;
+  try {
+    for (size_t i = 0; i <= last; ++i) {
+      if (!needed[i]) continue;
+      current = i;
+      const Layer& L = layers_[i];
+      auto arg = [&](size_t k = 0) -> const at::Tensor& { return v[L.inputs[k]]; };
+      auto too_small = [&](const at::Tensor& x) {
+        std::ostringstream msg;
+        msg << "the input " << input.size(2) << "x" << input.size(3) << " is too small for layer '" << L.name
+            << "' (its input is " << x.size(2) << "x" << x.size(3) << ", the window " << L.kh << "x" << L.kw
+            << "); use a larger image";
+        return Error(msg.str());
+      };
+      switch (L.kind) {
+        case Kind::Input:
+          if (L.channels > 0 && input.size(1) != L.channels)
+            throw Error("the network input must have " + std::to_string(L.channels) + " channels, got " +
+                        std::to_string(input.size(1)));
+          v[i] = input;
+          break;
+        case Kind::Identity:
+          v[i] = arg();
+          break;
+        case Kind::Conv: {
+          at::Tensor x = arg();
+          Pad1 ph = tf_padding(L.padding, x.size(2), L.kh, L.sh), pw = tf_padding(L.padding, x.size(3), L.kw, L.sw);
+          std::vector<int64_t> pad{0, 0};
+          if (ph.before == ph.after && pw.before == pw.after) {
+            pad = {ph.before, pw.before};
           } else {
-            x = torch::constant_pad_nd(x, {pw.before, pw.after, ph.before, ph.after},
-                                       -std::numeric_limits<double>::infinity());
-            v[i] = torch::max_pool2d(x, {L.kh, L.kw}, {L.sh, L.sw});
+            x = torch::constant_pad_nd(x, {pw.before, pw.after, ph.before, ph.after}, 0.0);
           }
-        } else if (symmetric) {
-          // TF's "same" average pooling divides by the number of real (unpadded) pixels in each window.
-          v[i] = torch::avg_pool2d(x, {L.kh, L.kw}, {L.sh, L.sw}, {ph.before, pw.before}, false,
-                                   /*count_include_pad=*/false);
-        } else {
-          std::vector<int64_t> p{pw.before, pw.after, ph.before, ph.after};
-          at::Tensor ones = torch::ones({1, 1, x.size(2), x.size(3)}, x.options());
-          at::Tensor sum = torch::avg_pool2d(torch::constant_pad_nd(x, p, 0.0), {L.kh, L.kw}, {L.sh, L.sw});
-          at::Tensor cnt = torch::avg_pool2d(torch::constant_pad_nd(ones, p, 0.0), {L.kh, L.kw}, {L.sh, L.sw});
-          v[i] = sum / cnt;
+          if (x.size(2) + 2 * pad[0] < L.kh || x.size(3) + 2 * pad[1] < L.kw) throw too_small(x);
+          v[i] = apply_activation(torch::conv2d(x, L.weight, L.bias, {L.sh, L.sw}, pad), L.act);
+          break;
         }
-        break;
-      }
-      case Kind::Concat: {
-        std::vector<at::Tensor> xs;
-        for (size_t k = 0; k < L.inputs.size(); ++k) xs.push_back(arg(k));
-        v[i] = torch::cat(xs, 1);
-        break;
-      }
-      case Kind::GlobalAvgPool: v[i] = arg().mean({2, 3}); break;
-      case Kind::Flatten: {
-        const at::Tensor& x = arg();
-        // Keras flattens channels_last tensors in H, W, C order.
-        v[i] = x.dim() == 4 ? x.permute({0, 2, 3, 1}).reshape({x.size(0), -1}) : x.reshape({x.size(0), -1});
-        break;
-      }
-      case Kind::Dense: {
-        const at::Tensor& x = arg();
-        if (x.dim() != 2 || x.size(1) != L.weight.size(1)) {
-          std::ostringstream msg;
-          msg << "layer '" << L.name << "' expects " << L.weight.size(1) << " input features, got " << x.sizes()
-              << "; this layer needs the network's native input size";
-          throw Error(msg.str());
+        case Kind::BatchNorm:
+          v[i] = arg() * L.weight + L.bias;
+          break;
+        case Kind::Activation:
+          v[i] = apply_activation(arg(), L.act);
+          break;
+        case Kind::MaxPool:
+        case Kind::AvgPool: {
+          at::Tensor x = arg();
+          Pad1 ph = tf_padding(L.padding, x.size(2), L.kh, L.sh), pw = tf_padding(L.padding, x.size(3), L.kw, L.sw);
+          if (x.size(2) + ph.before + ph.after < L.kh || x.size(3) + pw.before + pw.after < L.kw) throw too_small(x);
+          const bool symmetric =
+              ph.before == ph.after && pw.before == pw.after && 2 * ph.before <= L.kh && 2 * pw.before <= L.kw;
+          if (L.kind == Kind::MaxPool) {
+            if (symmetric) {
+              v[i] = torch::max_pool2d(x, {L.kh, L.kw}, {L.sh, L.sw}, {ph.before, pw.before});
+            } else {
+              x = torch::constant_pad_nd(x, {pw.before, pw.after, ph.before, ph.after},
+                                         -std::numeric_limits<double>::infinity());
+              v[i] = torch::max_pool2d(x, {L.kh, L.kw}, {L.sh, L.sw});
+            }
+          } else if (symmetric) {
+            // TF's "same" average pooling divides by the number of real (unpadded) pixels in each window.
+            v[i] = torch::avg_pool2d(x, {L.kh, L.kw}, {L.sh, L.sw}, {ph.before, pw.before}, false,
+                                     /*count_include_pad=*/false);
+          } else {
+            std::vector<int64_t> p{pw.before, pw.after, ph.before, ph.after};
+            at::Tensor ones = torch::ones({1, 1, x.size(2), x.size(3)}, x.options());
+            at::Tensor sum = torch::avg_pool2d(torch::constant_pad_nd(x, p, 0.0), {L.kh, L.kw}, {L.sh, L.sw});
+            at::Tensor cnt = torch::avg_pool2d(torch::constant_pad_nd(ones, p, 0.0), {L.kh, L.kw}, {L.sh, L.sw});
+            v[i] = sum / cnt;
+          }
+          break;
         }
-        v[i] = apply_activation(torch::linear(x, L.weight, L.bias), L.act);
-        break;
+        case Kind::Concat: {
+          std::vector<at::Tensor> xs;
+          for (size_t k = 0; k < L.inputs.size(); ++k) xs.push_back(arg(k));
+          v[i] = torch::cat(xs, 1);
+          break;
+        }
+        case Kind::GlobalAvgPool:
+          v[i] = arg().mean({2, 3});
+          break;
+        case Kind::Flatten: {
+          const at::Tensor& x = arg();
+          // Keras flattens channels_last tensors in H, W, C order.
+          v[i] = x.dim() == 4 ? x.permute({0, 2, 3, 1}).reshape({x.size(0), -1}) : x.reshape({x.size(0), -1});
+          break;
+        }
+        case Kind::Dense: {
+          const at::Tensor& x = arg();
+          if (x.dim() != 2 || x.size(1) != L.weight.size(1)) {
+            std::ostringstream msg;
+            msg << "layer '" << L.name << "' expects " << L.weight.size(1) << " input features, got " << x.sizes()
+                << "; this layer needs the network's native input size";
+            throw Error(msg.str());
+          }
+          v[i] = apply_activation(torch::linear(x, L.weight, L.bias), L.act);
+          break;
+        }
       }
+      if (wanted[i]) out[L.name] = v[i];
+      for (size_t j : L.inputs)
+        if (last_use[j] == i) v[j] = at::Tensor();
     }
-    if (wanted[i]) out[L.name] = v[i];
-    for (size_t j : L.inputs)
-      if (last_use[j] == i) v[j] = at::Tensor();
+  } catch (const c10::Error& e) {
+    // Out-of-memory is reported as atelier::OutOfMemory so that callers can retry smaller or on the CPU.
+    const std::string what = e.what_without_backtrace();
+    if (dynamic_cast<const c10::OutOfMemoryError*>(&e) || what.find("not enough memory") != std::string::npos ||
+        what.find("out of memory") != std::string::npos) {
+      std::ostringstream msg;
+      msg << "out of memory computing layer '" << layers_[current].name << "' of a " << input.size(3) << "x"
+          << input.size(2) << " input on " << input.device() << "; use a smaller image or another device";
+      throw OutOfMemory(msg.str());
+    }
+    throw;
   }
   return out;
 }

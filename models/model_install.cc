@@ -11,20 +11,8 @@
 #include "models/install_paths.h"
 #include "models/model_library.h"
 
-#if __has_include("models/vgg19.h")
 #include "models/vgg19.h"
-#else
-namespace atelier {  // until the vgg19 branch is merged (stubbed in models/import_stubs.cc)
-void import_vgg19(const std::string& pth_path, const std::string& out_safetensors_path);
-}
-#endif
-#if __has_include("models/transform_net.h")
 #include "models/transform_net.h"
-#else
-namespace atelier {  // until the fast-style branch is merged (stubbed in models/import_stubs.cc)
-void import_fast_style(const std::string& tf_variables_dir, const std::string& out_safetensors_path);
-}
-#endif
 
 namespace fs = std::filesystem;
 
@@ -76,7 +64,8 @@ class TempDir {
  public:
   TempDir() {
     std::string tmpl = (fs::temp_directory_path() / "atelier-install-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw Error("cannot create a temporary directory in " + fs::temp_directory_path().string());
+    if (!::mkdtemp(tmpl.data()))
+      throw Error("cannot create a temporary directory in " + fs::temp_directory_path().string());
     path_ = tmpl;
   }
   ~TempDir() {
@@ -98,8 +87,9 @@ class PendingFile {
       : final_(final_path), tmp_(final_path + ".partial-" + std::to_string(::getpid())) {
     std::error_code ec;
     fs::create_directories(fs::path(final_).parent_path(), ec);
-    if (ec) throw Error("cannot create the model directory " + fs::path(final_).parent_path().string() + ": " +
-                        ec.message() + "; set ATELIER_MODELS_DIR to a writable directory");
+    if (ec)
+      throw Error("cannot create the model directory " + fs::path(final_).parent_path().string() + ": " + ec.message() +
+                  "; set ATELIER_MODELS_DIR to a writable directory");
   }
   ~PendingFile() {
     std::error_code ec;
@@ -146,11 +136,15 @@ void install_inception_v3(ModelLibrary& lib, const LogFn& log) {
   TempDir tmp;
   const std::string npm_log = tmp.path() + "/npm.log";
   log(std::string("fetching ") + kNsfwjsSpec + " from the npm registry (25 MB)...");
-  if (run_logged("cd " + quote(tmp.path()) + " && npm pack --silent " + kNsfwjsSpec, npm_log) != 0) {
+  if (run_logged("cd " + quote(tmp.path()) + " && npm pack --loglevel=error " + kNsfwjsSpec, npm_log) != 0) {
     const std::string out = tail_of(npm_log);
-    if (looks_offline(out))
+    if (looks_offline(out)) {
+      // npm's "request to URL failed, reason: ..." line says it all; the rest is a stack of details.
+      std::string said = out;
+      if (size_t at = out.find("request to"); at != std::string::npos) said = out.substr(at, out.find('\n', at) - at);
       throw Error("npm could not reach the registry to fetch " + std::string(kNsfwjsSpec) +
-                  "; check the network connection (and npm's proxy settings) and try again. npm said:\n" + out);
+                  "; check the network connection (and npm's proxy settings) and try again. npm said: " + said);
+    }
     throw Error("'npm pack " + std::string(kNsfwjsSpec) + "' failed:\n" + out);
   }
   const std::string tarball = tmp.path() + "/" + kNsfwjsTarball;
@@ -190,8 +184,12 @@ void install_vgg19(ModelLibrary& lib, const LogFn& log) {
       "        b = r.read(1 << 20)\n"
       "        if not b: break\n"
       "        f.write(b)\n";
-  if (run_logged("python3 -c " + quote(script) + " " + quote(kVgg19Url) + " " + quote(pth), tmp.path() + "/dl.log") != 0)
-    throw Error(cannot + ". The download failed: " + tail_of(tmp.path() + "/dl.log", 400));
+  if (run_logged("python3 -c " + quote(script) + " " + quote(kVgg19Url) + " " + quote(pth), tmp.path() + "/dl.log") !=
+      0) {
+    std::string why = tail_of(tmp.path() + "/dl.log", 400);
+    why = why.substr(why.find_last_of('\n') + 1);  // the exception line of Python's traceback
+    throw Error(cannot + ". The download failed: " + why);
+  }
   const std::string sha = sha256_file(pth);
   if (sha.rfind(kVgg19ShaPrefix, 0) != 0)
     throw Error("checksum mismatch for the downloaded vgg19-dcbb9e9d.pth (SHA-256 " + sha + " does not start with " +
@@ -206,7 +204,7 @@ Verification verify_model(const ModelLibrary& library, const std::string& name) 
   v.expected = library.info(name).sha256;
   if (!library.installed(name)) return v;
   v.actual = sha256_file(library.file_path(name));
-  v.status = v.expected.empty() ? VerifyStatus::NotPinned
+  v.status = v.expected.empty()       ? VerifyStatus::NotPinned
              : v.actual == v.expected ? VerifyStatus::Ok
                                       : VerifyStatus::Mismatch;
   return v;

@@ -1,11 +1,11 @@
 #include "models/model_library.h"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "core/error.h"
 #include "core/json.h"
@@ -31,8 +31,12 @@ ModelInfo from_json(const json::Value& v) {
 }
 
 json::Value to_json(const ModelInfo& m) {
-  return json::Value(json::Value::Object{{"name", m.name},       {"kind", m.kind},       {"description", m.description},
-                                         {"source", m.source},   {"licence", m.licence}, {"file", m.file},
+  return json::Value(json::Value::Object{{"name", m.name},
+                                         {"kind", m.kind},
+                                         {"description", m.description},
+                                         {"source", m.source},
+                                         {"licence", m.licence},
+                                         {"file", m.file},
                                          {"sha256", m.sha256}});
 }
 
@@ -101,7 +105,9 @@ void ModelLibrary::read_index() {
   }
 }
 
-std::vector<ModelInfo> ModelLibrary::known() const { return known_; }
+std::vector<ModelInfo> ModelLibrary::known() const {
+  return known_;
+}
 
 const ModelInfo& ModelLibrary::info(const std::string& name) const {
   for (const auto& m : known_)
@@ -111,7 +117,9 @@ const ModelInfo& ModelLibrary::info(const std::string& name) const {
   throw Error("unknown model '" + name + "'; known models: " + names + " (see 'atelier models list')");
 }
 
-std::string ModelLibrary::file_path(const std::string& name) const { return dir_ + "/" + info(name).file; }
+std::string ModelLibrary::file_path(const std::string& name) const {
+  return dir_ + "/" + info(name).file;
+}
 
 bool ModelLibrary::installed(const std::string& name) const {
   std::error_code ec;
@@ -132,8 +140,7 @@ std::string ModelLibrary::how_to_install(const std::string& name) const {
 
 std::string ModelLibrary::path(const std::string& name) const {
   const std::string p = file_path(name);
-  if (!installed(name))
-    throw Error("model '" + name + "' is not installed (no " + p + "); " + how_to_install(name));
+  if (!installed(name)) throw Error("model '" + name + "' is not installed (no " + p + "); " + how_to_install(name));
   return p;
 }
 
@@ -171,9 +178,8 @@ void ModelLibrary::record_import(const ModelInfo& info) {
   for (auto& m : known_)
     if (m.name == info.name) {
       const auto& b = builtin();
-      const bool pinned = std::any_of(b.begin(), b.end(), [&](const ModelInfo& x) {
-        return x.name == info.name && !x.sha256.empty();
-      });
+      const bool pinned =
+          std::any_of(b.begin(), b.end(), [&](const ModelInfo& x) { return x.name == info.name && !x.sha256.empty(); });
       if (!pinned) m.sha256 = info.sha256;
       m.source = info.source;
       found = true;

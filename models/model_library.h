@@ -7,13 +7,13 @@
 namespace atelier {
 
 struct ModelInfo {
-  std::string name;         // "inception_v3", "vgg19", "fast-style/wave", ...
-  std::string kind;         // "feature" | "fast-style" | "texture-net"
+  std::string name;  // "inception_v3", "vgg19", "fast-style/wave", ...
+  std::string kind;  // "feature" | "fast-style" | "texture-net"
   std::string description;
-  std::string source;       // where it comes from ("npm:nsfwjs@4.4.0", a URL, "imported from ...")
+  std::string source;  // where it comes from ("npm:nsfwjs@4.4.0", a URL, "imported from ...")
   std::string licence;
-  std::string file;         // file name inside the library directory
-  std::string sha256;       // of `file` after installation ("" = not pinned)
+  std::string file;          // file name inside the library directory
+  std::string sha256;        // of `file` after installation ("" = not pinned)
   bool installable = false;  // `atelier models install NAME` can produce it
 };
 

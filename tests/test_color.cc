@@ -69,6 +69,7 @@ TEST(Color, MatchHistogramKeepsFlatAreasFlatAndAcceptsOtherSizes) {
   const at::Tensor out = match_histogram(source, random_image(20, 30, 7));
   ASSERT_EQ(out.sizes(), source.sizes());
   const at::Tensor flat = out.slice(2, 0, 4);
-  for (int64_t c = 0; c < 3; ++c) EXPECT_EQ(std::get<0>(at::unique_consecutive(flat.select(1, c).reshape(-1))).numel(), 1);
+  for (int64_t c = 0; c < 3; ++c)
+    EXPECT_EQ(std::get<0>(at::unique_consecutive(flat.select(1, c).reshape(-1))).numel(), 1);
   EXPECT_THROW(match_histogram(at::ones({1, 1, 4, 4}), at::ones({1, 3, 4, 4})), Error);
 }

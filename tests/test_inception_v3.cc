@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "core/error.h"
 #include "core/safetensors.h"
@@ -142,4 +143,21 @@ TEST(InceptionV3Load, MissingOrWrongFilesGiveClearErrors) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("atelier models install inception_v3"), std::string::npos) << e.what();
   }
+}
+
+TEST(InceptionV3Load, FeatureNetworkByNameSaysHowToInstall) {
+  const std::string dir = test::temp_path("empty-library");
+  std::filesystem::create_directories(dir);
+  ModelLibrary lib(dir);
+  for (const std::string name : {"auto", "inception_v3"}) {
+    try {
+      load_feature_network(name, lib, torch::kCPU);
+      FAIL() << name << " loaded from an empty library";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("atelier models install inception_v3"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(load_feature_network("resnet", lib, torch::kCPU), Error);
+  auto names = feature_network_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "inception_v3"), names.end());
 }

@@ -135,8 +135,79 @@ TEST(KerasGraph, BadModelsAndInputsGiveClearErrors) {
 
   KerasGraph g(config(), weights(), "m");
   EXPECT_THROW(g.forward(torch::rand({1, 3, 9, 9}), {"nonexistent"}), Error);
+  EXPECT_THROW(g.forward(torch::rand({1, 4, 9, 9}), {"activation_1"}), Error);  // the input layer wants 3 channels
   // 3x3 input: conv gives 2x2, the valid 3x3 max pool cannot run.
   EXPECT_THROW(g.forward(torch::rand({1, 3, 3, 3}), {"mixed0"}), Error);
   // ... but the layers before it can.
   EXPECT_NO_THROW(g.forward(torch::rand({1, 3, 3, 3}), {"activation_1"}));
+}
+
+namespace {
+
+// Naive TF "same" pooling: windows start at o*stride - pad_before and are clipped to the image.
+torch::Tensor pool_same_reference(const torch::Tensor& x, int64_t k, int64_t s, bool max) {
+  const int64_t H = x.size(2), W = x.size(3), oh = (H + s - 1) / s, ow = (W + s - 1) / s;
+  const int64_t ph = std::max<int64_t>((oh - 1) * s + k - H, 0) / 2,
+                pw = std::max<int64_t>((ow - 1) * s + k - W, 0) / 2;
+  auto out = torch::empty({x.size(0), x.size(1), oh, ow});
+  using torch::indexing::Slice;
+  for (int64_t y = 0; y < oh; ++y)
+    for (int64_t xx = 0; xx < ow; ++xx) {
+      int64_t y0 = std::max<int64_t>(y * s - ph, 0), y1 = std::min<int64_t>(y * s - ph + k, H);
+      int64_t x0 = std::max<int64_t>(xx * s - pw, 0), x1 = std::min<int64_t>(xx * s - pw + k, W);
+      auto win = x.index({Slice(), Slice(), Slice(y0, y1), Slice(x0, x1)}).flatten(2);
+      out.index_put_({Slice(), Slice(), y, xx}, max ? std::get<0>(win.max(2)) : win.mean(2));
+    }
+  return out;
+}
+
+}  // namespace
+
+TEST(KerasGraph, UnfoldedBatchNormAsymmetricPoolingAndFlatten) {
+  // conv2d_1 feeds both the BN and the concatenation, so the BN cannot be folded into it.
+  std::vector<std::string> L = {
+      layer("input_1", "InputLayer", R"("batch_input_shape":[null,8,8,2])", {}),
+      layer("conv2d_1", "Conv2D",
+            R"("filters":3,"kernel_size":[1,3],"strides":[1,1],"padding":"same","activation":"linear",)"
+            R"("use_bias":true)",
+            {"input_1"}),
+      layer("batch_normalization_1", "BatchNormalization", R"("axis":-1,"epsilon":0.01,"scale":true)", {"conv2d_1"}),
+      layer("concatenate_1", "Concatenate", R"("axis":-1)", {"batch_normalization_1", "conv2d_1"}),
+      layer("max_pooling2d_1", "MaxPooling2D", R"("pool_size":[3,3],"strides":[2,2],"padding":"same")",
+            {"concatenate_1"}),
+      layer("average_pooling2d_1", "AveragePooling2D", R"("pool_size":[3,3],"strides":[2,2],"padding":"same")",
+            {"concatenate_1"}),
+      layer("flatten_1", "Flatten", R"("data_format":"channels_last")", {"average_pooling2d_1"}),
+      layer("dense_1", "Dense", R"("units":2,"activation":"linear","use_bias":false)", {"flatten_1"}),
+  };
+  std::string layers;
+  for (const auto& l : L) layers += (layers.empty() ? "" : ",") + l;
+  const std::string cfg = R"({"class_name":"Model","config":{"name":"m","layers":[)" + layers +
+                          R"(],"input_layers":[["input_1",0,0]],"output_layers":[["dense_1",0,0]]}})";
+  torch::manual_seed(5);
+  TensorMap w{{"conv2d_1/kernel", torch::randn({1, 3, 2, 3})},
+              {"conv2d_1/bias", torch::randn({3})},
+              {"batch_normalization_1/gamma", torch::randn({3})},
+              {"batch_normalization_1/beta", torch::randn({3})},
+              {"batch_normalization_1/moving_mean", torch::randn({3})},
+              {"batch_normalization_1/moving_variance", torch::rand({3}) + 0.5},
+              {"dense_1/kernel", torch::randn({4 * 4 * 6, 2})}};
+  KerasGraph g(cfg, w, "test");
+  auto x = torch::randn({1, 2, 8, 8});
+  auto out = g.forward(x, {"concatenate_1", "max_pooling2d_1", "average_pooling2d_1", "flatten_1", "dense_1"});
+
+  auto c = torch::conv2d(x, w["conv2d_1/kernel"].permute({3, 2, 0, 1}), w["conv2d_1/bias"], at::IntArrayRef{1, 1},
+                         at::IntArrayRef{0, 1});
+  auto v = [&](const char* k) { return w[std::string("batch_normalization_1/") + k].view({1, -1, 1, 1}); };
+  auto bn = (c - v("moving_mean")) / torch::sqrt(v("moving_variance") + 0.01) * v("gamma") + v("beta");
+  auto both = torch::cat({bn, c}, 1);
+  EXPECT_LT((out["concatenate_1"] - both).abs().max().item<double>(), 1e-5);
+  EXPECT_LT((out["max_pooling2d_1"] - pool_same_reference(both, 3, 2, true)).abs().max().item<double>(), 1e-6);
+  auto avg = pool_same_reference(both, 3, 2, false);
+  EXPECT_LT((out["average_pooling2d_1"] - avg).abs().max().item<double>(), 1e-5);
+  auto flat = avg.permute({0, 2, 3, 1}).reshape({1, -1});  // Keras flattens in H, W, C order
+  EXPECT_LT((out["flatten_1"] - flat).abs().max().item<double>(), 1e-5);
+  EXPECT_LT((out["dense_1"] - flat.matmul(w["dense_1/kernel"])).abs().max().item<double>(), 1e-4);
+  // The dense head needs the native size.
+  EXPECT_THROW(g.forward(torch::randn({1, 2, 12, 12}), {"dense_1"}), Error);
 }

@@ -60,7 +60,10 @@ TEST(ModelLibrary, DefaultDirFollowsTheEnvironment) {
   const std::string saved_xdg = xdg ? xdg : "";
   setenv("XDG_DATA_HOME", "/xdg", 1);
   EXPECT_EQ(ModelLibrary::default_dir(), "/xdg/neural-atelier/models");
-  if (saved_xdg.empty()) unsetenv("XDG_DATA_HOME"); else setenv("XDG_DATA_HOME", saved_xdg.c_str(), 1);
+  if (saved_xdg.empty())
+    unsetenv("XDG_DATA_HOME");
+  else
+    setenv("XDG_DATA_HOME", saved_xdg.c_str(), 1);
   if (old) setenv("ATELIER_MODELS_DIR", saved.c_str(), 1);
 }
 
@@ -84,8 +87,8 @@ TEST(ModelLibrary, ImportedModelsAreRecordedAndVerified) {
     lib.record_import({"fast-style/wave", "fast-style", "wave", "imported from /x/wave", "MIT",
                        "fast-style/wave.safetensors", sha256_hex("weights"), false});
     std::ofstream(d + "/vgg19.safetensors") << "vgg";
-    lib.record_import({"vgg19", "feature", "", "imported from /x/vgg19.pth", "", "vgg19.safetensors",
-                       sha256_hex("vgg"), false});
+    lib.record_import(
+        {"vgg19", "feature", "", "imported from /x/vgg19.pth", "", "vgg19.safetensors", sha256_hex("vgg"), false});
     EXPECT_THROW(lib.record_import({"evil", "fast-style", "", "", "", "../evil.safetensors", "", false}), Error);
   }
   ModelLibrary lib(d);  // reads the index back

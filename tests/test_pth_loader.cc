@@ -49,7 +49,7 @@ void expect_same(const TensorMap& got, const TensorMap& want, const std::string&
 
 TEST(PthLoader, BothFormatsRoundTripExactly) {
   const TensorMap want = load_safetensors(test::fixture("pth_small_expected.safetensors"));
-  for (const char* name : {"pth_small_zip.pth", "pth_small_legacy.pth"}) {
+  for (const char* name : {"pth_small_zip.pth", "pth_small_legacy.pth", "pth_small_zip_proto4.pth"}) {
     const std::string path = test::fixture(name);
     EXPECT_TRUE(looks_like_pth(path)) << name;
     const TensorMap got = load_pth_state_dict(path);

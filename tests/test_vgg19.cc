@@ -156,6 +156,14 @@ TEST(Vgg19Import, FullSizeLegacyFile) {
   if (!python_torch_available()) GTEST_SKIP() << "python3 with torch is not available";
   const std::string pth = test::temp_path("vgg19-full.pth");
   const std::string out = test::temp_path("library/vgg19.safetensors");
+  struct RemoveOnExit {
+    std::string a, b;
+    ~RemoveOnExit() {
+      std::error_code ec;
+      std::filesystem::remove(a, ec);
+      std::filesystem::remove(b, ec);
+    }
+  } cleanup{pth, out};
   const std::string cmd = "python3 '" + test::fixture("make_vgg_fixtures.py") + "' --full-vgg19 '" + pth + "'";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   ASSERT_GT(std::filesystem::file_size(pth), 500u << 20);
@@ -169,7 +177,6 @@ TEST(Vgg19Import, FullSizeLegacyFile) {
   EXPECT_LT(std::filesystem::file_size(out), 100u << 20);  // the classifier is dropped
 
   auto from_safetensors = load_vgg19(out, at::kCPU);
-  std::filesystem::remove(out);
   torch::NoGradGuard no_grad;
   const at::Tensor image = torch::rand({1, 3, 64, 64});
   const auto a = from_safetensors->extract(image, {"relu1_1", "relu5_1", "pool5"});
@@ -181,7 +188,6 @@ TEST(Vgg19Import, FullSizeLegacyFile) {
   EXPECT_GT(a.at("relu5_1").abs().max().item<double>(), 0.0);
 
   auto from_pth = load_vgg19(pth, at::kCPU);
-  std::filesystem::remove(pth);
   const auto b = from_pth->extract(image, {"pool5"});
   EXPECT_TRUE(torch::equal(a.at("pool5"), b.at("pool5")));
 }

@@ -1,0 +1,99 @@
+#pragma once
+// Feed-forward style transfer: the image transformation network of Johnson et al. (2016) in the variant of
+// lengstrom/fast-style-transfer, as run by ml5.js's StyleTransfer (conv 9x9/32, 3x3/64 s2, 3x3/128 s2, five
+// residual blocks, two 3x3 stride-2 transposed convs, conv 9x9/3; instance normalisation with learned shift and
+// scale after every conv, TF "SAME" padding, output 150 tanh(x) + 127.5 on 0..255 RGB).
+#include <ATen/core/Tensor.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace atelier {
+
+// Instance-normalisation moments of the network's normalisation layers (one per conv), so that the tiles of a
+// large image can be normalised with the statistics of the whole image. mean/var[layer]: [N,C,1,1] float, or
+// undefined where not known.
+struct NormStats {
+  std::vector<at::Tensor> mean, var;
+};
+
+// Running sums of the pre-normalisation activations of normalisation layers over the tiles' core regions
+// (which partition the image), giving the whole image's NormStats.
+class MomentSums {
+ public:
+  void add(size_t layer, const at::Tensor& region);  // region: [N,C,h,w]
+  NormStats stats() const;                           // undefined entries for layers nothing was added for
+
+ private:
+  std::vector<at::Tensor> sum_, sum_sq_;  // [N,C,1,1] double
+  std::vector<double> count_;
+};
+
+// Core region of a tile in the tile's own full-resolution coordinates; all four bounds multiples of 4.
+struct TileCore {
+  int64_t y0 = 0, y1 = 0, x0 = 0, x1 = 0;
+};
+
+class TransformNet {
+ public:
+  // Layers (each a conv followed by instance normalisation): 0-2 down-sampling (full, 1/2, 1/4 resolution),
+  // 3-12 five residual blocks (1/4), 13-15 up-sampling and output (1/2, full, full).
+  static constexpr size_t kNormLayers = 16;
+  static constexpr size_t kFirstResidual = 3, kFirstUp = 13;
+  // Sizes the network maps exactly onto themselves (two stride-2 stages); stylize() pads other sizes.
+  static constexpr int64_t kSizeMultiple = 4;
+
+  // weights: named tensors as written by import_fast_style(). Throws atelier::Error for missing tensors or
+  // wrong shapes, naming `source` (the file they came from).
+  TransformNet(const std::map<std::string, at::Tensor>& weights, const std::string& source, at::Device device);
+  ~TransformNet();
+  TransformNet(const TransformNet&) = delete;
+  TransformNet& operator=(const TransformNet&) = delete;
+
+  // rgb01: [N,3,H,W] RGB in [0,1], any size >= 1x1, any device. Returns the stylised image, same size, in
+  // [0,1], on the input's device. Sizes not a multiple of 4 are padded (mirrored) and cropped back.
+  at::Tensor stylize(const at::Tensor& rgb01) const;
+
+  // A part of the network, for processing large images piecewise (height and width multiples of 4 at full
+  // resolution).
+  struct Run {
+    size_t first = 0;                 // 0, kFirstResidual or kFirstUp
+    size_t last = kNormLayers - 1;
+    const NormStats* fixed = nullptr;  // normalise with these instead of the input's own statistics; a layer
+                                       // whose entry is undefined must be `last` and is returned un-normalised
+    NormStats* record = nullptr;       // without `fixed`: receives the statistics used
+    MomentSums* sums = nullptr;        // receives the pre-normalisation activations inside `core`
+    TileCore core;
+  };
+  // x: the RGB image in [0,1] when first == 0, else the activation entering layer `first` (as returned by a run
+  // ending at first - 1). Returns layer `last`'s activation (RGB in [0,1] for the last layer), on x's device.
+  at::Tensor run(const at::Tensor& x, const Run& how) const;
+  // Layer `layer`'s convolution alone (TF "SAME" padding) on the network's device; returns on x's device.
+  at::Tensor convolve(size_t layer, const at::Tensor& x) const;
+  // Normalises (and rectifies, where the network does) layer `layer`'s pre-normalisation output `pre`.
+  at::Tensor activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const;
+
+  at::Device device() const { return device_; }
+  void to(at::Device device);
+
+ private:
+  struct Layer;
+  std::vector<Layer> layers_;
+  at::Device device_;
+};
+
+// Pads [N,C,H,W] at the bottom and right (mirrored, or repeated for tiny images) to multiples of `multiple`.
+at::Tensor pad_to_multiple(const at::Tensor& x, int64_t multiple);
+
+// Converts a fast-style network saved as TensorFlow variables (ml5.js / lengstrom format: manifest.json plus one
+// raw little-endian float32 file per variable, Variable ... Variable_47) into a safetensors file with metadata
+// kind=fast-style. Throws atelier::Error for a missing manifest, missing or short variable files and networks of
+// another architecture.
+void import_fast_style(const std::string& tf_variables_dir, const std::string& out_safetensors);
+
+// Loads a network written by import_fast_style() onto `device`.
+std::unique_ptr<TransformNet> load_transform_net(const std::string& safetensors, at::Device device);
+
+}  // namespace atelier

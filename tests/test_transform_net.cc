@@ -1,0 +1,225 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "core/error.h"
+#include "core/safetensors.h"
+#include "models/transform_net.h"
+#include "tests/test_util.h"
+
+using namespace atelier;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string wave_dir() {
+  const std::string shared = test::shared_dir();
+  return shared.empty() ? "" : shared + "/models/fast-style/wave";
+}
+
+// The wave network imported once per test process; "" when ../shared is absent.
+std::string imported_wave() {
+  static const std::string path = [] {
+    if (wave_dir().empty() || !fs::exists(wave_dir())) return std::string();
+    std::string out = test::temp_path("wave.safetensors");
+    import_fast_style(wave_dir(), out);
+    return out;
+  }();
+  return path;
+}
+
+#define REQUIRE_WAVE()                                                                  \
+  if (imported_wave().empty()) GTEST_SKIP() << "../shared/models/fast-style/wave absent"
+
+// A copy of the wave directory that a test may damage.
+std::string copy_of_wave(const std::string& name) {
+  const std::string dir = test::temp_path(name);
+  fs::remove_all(dir);
+  fs::copy(wave_dir(), dir);
+  for (const auto& e : fs::directory_iterator(dir))
+    fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
+  return dir;
+}
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(TransformNet, ImportWritesNamedTensorsAndMetadata) {
+  REQUIRE_WAVE();
+  Metadata meta;
+  TensorMap t = load_safetensors(imported_wave(), &meta);
+  EXPECT_EQ(t.size(), 48u);
+  EXPECT_EQ(meta["kind"], "fast-style");
+  EXPECT_EQ(meta["source"], "wave");
+  EXPECT_EQ(t.at("conv1.weight").sizes(), at::IntArrayRef({32, 3, 9, 9}));
+  EXPECT_EQ(t.at("up1.weight").sizes(), at::IntArrayRef({128, 64, 3, 3}));
+  EXPECT_EQ(t.at("conv_out.norm_scale").sizes(), at::IntArrayRef({3}));
+  // conv1.weight[o,i,y,x] is the TF variable's [y,x,i,o].
+  std::ifstream f(wave_dir() + "/Variable", std::ios::binary);
+  std::vector<float> raw(9 * 9 * 3 * 32);
+  f.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size() * 4));
+  const int y = 2, x = 7, i = 1, o = 30;
+  EXPECT_EQ(t.at("conv1.weight")[o][i][y][x].item<float>(), raw[((y * 9 + x) * 3 + i) * 32 + o]);
+}
+
+TEST(TransformNet, MatchesTfjsReference) {
+  REQUIRE_WAVE();
+  TensorMap ref = load_safetensors(test::fixture("fast_style_wave_reference.safetensors"));
+  auto net = load_transform_net(imported_wave(), at::kCPU);
+  at::Tensor out = net->stylize(ref.at("input") / 255.0) * 255.0;
+  ASSERT_EQ(out.sizes(), ref.at("output").sizes());
+  const double err = (out - ref.at("output")).abs().max().item<double>();
+  std::cout << "[ info ] max |ours - tfjs| = " << err << " (0..255 units)\n";
+  RecordProperty("max_abs_error_255", std::to_string(err));
+  EXPECT_LT(err, 1e-2);
+}
+
+TEST(TransformNet, OutputSizeEqualsInputSize) {
+  REQUIRE_WAVE();
+  auto net = load_transform_net(imported_wave(), at::kCPU);
+  torch::manual_seed(1);
+  for (auto [h, w] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {3, 5}, {17, 23}, {30, 13}}) {
+    at::Tensor x = torch::rand({2, 3, h, w});
+    at::Tensor y = net->stylize(x);
+    EXPECT_EQ(y.sizes(), x.sizes()) << h << "x" << w;
+    EXPECT_GE(y.min().item<float>(), 0.f);
+    EXPECT_LE(y.max().item<float>(), 1.f);
+    EXPECT_TRUE(torch::isfinite(y).all().item<bool>());
+  }
+}
+
+TEST(TransformNet, OutputDiffersStronglyFromInput) {
+  REQUIRE_WAVE();
+  TensorMap ref = load_safetensors(test::fixture("fast_style_wave_reference.safetensors"));
+  auto net = load_transform_net(imported_wave(), at::kCPU);
+  at::Tensor x = ref.at("input") / 255.0;
+  const double diff = (net->stylize(x) - x).abs().mean().item<double>();
+  std::cout << "[ info ] mean |output - input| = " << diff << "\n";
+  EXPECT_GT(diff, 0.1);
+}
+
+TEST(TransformNet, PiecewiseRunsReproduceTheWholeRun) {
+  REQUIRE_WAVE();
+  auto net = load_transform_net(imported_wave(), at::kCPU);
+  torch::manual_seed(2);
+  at::Tensor x = torch::rand({1, 3, 24, 32});
+  NormStats stats;
+  TransformNet::Run whole;
+  whole.record = &stats;
+  at::Tensor expected = net->run(x, whole);
+  EXPECT_LT((expected - net->stylize(x)).abs().max().item<double>(), 1e-6);
+
+  // With fixed statistics, gathering moments over the whole image gives them back.
+  MomentSums sums;
+  TransformNet::Run fixed;
+  fixed.fixed = &stats;
+  fixed.sums = &sums;
+  fixed.core = {0, 24, 0, 32};
+  EXPECT_LT((net->run(x, fixed) - expected).abs().max().item<double>(), 1e-5);
+  NormStats measured = sums.stats();
+  for (size_t i = 0; i < TransformNet::kNormLayers; ++i) {
+    EXPECT_TRUE(torch::allclose(measured.mean[i], stats.mean[i], 1e-4, 1e-3)) << i;
+    EXPECT_TRUE(torch::allclose(measured.var[i], stats.var[i], 1e-3, 1e-3)) << i;
+  }
+
+  // Down-sampling, residual and up-sampling parts chained; an unknown statistic stops a run un-normalised.
+  NormStats partial = stats;
+  partial.mean[2] = partial.var[2] = at::Tensor();
+  TransformNet::Run down;
+  down.last = 2;
+  down.fixed = &partial;
+  at::Tensor low = net->activate(2, net->run(x, down), stats);
+  TransformNet::Run residual;
+  residual.first = TransformNet::kFirstResidual;
+  residual.last = TransformNet::kFirstUp - 1;
+  low = net->run(low, residual);
+  TransformNet::Run up;
+  up.first = TransformNet::kFirstUp;
+  up.fixed = &stats;
+  EXPECT_LT((net->run(low, up) - expected).abs().max().item<double>(), 1e-5);
+
+  TransformNet::Run odd;
+  odd.fixed = &stats;
+  EXPECT_THROW(net->run(torch::rand({1, 3, 10, 12}), odd), Error);  // not a multiple of 4
+  odd.first = 5;
+  EXPECT_THROW(net->run(torch::rand({1, 128, 8, 8}), odd), Error);  // not a stage start
+}
+
+TEST(TransformNet, CudaMatchesCpu) {
+  REQUIRE_WAVE();
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  auto net = load_transform_net(imported_wave(), at::kCPU);
+  auto gpu = load_transform_net(imported_wave(), at::Device(at::kCUDA, 0));
+  torch::manual_seed(3);
+  at::Tensor x = torch::rand({1, 3, 37, 45});
+  at::Tensor y = gpu->stylize(x.cuda());
+  EXPECT_TRUE(y.is_cuda());
+  EXPECT_LT((y.cpu() - net->stylize(x)).abs().max().item<double>(), 2e-3);  // TF32/cuDNN rounding
+}
+
+TEST(TransformNet, ImportErrorsAreClear) {
+  REQUIRE_WAVE();
+  const std::string out = test::temp_path("bad.safetensors");
+
+  const std::string empty = test::temp_path("empty-net");
+  fs::create_directories(empty);
+  std::string msg = error_of([&] { import_fast_style(empty, out); });
+  EXPECT_NE(msg.find("manifest.json"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not found"), std::string::npos) << msg;
+
+  const std::string truncated = copy_of_wave("truncated-net");
+  fs::resize_file(truncated + "/Variable_12", 1000);
+  msg = error_of([&] { import_fast_style(truncated, out); });
+  EXPECT_NE(msg.find("Variable_12"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("truncated"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("589824"), std::string::npos) << msg;  // the expected size
+
+  const std::string missing = copy_of_wave("missing-net");
+  fs::remove(missing + "/Variable_47");
+  msg = error_of([&] { import_fast_style(missing, out); });
+  EXPECT_NE(msg.find("Variable_47"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("missing"), std::string::npos) << msg;
+
+  const std::string other = copy_of_wave("other-net");
+  {
+    std::string m;
+    std::ifstream in(other + "/manifest.json");
+    m.assign(std::istreambuf_iterator<char>(in), {});
+    const std::string from = "\"shape\": [\n      9, \n      9, \n      3, \n      32";
+    ASSERT_NE(m.find(from), std::string::npos);
+    m.replace(m.find(from), from.size(), "\"shape\": [\n      9, \n      9, \n      3, \n      16");
+    std::ofstream(other + "/manifest.json") << m;
+  }
+  msg = error_of([&] { import_fast_style(other, out); });
+  EXPECT_NE(msg.find("unexpected architecture"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("[9,9,3,32]"), std::string::npos) << msg;
+
+  std::ofstream(other + "/manifest.json") << "{\"Variable\": ";
+  msg = error_of([&] { import_fast_style(other, out); });
+  EXPECT_NE(msg.find("not valid JSON"), std::string::npos) << msg;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(TransformNet, LoadRejectsOtherFiles) {
+  const std::string path = test::temp_path("not-a-style-net.safetensors");
+  save_safetensors(path, {{"conv1.weight", torch::zeros({32, 3, 9, 9})}}, {{"kind", "fast-style"}});
+  std::string msg = error_of([&] { load_transform_net(path, at::kCPU); });
+  EXPECT_NE(msg.find("conv1.norm_shift"), std::string::npos) << msg;
+
+  save_safetensors(path, {{"x", torch::zeros({1})}}, {{"kind", "feature"}});
+  msg = error_of([&] { load_transform_net(path, at::kCPU); });
+  EXPECT_NE(msg.find("not a fast-style network"), std::string::npos) << msg;
+
+  EXPECT_THROW(load_transform_net(test::temp_path("absent.safetensors"), at::kCPU), Error);
+}
