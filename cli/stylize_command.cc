@@ -14,6 +14,7 @@ int stylize_command(const Args& args) {
   options.extra_flags = {{"style", "style image; repeat to blend several styles"},
                          {"style-weight", "blend weight of the corresponding --style (default 1)"}};
   options.run = [](const Image& input, const ParamValues& v, const ExtraValues& extra, const RunContext& ctx) {
+    if (v.get_text("method") == "feed-forward") return run_instant_stylize(input, v, ctx);
     std::vector<StyleImage> styles;
     if (auto s = extra.find("style"); s != extra.end()) {
       for (const auto& path : s->second) styles.push_back({load_image(path), 1.0});

@@ -16,6 +16,8 @@ struct StyleImage {
 
 // The styles named by style-image / style-image-2 / style-blend (loads the files; clear errors if unreadable).
 std::vector<StyleImage> styles_from_params(const ParamValues& values);
+// The Instant method: a bundled/imported feed-forward network (fast-model), tiled for large images.
+Image run_instant_stylize(const Image& input, const ParamValues& values, const RunContext& ctx);
 // Stylize with any number of weighted styles (the CLI's repeated --style / --style-weight).
 Image run_stylize(const Image& input, const std::vector<StyleImage>& styles, const ParamValues& values,
                   const RunContext& ctx);

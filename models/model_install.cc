@@ -170,6 +170,31 @@ void install_inception_v3(ModelLibrary& lib, const LogFn& log) {
   log("installed inception_v3 in " + lib.file_path("inception_v3"));
 }
 
+// The pretrained fast-style networks ship with the program (models/fast-style/, installed to the data dir).
+void install_bundled(ModelLibrary& lib, const ModelInfo& info, const LogFn& log) {
+  std::string bundled;
+  for (const std::string& dir : {std::string(ATELIER_SOURCE_DIR) + "/models", std::string(ATELIER_DATA_DIR)}) {
+    std::error_code ec;
+    if (fs::is_regular_file(dir + "/" + info.file, ec)) {
+      bundled = dir + "/" + info.file;
+      break;
+    }
+  }
+  if (bundled.empty())
+    throw Error("the bundled network " + info.file + " is missing from this installation (looked in " +
+                ATELIER_SOURCE_DIR + "/models and " + ATELIER_DATA_DIR + "); reinstall Neural Atelier");
+  PendingFile out(lib.file_path(info.name));
+  std::error_code ec;
+  fs::copy_file(bundled, out.path(), fs::copy_options::overwrite_existing, ec);
+  if (ec) throw Error("cannot copy " + bundled + " into the model library: " + ec.message());
+  const std::string sha = sha256_file(out.path());
+  if (!info.sha256.empty() && sha != info.sha256)
+    throw Error("the bundled network " + bundled + " is corrupt (SHA-256 " + sha + ", expected " + info.sha256 +
+                "); reinstall Neural Atelier");
+  out.commit();
+  log("installed " + info.name + ": " + lib.file_path(info.name));
+}
+
 void install_vgg19(ModelLibrary& lib, const LogFn& log) {
   const std::string cannot = std::string("this machine cannot download VGG-19 (") + kVgg19Url +
                              "). If you have the file, run 'atelier models import vgg19 /path/to/vgg19-dcbb9e9d.pth'";
@@ -225,6 +250,7 @@ void install_model(ModelLibrary& library, const std::string& name, const LogFn& 
   }
   if (name == "inception_v3") return install_inception_v3(library, log);
   if (name == "vgg19") return install_vgg19(library, log);
+  if (info.kind == "fast-style") return install_bundled(library, info, log);
   throw Error("no installer for model '" + name + "'");
 }
 
