@@ -1,0 +1,162 @@
+#include "dialogs/filter_dialog.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "dialogs/estimate.h"
+#include "models/model_library.h"
+#include "plugin/arguments.h"
+#include "plugin/i18n.h"
+
+namespace atelier::dialogs {
+namespace {
+
+using plugin::tr;
+
+struct EstimateView {
+  const Filter* filter;
+  GtkWidget* label;
+  int width, height;
+};
+
+std::string take(gchar* text) {
+  std::string out = text ? text : "";
+  g_free(text);
+  return out;
+}
+
+std::string format_duration(double seconds) {
+  if (seconds < 1) return _("under a second");
+  if (seconds < 90) return take(g_strdup_printf(_("about %d s"), static_cast<int>(std::lround(seconds))));
+  return take(g_strdup_printf(_("about %d min"), static_cast<int>(std::lround(seconds / 60))));
+}
+
+void update_estimate(GimpProcedureConfig* config, EstimateView* view) {
+  try {
+    ParamValues values = plugin::read_values(config, *view->filter);
+    Estimate e = estimate_run(*view->filter, values, view->width, view->height);
+    gchar* text = g_markup_printf_escaped(_("<i>Estimate: %s on the CPU, %.1f GB of memory (%d×%d px, %d "
+                                            "iterations); a GPU is much faster.</i>"),
+                                          format_duration(e.seconds).c_str(), e.megabytes / 1024.0, e.width, e.height,
+                                          e.iterations);
+    gtk_label_set_markup(GTK_LABEL(view->label), text);
+    g_free(text);
+  } catch (const std::exception&) {
+    gtk_label_set_text(GTK_LABEL(view->label), "");
+  }
+}
+
+// Networks that are not installed cannot be chosen; returns false when none is installed.
+bool restrict_networks(GimpProcedureConfig* config, const ParamSpec& spec) {
+  GParamSpec* pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(config), spec.name.c_str());
+  if (!pspec) return true;
+  GimpChoice* choice = gimp_param_spec_choice_get_choice(pspec);
+  bool any = false;
+  try {
+    ModelLibrary library;
+    for (const ChoiceOption& c : spec.choices) {
+      if (c.nick == "auto") continue;
+      bool installed = true;
+      try {
+        installed = library.installed(c.nick);
+      } catch (const Error&) {
+        // not a model name: leave it selectable
+      }
+      gimp_choice_set_sensitive(choice, c.nick.c_str(), installed);
+      any = any || installed;
+    }
+    // A remembered network that has been removed since: fall back to automatic choice.
+    gchar* current = nullptr;
+    g_object_get(config, spec.name.c_str(), &current, nullptr);
+    const std::string now = take(current);
+    if (now != "auto" && gimp_choice_is_valid(choice, "auto")) {
+      bool usable = true;
+      try {
+        usable = library.installed(now);
+      } catch (const Error&) {
+      }
+      if (!usable) g_object_set(config, spec.name.c_str(), "auto", nullptr);
+    }
+  } catch (const std::exception&) {
+    return true;
+  }
+  return any;
+}
+
+}  // namespace
+
+bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, GimpDrawable*, int width, int height,
+                       const Filter& filter) {
+  gimp_ui_init(GETTEXT_PACKAGE);
+  GtkWidget* dialog = gimp_procedure_dialog_new(procedure, config, tr(filter.title));
+  auto* pd = GIMP_PROCEDURE_DIALOG(dialog);
+  GList* top = nullptr;
+
+  for (const ParamSpec* s : plugin::gimp_params(filter)) {
+    if (s->type == ParamType::Double) {
+      GtkWidget* scale = gimp_procedure_dialog_get_scale_entry(pd, s->name.c_str(), 1.0);
+      gimp_label_spin_set_digits(GIMP_LABEL_SPIN(scale), s->digits);
+      // Wide ranges (a weight of 1 that may go up to 100): the slider covers the useful part around the default,
+      // the spin button still accepts the whole range.
+      const double useful = std::max(std::abs(s->default_number), 1e-6) * 10;
+      if (s->max > useful && useful > s->min)
+        gimp_scale_entry_set_bounds(GIMP_SCALE_ENTRY(scale), s->min, useful, FALSE);
+    }
+    if (s->type == ParamType::Choice && s->name == "network" && !restrict_networks(config, *s)) {
+      gimp_procedure_dialog_get_label(pd, "no-network",
+                                      _("<b>No feature network is installed.</b>\nInstall one in a terminal with:\n"
+                                        "<tt>atelier models install inception_v3</tt>"),
+                                      TRUE, FALSE);
+      top = g_list_append(top, const_cast<gchar*>("no-network"));
+    }
+  }
+
+  // One frame per group, in declaration order; ungrouped parameters go directly into the dialog.
+  std::vector<std::string> groups;
+  std::vector<std::string> ids;  // keeps the id strings alive while the dialog exists
+  ids.reserve(3 * filter.params.size() + 1);
+  for (const ParamSpec* s : plugin::gimp_params(filter)) {
+    if (s->group.empty()) {
+      top = g_list_append(top, const_cast<gchar*>(s->name.c_str()));
+      continue;
+    }
+    bool seen = false;
+    for (const auto& g : groups) seen = seen || g == s->group;
+    if (seen) continue;
+    groups.push_back(s->group);
+    const std::string n = std::to_string(groups.size());
+    const std::string& box = ids.emplace_back("group-box-" + n);
+    const std::string& title = ids.emplace_back("group-title-" + n);
+    const std::string& frame = ids.emplace_back("group-frame-" + n);
+    GList* props = nullptr;
+    for (const ParamSpec* t : plugin::gimp_params(filter))
+      if (t->group == s->group) props = g_list_append(props, const_cast<gchar*>(t->name.c_str()));
+    gimp_procedure_dialog_fill_box_list(pd, box.c_str(), props);
+    g_list_free(props);
+    gimp_procedure_dialog_get_label(pd, title.c_str(), tr(s->group), FALSE, FALSE);
+    gimp_procedure_dialog_fill_frame(pd, frame.c_str(), title.c_str(), FALSE, box.c_str());
+    top = g_list_append(top, const_cast<gchar*>(frame.c_str()));
+  }
+
+  EstimateView view{&filter, gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE), width, height};
+  gtk_label_set_line_wrap(GTK_LABEL(view.label), TRUE);
+  gtk_label_set_max_width_chars(GTK_LABEL(view.label), 50);
+  top = g_list_append(top, const_cast<gchar*>("estimate"));
+  update_estimate(config, &view);
+  gulong handler = g_signal_connect(config, "notify", G_CALLBACK(+[](GimpProcedureConfig* c, GParamSpec*, gpointer v) {
+                                      update_estimate(c, static_cast<EstimateView*>(v));
+                                    }),
+                                    &view);
+
+  gimp_procedure_dialog_fill_list(pd, top);
+  g_list_free(top);
+  const bool ok = gimp_procedure_dialog_run(pd);
+  g_signal_handler_disconnect(config, handler);
+  gtk_widget_destroy(dialog);
+  return ok;
+}
+
+}  // namespace atelier::dialogs

@@ -1,0 +1,99 @@
+#include "plugin/job.h"
+
+#include <gtk/gtk.h>
+#include <libgimp/gimp.h>
+
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <thread>
+
+#include "core/error.h"
+#include "core/progress.h"
+#include "dialogs/progress_window.h"
+#include "models/model_library.h"
+#include "plugin/i18n.h"
+
+namespace atelier::plugin {
+namespace {
+
+struct Shared {
+  std::atomic<bool> cancel{false};
+  std::atomic<bool> done{false};
+  std::mutex mutex;
+  double fraction = 0;
+  std::string message;
+};
+
+void work(const Filter& filter, const Image& input, const ParamValues& values, Shared& shared, JobResult& result) {
+  try {
+    RunContext ctx;
+    ModelLibrary library;
+    ctx.library = &library;
+    ctx.progress = Progress(
+        [&shared](double f, const std::string& m) {
+          std::lock_guard<std::mutex> lock(shared.mutex);
+          shared.fraction = f;
+          if (!m.empty()) shared.message = m;
+        },
+        &shared.cancel);
+    result.image = filter.run(input, values, ctx);
+    result.status = JobResult::Status::kOk;
+  } catch (const Cancelled&) {
+    result.status = JobResult::Status::kCancelled;
+  } catch (const OutOfMemory& e) {
+    result.status = JobResult::Status::kOutOfMemory;
+    result.message = e.what();
+  } catch (const std::bad_alloc&) {
+    result.status = JobResult::Status::kOutOfMemory;
+    result.message = "out of memory";
+  } catch (const Error& e) {
+    result.status = JobResult::Status::kFailed;
+    result.message = e.what();
+  } catch (const std::exception& e) {
+    result.status = JobResult::Status::kFailed;
+    result.message = std::string("internal error: ") + e.what();
+  } catch (...) {
+    result.status = JobResult::Status::kFailed;
+    result.message = "internal error (unknown exception)";
+  }
+  shared.done.store(true);
+}
+
+}  // namespace
+
+JobResult run_job(const Filter& filter, const Image& input, const ParamValues& values, bool interactive) {
+  Shared shared;
+  JobResult result;
+  std::unique_ptr<dialogs::ProgressWindow> window;
+  if (interactive) window = std::make_unique<dialogs::ProgressWindow>(tr(filter.title), &shared.cancel);
+  gimp_progress_init(tr(filter.title));
+
+  std::thread worker(work, std::cref(filter), std::cref(input), std::cref(values), std::ref(shared), std::ref(result));
+  double shown_fraction = -1;
+  std::string shown_message;
+  while (!shared.done.load()) {
+    if (window)
+      while (gtk_events_pending()) gtk_main_iteration();
+    double fraction;
+    std::string message;
+    {
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      fraction = shared.fraction;
+      message = shared.message;
+    }
+    if (fraction != shown_fraction) gimp_progress_update(fraction);
+    if (message != shown_message) gimp_progress_set_text(message.c_str());
+    if (window) window->update(fraction, message);
+    shown_fraction = fraction;
+    shown_message = message;
+    g_usleep(50000);
+  }
+  worker.join();
+  gimp_progress_end();
+  return result;
+}
+
+}  // namespace atelier::plugin

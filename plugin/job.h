@@ -1,0 +1,22 @@
+#pragma once
+// Runs a filter on a worker thread while the main thread keeps GIMP (progress) and GTK (the Cancel window)
+// alive; libgimp and GTK are only ever touched from the main thread.
+#include <string>
+
+#include "core/image.h"
+#include "filters/filter.h"
+#include "filters/params.h"
+
+namespace atelier::plugin {
+
+struct JobResult {
+  enum class Status { kOk, kCancelled, kOutOfMemory, kFailed };
+  Status status = Status::kFailed;
+  Image image;
+  std::string message;  // for kOutOfMemory / kFailed
+};
+
+// interactive: show our own progress window with a Cancel button (needs an initialised GTK).
+JobResult run_job(const Filter& filter, const Image& input, const ParamValues& values, bool interactive);
+
+}  // namespace atelier::plugin

@@ -1,0 +1,35 @@
+#include "plugin/pixels.h"
+
+#include <vector>
+
+#include <gegl.h>
+
+namespace atelier::plugin {
+namespace {
+
+void clamp01(std::vector<float>& values) {
+  for (float& v : values) v = v > 0.f ? (v < 1.f ? v : 1.f) : 0.f;  // also NaN -> 0
+}
+
+}  // namespace
+
+Image read_region(GimpDrawable* drawable, const Region& r) {
+  Image image(r.width, r.height);
+  GeglBuffer* buffer = gimp_drawable_get_buffer(drawable);
+  gegl_buffer_get(buffer, GEGL_RECTANGLE(r.x, r.y, r.width, r.height), 1.0, babl_format("R'G'B'A float"),
+                  image.rgba.data(), GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  g_object_unref(buffer);
+  clamp01(image.rgba);  // float images may hold values outside [0,1]; the engine expects [0,1]
+  return image;
+}
+
+void write_image(GimpDrawable* drawable, const Image& image) {
+  std::vector<float> clamped = image.rgba;
+  clamp01(clamped);
+  GeglBuffer* buffer = gimp_drawable_get_buffer(drawable);
+  gegl_buffer_set(buffer, GEGL_RECTANGLE(0, 0, image.width, image.height), 0, babl_format("R'G'B'A float"),
+                  clamped.data(), GEGL_AUTO_ROWSTRIDE);
+  g_object_unref(buffer);  // flushes the tiles to the core
+}
+
+}  // namespace atelier::plugin

@@ -1,0 +1,66 @@
+#include "plugin/plug_in.h"
+
+#include <clocale>
+#include <string>
+
+#include "plugin/arguments.h"
+#include "plugin/i18n.h"
+#include "plugin/plugin_filters.h"
+#include "plugin/run.h"
+
+struct _AtelierPlugIn {
+  GimpPlugIn parent_instance;
+};
+
+G_DEFINE_TYPE(AtelierPlugIn, atelier_plug_in, GIMP_TYPE_PLUG_IN)
+
+namespace atelier::plugin {
+
+void init_i18n() {
+  setlocale(LC_ALL, "");
+  bindtextdomain(GETTEXT_PACKAGE, ATELIER_LOCALEDIR);
+  bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+}
+
+namespace {
+
+GList* query_procedures(GimpPlugIn*) {
+  GList* names = nullptr;
+  for (const Filter* f : plugin_filters()) names = g_list_append(names, g_strdup(procedure_name(*f).c_str()));
+  return names;
+}
+
+GimpProcedure* create_procedure(GimpPlugIn* plug_in, const gchar* name) {
+  const Filter* filter = find_plugin_filter(name);
+  if (!filter) return nullptr;
+  GimpProcedure* p = gimp_image_procedure_new(plug_in, name, GIMP_PDB_PROC_TYPE_PLUGIN, run_filter,
+                                              const_cast<Filter*>(filter), nullptr);
+  gimp_procedure_set_image_types(p, "RGB*, GRAY*");
+  gimp_procedure_set_sensitivity_mask(p, GIMP_PROCEDURE_SENSITIVE_DRAWABLE);
+  gimp_procedure_set_menu_label(p, tr(filter->menu_label));
+  // Only our own submenu's name is ours to translate; "<Image>/Filters" is GIMP's path.
+  gimp_procedure_add_menu_path(p, (std::string("<Image>/Filters/") + _("Neural")).c_str());
+  gimp_procedure_set_documentation(p, tr(filter->blurb), tr(filter->help.empty() ? filter->blurb : filter->help), name);
+  gimp_procedure_set_attribution(p, "Neural Atelier contributors", "Neural Atelier contributors", "2026");
+  add_arguments(p, *filter);
+  return p;
+}
+
+// Catalogs live in the system locale dir, not under the plug-in folder where GIMP's default looks, so bind the
+// domain here and tell libgimp not to set up its own (returning FALSE); all strings are translated in-process.
+gboolean set_i18n(GimpPlugIn*, const gchar*, gchar**, gchar**) {
+  init_i18n();
+  return FALSE;
+}
+
+}  // namespace
+}  // namespace atelier::plugin
+
+static void atelier_plug_in_class_init(AtelierPlugInClass* klass) {
+  GimpPlugInClass* pc = GIMP_PLUG_IN_CLASS(klass);
+  pc->query_procedures = atelier::plugin::query_procedures;
+  pc->create_procedure = atelier::plugin::create_procedure;
+  pc->set_i18n = atelier::plugin::set_i18n;
+}
+
+static void atelier_plug_in_init(AtelierPlugIn*) {}

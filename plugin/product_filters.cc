@@ -1,0 +1,10 @@
+#include "filters/filter.h"
+#include "plugin/plugin_filters.h"
+
+namespace atelier::plugin {
+
+const std::vector<const Filter*>& plugin_filters() {
+  return all_filters();
+}
+
+}  // namespace atelier::plugin

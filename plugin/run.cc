@@ -1,0 +1,135 @@
+#include "plugin/run.h"
+
+#include <libgimp/gimpui.h>
+
+#include <exception>
+#include <string>
+
+#include "core/error.h"
+#include "dialogs/filter_dialog.h"
+#include "plugin/arguments.h"
+#include "plugin/i18n.h"
+#include "plugin/job.h"
+#include "plugin/pixels.h"
+
+namespace atelier::plugin {
+namespace {
+
+GimpValueArray* fail(GimpProcedure* procedure, GimpPDBStatusType status, const std::string& message) {
+  GError* error = g_error_new_literal(GIMP_PLUG_IN_ERROR, 0, message.c_str());
+  return gimp_procedure_new_return_values(procedure, status, error);
+}
+
+std::string layer_name(const Filter& filter, const ParamValues& values) {
+  for (const ParamSpec& s : filter.params)
+    if (s.name == "layer-name" && s.type == ParamType::String && !values.get_text(s.name).empty())
+      return values.get_text(s.name);
+  return tr(filter.title);
+}
+
+// The result goes into a new layer directly above the source (same parent, so layer groups work), placed at the
+// processed region, limited by a mask made from the selection. Everything is one undo step.
+void add_result_layer(GimpImage* image, GimpLayer* source, const Region& region, const Image& result,
+                      const std::string& name) {
+  gint ox = 0, oy = 0;
+  gimp_drawable_get_offsets(GIMP_DRAWABLE(source), &ox, &oy);
+  const bool gray = gimp_drawable_is_gray(GIMP_DRAWABLE(source));
+
+  gimp_image_undo_group_start(image);
+  GimpLayer* layer = gimp_layer_new(image, name.c_str(), region.width, region.height,
+                                    gray ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE, 100.0, GIMP_LAYER_MODE_NORMAL);
+  GimpLayer* parent = GIMP_LAYER(gimp_item_get_parent(GIMP_ITEM(source)));  // nullptr at top level
+  gimp_image_insert_layer(image, layer, parent, gimp_image_get_item_position(image, GIMP_ITEM(source)));
+  gimp_layer_set_offsets(layer, ox + region.x, oy + region.y);
+  write_image(GIMP_DRAWABLE(layer), result);
+  if (!gimp_selection_is_empty(image)) {
+    GimpLayerMask* mask = gimp_layer_create_mask(layer, GIMP_ADD_MASK_SELECTION);
+    gimp_layer_add_mask(layer, mask);
+    gimp_layer_set_edit_mask(layer, FALSE);
+  }
+  gimp_drawable_update(GIMP_DRAWABLE(layer), 0, 0, region.width, region.height);
+  gimp_image_undo_group_end(image);
+}
+
+GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image, GimpDrawable** drawables,
+                            GimpProcedureConfig* config, const Filter& filter) {
+  const gint n = gimp_core_object_array_get_length(reinterpret_cast<GObject**>(drawables));
+  if (n != 1)
+    return fail(procedure, GIMP_PDB_CALLING_ERROR,
+                std::string(_("Select exactly one layer; this filter works on one layer at a time.")));
+  GimpDrawable* drawable = drawables[0];
+  if (!GIMP_IS_LAYER(drawable) || GIMP_IS_LAYER_MASK(drawable))
+    return fail(procedure, GIMP_PDB_CALLING_ERROR,
+                _("The selected item is not a layer. Select a layer (not a channel or a mask) in the Layers dock."));
+  if (gimp_image_get_base_type(image) == GIMP_INDEXED)
+    return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
+                _("Indexed images are not supported; convert it with Image ▸ Mode ▸ RGB (or Grayscale) first."));
+  Region region;
+  if (!gimp_drawable_mask_intersect(drawable, &region.x, &region.y, &region.width, &region.height))
+    return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
+                _("The selection does not overlap the layer. Select an area inside the layer, or use "
+                  "Select ▸ None to process the whole layer."));
+
+  if (run_mode == GIMP_RUN_INTERACTIVE) {
+    if (!gtk_init_check(nullptr, nullptr))
+      return fail(procedure, GIMP_PDB_CALLING_ERROR,
+                  _("RUN-INTERACTIVE needs a display; call it with RUN-NONINTERACTIVE from scripts."));
+    if (!dialogs::run_filter_dialog(procedure, config, drawable, region.width, region.height, filter))
+      return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
+  }
+  ParamValues values(filter.params);
+  try {
+    values = read_values(config, filter);
+  } catch (const Error& e) {
+    return fail(procedure, GIMP_PDB_CALLING_ERROR, e.what());
+  }
+
+  // With-last-vals runs come from the GUI too: give them the Cancel window when there is a display.
+  bool ui = false;
+  if (run_mode != GIMP_RUN_NONINTERACTIVE && gtk_init_check(nullptr, nullptr)) {
+    gimp_ui_init(GETTEXT_PACKAGE);
+    ui = true;
+  }
+  // No layer and no undo group exist while the engine runs: the status-bar Cancel kills this process.
+  Image input = read_region(drawable, region);
+  JobResult job = run_job(filter, input, values, ui);
+  switch (job.status) {
+    case JobResult::Status::kCancelled:
+      return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
+    case JobResult::Status::kOutOfMemory:
+      return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
+                  job.message + "\n" +
+                      _("Not enough memory. Try a smaller size or fewer pixels (a selection), the CPU device, "
+                        "or Large Tiled Style for big images."));
+    case JobResult::Status::kFailed:
+      return fail(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
+    case JobResult::Status::kOk:
+      break;
+  }
+  if (job.image.width != region.width || job.image.height != region.height ||
+      job.image.rgba.size() != input.rgba.size())
+    return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
+                "internal error: " + filter.name + " returned " + std::to_string(job.image.width) + "x" +
+                    std::to_string(job.image.height) + " for a " + std::to_string(region.width) + "x" +
+                    std::to_string(region.height) + " input; please report this");
+
+  add_result_layer(image, GIMP_LAYER(drawable), region, job.image, layer_name(filter, values));
+  if (run_mode != GIMP_RUN_NONINTERACTIVE) gimp_displays_flush();
+  return gimp_procedure_new_return_values(procedure, GIMP_PDB_SUCCESS, nullptr);
+}
+
+}  // namespace
+
+GimpValueArray* run_filter(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image, GimpDrawable** drawables,
+                           GimpProcedureConfig* config, gpointer run_data) {
+  // No exception may escape into GLib.
+  try {
+    return run_checked(procedure, run_mode, image, drawables, config, *static_cast<const Filter*>(run_data));
+  } catch (const std::exception& e) {
+    return fail(procedure, GIMP_PDB_EXECUTION_ERROR, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(procedure, GIMP_PDB_EXECUTION_ERROR, "internal error (unknown exception)");
+  }
+}
+
+}  // namespace atelier::plugin

@@ -1,0 +1,63 @@
+; Helpers for the headless plug-in tests (loaded by each test; run through tools/gimp-env.sh, which defines
+; atelier-work-dir and atelier-source-dir). Failures raise an error, so gimp-console exits non-zero.
+(script-fu-use-v3)
+
+(define (fail msg)
+  (display (string-append "FAIL: " msg)) (newline)
+  (error (string-append "FAIL: " msg)))
+
+(define (check ok msg)
+  (if ok
+      (begin (display (string-append "ok: " msg)) (newline))
+      (fail msg)))
+
+(define (pass name)
+  (display (string-append "PASS: " name)) (newline))
+
+(define (num->str x) (number->string x))
+(define (vector-index vec x)
+  (let loop ((i 0))
+    (cond ((>= i (vector-length vec)) -1)
+          ((= (vector-ref vec i) x) i)
+          (else (loop (+ i 1))))))
+
+; A new image with one filled layer (type RGB-IMAGE, RGBA-IMAGE, GRAY-IMAGE ...) of w x h.
+(define (make-image w h base type r g b)
+  (let* ((img (gimp-image-new w h base))
+         (layer (gimp-layer-new img "source" w h type 100 LAYER-MODE-NORMAL)))
+    (gimp-image-insert-layer img layer 0 0)
+    (gimp-context-set-foreground (list r g b))
+    (gimp-drawable-fill layer FILL-FOREGROUND)
+    img))
+
+(define (source-layer img) (vector-ref (gimp-image-get-layers img) 0))
+
+; Pixel of the flattened composite, as a list of 0-255 values (r g b) or (y) for grey.
+(define (composite-pixel img x y)
+  (let* ((dup (gimp-image-duplicate img))
+         (flat (gimp-image-flatten dup))
+         (px (gimp-drawable-get-pixel flat x y)))
+    (gimp-image-delete dup)
+    px))
+
+(define (near? a b tol)
+  (cond ((and (null? a) (null? b)) #t)
+        ((or (null? a) (null? b)) #f)
+        ((> (abs (- (car a) (car b))) tol) #f)
+        (else (near? (cdr a) (cdr b) tol))))
+
+(define (pixel->str px)
+  (apply string-append (map (lambda (v) (string-append (number->string v) " ")) px)))
+
+; Calls thunk, returns #t when it raised an error (the PDB call failed) and #f when it succeeded.
+(define (fails? thunk)
+  (catch #t (begin (thunk) #f)))
+
+(define (tint img drawables . keywords)
+  (apply plug-in-atelier-test-tint
+         (append (list #:run-mode RUN-NONINTERACTIVE #:image img #:drawables drawables) keywords)))
+
+; gimp-layer-get-mask returns -1 (with a warning) when there is no mask.
+(define (has-mask? layer)
+  (let ((m (gimp-layer-get-mask layer)))
+    (and (number? m) (> m 0))))

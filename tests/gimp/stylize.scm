@@ -1,0 +1,45 @@
+; End to end with the real Stylize filter and the default model (needs `atelier models install inception_v3`,
+; which ./run test does): a new layer above the source; inside the selection the composite changes, outside not.
+;; expect-output: PASS: stylize
+;; requires-argument: plug-in-atelier-stylize style-image
+(load (string-append atelier-source-dir "/tests/gimp/lib.scm"))
+
+(define style-file (string-append atelier-work-dir "/style.png"))
+
+(let* ((img (make-image 160 120 RGB RGB-IMAGE 90 140 200))
+       (src (source-layer img))
+       (style (make-image 64 64 RGB RGB-IMAGE 250 200 20)))
+  ; A striped style image.
+  (gimp-context-set-foreground '(20 20 160))
+  (let loop ((x 0))
+    (if (< x 64) (begin
+      (gimp-image-select-rectangle style CHANNEL-OP-REPLACE x 0 4 64)
+      (gimp-drawable-edit-fill (source-layer style) FILL-FOREGROUND)
+      (loop (+ x 8)))))
+  (gimp-selection-none style)
+  (gimp-file-save RUN-NONINTERACTIVE style style-file -1)
+  (gimp-image-delete style)
+  ; A content image with some structure.
+  (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 40 30 80 60)
+  (gimp-context-set-foreground '(240 240 240))
+  (gimp-drawable-edit-fill src FILL-FOREGROUND)
+  (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 30 20 100 90)
+  (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                           #:style-image style-file #:size 96 #:iterations 3 #:init "random" #:layer-name "stylized")
+  (gimp-selection-none img)
+  (let* ((layers (gimp-image-get-layers img))
+         (new (vector-ref layers 0)))
+    (check (= (vector-length layers) 2) "one layer added")
+    (check (= (vector-ref layers 1) src) "directly above the source")
+    (check (equal? (gimp-item-get-name new) "stylized") "named from layer-name")
+    (check (= (gimp-drawable-get-width new) 100) "selection width")
+    (check (= (gimp-drawable-get-height new) 90) "selection height")
+    (check (equal? (gimp-drawable-get-offsets new) '(30 20)) "selection offsets"))
+  (check (near? (composite-pixel img 2 2) '(90 140 200) 0) "outside the selection unchanged")
+  (check (near? (composite-pixel img 150 115) '(90 140 200) 0) "outside the selection unchanged (2)")
+  (check (or (not (near? (composite-pixel img 35 25) '(90 140 200) 3))
+             (not (near? (composite-pixel img 80 60) '(240 240 240) 3)))
+         "inside the selection changed")
+  (gimp-image-delete img)
+  (pass "stylize"))
+

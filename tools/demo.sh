@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Demo: stylises Debian darknet's dog.jpg in the style of scream.jpg through the GIMP plug-in, headless, with
+# the default model; writes demo-output/{content.jpg,style.jpg,stylized.png,layers.txt}.
+# usage: tools/demo.sh BUILD   (./run demo; ATELIER_DEMO_SIZE / ATELIER_DEMO_ITERATIONS override the size)
+set -euo pipefail
+BUILD=$(cd "$1" && pwd -P)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+OUT=$ROOT/demo-output
+CONTENT=/usr/share/darknet/data/dog.jpg
+STYLE=/usr/share/darknet/data/scream.jpg
+SIZE=${ATELIER_DEMO_SIZE:-256}
+ITERATIONS=${ATELIER_DEMO_ITERATIONS:-60}
+for f in "$CONTENT" "$STYLE"; do
+  [ -f "$f" ] || { echo "demo: $f is missing; install Debian's darknet package" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+cp "$CONTENT" "$OUT/content.jpg"
+cp "$STYLE" "$OUT/style.jpg"
+rm -f "$OUT/stylized.png" "$OUT/layers.txt"
+
+JOB=$(mktemp "${TMPDIR:-/tmp}/atelier-demo-XXXXXX.scm")
+trap 'rm -f "$JOB"' EXIT
+cat >"$JOB" <<SCM
+(script-fu-use-v3)
+(let* ((img (gimp-file-load RUN-NONINTERACTIVE "$OUT/content.jpg"))
+       (src (vector-ref (gimp-image-get-layers img) 0)))
+  (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                           #:style-image "$OUT/style.jpg" #:size $SIZE #:iterations $ITERATIONS)
+  (call-with-output-file "$OUT/layers.txt"
+    (lambda (port)
+      (display "Layer stack (top first): name, size, offsets, mask\n" port)
+      (for-each
+        (lambda (layer)
+          (let ((offsets (gimp-drawable-get-offsets layer)))
+            (display (string-append (gimp-item-get-name layer) ", "
+                                    (number->string (gimp-drawable-get-width layer)) "x"
+                                    (number->string (gimp-drawable-get-height layer)) ", ("
+                                    (number->string (car offsets)) "," (number->string (cadr offsets)) "), "
+                                    (if (> (gimp-layer-get-mask layer) 0) "mask" "no mask") "\n")
+                     port)))
+        (vector->list (gimp-image-get-layers img)))))
+  (gimp-image-flatten img)
+  (gimp-file-save RUN-NONINTERACTIVE img "$OUT/stylized.png" -1)
+  (gimp-image-delete img))
+SCM
+echo "demo: stylising $CONTENT with $STYLE at size $SIZE, $ITERATIONS iterations (a few minutes on 2 CPU cores)"
+start=$(date +%s)
+"$ROOT/tools/gimp-env.sh" "$BUILD" batch "$JOB"
+[ -f "$OUT/stylized.png" ] || { echo "demo: no output was written" >&2; exit 1; }
+echo "demo: done in $(( $(date +%s) - start )) s"
+echo "demo: result   $OUT/stylized.png"
+echo "demo: layers   $OUT/layers.txt"
+cat "$OUT/layers.txt"
+echo "demo: inputs   $OUT/content.jpg, $OUT/style.jpg"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Regenerates the procedure/argument tables in docs/gimp-plugin.md from the parameter declarations.
+# usage: tools/gimp-doc.sh BUILD   (e.g. ./run shell tools/gimp-doc.sh _build/sysroot)
+set -euo pipefail
+BUILD=$1
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+DOC=$ROOT/docs/gimp-plugin.md
+ninja -C "$BUILD" tests/gimp/dump-params >&2
+TABLES=$(mktemp)
+trap 'rm -f "$TABLES"' EXIT
+"$BUILD/tests/gimp/dump-params" --markdown >"$TABLES"
+awk -v tables="$TABLES" '
+  /<!-- BEGIN GENERATED ARGUMENTS/ { print; while ((getline line < tables) > 0) print line; skip = 1; next }
+  /<!-- END GENERATED ARGUMENTS/ { skip = 0 }
+  !skip { print }' "$DOC" >"$DOC.new"
+mv "$DOC.new" "$DOC"
+echo "updated $DOC" >&2
