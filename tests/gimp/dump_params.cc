@@ -1,6 +1,7 @@
 // The GIMP procedure arguments the product plug-in must have, derived from the declarations (all_filters(),
 // scope kGimp). Default: JSON, which tests/gimp/arguments.py compares with GIMP's PDB. --markdown: the argument
 // tables of docs/gimp-plugin.md (tools/gimp-doc.sh puts them there).
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
@@ -27,7 +28,10 @@ std::string markdown_default(const ParamSpec& s) {
     case ParamType::Int:
     case ParamType::Double: {
       std::ostringstream o;
-      o << s.default_number << " (" << s.min << " to " << s.max << ")";
+      if (s.type == ParamType::Int)
+        o << std::llround(s.default_number) << " (" << std::llround(s.min) << " to " << std::llround(s.max) << ")";
+      else
+        o << s.default_number << " (" << s.min << " to " << s.max << ")";
       return o.str();
     }
     case ParamType::Bool:
