@@ -50,11 +50,19 @@ at::Tensor gatys_optimize(FeatureNetwork& net, const at::Tensor& content, const 
 
   progress.report(0, "computing style targets");
   const std::vector<at::Tensor> grams = style_grams(net, style_layers, styles);
-  std::vector<at::Tensor> content_targets;
+  // Each phase is the image seen from a different pixel offset: a strided first layer otherwise leaves a 2-pixel
+  // grid in the result, since only some pixel phases get an even share of its gradient.
+  const int phases = settings.phase_average ? 2 : 1;
+  auto phase_view = [](const at::Tensor& t, int phase) {
+    return phase == 0 ? t : t.narrow(2, 1, t.size(2) - 1).narrow(3, 1, t.size(3) - 1);
+  };
+  std::vector<std::vector<at::Tensor>> content_targets(phases);
   if (has_content) {
     torch::NoGradGuard no_grad;
-    auto feats = net.extract(content, content_layers);
-    for (const auto& l : content_layers) content_targets.push_back(feats.at(l).detach());
+    for (int p = 0; p < phases; ++p) {
+      auto feats = net.extract(phase_view(content, p), content_layers);
+      for (const auto& l : content_layers) content_targets[p].push_back(feats.at(l).detach());
+    }
   }
 
   const int64_t h = content.defined() ? content.size(2) : size.first;
@@ -73,13 +81,15 @@ at::Tensor gatys_optimize(FeatureNetwork& net, const at::Tensor& content, const 
   const double n_style = static_cast<double>(style_layers.size());
   const double n_content = std::max<double>(1, content_layers.size());
   auto loss_fn = [&](const at::Tensor& img) {
-    auto feats = net.extract(img, all_layers);
     at::Tensor loss = at::zeros({}, img.options());
-    for (size_t i = 0; i < style_layers.size(); ++i)
-      loss = loss + gram_loss(feats.at(style_layers[i]), grams[i]) * (settings.style_weight / n_style);
-    for (size_t i = 0; i < content_layers.size(); ++i)
-      loss = loss + content_loss(feats.at(content_layers[i]), content_targets[i]) *
-                        (settings.content_weight / n_content);
+    for (int p = 0; p < phases; ++p) {
+      auto feats = net.extract(phase_view(img, p), all_layers);
+      for (size_t i = 0; i < style_layers.size(); ++i)
+        loss = loss + gram_loss(feats.at(style_layers[i]), grams[i]) * (settings.style_weight / n_style / phases);
+      for (size_t i = 0; i < content_layers.size(); ++i)
+        loss = loss + content_loss(feats.at(content_layers[i]), content_targets[p][i]) *
+                          (settings.content_weight / n_content / phases);
+    }
     if (settings.tv_weight > 0) loss = loss + tv_loss(img) * settings.tv_weight;
     return loss;
   };

@@ -26,6 +26,9 @@ struct GatysSettings {
   double tv_weight = 3e-3;
   OptimizeSettings optimizer;
   bool random_init = false;  // else start from the content image
+  // Average the losses over two pixel phases (offset 0 and 1): removes the grid a strided first layer (InceptionV3)
+  // leaves, at twice the cost per iteration.
+  bool phase_average = false;
   uint64_t seed = 0;
 };
 

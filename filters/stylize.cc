@@ -196,6 +196,7 @@ Image run_stylize(const Image& input, const std::vector<StyleImage>& styles, con
     g.content_weight = v.get_double("content-weight");
     g.tv_weight = kTvWeightScale * v.get_double("tv-weight");
     g.random_init = v.get_text("init") == "random";
+    g.phase_average = net->name() == "inception_v3";
     g.seed = static_cast<uint64_t>(v.get_int("seed"));
     g.optimizer.kind = optimizer_from_name(v.get_text("optimizer"));
     g.optimizer.iterations = v.get_int("iterations");
