@@ -9,14 +9,14 @@ OUT=$ROOT/demo-output
 CONTENT=/usr/share/darknet/data/dog.jpg
 STYLE=/usr/share/darknet/data/scream.jpg
 SIZE=${ATELIER_DEMO_SIZE:-256}
-ITERATIONS=${ATELIER_DEMO_ITERATIONS:-60}
+ITERATIONS=${ATELIER_DEMO_ITERATIONS:-100}
 for f in "$CONTENT" "$STYLE"; do
   [ -f "$f" ] || { echo "demo: $f is missing; install Debian's darknet package" >&2; exit 1; }
 done
 mkdir -p "$OUT"
 cp "$CONTENT" "$OUT/content.jpg"
 cp "$STYLE" "$OUT/style.jpg"
-rm -f "$OUT/stylized.png" "$OUT/layers.txt"
+rm -f "$OUT/stylized.png" "$OUT/instant-wave.png" "$OUT/layers.txt"
 
 JOB=$(mktemp "${TMPDIR:-/tmp}/atelier-demo-XXXXXX.scm")
 trap 'rm -f "$JOB"' EXIT
@@ -42,13 +42,21 @@ cat >"$JOB" <<SCM
   (gimp-image-flatten img)
   (gimp-file-save RUN-NONINTERACTIVE img "$OUT/stylized.png" -1)
   (gimp-image-delete img))
+(let* ((img (gimp-file-load RUN-NONINTERACTIVE "$OUT/content.jpg"))
+       (src (vector-ref (gimp-image-get-layers img) 0)))
+  (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                           #:method "feed-forward" #:fast-model "wave" #:layer-name "Instant: The Great Wave")
+  (gimp-image-flatten img)
+  (gimp-file-save RUN-NONINTERACTIVE img "$OUT/instant-wave.png" -1)
+  (gimp-image-delete img))
 SCM
 echo "demo: stylising $CONTENT with $STYLE at size $SIZE, $ITERATIONS iterations (a few minutes on 2 CPU cores)"
 start=$(date +%s)
 "$ROOT/tools/gimp-env.sh" "$BUILD" batch "$JOB"
-[ -f "$OUT/stylized.png" ] || { echo "demo: no output was written" >&2; exit 1; }
+[ -f "$OUT/stylized.png" ] && [ -f "$OUT/instant-wave.png" ] || { echo "demo: no output was written" >&2; exit 1; }
 echo "demo: done in $(( $(date +%s) - start )) s"
-echo "demo: result   $OUT/stylized.png"
+echo "demo: result   $OUT/stylized.png (Optimise method, style scream.jpg)"
+echo "demo: result   $OUT/instant-wave.png (Instant method, bundled Great Wave network)"
 echo "demo: layers   $OUT/layers.txt"
 cat "$OUT/layers.txt"
 echo "demo: inputs   $OUT/content.jpg, $OUT/style.jpg"
