@@ -43,7 +43,8 @@ class KerasInception:
 
     def __init__(self, path, device, padding=8):
         w, meta = load_safetensors(path)
-        self.layers = json.loads(meta["keras_model_config"])["layers"]
+        model_config = json.loads(meta["keras_model_config"])
+        self.layers = model_config.get("config", model_config)["layers"]
         self.padding = padding
         self.params = {}
         by_name = {l["name"]: l for l in self.layers}
