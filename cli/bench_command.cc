@@ -12,6 +12,7 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/safetensors.h"
+#include "filters/deep_dream.h"
 #include "filters/gatys.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
@@ -86,6 +87,27 @@ void bench_gatys(FeatureNetwork& net, const std::string& label, int64_t size, in
   std::fflush(stdout);
 }
 
+// One DeepDream octave (the network's default layers, 20 steps) at size x size.
+void bench_dream_octave(FeatureNetwork& net, const std::string& label, int64_t size, c10::Device device) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(2);
+  at::Tensor image = at::rand({1, 3, size, size}, gen, at::TensorOptions()).to(device);
+  DreamSettings s;
+  s.layers = net.default_dream_layers();
+  s.octaves = 1;
+  deep_dream(net, image.narrow(2, 0, net.min_input_size()).narrow(3, 0, net.min_input_size()), s);  // warm-up
+  reset_peak_rss();
+  const auto t0 = Clock::now();
+  deep_dream(net, image, s);
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::printf(
+      "{\"impl\": \"atelier-cpp\", \"benchmark\": \"dream_octave\", \"network\": \"%s\", \"size\": %lld, "
+      "\"device\": \"%s\", \"seconds_per_octave\": %.2f, \"steps\": %d, \"ms_per_step\": %.1f, "
+      "\"peak_memory_mb\": %.1f, \"threads\": %d}\n",
+      label.c_str(), static_cast<long long>(size), device.is_cuda() ? "cuda" : "cpu", secs, s.iterations,
+      1000 * secs / s.iterations, peak_rss_mb(), at::get_num_threads());
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int bench_command(const Args& args) {
@@ -103,7 +125,8 @@ int bench_command(const Args& args) {
     else if (args[i] == "--help" || args[i] == "-h") {
       std::printf(
           "usage: atelier bench [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5] [--device D]\n"
-          "Times Gatys L-BFGS iterations (after one warm-up) and prints one JSON object per line.\n"
+          "Times Gatys L-BFGS iterations (after one warm-up) and one DeepDream octave at 512 px (InceptionV3), and\n"
+          "prints one JSON object per line.\n"
           "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n");
       return 0;
     } else throw Error("unknown option '" + args[i] + "' (see atelier bench --help)");
@@ -118,6 +141,7 @@ int bench_command(const Args& args) {
       net = load_feature_network(name, library, device);
     }
     for (const auto& s : split(sizes)) bench_gatys(*net, name, std::stoll(s), iterations, device);
+    if (name == "inception_v3") bench_dream_octave(*net, name, 512, device);
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/image_io.h"
 #include "core/image_tensor.h"
+#include "core/memory.h"
 #include "tests/test_util.h"
 
 using namespace atelier;
@@ -78,5 +79,16 @@ TEST(Device, CpuAlwaysWorksCudaOnlyWhenAvailable) {
     EXPECT_THROW(select_device("cuda"), Error);
   } else {
     EXPECT_TRUE(select_device("cuda").is_cuda());
+  }
+}
+
+TEST(Memory, AvailableMemoryIsKnownAndHugeRequestsFailClearly) {
+  EXPECT_GT(available_memory_bytes(), 0u);
+  EXPECT_NO_THROW(require_memory(1024, "a tiny job", "never"));
+  try {
+    require_memory(uint64_t{1} << 60, "stylising at 1000000x1000000", "lower the working size");
+    FAIL();
+  } catch (const OutOfMemory& e) {
+    EXPECT_NE(std::string(e.what()).find("lower the working size"), std::string::npos) << e.what();
   }
 }

@@ -19,7 +19,7 @@ for r in cpp:
     p = peers.get(key(r))
     row = {"benchmark": r["benchmark"], "network": r["network"], "size": r["size"], "device": r["device"],
            "atelier": r, "pytorch_python": p}
-    if p and r.get("ms_per_iteration"):
+    if p and r.get("ms_per_iteration") and p.get("ms_per_iteration"):
         row["speedup_vs_pytorch_python"] = round(p["ms_per_iteration"] / r["ms_per_iteration"], 2)
     results.append(row)
 doc = {"date": datetime.date.today().isoformat(), "machine": platform.node(), "cpu": platform.processor(),

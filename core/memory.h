@@ -1,0 +1,16 @@
+#pragma once
+// Host memory checks, so that work too large for the machine fails up front with a clear message instead of
+// being killed by the kernel half-way (torch-free header).
+#include <cstdint>
+#include <string>
+
+namespace atelier {
+
+// MemAvailable from /proc/meminfo (0 when unknown).
+uint64_t available_memory_bytes();
+
+// Throws OutOfMemory("<what> needs about X GB but only Y GB is available; <advice>") when `needed` exceeds
+// the available memory. Does nothing when the available memory is unknown.
+void require_memory(uint64_t needed, const std::string& what, const std::string& advice);
+
+}  // namespace atelier
