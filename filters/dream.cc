@@ -32,79 +32,55 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-ParamSpec number(std::string name, std::string label, std::string help, ParamType type, double min, double max,
-                 double def, std::string group, int digits = 2) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.label = std::move(label);
-  p.help = std::move(help);
-  p.type = type;
-  p.min = min;
-  p.max = max;
-  p.default_number = def;
-  p.group = std::move(group);
-  p.digits = digits;
-  return p;
-}
-
-ParamSpec text(std::string name, std::string label, std::string help, ParamType type, std::string def,
-               std::string group, unsigned scope = kBoth) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.label = std::move(label);
-  p.help = std::move(help);
-  p.type = type;
-  p.default_text = std::move(def);
-  p.group = std::move(group);
-  p.scope = scope;
-  return p;
-}
-
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p;
-  p.push_back(text("input", "Input image", "Image to dream on (command line only; in GIMP: the active layer)",
-                   ParamType::File, "", "Input and output", kCli));
-  p.push_back(text("output", "Output file", "PNG file to write (command line only)", ParamType::File, "",
-                   "Input and output", kCli));
-  p.push_back(text("layers", "La_yers",
-                   "Network layers to dream on with a dose each, e.g. \"mixed3:1, mixed4:0.5\": a positive dose "
-                   "amplifies what the layer sees, a negative one suppresses it; empty lets Depth choose",
-                   ParamType::String, "", "Layers"));
-  p.push_back(number("depth", "_Depth",
-                     "Used when Layers is empty: 0 dreams on shallow layers (strokes, textures), 1 on deep ones "
-                     "(eyes, animals, buildings); the default uses the network's recommended layers",
-                     ParamType::Double, 0, 1, kDefaultDepth, "Layers"));
-  p.push_back(number("step-size", "Ste_p size", "How far each step moves the pixels; larger dreams faster and harsher",
-                     ParamType::Double, 0.0005, 0.2, 0.01, "Dream", 4));
-  p.push_back(number("iterations", "_Iterations", "Gradient steps per octave", ParamType::Int, 1, 1000, 20, "Dream",
-                     0));
-  p.push_back(number("octaves", "_Octaves",
-                     "Number of image scales dreamed on, coarse to fine; more octaves give larger motifs",
-                     ParamType::Int, 1, 12, 4, "Dream", 0));
-  p.push_back(number("octave-scale", "Octave sc_ale", "Size ratio between one octave and the next", ParamType::Double,
-                     1.05, 3, 1.4, "Dream"));
-  p.push_back(number("jitter", "_Jitter",
-                     "Random shift in pixels applied before each step and undone after it; hides grid artefacts",
-                     ParamType::Int, 0, 64, 8, "Dream", 0));
-  p.push_back(text("keep-colors", "_Keep colours", "Keep the original colours and take only the lightness of the dream",
-                   ParamType::Bool, "", "Dream"));
-  p.push_back(number("size", "Working si_ze",
-                     "Long side in pixels to dream at (0 = the layer's size); the change is scaled to the layer's "
-                     "size and added to it. Larger is slower and gives relatively smaller motifs",
-                     ParamType::Int, 0, 8192, 512, "Quality", 0));
-  ParamSpec net = text("network", "Net_work",
-                       "Feature network; auto = InceptionV3 (the classic DeepDream look) when installed, else VGG-19",
-                       ParamType::Choice, "auto", "Engine");
+  p.push_back(text_param("input", "Input image", "Image to dream on (command line only; in GIMP: the active layer)",
+                         ParamType::File, "", "Input and output", kCli));
+  p.push_back(text_param("output", "Output file", "PNG file to write (command line only)", ParamType::File, "",
+                         "Input and output", kCli));
+  p.push_back(text_param("layers", "La_yers",
+                         "Network layers to dream on with a dose each, e.g. \"mixed3:1, mixed4:0.5\": a positive dose "
+                         "amplifies what the layer sees, a negative one suppresses it; empty lets Depth choose",
+                         ParamType::String, "", "Layers"));
+  p.push_back(number_param("depth", "_Depth",
+                           "Used when Layers is empty: 0 dreams on shallow layers (strokes, textures), 1 on deep ones "
+                           "(eyes, animals, buildings); the default uses the network's recommended layers",
+                           ParamType::Double, 0, 1, kDefaultDepth, "Layers"));
+  p.push_back(number_param("step-size", "Ste_p size",
+                           "How far each step moves the pixels; larger dreams faster and harsher", ParamType::Double,
+                           0.0005, 0.2, 0.01, "Dream", 4));
+  p.push_back(
+      number_param("iterations", "_Iterations", "Gradient steps per octave", ParamType::Int, 1, 1000, 20, "Dream", 0));
+  p.push_back(number_param("octaves", "_Octaves",
+                           "Number of image scales dreamed on, coarse to fine; more octaves give larger motifs",
+                           ParamType::Int, 1, 12, 4, "Dream", 0));
+  p.push_back(number_param("octave-scale", "Octave sc_ale", "Size ratio between one octave and the next",
+                           ParamType::Double, 1.05, 3, 1.4, "Dream"));
+  p.push_back(number_param("jitter", "_Jitter",
+                           "Random shift in pixels applied before each step and undone after it; hides grid artefacts",
+                           ParamType::Int, 0, 64, 8, "Dream", 0));
+  p.push_back(text_param("keep-colors", "_Keep colours",
+                         "Keep the original colours and take only the lightness of the dream", ParamType::Bool, "",
+                         "Dream"));
+  p.push_back(
+      number_param("size", "Working si_ze",
+                   "Long side in pixels to dream at (0 = the layer's size); the change is scaled to the layer's "
+                   "size and added to it. Larger is slower and gives relatively smaller motifs",
+                   ParamType::Int, 0, 8192, 512, "Quality", 0));
+  ParamSpec net =
+      text_param("network", "Net_work",
+                 "Feature network; auto = InceptionV3 (the classic DeepDream look) when installed, else VGG-19",
+                 ParamType::Choice, "auto", "Engine");
   net.choices = {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}};
   p.push_back(net);
-  ParamSpec dev = text("device", "De_vice", "Where to compute; auto = the GPU when there is one", ParamType::Choice,
-                       "auto", "Engine");
+  ParamSpec dev = text_param("device", "De_vice", "Where to compute; auto = the GPU when there is one",
+                             ParamType::Choice, "auto", "Engine");
   dev.choices = {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}};
   p.push_back(dev);
-  p.push_back(number("seed", "S_eed", "Seed of the random jitter (same seed and settings give the same result)",
-                     ParamType::Int, 0, 2147483647, 0, "Engine", 0));
-  p.push_back(text("layer-name", "Layer _name", "Name of the new layer", ParamType::String, "Neural Dream", "Output",
-                   kGimp));
+  p.push_back(number_param("seed", "S_eed", "Seed of the random jitter (same seed and settings give the same result)",
+                           ParamType::Int, 0, 2147483647, 0, "Engine", 0));
+  p.push_back(text_param("layer-name", "Layer _name", "Name of the new layer", ParamType::String, "Neural Dream",
+                         "Output", kGimp));
   return p;
 }
 
@@ -138,7 +114,7 @@ Image run_dream(const Image& input, const ParamValues& v, const RunContext& ctx)
   if (s.layers.empty()) {
     const double depth = v.get_double("depth");
     s.layers = std::abs(depth - kDefaultDepth) < 1e-9 ? network->default_dream_layers()
-                                                       : layers_for_depth(network->layer_names(), depth);
+                                                      : layers_for_depth(network->layer_names(), depth);
   }
   check_layer_names(s.layers, network->layer_names(), network->name());
   s.step_size = v.get_double("step-size");
@@ -188,8 +164,7 @@ std::vector<std::pair<std::string, double>> parse_layer_doses(const std::string&
       char* end = nullptr;
       dose = std::strtod(value.c_str(), &end);
       if (value.empty() || *end != '\0' || !std::isfinite(dose))
-        throw Error("dose of layer " + name + " must be a number, got '" + value + "' (write it as " + name +
-                    ":0.5)");
+        throw Error("dose of layer " + name + " must be a number, got '" + value + "' (write it as " + name + ":0.5)");
     }
     if (!seen.insert(name).second)
       throw Error("layer " + name + " is listed twice in '" + text + "'; give each layer once with its total dose");
@@ -198,8 +173,10 @@ std::vector<std::pair<std::string, double>> parse_layer_doses(const std::string&
   // Spaces around the colon belong to the entry ("mixed3 : 1"); other spaces separate entries like commas.
   const std::string compact = std::regex_replace(text, std::regex("\\s*:\\s*"), ":");
   for (char c : compact) {
-    if (c == ',' || c == ';' || std::isspace(static_cast<unsigned char>(c))) flush();
-    else item += c;
+    if (c == ',' || c == ';' || std::isspace(static_cast<unsigned char>(c)))
+      flush();
+    else
+      item += c;
   }
   flush();
   return out;

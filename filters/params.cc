@@ -11,8 +11,10 @@ namespace {
 
 std::string format_number(double v, ParamType t) {
   std::ostringstream s;
-  if (t == ParamType::Int) s << static_cast<long long>(std::llround(v));
-  else s << v;
+  if (t == ParamType::Int)
+    s << static_cast<long long>(std::llround(v));
+  else
+    s << v;
   return s.str();
 }
 
@@ -27,10 +29,18 @@ std::string choice_list(const ParamSpec& s) {
 ParamValues::ParamValues(const std::vector<ParamSpec>& specs) : specs_(&specs) {
   for (const auto& s : specs) {
     switch (s.type) {
-      case ParamType::Int: values_[s.name] = static_cast<int>(std::llround(s.default_number)); break;
-      case ParamType::Double: values_[s.name] = s.default_number; break;
-      case ParamType::Bool: values_[s.name] = s.default_bool; break;
-      default: values_[s.name] = s.default_text; break;
+      case ParamType::Int:
+        values_[s.name] = static_cast<int>(std::llround(s.default_number));
+        break;
+      case ParamType::Double:
+        values_[s.name] = s.default_number;
+        break;
+      case ParamType::Bool:
+        values_[s.name] = s.default_bool;
+        break;
+      default:
+        values_[s.name] = s.default_text;
+        break;
     }
   }
 }
@@ -93,11 +103,15 @@ void ParamValues::set_from_string(const std::string& name, const std::string& te
       break;
     }
     case ParamType::Bool:
-      if (text == "true" || text == "1" || text == "yes" || text == "on") set_bool(name, true);
-      else if (text == "false" || text == "0" || text == "no" || text == "off") set_bool(name, false);
-      else throw Error("'" + name + "' expects true or false, got '" + text + "'");
+      if (text == "true" || text == "1" || text == "yes" || text == "on")
+        set_bool(name, true);
+      else if (text == "false" || text == "0" || text == "no" || text == "off")
+        set_bool(name, false);
+      else
+        throw Error("'" + name + "' expects true or false, got '" + text + "'");
       break;
-    default: set_text(name, text);
+    default:
+      set_text(name, text);
   }
 }
 
@@ -130,6 +144,42 @@ int ParamValues::choice_index(const std::string& name) const {
   return -1;
 }
 
+ParamSpec number_param(std::string name, std::string label, std::string help, ParamType type, double min, double max,
+                       double def, std::string group, int digits) {
+  ParamSpec s;
+  s.name = std::move(name);
+  s.label = std::move(label);
+  s.help = std::move(help);
+  s.type = type;
+  s.min = min;
+  s.max = max;
+  s.default_number = def;
+  s.group = std::move(group);
+  s.digits = digits;
+  return s;
+}
+
+ParamSpec text_param(std::string name, std::string label, std::string help, ParamType type, std::string def,
+                     std::string group, unsigned scope) {
+  ParamSpec s;
+  s.name = std::move(name);
+  s.label = std::move(label);
+  s.help = std::move(help);
+  s.type = type;
+  s.default_text = std::move(def);
+  s.group = std::move(group);
+  s.scope = scope;
+  return s;
+}
+
+ParamSpec choice_param(std::string name, std::string label, std::string help, std::vector<ChoiceOption> options,
+                       std::string def, std::string group) {
+  ParamSpec s = text_param(std::move(name), std::move(label), std::move(help), ParamType::Choice, std::move(def),
+                           std::move(group));
+  s.choices = std::move(options);
+  return s;
+}
+
 std::string describe_param(const ParamSpec& s) {
   std::ostringstream o;
   switch (s.type) {
@@ -138,8 +188,12 @@ std::string describe_param(const ParamSpec& s) {
       o << "(" << format_number(s.min, s.type) << " to " << format_number(s.max, s.type) << ", default "
         << format_number(s.default_number, s.type) << ") ";
       break;
-    case ParamType::Bool: o << "(true|false, default " << (s.default_bool ? "true" : "false") << ") "; break;
-    case ParamType::Choice: o << "(" << choice_list(s) << ", default " << s.default_text << ") "; break;
+    case ParamType::Bool:
+      o << "(true|false, default " << (s.default_bool ? "true" : "false") << ") ";
+      break;
+    case ParamType::Choice:
+      o << "(" << choice_list(s) << ", default " << s.default_text << ") ";
+      break;
     default:
       if (!s.default_text.empty()) o << "(default " << s.default_text << ") ";
   }

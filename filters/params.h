@@ -23,19 +23,19 @@ enum ParamScope : unsigned {
 };
 
 struct ParamSpec {
-  std::string name;    // kebab-case: GIMP argument name, Script-Fu keyword, CLI flag (--name)
-  std::string label;   // dialog label, with a mnemonic ("_Iterations"); avoid _s and _l (dialog buttons)
-  std::string help;    // one sentence, shown as tooltip and in --help
+  std::string name;   // kebab-case: GIMP argument name, Script-Fu keyword, CLI flag (--name)
+  std::string label;  // dialog label, with a mnemonic ("_Iterations"); avoid _s and _l (dialog buttons)
+  std::string help;   // one sentence, shown as tooltip and in --help
   ParamType type = ParamType::Int;
-  double min = 0, max = 0;          // Int / Double
-  double default_number = 0;        // Int / Double
-  bool default_bool = false;        // Bool
-  std::string default_text;         // Choice (nick), File (path or ""), String
+  double min = 0, max = 0;    // Int / Double
+  double default_number = 0;  // Int / Double
+  bool default_bool = false;  // Bool
+  std::string default_text;   // Choice (nick), File (path or ""), String
   std::vector<ChoiceOption> choices;
   unsigned scope = kBoth;
-  std::string group;                // dialog section title, e.g. "Style", "Quality", "Output"
+  std::string group;                     // dialog section title, e.g. "Style", "Quality", "Output"
   std::vector<std::string> cli_aliases;  // extra CLI flag names (e.g. "style" for "style-image")
-  int digits = 2;                   // Double: decimals shown in the dialog
+  int digits = 2;                        // Double: decimals shown in the dialog
 };
 
 using ParamValue = std::variant<int, double, bool, std::string>;
@@ -66,6 +66,14 @@ class ParamValues {
   const std::vector<ParamSpec>* specs_;
   std::map<std::string, ParamValue> values_;
 };
+
+// Builders for declarations.
+ParamSpec number_param(std::string name, std::string label, std::string help, ParamType type, double min, double max,
+                       double def, std::string group, int digits = 2);
+ParamSpec text_param(std::string name, std::string label, std::string help, ParamType type, std::string def,
+                     std::string group, unsigned scope = kBoth);
+ParamSpec choice_param(std::string name, std::string label, std::string help, std::vector<ChoiceOption> options,
+                       std::string def, std::string group);
 
 // "Iterations (1-5000, default 300): help" for --help texts.
 std::string describe_param(const ParamSpec& spec);

@@ -22,108 +22,79 @@
 namespace atelier {
 namespace {
 
-ParamSpec number(std::string name, std::string label, std::string help, ParamType type, double min, double max,
-                 double def, std::string group, int digits = 2) {
-  ParamSpec s;
-  s.name = std::move(name);
-  s.label = std::move(label);
-  s.help = std::move(help);
-  s.type = type;
-  s.min = min;
-  s.max = max;
-  s.default_number = def;
-  s.group = std::move(group);
-  s.digits = digits;
-  return s;
-}
-
-ParamSpec text(std::string name, std::string label, std::string help, ParamType type, std::string def,
-               std::string group, unsigned scope = kBoth) {
-  ParamSpec s;
-  s.name = std::move(name);
-  s.label = std::move(label);
-  s.help = std::move(help);
-  s.type = type;
-  s.default_text = std::move(def);
-  s.group = std::move(group);
-  s.scope = scope;
-  return s;
-}
-
-ParamSpec choice(std::string name, std::string label, std::string help, std::vector<ChoiceOption> options,
-                 std::string def, std::string group) {
-  ParamSpec s = text(std::move(name), std::move(label), std::move(help), ParamType::Choice, std::move(def),
-                     std::move(group));
-  s.choices = std::move(options);
-  return s;
-}
-
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p;
-  p.push_back(text("content", "Content image", "Image to stylise (command line only; in GIMP: the active layer)",
-                   ParamType::File, "", "Input and output", kCli));
-  p.push_back(text("output", "Output file", "PNG file to write (command line only)", ParamType::File, "",
-                   "Input and output", kCli));
-  p.push_back(choice("method", "_Method",
-                     "Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward network "
-                     "(one of the bundled styles), seconds",
-                     {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}},
-                     "optimize", "Style"));
-  p.push_back(choice("fast-model", "Pretrained st_yle",
-                     "Style network used by the Instant method",
-                     {{"wave", "The Great Wave (Hokusai)"},
-                      {"scream", "The Scream (Munch)"},
-                      {"udnie", "Udnie (Picabia)"},
-                      {"la_muse", "La Muse (Picasso)"},
-                      {"rain_princess", "Rain Princess (Afremov)"},
-                      {"wreck", "The Shipwreck of the Minotaur (Turner)"},
-                      {"mathura", "Mathura"},
-                      {"matilde_perez", "Matilde Perez"},
-                      {"matta", "Roberto Matta"}},
-                     "wave", "Style"));
-  p.push_back(text("style-image", "Style _image", "Painting or picture whose style is transferred",
-                   ParamType::File, "", "Style"));
-  p.push_back(text("style-image-2", "Second style ima_ge (optional)",
-                   "A second style blended with the first (leave empty for one style)", ParamType::File, "",
-                   "Style"));
-  p.push_back(number("style-blend", "Second style _blend", "Share of the second style: 0 = only the first, 1 = only "
-                     "the second", ParamType::Double, 0, 1, 0.5, "Style"));
-  p.push_back(number("style-strength", "Style st_rength",
-                     "How strongly the style is imposed relative to the content (1 = balanced)", ParamType::Double,
-                     0.01, 100, 1, "Style"));
-  p.push_back(number("style-scale", "Style s_cale",
-                     "Size of the style's brush strokes: the style image is seen at this multiple of the working size",
-                     ParamType::Double, 0.1, 4, 1, "Style"));
-  p.push_back(choice("preserve-colors", "_Preserve colours",
-                     "Keep the layer's colours: off, luminance (style only changes lightness), histogram (style image "
-                     "recoloured to the layer's palette first)",
-                     {{"off", "Off"}, {"luminance", "Luminance only"}, {"histogram", "Match histogram"}}, "off",
-                     "Style"));
-  p.push_back(number("content-weight", "Content _weight",
-                     "How much of the layer's structure is kept (higher = more faithful)", ParamType::Double, 0, 100,
-                     1, "Content"));
-  p.push_back(number("tv-weight", "Smoot_hness", "Total-variation weight: higher gives smoother, less noisy results",
-                     ParamType::Double, 0, 100, 1, "Content"));
-  p.push_back(choice("init", "Start _from", "Start the optimisation from the content image or from noise",
-                     {{"content", "Content image"}, {"random", "Random noise"}}, "content", "Content"));
-  p.push_back(number("size", "Working si_ze", "Optimise method: long side in pixels the optimisation works at (0 = the layer's size); "
-                     "the result is scaled to the layer's size",
-                     ParamType::Int, 0, 8192, 384, "Quality", 0));
-  p.push_back(number("iterations", "I_terations", "Optimisation steps: more gives a cleaner result and takes longer",
-                     ParamType::Int, 1, 5000, 200, "Quality", 0));
-  p.push_back(choice("optimizer", "_Optimizer", "L-BFGS converges in fewer steps; Adam uses less memory",
-                     {{"lbfgs", "L-BFGS"}, {"adam", "Adam"}}, "lbfgs", "Quality"));
-  p.push_back(number("learning-rate", "_Adam learning rate", "Step size of the Adam optimizer (ignored by L-BFGS)",
-                     ParamType::Double, 0.0001, 1, 0.02, "Quality", 4));
-  p.push_back(choice("network", "_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3",
-                     {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}}, "auto",
-                     "Engine"));
-  p.push_back(choice("device", "_Device", "Where to compute; auto = the GPU when there is one",
-                     {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}}, "auto", "Engine"));
-  p.push_back(number("seed", "Se_ed", "Random seed (same seed and settings give the same result)", ParamType::Int, 0,
-                     2147483647, 0, "Engine", 0));
-  p.push_back(text("layer-name", "O_utput layer name", "Name of the new layer", ParamType::String, "Stylized", "Output",
-                   kGimp));
+  p.push_back(text_param("content", "Content image", "Image to stylise (command line only; in GIMP: the active layer)",
+                         ParamType::File, "", "Input and output", kCli));
+  p.push_back(text_param("output", "Output file", "PNG file to write (command line only)", ParamType::File, "",
+                         "Input and output", kCli));
+  p.push_back(
+      choice_param("method", "_Method",
+                   "Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward network "
+                   "(one of the bundled styles), seconds",
+                   {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}},
+                   "optimize", "Style"));
+  p.push_back(choice_param("fast-model", "Pretrained st_yle", "Style network used by the Instant method",
+                           {{"wave", "The Great Wave (Hokusai)"},
+                            {"scream", "The Scream (Munch)"},
+                            {"udnie", "Udnie (Picabia)"},
+                            {"la_muse", "La Muse (Picasso)"},
+                            {"rain_princess", "Rain Princess (Afremov)"},
+                            {"wreck", "The Shipwreck of the Minotaur (Turner)"},
+                            {"mathura", "Mathura"},
+                            {"matilde_perez", "Matilde Perez"},
+                            {"matta", "Roberto Matta"}},
+                           "wave", "Style"));
+  p.push_back(text_param("style-image", "Style _image", "Painting or picture whose style is transferred",
+                         ParamType::File, "", "Style"));
+  p.push_back(text_param("style-image-2", "Second style ima_ge (optional)",
+                         "A second style blended with the first (leave empty for one style)", ParamType::File, "",
+                         "Style"));
+  p.push_back(number_param("style-blend", "Second style _blend",
+                           "Share of the second style: 0 = only the first, 1 = only "
+                           "the second",
+                           ParamType::Double, 0, 1, 0.5, "Style"));
+  p.push_back(number_param("style-strength", "Style st_rength",
+                           "How strongly the style is imposed relative to the content (1 = balanced)",
+                           ParamType::Double, 0.01, 100, 1, "Style"));
+  p.push_back(
+      number_param("style-scale", "Style s_cale",
+                   "Size of the style's brush strokes: the style image is seen at this multiple of the working size",
+                   ParamType::Double, 0.1, 4, 1, "Style"));
+  p.push_back(choice_param(
+      "preserve-colors", "_Preserve colours",
+      "Keep the layer's colours: off, luminance (style only changes lightness), histogram (style image "
+      "recoloured to the layer's palette first)",
+      {{"off", "Off"}, {"luminance", "Luminance only"}, {"histogram", "Match histogram"}}, "off", "Style"));
+  p.push_back(number_param("content-weight", "Content _weight",
+                           "How much of the layer's structure is kept (higher = more faithful)", ParamType::Double, 0,
+                           100, 1, "Content"));
+  p.push_back(number_param("tv-weight", "Smoot_hness",
+                           "Total-variation weight: higher gives smoother, less noisy results", ParamType::Double, 0,
+                           100, 1, "Content"));
+  p.push_back(choice_param("init", "Start _from", "Start the optimisation from the content image or from noise",
+                           {{"content", "Content image"}, {"random", "Random noise"}}, "content", "Content"));
+  p.push_back(number_param("size", "Working si_ze",
+                           "Optimise method: long side in pixels the optimisation works at (0 = the layer's size); "
+                           "the result is scaled to the layer's size",
+                           ParamType::Int, 0, 8192, 384, "Quality", 0));
+  p.push_back(number_param("iterations", "I_terations",
+                           "Optimisation steps: more gives a cleaner result and takes longer", ParamType::Int, 1, 5000,
+                           200, "Quality", 0));
+  p.push_back(choice_param("optimizer", "_Optimizer", "L-BFGS converges in fewer steps; Adam uses less memory",
+                           {{"lbfgs", "L-BFGS"}, {"adam", "Adam"}}, "lbfgs", "Quality"));
+  p.push_back(number_param("learning-rate", "_Adam learning rate",
+                           "Step size of the Adam optimizer (ignored by L-BFGS)", ParamType::Double, 0.0001, 1, 0.02,
+                           "Quality", 4));
+  p.push_back(choice_param("network", "_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3",
+                           {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}}, "auto",
+                           "Engine"));
+  p.push_back(choice_param("device", "_Device", "Where to compute; auto = the GPU when there is one",
+                           {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}}, "auto", "Engine"));
+  p.push_back(number_param("seed", "Se_ed", "Random seed (same seed and settings give the same result)", ParamType::Int,
+                           0, 2147483647, 0, "Engine", 0));
+  p.push_back(text_param("layer-name", "O_utput layer name", "Name of the new layer", ParamType::String, "Stylized",
+                         "Output", kGimp));
   return p;
 }
 
