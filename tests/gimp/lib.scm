@@ -61,3 +61,15 @@
 (define (has-mask? layer)
   (let ((m (gimp-layer-get-mask layer)))
     (and (number? m) (> m 0))))
+
+; The result of a filter run on a fresh image with one layer: one new layer directly above src, named `name`,
+; w x h at offsets (x, y).
+(define (check-result-layer img src name w h x y)
+  (let* ((layers (gimp-image-get-layers img))
+         (new (vector-ref layers 0)))
+    (check (= (vector-length layers) 2) "one layer added")
+    (check (= (vector-ref layers 1) src) "directly above the source")
+    (check (equal? (gimp-item-get-name new) name) "named from layer-name")
+    (check (= (gimp-drawable-get-width new) w) "selection width")
+    (check (= (gimp-drawable-get-height new) h) "selection height")
+    (check (equal? (gimp-drawable-get-offsets new) (list x y)) "selection offsets")))
