@@ -4,15 +4,7 @@
 set -u
 ATELIER=$1
 FIXTURES=$2
-DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-expect() {  # expect EXIT_CODE PATTERN COMMAND...
-  want=$1 pattern=$2; shift 2
-  out=$("$@" 2>&1); rc=$?
-  [ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want: $out"
-  printf '%s\n' "$out" | grep -q -- "$pattern" || fail "'$*' did not print '$pattern': $out"
-}
+. "$(dirname "$0")/cli_lib.sh"
 IN=$FIXTURES/tiny_rgba.png
 expect 0 "--layers" "$ATELIER" dream --help
 expect 0 "--octave-scale" "$ATELIER" dream --help

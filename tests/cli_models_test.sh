@@ -3,15 +3,7 @@
 # unknown names and import errors.
 set -u
 ATELIER=$1
-DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-expect() {  # expect EXIT_CODE PATTERN COMMAND...
-  want=$1 pattern=$2; shift 2
-  out=$("$@" 2>&1); rc=$?
-  [ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want: $out"
-  printf '%s\n' "$out" | grep -q -- "$pattern" || fail "'$*' did not print '$pattern': $out"
-}
+. "$(dirname "$0")/cli_lib.sh"
 expect 0 "install \[NAME" "$ATELIER" models --help
 expect 2 "usage" "$ATELIER" models
 expect 0 "inception_v3 *missing" "$ATELIER" models --dir "$DIR" list
