@@ -3,6 +3,7 @@
 # the plug-in runs clicks our progress window's Cancel button (dialogs open at (0,0) without a window manager).
 # The test passes when the run ends cancelled within a few seconds with the image untouched.
 # usage: cancel.sh BUILD_DIR XTEST_KEY_BINARY
+. "$(dirname "${BASH_SOURCE[0]}")/xvfb.sh"
 set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) XKEY=$2
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -15,12 +16,7 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-n=$((100 + RANDOM % 400))
-while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1400x1000x24 -nolisten tcp >/dev/null 2>&1 &
-XPID=$!
-export DISPLAY=":$n"
-sleep 1
+start_xvfb
 
 # The profile is made by gimp-env.sh in ATELIER_WORK_DIR; seed it with the last values first.
 mkdir -p "$T/profile/plug-in-settings"

@@ -3,6 +3,7 @@
 # build dir as a test artefact). Passes when the dialog window (with the plug-in process) came up.
 # usage: dialog-screenshot.sh BUILD_DIR OUT.png [PROCEDURE...]   (default: every product procedure + the test one;
 # the first goes to OUT.png, the others to OUT-<filter>.png)
+. "$(dirname "${BASH_SOURCE[0]}")/xvfb.sh"
 set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) OUT=$2
 shift 2
@@ -25,12 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=$((100 + RANDOM % 400))
-while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1400x1000x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-XPID=$!
-export DISPLAY=":$n"
-sleep 1
+start_xvfb "$T/xvfb.log"
 
 status=0
 for proc in "${PROCS[@]}"; do

@@ -3,6 +3,7 @@
 # GIMP's exit status, a "PASS:" line, no "FAIL:" line, and every ";; expect-output: TEXT" / "# expect-output: TEXT"
 # line of the test file found (and ";; requires-argument:", see below) in GIMP's output, no "reject-output:" text. A "SKIP:" line exits 77 (meson: skipped).
 # usage: run-test.sh BUILD_DIR (batch|gui-batch|python) FILE     (gui-batch: in the GUI on a private Xvfb)
+. "$(dirname "${BASH_SOURCE[0]}")/xvfb.sh"
 set -uo pipefail
 BUILD=$1 MODE=$2 FILE=$3
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -21,12 +22,7 @@ done < <(sed -n 's/^\(;;\|#\) requires-argument: //p' "$FILE")
 XPID=""
 if [ "$MODE" = gui-batch ]; then
   command -v Xvfb >/dev/null || { echo "SKIP: needs Xvfb"; exit 77; }
-  n=$((100 + RANDOM % 400))
-  while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
-  Xvfb ":$n" -screen 0 1400x1000x24 -nolisten tcp >/dev/null 2>&1 &
-  XPID=$!
-  export DISPLAY=":$n"
-  sleep 1
+  start_xvfb
 fi
 trap 'rm -f "$LOG"; [ -z "$XPID" ] || kill "$XPID"' EXIT
 
