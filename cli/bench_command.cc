@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,6 +13,7 @@
 #include "cli/commands.h"
 #include "core/device.h"
 #include "core/error.h"
+#include "core/numbers.h"
 #include "core/safetensors.h"
 #include "filters/deep_dream.h"
 #include "filters/gatys.h"
@@ -29,7 +32,7 @@ double peak_rss_mb() {
   std::ifstream f("/proc/self/status");
   std::string line;
   while (std::getline(f, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10) / 1024.0;
   return 0;
 }
 
@@ -108,6 +111,15 @@ void bench_dream_octave(FeatureNetwork& net, const std::string& label, int64_t s
   std::fflush(stdout);
 }
 
+// An integer flag value within [lo, hi], or an error naming the flag.
+long long bounded_int(const std::string& flag, const std::string& text, long long lo, long long hi) {
+  const std::optional<long long> v = parse_int(text);
+  if (!v || *v < lo || *v > hi)
+    throw Error(flag + " expects whole numbers from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" +
+                text + "'");
+  return *v;
+}
+
 }  // namespace
 
 int bench_command(const Args& args) {
@@ -120,7 +132,7 @@ int bench_command(const Args& args) {
     };
     if (args[i] == "--sizes") sizes = value();
     else if (args[i] == "--networks") networks = value();
-    else if (args[i] == "--iterations") iterations = std::max(1, std::stoi(value()));
+    else if (args[i] == "--iterations") iterations = static_cast<int>(bounded_int("--iterations", value(), 1, 1000));
     else if (args[i] == "--device") device_name = value();
     else if (args[i] == "--help" || args[i] == "-h") {
       std::printf(
@@ -131,6 +143,9 @@ int bench_command(const Args& args) {
       return 0;
     } else throw Error("unknown option '" + args[i] + "' (see atelier bench --help)");
   }
+  std::vector<int64_t> size_list;
+  for (const auto& s : split(sizes)) size_list.push_back(bounded_int("--sizes", s, 32, 8192));
+  if (size_list.empty()) throw Error("--sizes needs at least one size, e.g. --sizes 256,512");
   const c10::Device device = select_device(device_name);
   ModelLibrary library;
   for (const auto& name : split(networks)) {
@@ -140,7 +155,7 @@ int bench_command(const Args& args) {
     } else {
       net = load_feature_network(name, library, device);
     }
-    for (const auto& s : split(sizes)) bench_gatys(*net, name, std::stoll(s), iterations, device);
+    for (int64_t size : size_list) bench_gatys(*net, name, size, iterations, device);
     if (name == "inception_v3") bench_dream_octave(*net, name, 512, device);
   }
   return 0;

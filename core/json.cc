@@ -1,10 +1,14 @@
 #include "core/json.h"
 
+#include <cctype>
 #include <cmath>
+#include <limits>
+#include <string_view>
 #include <cstdio>
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/numbers.h"
 
 namespace atelier::json {
 namespace {
@@ -65,6 +69,8 @@ class Parser {
     if (s_.compare(i_, 5, "false") == 0) return i_ += 5, Value(false);
     if (s_.compare(i_, 4, "null") == 0) return i_ += 4, Value();
     if (s_.compare(i_, 3, "NaN") == 0) return i_ += 3, Value(std::nan(""));
+    if (s_.compare(i_, 8, "Infinity") == 0) return i_ += 8, Value(std::numeric_limits<double>::infinity());
+    if (s_.compare(i_, 9, "-Infinity") == 0) return i_ += 9, Value(-std::numeric_limits<double>::infinity());
     return parse_number();
   }
   Value parse_object(int depth) {
@@ -157,13 +163,20 @@ class Parser {
       }
     }
   }
+  // JSON numbers always use a dot, whatever the process locale (strtod would read "0,123" as 0.123 under de_DE).
   Value parse_number() {
-    const char* begin = s_.c_str() + i_;
-    char* end = nullptr;
-    double d = std::strtod(begin, &end);
-    if (end == begin) fail("unexpected character");
-    i_ += static_cast<size_t>(end - begin);
-    return Value(d);
+    const size_t begin = i_;
+    while (i_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '-' || s_[i_] == '+' ||
+                              s_[i_] == '.' || s_[i_] == 'e' || s_[i_] == 'E'))
+      ++i_;
+    if (i_ == begin) fail("unexpected character");
+    const std::string_view token(s_.data() + begin, i_ - begin);
+    const std::optional<double> d = parse_double(token);
+    if (!d) {
+      i_ = begin;
+      fail("malformed number '" + std::string(token) + "'");
+    }
+    return Value(*d);
   }
 
   const std::string& s_;
@@ -205,7 +218,9 @@ double Value::number(const char* what) const {
 }
 int64_t Value::integer(const char* what) const {
   double d = number(what);
-  if (d != std::floor(d)) throw Error(std::string("JSON: expected ") + what + " to be an integer");
+  // 2^63 itself does not fit: the bound is exclusive.
+  if (d != std::floor(d) || !(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+    throw Error(std::string("JSON: expected ") + what + " to be an integer of at most 63 bits");
   return static_cast<int64_t>(d);
 }
 bool Value::boolean(const char* what) const {
@@ -258,9 +273,9 @@ void Value::dump_to(std::string& out, int indent, int depth) const {
       if (std::isfinite(num_) && num_ == std::floor(num_) && std::fabs(num_) < 1e15) {
         out += std::to_string(static_cast<int64_t>(num_));
       } else {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", num_);
-        out += buf;
+        if (std::isnan(num_)) out += "NaN";
+        else if (std::isinf(num_)) out += num_ > 0 ? "Infinity" : "-Infinity";
+        else out += format_double(num_);
       }
       break;
     }

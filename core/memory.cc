@@ -1,10 +1,10 @@
 #include "core/memory.h"
 
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/numbers.h"
 
 namespace atelier {
 
@@ -21,10 +21,8 @@ uint64_t available_memory_bytes() {
 void require_memory(uint64_t needed, const std::string& what, const std::string& advice) {
   const uint64_t available = available_memory_bytes();
   if (available == 0 || needed <= available) return;
-  char buf[160];
-  std::snprintf(buf, sizeof buf, " needs about %.1f GB of memory but only %.1f GB is available; ", needed / 1e9,
-                available / 1e9);
-  throw OutOfMemory(what + buf + advice);
+  throw OutOfMemory(what + " needs about " + format_fixed(needed / 1e9, 1) + " GB of memory but only " +
+                    format_fixed(available / 1e9, 1) + " GB is available; " + advice);
 }
 
 }  // namespace atelier

@@ -15,6 +15,7 @@
 #include "core/color.h"
 #include "core/device.h"
 #include "core/error.h"
+#include "core/numbers.h"
 #include "core/image_tensor.h"
 #include "filters/deep_dream.h"
 #include "models/feature_network.h"
@@ -36,8 +37,8 @@ std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p;
   p.push_back(text_param("input", "Input image", "Image to dream on (command line only; in GIMP: the active layer)",
                          ParamType::File, "", "Input and output", kCli));
-  p.push_back(text_param("output", "Output file", "PNG file to write (command line only)", ParamType::File, "",
-                         "Input and output", kCli));
+  p.push_back(text_param("output", "Output file", "image file to write: .png, .jpg, .bmp or .tga (command line only)",
+                         ParamType::File, "", "Input and output", kCli));
   p.push_back(text_param("layers", "La_yers",
                          "Network layers to dream on with a dose each, e.g. \"mixed3:1, mixed4:0.5\": a positive dose "
                          "amplifies what the layer sees, a negative one suppresses it; empty lets Depth choose",
@@ -161,10 +162,10 @@ std::vector<std::pair<std::string, double>> parse_layer_doses(const std::string&
     double dose = 1.0;
     if (colon != std::string::npos) {
       const std::string value = trim(entry.substr(colon + 1));
-      char* end = nullptr;
-      dose = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || !std::isfinite(dose))
+      const std::optional<double> parsed = parse_double(value);
+      if (!parsed)
         throw Error("dose of layer " + name + " must be a number, got '" + value + "' (write it as " + name + ":0.5)");
+      dose = *parsed;
     }
     if (!seen.insert(name).second)
       throw Error("layer " + name + " is listed twice in '" + text + "'; give each layer once with its total dose");

@@ -1,21 +1,17 @@
 #include "filters/params.h"
 
 #include <cmath>
-#include <cstdlib>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/numbers.h"
 
 namespace atelier {
 namespace {
 
 std::string format_number(double v, ParamType t) {
-  std::ostringstream s;
-  if (t == ParamType::Int)
-    s << static_cast<long long>(std::llround(v));
-  else
-    s << v;
-  return s.str();
+  if (t == ParamType::Int && std::fabs(v) < 1e18) return std::to_string(std::llround(v));
+  return format_double(v);
 }
 
 std::string choice_list(const ParamSpec& s) {
@@ -64,7 +60,10 @@ void ParamValues::set_int(const std::string& name, int v) {
 void ParamValues::set_double(const std::string& name, double v) {
   const ParamSpec& s = spec(name);
   if (s.type == ParamType::Int) {
-    if (v != std::floor(v)) throw Error("'" + name + "' must be a whole number, got " + format_number(v, s.type));
+    if (v != std::floor(v)) throw Error("'" + name + "' must be a whole number, got " + format_double(v));
+    if (!(v >= s.min && v <= s.max))
+      throw Error("'" + name + "' must be between " + format_number(s.min, s.type) + " and " +
+                  format_number(s.max, s.type) + ", got " + format_double(v));
     return set_int(name, static_cast<int>(v));
   }
   if (s.type != ParamType::Double) throw Error("parameter '" + name + "' is not a number");
@@ -96,10 +95,10 @@ void ParamValues::set_from_string(const std::string& name, const std::string& te
   switch (s.type) {
     case ParamType::Int:
     case ParamType::Double: {
-      char* end = nullptr;
-      double v = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0') throw Error("'" + name + "' expects a number, got '" + text + "'");
-      set_double(name, v);
+      const std::optional<double> v = parse_double(text);
+      if (!v)
+        throw Error("'" + name + "' expects a number written with a dot (e.g. 0.5), got '" + text + "'");
+      set_double(name, *v);
       break;
     }
     case ParamType::Bool:

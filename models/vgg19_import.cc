@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
 
+#include "core/numbers.h"
 #include "core/error.h"
 #include "models/pth_loader.h"
 #include "models/vgg19.h"
@@ -34,12 +36,8 @@ std::vector<int> feature_conv_indices(const TensorMap& sd) {
     const std::string rest = k.substr(9);
     const auto dot = rest.find('.');
     if (dot == std::string::npos || rest.substr(dot) != ".weight") continue;
-    try {
-      size_t used = 0;
-      const int n = std::stoi(rest.substr(0, dot), &used);
-      if (used == dot) idx.insert(n);
-    } catch (const std::exception&) {
-    }
+    const std::optional<long long> n = parse_int(rest.substr(0, dot));
+    if (n && *n >= 0 && *n < 100000) idx.insert(static_cast<int>(*n));
   }
   return {idx.begin(), idx.end()};
 }
