@@ -48,6 +48,12 @@ const ParamSpec* io_spec(const Filter& f, std::initializer_list<const char*> nam
   return nullptr;
 }
 
+bool is_bool_word(const std::string& s) {
+  for (const char* w : {"true", "false", "yes", "no", "on", "off", "1", "0"})
+    if (s == w) return true;
+  return false;
+}
+
 }  // namespace
 
 bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& values, ExtraValues& extra,
@@ -79,7 +85,12 @@ bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& valu
     if (!spec && !extra_flag)
       throw Error("unknown option '--" + a + "' for 'atelier " + filter.name + "' (see --help)");
     if (spec && spec->type == ParamType::Bool && !has_value) {
-      values.set_bool(spec->name, !negated);
+      // "--keep-colors" alone, or "--keep-colors true" as --help writes it.
+      if (!negated && i + 1 < args.size() && is_bool_word(args[i + 1])) {
+        values.set_from_string(spec->name, args[++i]);
+      } else {
+        values.set_bool(spec->name, !negated);
+      }
       continue;
     }
     if (!has_value) {
@@ -122,13 +133,23 @@ int run_filter_command(const Filter& filter, const Args& args, const CommandOpti
   const std::string& out_path = values.get_text(out->name);
   if (in_path.empty()) throw Error("missing --" + in->name + " IMAGE");
   if (out_path.empty()) throw Error("missing --output FILE.png");
+  // Every file the command reads, so that the output can never replace one of them.
+  std::vector<std::string> inputs;
+  for (const ParamSpec& s : filter.params)
+    if (s.type == ParamType::File && (s.scope & kCli) && &s != out) inputs.push_back(values.get_text(s.name));
+  for (const auto& e : options.extra_flags)
+    if (e.is_input_file)
+      if (auto it = extra.find(e.name); it != extra.end())
+        inputs.insert(inputs.end(), it->second.begin(), it->second.end());
+  check_output_path(out_path, inputs);
   Image input = load_image(in_path);
   ModelLibrary library;
   RunContext ctx{&library, Progress(stderr_progress(), nullptr)};
   auto t0 = std::chrono::steady_clock::now();
   Image result = options.run ? options.run(input, values, extra, ctx) : filter.run(input, values, ctx);
+  check_result(filter, input, result);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  save_png(out_path, result);
+  save_image(out_path, result);
   std::fprintf(stderr, "wrote %s (%dx%d) in %.1f s\n", out_path.c_str(), result.width, result.height, secs);
   return 0;
 }

@@ -16,6 +16,7 @@ namespace atelier::cli {
 struct ExtraFlag {
   std::string name;
   std::string help;
+  bool is_input_file = false;  // a file the command reads (never to be overwritten by the output)
 };
 using ExtraValues = std::map<std::string, std::vector<std::string>>;
 
