@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "atelier: cancelled\n");
       return 130;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "atelier %s: error: %s\n", c.name, e.what());
+      std::fprintf(stderr, "atelier %s: error: %s\n", c.name, atelier::user_message(e).c_str());
       return 1;
     }
   }

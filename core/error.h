@@ -19,4 +19,8 @@ struct OutOfMemory : Error {
   using Error::Error;
 };
 
+// A message for users from any exception: Error's own text; for anything else (a LibTorch or standard-library
+// exception that escaped) a sentence without C++ backtraces ("frame #…") or bare type names ("std::bad_alloc").
+std::string user_message(const std::exception& e);
+
 }  // namespace atelier

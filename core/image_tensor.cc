@@ -37,7 +37,8 @@ at::Tensor resize(const at::Tensor& x, int64_t h, int64_t w) {
   if (x.size(-2) == h && x.size(-1) == w) return x;
   const bool shrinking = h < x.size(-2) || w < x.size(-1);
   if (shrinking) return at::_upsample_bilinear2d_aa(x, {h, w}, /*align_corners=*/false);
-  return at::upsample_bicubic2d(x, {h, w}, /*align_corners=*/false);
+  // Bicubic rings past sharp edges (values above 1 or below 0 for an image); keep it within the input's range.
+  return at::upsample_bicubic2d(x, {h, w}, /*align_corners=*/false).clamp(x.min(), x.max());
 }
 
 std::pair<int64_t, int64_t> fit_long_side(int64_t h, int64_t w, int64_t long_side) {
@@ -48,6 +49,13 @@ std::pair<int64_t, int64_t> fit_long_side(int64_t h, int64_t w, int64_t long_sid
 at::Tensor resize_long_side(const at::Tensor& x, int64_t long_side) {
   auto [h, w] = fit_long_side(x.size(-2), x.size(-1), long_side);
   return resize(x, h, w);
+}
+
+at::Tensor ensure_min_side(const at::Tensor& x, int64_t min_side) {
+  const int64_t h = x.size(-2), w = x.size(-1);
+  if (std::min(h, w) >= min_side) return x;
+  const double s = static_cast<double>(min_side) / std::min(h, w);
+  return resize(x, std::max<int64_t>(min_side, std::llround(h * s)), std::max<int64_t>(min_side, std::llround(w * s)));
 }
 
 }  // namespace atelier

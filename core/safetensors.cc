@@ -73,17 +73,20 @@ TensorMap load_safetensors(const std::string& path, Metadata* metadata) {
     try {
       at::ScalarType type = dtype_from_name(info.at("dtype").string("dtype"), path, name);
       std::vector<int64_t> shape;
-      int64_t numel = 1;
+      // Sizes come from an untrusted file: every product is checked so that none can wrap around.
+      uint64_t bytes = at::elementSize(type);
       for (const auto& d : info.at("shape").array("shape")) {
-        int64_t n = d.integer("shape entry");
+        const int64_t n = d.integer("shape entry");
         if (n < 0) throw Error("negative dimension");
+        if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(n), &bytes) || bytes > data_size)
+          throw Error("the shape needs more bytes than the file holds (truncated download?)");
         shape.push_back(n);
-        numel *= n;
       }
       const auto& offs = info.at("data_offsets").array("data_offsets");
       if (offs.size() != 2) throw Error("data_offsets must have two entries");
-      uint64_t b = static_cast<uint64_t>(offs[0].integer()), e = static_cast<uint64_t>(offs[1].integer());
-      uint64_t bytes = static_cast<uint64_t>(numel) * at::elementSize(type);
+      const int64_t b_signed = offs[0].integer("data offset"), e_signed = offs[1].integer("data offset");
+      if (b_signed < 0 || e_signed < 0) throw Error("negative data offset");
+      const uint64_t b = static_cast<uint64_t>(b_signed), e = static_cast<uint64_t>(e_signed);
       if (e < b || e - b != bytes)
         throw Error("data_offsets do not match shape and dtype");
       if (e > data_size) throw Error("data runs past the end of the file (truncated download?)");
@@ -97,6 +100,15 @@ TensorMap load_safetensors(const std::string& path, Metadata* metadata) {
     }
   }
   return out;
+}
+
+void require_finite_weights(const TensorMap& weights, const std::string& path) {
+  for (const auto& [name, t] : weights) {
+    if (!t.is_floating_point()) continue;
+    if (!at::isfinite(t).all().item<bool>())
+      throw Error("weights file '" + path + "' is damaged: tensor '" + name +
+                  "' holds NaN or infinite values. Delete the file and install (or import) the model again.");
+  }
 }
 
 void save_safetensors(const std::string& path, const TensorMap& tensors, const Metadata& metadata) {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/numbers.h"
 #include "core/image_tensor.h"
 #include "models/feature_network.h"
 
@@ -109,7 +110,20 @@ at::Tensor deep_dream(FeatureNetwork& network, const at::Tensor& rgb01, const Dr
   c10::InferenceMode no_inference(false);
   torch::AutoGradMode grad_mode(true);
 
-  const auto sizes = octave_sizes(h, w, settings.octaves, settings.octave_scale, min_side);
+  auto sizes = octave_sizes(h, w, settings.octaves, settings.octave_scale, min_side);
+  if (static_cast<int>(sizes.size()) < settings.octaves) {
+    // The smallest octaves would fall below the network's minimum: spread all of them between that minimum and
+    // the working size instead of silently dropping some.
+    const double room = static_cast<double>(std::min(h, w)) / static_cast<double>(min_side);
+    const double scale = std::pow(room, 1.0 / std::max(1, settings.octaves - 1));
+    if (scale > 1.01) sizes = octave_sizes(h, w, settings.octaves, scale * (1 - 1e-9), min_side);
+    progress.report(0, sizes.size() == static_cast<size_t>(settings.octaves)
+                           ? "octave scale lowered to " + format_fixed(scale, 2) + " so that " +
+                                 std::to_string(settings.octaves) + " octaves fit above the network's minimum of " +
+                                 std::to_string(min_side) + " px"
+                           : "only " + std::to_string(sizes.size()) + " octave(s) fit at " + std::to_string(w) + "x" +
+                                 std::to_string(h) + " px; use a larger size for more");
+  }
   const at::Tensor original = rgb01.detach().to(network.device(), at::kFloat);
   std::mt19937_64 rng(settings.seed);
   std::uniform_int_distribution<int64_t> shift(-settings.jitter, settings.jitter);

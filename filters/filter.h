@@ -16,6 +16,11 @@ class ModelLibrary;
 struct RunContext {
   const ModelLibrary* library = nullptr;
   Progress progress;
+  // Reads an image file a parameter names (a style image): the host's loaders where there is a host (GIMP: every
+  // format GIMP opens, colour-managed to sRGB), else the engine's own reader. Unset = the engine's reader.
+  std::function<Image(const std::string& path)> image_reader;
+
+  Image read_image(const std::string& path) const;
 };
 
 struct Filter {
@@ -29,6 +34,10 @@ struct Filter {
   // size (the input's alpha is kept). Throws atelier::Error (clear message), Cancelled or OutOfMemory.
   std::function<Image(const Image& input, const ParamValues& values, const RunContext& ctx)> run;
 };
+
+// Throws atelier::Error when a filter's result is not a usable image: another size than the input, or NaN or
+// infinite values (a damaged model or a diverging optimisation), so that no layer or file of garbage is written.
+void check_result(const Filter& filter, const Image& input, const Image& result);
 
 // All filters, in menu order.
 const std::vector<const Filter*>& all_filters();

@@ -26,8 +26,8 @@ std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p;
   p.push_back(text_param("content", "Content image", "Image to stylise (command line only; in GIMP: the active layer)",
                          ParamType::File, "", "Input and output", kCli));
-  p.push_back(text_param("output", "Output file", "PNG file to write (command line only)", ParamType::File, "",
-                         "Input and output", kCli));
+  p.push_back(text_param("output", "Output file", "image file to write: .png, .jpg, .bmp or .tga (command line only)",
+                         ParamType::File, "", "Input and output", kCli));
   p.push_back(
       choice_param("method", "_Method",
                    "Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward network "
@@ -153,6 +153,9 @@ Image run_stylize(const Image& input, const std::vector<StyleImage>& styles, con
     at::Tensor content = image_rgb_to_tensor(input, device);
     const int size = v.get_int("size");
     if (size > 0) content = resize_long_side(content, size);
+    // Tiny or thin layers work larger and are scaled back; the second pixel phase sees one pixel less.
+    const bool phase_average = net->name() == "inception_v3";
+    content = ensure_min_side(content, net->min_input_size() + (phase_average ? 1 : 0));
     const int64_t work_long = std::max(content.size(2), content.size(3));
     if (device.is_cpu())
       require_memory(static_cast<uint64_t>(content.size(2) * content.size(3)) * kBytesPerWorkingPixel,
@@ -165,7 +168,7 @@ Image run_stylize(const Image& input, const std::vector<StyleImage>& styles, con
       at::Tensor t = image_rgb_to_tensor(s.image, device);
       const auto long_side = std::max<int64_t>(
           net->min_input_size(), std::llround(static_cast<double>(work_long) * v.get_double("style-scale")));
-      t = resize_long_side(t, long_side);
+      t = ensure_min_side(resize_long_side(t, long_side), net->min_input_size());
       if (preserve == "histogram") t = match_histogram(t, content);
       targets.push_back({t, s.weight});
     }
@@ -175,7 +178,7 @@ Image run_stylize(const Image& input, const std::vector<StyleImage>& styles, con
     g.content_weight = v.get_double("content-weight");
     g.tv_weight = kTvWeightScale * v.get_double("tv-weight");
     g.random_init = v.get_text("init") == "random";
-    g.phase_average = net->name() == "inception_v3";
+    g.phase_average = phase_average;
     g.seed = static_cast<uint64_t>(v.get_int("seed"));
     g.optimizer.kind = optimizer_from_name(v.get_text("optimizer"));
     g.optimizer.iterations = v.get_int("iterations");
@@ -193,15 +196,15 @@ Image run_stylize(const Image& input, const std::vector<StyleImage>& styles, con
   }
 }
 
-std::vector<StyleImage> styles_from_params(const ParamValues& v) {
+std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContext& ctx) {
   std::vector<StyleImage> styles;
   const std::string& first = v.get_text("style-image");
   const std::string& second = v.get_text("style-image-2");
   const double blend = v.get_double("style-blend");
   if (first.empty())
     throw Error("no style image: choose a style image (style-image), or the Instant method with a pretrained style");
-  styles.push_back({load_image(first), second.empty() ? 1.0 : 1.0 - blend});
-  if (!second.empty()) styles.push_back({load_image(second), blend});
+  styles.push_back({ctx.read_image(first), second.empty() ? 1.0 : 1.0 - blend});
+  if (!second.empty()) styles.push_back({ctx.read_image(second), blend});
   return styles;
 }
 
@@ -216,7 +219,7 @@ const Filter& stylize_filter() {
       make_params(),
       [](const Image& input, const ParamValues& v, const RunContext& ctx) {
         if (v.get_text("method") == "feed-forward") return run_instant_stylize(input, v, ctx);
-        return run_stylize(input, styles_from_params(v), v, ctx);
+        return run_stylize(input, styles_from_params(v, ctx), v, ctx);
       }};
   return f;
 }

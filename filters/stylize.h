@@ -15,7 +15,7 @@ struct StyleImage {
 };
 
 // The styles named by style-image / style-image-2 / style-blend (loads the files; clear errors if unreadable).
-std::vector<StyleImage> styles_from_params(const ParamValues& values);
+std::vector<StyleImage> styles_from_params(const ParamValues& values, const RunContext& ctx);
 // The Instant method: a bundled/imported feed-forward network (fast-model), tiled for large images.
 Image run_instant_stylize(const Image& input, const ParamValues& values, const RunContext& ctx);
 // Stylize with any number of weighted styles (the CLI's repeated --style / --style-weight).

@@ -85,6 +85,7 @@ at::Device InceptionV3::device() const {
 std::unique_ptr<FeatureNetwork> load_inception_v3(const std::string& safetensors_path, at::Device device) {
   Metadata meta;
   TensorMap weights = load_safetensors(safetensors_path, &meta);
+  require_finite_weights(weights, safetensors_path);
   auto it = meta.find("keras_model_config");
   if (it == meta.end())
     throw Error("'" + safetensors_path + "' has no keras_model_config metadata: it is not an InceptionV3 model " +

@@ -357,6 +357,7 @@ void import_fast_style(const std::string& tf_variables_dir, const std::string& o
 std::unique_ptr<TransformNet> load_transform_net(const std::string& safetensors, at::Device device) {
   Metadata meta;
   TensorMap weights = load_safetensors(safetensors, &meta);
+  require_finite_weights(weights, safetensors);
   auto kind = meta.find("kind");
   if (kind != meta.end() && kind->second != "fast-style")
     throw Error("'" + safetensors + "' holds a '" + kind->second + "' model, not a fast-style network");

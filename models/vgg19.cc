@@ -168,6 +168,7 @@ std::map<std::string, at::Tensor> Vgg19::extract(const at::Tensor& image, const 
 
 std::unique_ptr<FeatureNetwork> load_vgg19(const std::string& path, at::Device device) {
   TensorMap weights = looks_like_pth(path) ? load_pth_state_dict(path) : load_safetensors(path);
+  require_finite_weights(weights, path);
   try {
     return std::make_unique<Vgg19>(weights, device);
   } catch (const Error& e) {

@@ -22,6 +22,19 @@ if [ -n "${ATELIER_MODELS_DIR:-}" ] && [ -f "$ATELIER_MODELS_DIR/inception_v3.sa
   expect 0 "wrote .*out.png (40x30)" "$ATELIER" dream --input "$IN" --output "$DIR/out.png" --network inception_v3 \
     --device cpu --size 0 --octaves 2 --iterations 2 --layers "mixed3:1, mixed4:-0.5" --keep-colors --seed 3
   [ -s "$DIR/out.png" ] || fail "no output written"
+  # The file itself, not the program's message: 40x30 like the input, and with its alpha channel (RGBA).
+  python3 - "$DIR/out.png" "$IN" <<'PY' || fail "the output does not match the input's size and alpha"
+import struct, sys
+def header(path):
+    data = open(path, "rb").read(33)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path + " is not a PNG"
+    width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
+    return width, height, colour
+out, src = header(sys.argv[1]), header(sys.argv[2])
+print("output", out, "input", src)
+assert out[:2] == (40, 30) and out[:2] == src[:2]
+assert out[2] == 6, "the output lost the alpha channel (PNG colour type %d)" % out[2]
+PY
 else
   echo "cli-dream: inception_v3 is not installed; skipping the real run"
 fi

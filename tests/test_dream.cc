@@ -48,6 +48,21 @@ DreamSettings small_settings(LayerDoses layers) {
   return s;
 }
 
+// DeepDream's objective computed here from the network's raw activations (independent of the filter's own
+// objective()): the dose-weighted sum of each layer's mean squared activation.
+double expected_objective(FeatureNetwork& net, const at::Tensor& img, const LayerDoses& layers) {
+  std::vector<std::string> names;
+  for (const auto& l : layers) names.push_back(l.first);
+  torch::NoGradGuard no_grad;
+  const auto features = net.extract(img, names);
+  double sum = 0;
+  for (const auto& [name, dose] : layers) {
+    const at::Tensor f = features.at(name).to(at::kDouble);
+    sum += dose * (f * f).sum().item<double>() / static_cast<double>(f.numel());
+  }
+  return sum;
+}
+
 std::string error_of(const std::function<void()>& f) {
   try {
     f();
@@ -63,9 +78,10 @@ TEST(Dream, RaisesDoseWeightedActivation) {
   TinyNet net;
   const at::Tensor img = picture(40, 48);
   for (const LayerDoses& layers : {LayerDoses{{"b", 1.0}}, LayerDoses{{"a", 1.0}, {"c", 0.5}}}) {
-    const double before = dream_objective(net, img, layers);
+    const double before = expected_objective(net, img, layers);
+    EXPECT_NEAR(dream_objective(net, img, layers), before, 1e-5 * std::abs(before)) << "objective definition";
     const at::Tensor out = deep_dream(net, img, small_settings(layers));
-    const double after = dream_objective(net, out, layers);
+    const double after = expected_objective(net, out, layers);
     EXPECT_GT(after, before * 1.2) << "first layer " << layers[0].first;
     EXPECT_GE(out.min().item<float>(), 0.f);
     EXPECT_LE(out.max().item<float>(), 1.f);
@@ -75,9 +91,9 @@ TEST(Dream, RaisesDoseWeightedActivation) {
 TEST(Dream, NegativeDoseLowersActivation) {
   TinyNet net;
   const at::Tensor img = picture(40, 48);
-  const double before = dream_objective(net, img, {{"b", 1.0}});
+  const double before = expected_objective(net, img, {{"b", 1.0}});
   const at::Tensor out = deep_dream(net, img, small_settings({{"b", -1.0}}));
-  EXPECT_LT(dream_objective(net, out, {{"b", 1.0}}), before * 0.8);
+  EXPECT_LT(expected_objective(net, out, {{"b", 1.0}}), before * 0.8);
 }
 
 TEST(Dream, ZeroDoseLeavesImageUnchanged) {
@@ -88,6 +104,29 @@ TEST(Dream, ZeroDoseLeavesImageUnchanged) {
   // A zero-dose layer next to others changes nothing either.
   EXPECT_TRUE(at::equal(deep_dream(net, img, small_settings({{"b", 1.0}, {"c", 0.0}})),
                         deep_dream(net, img, small_settings({{"b", 1.0}}))));
+}
+
+// Asking for more octaves than fit above the network's minimum runs all of them (a smaller octave scale), and
+// says so in the progress, instead of silently dropping some.
+TEST(Dream, OctavesThatDoNotFitAreSpreadNotDropped) {
+  TinyNet net;
+  std::vector<std::string> messages;
+  DreamSettings s = small_settings({{"b", 1.0}});
+  s.octaves = 3;
+  s.octave_scale = 2.0;
+  s.iterations = 1;
+  const int64_t min_side = net.min_input_size();
+  const at::Tensor img = picture(min_side * 2, min_side * 2);  // 1/2 fits, 1/4 would not
+  int steps = 0;
+  Progress progress([&](double, const std::string& m) {
+    if (!m.empty()) messages.push_back(m);
+    if (m.find(", step ") != std::string::npos) ++steps;
+  }, nullptr);
+  deep_dream(net, img, s, progress);
+  EXPECT_EQ(steps, 3) << "one step in each of the 3 octaves";
+  bool told = false;
+  for (const auto& m : messages) told = told || m.find("octave scale lowered") != std::string::npos;
+  EXPECT_TRUE(told);
 }
 
 TEST(Dream, OctavesKeepRequestedSize) {
@@ -228,11 +267,11 @@ TEST(Dream, FilterDeclaration) {
   EXPECT_EQ(v.spec("output").scope, kCli);
 }
 
-// The real InceptionV3 from the model library (installed by ./run test); skipped when absent.
+// The real InceptionV3 from the model library (installed by ./run test); skipped when absent, except in CI.
 TEST(Dream, InceptionMixed3Rises) {
   ModelLibrary library(test::models_dir());
-  if (test::models_dir().empty() || !library.installed("inception_v3"))
-    GTEST_SKIP() << "inception_v3 is not installed in $ATELIER_MODELS_DIR";
+  ATELIER_REQUIRE(!test::models_dir().empty() && library.installed("inception_v3"),
+                  "inception_v3 is not installed in $ATELIER_MODELS_DIR");
   auto net = load_feature_network("inception_v3", library, at::kCPU);
   const int64_t side = std::max<int64_t>(96, net->min_input_size());
   at::Tensor img = picture(side, side);

@@ -19,27 +19,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The wave network, imported once per test process; null when ../shared is absent.
+// The bundled wave network (models/fast-style/), loaded once per test process.
 const TransformNet* wave() {
-  static const std::unique_ptr<TransformNet> net = []() -> std::unique_ptr<TransformNet> {
-    const std::string shared = test::shared_dir();
-    if (shared.empty() || !fs::exists(shared + "/models/fast-style/wave")) return nullptr;
-    const std::string path = test::temp_path("wave-ff.safetensors");
-    import_fast_style(shared + "/models/fast-style/wave", path);
-    return load_transform_net(path, at::kCPU);
-  }();
+  static const std::unique_ptr<TransformNet> net = load_transform_net(test::bundled_fast_style("wave"), at::kCPU);
   return net.get();
 }
 
-#define REQUIRE_WAVE() \
-  if (!wave()) GTEST_SKIP() << "../shared/models/fast-style/wave absent"
+#define REQUIRE_WAVE() ASSERT_NE(wave(), nullptr)
 
-// A photo (tubingen) at w x h with a varying alpha channel.
+// A photo-like picture (smooth shading, edges, texture) at w x h with a varying alpha channel.
 Image photo(int w, int h) {
-  Image src = load_image(test::shared_dir() + "/data/images/tubingen.jpg");
-  Image img = tensor_to_image(resize(image_rgb_to_tensor(src), h, w));
+  Image img(w, h);
   for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) img.pixel(x, y)[3] = static_cast<float>((x + 2 * y) % 11) / 10.f;
+    for (int x = 0; x < w; ++x) {
+      const float u = static_cast<float>(x) / w, v = static_cast<float>(y) / h;
+      const bool disc = (u - 0.4f) * (u - 0.4f) + (v - 0.5f) * (v - 0.5f) < 0.08f;
+      float* p = img.pixel(x, y);
+      p[0] = disc ? 0.9f : 0.2f + 0.6f * u;
+      p[1] = 0.5f + 0.4f * std::sin(0.9f * x) * std::cos(0.7f * y);
+      p[2] = disc ? 0.1f : 0.8f - 0.5f * v;
+      p[3] = static_cast<float>((x + 2 * y) % 11) / 10.f;
+    }
   return img;
 }
 

@@ -51,6 +51,31 @@ TEST(ImageTensor, ResizeKeepsAspectAndRange) {
   EXPECT_TRUE(torch::allclose(resize(flat, 20, 15), flat.new_full({1, 3, 20, 15}, 0.3), 1e-5, 1e-5));
 }
 
+// Resizing real (non-constant) content: a sharp edge enlarged stays within [0,1] (bicubic rings otherwise) and
+// keeps its order; a smooth ramp shrunk keeps its mean and its values at matching positions.
+TEST(ImageTensor, ResizeOfNonConstantImages) {
+  at::Tensor edge = torch::zeros({1, 3, 8, 8});
+  edge.slice(3, 4, 8).fill_(1.0);
+  const at::Tensor big = resize(edge, 32, 32);
+  EXPECT_GE(big.min().item<float>(), 0.f);
+  EXPECT_LE(big.max().item<float>(), 1.f);
+  const at::Tensor row = big[0][0][10];
+  EXPECT_NEAR(row[0].item<float>(), 0.f, 1e-6);
+  EXPECT_NEAR(row[31].item<float>(), 1.f, 1e-6);
+  EXPECT_TRUE((row.slice(0, 1) - row.slice(0, 0, 31)).min().item<float>() >= -1e-6) << "monotonic across the edge";
+
+  const at::Tensor ramp = torch::linspace(0, 1, 64).view({1, 1, 1, 64}).expand({1, 3, 48, 64}).contiguous();
+  const at::Tensor small = resize(ramp, 12, 16);
+  EXPECT_NEAR(small.mean().item<double>(), ramp.mean().item<double>(), 1e-3);
+  // Output pixel i covers input pixels 4i..4i+3, whose mean is (4i + 1.5) / 63.
+  for (int i : {2, 7, 12})
+    EXPECT_NEAR(small[0][1][5][i].item<double>(), (4 * i + 1.5) / 63.0, 2e-3) << i;
+  // The difference of two images (negative values, as Dream's detail) keeps its own range.
+  const at::Tensor detail = resize(edge - 0.5, 32, 32);
+  EXPECT_GE(detail.min().item<float>(), -0.5f);
+  EXPECT_LE(detail.max().item<float>(), 0.5f);
+}
+
 TEST(ImageIo, PngRoundTripAndClearErrors) {
   Image img = gradient_image(16, 9);
   const std::string path = test::temp_path("rt.png");

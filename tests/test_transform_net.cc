@@ -31,8 +31,11 @@ std::string imported_wave() {
   return path;
 }
 
-#define REQUIRE_WAVE()                                                                  \
-  if (imported_wave().empty()) GTEST_SKIP() << "../shared/models/fast-style/wave absent"
+// The TF-variable import needs the original network files (../shared in development and CI).
+#define REQUIRE_WAVE() ATELIER_REQUIRE(!imported_wave().empty(), "../shared/models/fast-style/wave absent")
+
+// The bundled network (float16, shipped in models/fast-style/): for tests of running a network.
+std::string bundled_wave() { return test::bundled_fast_style("wave"); }
 
 // A copy of the wave directory that a test may damage.
 std::string copy_of_wave(const std::string& name) {
@@ -86,8 +89,7 @@ TEST(TransformNet, MatchesTfjsReference) {
 }
 
 TEST(TransformNet, OutputSizeEqualsInputSize) {
-  REQUIRE_WAVE();
-  auto net = load_transform_net(imported_wave(), at::kCPU);
+  auto net = load_transform_net(bundled_wave(), at::kCPU);
   torch::manual_seed(1);
   for (auto [h, w] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {3, 5}, {17, 23}, {30, 13}}) {
     at::Tensor x = torch::rand({2, 3, h, w});
@@ -100,9 +102,8 @@ TEST(TransformNet, OutputSizeEqualsInputSize) {
 }
 
 TEST(TransformNet, OutputDiffersStronglyFromInput) {
-  REQUIRE_WAVE();
   TensorMap ref = load_safetensors(test::fixture("fast_style_wave_reference.safetensors"));
-  auto net = load_transform_net(imported_wave(), at::kCPU);
+  auto net = load_transform_net(bundled_wave(), at::kCPU);
   at::Tensor x = ref.at("input") / 255.0;
   const double diff = (net->stylize(x) - x).abs().mean().item<double>();
   std::cout << "[ info ] mean |output - input| = " << diff << "\n";
@@ -110,8 +111,7 @@ TEST(TransformNet, OutputDiffersStronglyFromInput) {
 }
 
 TEST(TransformNet, PiecewiseRunsReproduceTheWholeRun) {
-  REQUIRE_WAVE();
-  auto net = load_transform_net(imported_wave(), at::kCPU);
+  auto net = load_transform_net(bundled_wave(), at::kCPU);
   torch::manual_seed(2);
   at::Tensor x = torch::rand({1, 3, 24, 32});
   NormStats stats;
@@ -157,10 +157,9 @@ TEST(TransformNet, PiecewiseRunsReproduceTheWholeRun) {
 }
 
 TEST(TransformNet, CudaMatchesCpu) {
-  REQUIRE_WAVE();
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
-  auto net = load_transform_net(imported_wave(), at::kCPU);
-  auto gpu = load_transform_net(imported_wave(), at::Device(at::kCUDA, 0));
+  auto net = load_transform_net(bundled_wave(), at::kCPU);
+  auto gpu = load_transform_net(bundled_wave(), at::Device(at::kCUDA, 0));
   torch::manual_seed(3);
   at::Tensor x = torch::rand({1, 3, 37, 45});
   at::Tensor y = gpu->stylize(x.cuda());

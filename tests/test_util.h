@@ -27,6 +27,22 @@ inline std::string shared_dir() {
   return std::filesystem::exists(d) ? d : "";
 }
 
+// A network the repository ships (models/fast-style/NAME.safetensors): always there, also without ../shared.
+inline std::string bundled_fast_style(const std::string& name) {
+  return source_dir() + "/../models/fast-style/" + name + ".safetensors";
+}
+
+// CI must not pass a test by skipping it: under CI=true a missing prerequisite fails the test.
+inline bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && std::string(ci) == "true";
+}
+#define ATELIER_REQUIRE(condition, why)                  \
+  if (!(condition)) {                                    \
+    if (::atelier::test::in_ci()) FAIL() << (why);       \
+    GTEST_SKIP() << (why);                               \
+  }
+
 // Model library used by tests: $ATELIER_MODELS_DIR (set by ./run test).
 inline std::string models_dir() {
   const char* e = std::getenv("ATELIER_MODELS_DIR");
