@@ -36,6 +36,7 @@ std::string format_duration(double seconds) {
 
 void update_estimate(GimpProcedureConfig* config, EstimateView* view) {
   try {
+    plugin::sync_dialog_twins(config, *view->filter, plugin::TwinSync::kFromDialog);
     ParamValues values = plugin::read_values(config, *view->filter);
     Estimate e = estimate_run(*view->filter, values, view->width, view->height);
     gchar* text = g_markup_printf_escaped(_("<i>Estimate: %s on the CPU, %.1f GB of memory (%d×%d px, %d "
@@ -51,7 +52,8 @@ void update_estimate(GimpProcedureConfig* config, EstimateView* view) {
 
 // Networks that are not installed cannot be chosen; returns false when none is installed.
 bool restrict_networks(GimpProcedureConfig* config, const ParamSpec& spec) {
-  GParamSpec* pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(config), spec.name.c_str());
+  const std::string property = plugin::dialog_property(spec);
+  GParamSpec* pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(config), property.c_str());
   if (!pspec) return true;
   GimpChoice* choice = gimp_param_spec_choice_get_choice(pspec);
   bool any = false;
@@ -70,7 +72,7 @@ bool restrict_networks(GimpProcedureConfig* config, const ParamSpec& spec) {
     }
     // A remembered network that has been removed since: fall back to automatic choice.
     gchar* current = nullptr;
-    g_object_get(config, spec.name.c_str(), &current, nullptr);
+    g_object_get(config, property.c_str(), &current, nullptr);
     const std::string now = take(current);
     if (now != "auto" && gimp_choice_is_valid(choice, "auto")) {
       bool usable = true;
@@ -78,7 +80,7 @@ bool restrict_networks(GimpProcedureConfig* config, const ParamSpec& spec) {
         usable = library.installed(now);
       } catch (const Error&) {
       }
-      if (!usable) g_object_set(config, spec.name.c_str(), "auto", nullptr);
+      if (!usable) g_object_set(config, property.c_str(), "auto", nullptr);
     }
   } catch (const std::exception&) {
     return true;
@@ -91,6 +93,7 @@ bool restrict_networks(GimpProcedureConfig* config, const ParamSpec& spec) {
 bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, GimpDrawable*, int width, int height,
                        const Filter& filter) {
   gimp_ui_init(GETTEXT_PACKAGE);
+  plugin::sync_dialog_twins(config, filter, plugin::TwinSync::kToDialog);
   GtkWidget* dialog = gimp_procedure_dialog_new(procedure, config, tr(filter.title));
   auto* pd = GIMP_PROCEDURE_DIALOG(dialog);
   GList* top = nullptr;
@@ -117,10 +120,13 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
   // One frame per group, in declaration order; ungrouped parameters go directly into the dialog.
   std::vector<std::string> groups;
   std::vector<std::string> ids;  // keeps the id strings alive while the dialog exists
-  ids.reserve(3 * filter.params.size() + 1);
+  ids.reserve(4 * filter.params.size() + 1);
+  auto widget_id = [&ids](const ParamSpec* s) {
+    return const_cast<gchar*>(ids.emplace_back(plugin::dialog_property(*s)).c_str());
+  };
   for (const ParamSpec* s : plugin::gimp_params(filter)) {
     if (s->group.empty()) {
-      top = g_list_append(top, const_cast<gchar*>(s->name.c_str()));
+      top = g_list_append(top, widget_id(s));
       continue;
     }
     bool seen = false;
@@ -133,7 +139,7 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
     const std::string& frame = ids.emplace_back("group-frame-" + n);
     GList* props = nullptr;
     for (const ParamSpec* t : plugin::gimp_params(filter))
-      if (t->group == s->group) props = g_list_append(props, const_cast<gchar*>(t->name.c_str()));
+      if (t->group == s->group) props = g_list_append(props, widget_id(t));
     gimp_procedure_dialog_fill_box_list(pd, box.c_str(), props);
     g_list_free(props);
     gimp_procedure_dialog_get_label(pd, title.c_str(), tr(s->group), FALSE, FALSE);
@@ -155,6 +161,7 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
   g_list_free(top);
   const bool ok = gimp_procedure_dialog_run(pd);
   g_signal_handler_disconnect(config, handler);
+  plugin::sync_dialog_twins(config, filter, plugin::TwinSync::kFromDialog);
   gtk_widget_destroy(dialog);
   return ok;
 }

@@ -15,7 +15,48 @@ struct GFree {
 };
 using GCharPtr = std::unique_ptr<gchar, GFree>;
 
+std::string choice_nicks(const ParamSpec& s) {
+  std::string out;
+  for (const ChoiceOption& c : s.choices) out += (out.empty() ? "" : "|") + c.nick;
+  return out;
+}
+
 }  // namespace
+
+std::string dialog_property(const ParamSpec& spec) {
+  if (spec.type == ParamType::Choice) return spec.name + "-choice";
+  if (spec.type == ParamType::File) return spec.name + "-file";
+  return spec.name;
+}
+
+void sync_dialog_twins(GimpProcedureConfig* config, const Filter& filter, TwinSync direction) {
+  for (const ParamSpec* s : gimp_params(filter)) {
+    if (s->type != ParamType::Choice && s->type != ParamType::File) continue;
+    const std::string twin = dialog_property(*s);
+    const char* from = direction == TwinSync::kToDialog ? s->name.c_str() : twin.c_str();
+    const char* to = direction == TwinSync::kToDialog ? twin.c_str() : s->name.c_str();
+    if (s->type == ParamType::File) {
+      GFile* value = nullptr;
+      GFile* current = nullptr;
+      g_object_get(config, from, &value, nullptr);
+      g_object_get(config, to, &current, nullptr);
+      const bool same = value == current || (value && current && g_file_equal(value, current));
+      if (!same) g_object_set(config, to, value, nullptr);
+      if (value) g_object_unref(value);
+      if (current) g_object_unref(current);
+      continue;
+    }
+    gchar* value = nullptr;
+    g_object_get(config, from, &value, nullptr);
+    GCharPtr owned(value);
+    gchar* current = nullptr;
+    g_object_get(config, to, &current, nullptr);
+    GCharPtr owned_current(current);
+    bool valid = false;
+    for (const ChoiceOption& c : s->choices) valid = valid || (value && c.nick == value);
+    if (valid && (!current || std::string(current) != value)) g_object_set(config, to, value, nullptr);
+  }
+}
 
 std::string procedure_name(const Filter& filter) {
   return "plug-in-atelier-" + filter.name;
@@ -53,16 +94,28 @@ void add_arguments(GimpProcedure* p, const Filter& filter) {
         gimp_procedure_add_boolean_argument(p, name, label, help, s.default_bool, G_PARAM_READWRITE);
         break;
       case ParamType::Choice: {
+        // The PDB argument is a string that read_values validates: for a GimpChoice argument, a Script-Fu
+        // keyword call with an unknown nick only prints a GLib-CRITICAL and runs with the default. The dialog's
+        // drop-down is an auxiliary GimpChoice argument kept in step with it (sync_dialog_twins).
+        const std::string with_values = std::string(help) + " (" + choice_nicks(s) + ")";
+        gimp_procedure_add_string_argument(p, name, label, with_values.c_str(), s.default_text.c_str(),
+                                           G_PARAM_READWRITE);
         GimpChoice* choice = gimp_choice_new();
         gint id = 0;
         for (const ChoiceOption& c : s.choices) gimp_choice_add(choice, c.nick.c_str(), id++, tr(c.label), nullptr);
-        gimp_procedure_add_choice_argument(p, name, label, help, choice, s.default_text.c_str(), G_PARAM_READWRITE);
+        gimp_procedure_add_choice_aux_argument(p, dialog_property(s).c_str(), label, help, choice,
+                                               s.default_text.c_str(), G_PARAM_READWRITE);
         break;
       }
       case ParamType::File: {
+        // ANY rather than OPEN: with OPEN, GIMP's core refuses a missing file before the plug-in runs, with a
+        // message that does not name it ("'<not transformable to string>' … out of range"); read_values names it.
         GFile* def = s.default_text.empty() ? nullptr : g_file_new_for_path(s.default_text.c_str());
-        gimp_procedure_add_file_argument(p, name, label, help, GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, def,
+        // The dialog's file chooser needs OPEN: an auxiliary argument, kept in step like the choices.
+        gimp_procedure_add_file_argument(p, name, label, help, GIMP_FILE_CHOOSER_ACTION_ANY, TRUE, def,
                                          G_PARAM_READWRITE);
+        gimp_procedure_add_file_aux_argument(p, dialog_property(s).c_str(), label, help,
+                                             GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, def, G_PARAM_READWRITE);
         if (def) g_object_unref(def);
         break;
       }
@@ -114,10 +167,21 @@ ParamValues read_values(GimpProcedureConfig* config, const Filter& filter) {
         }
         GCharPtr path(g_file_get_path(file));
         GCharPtr uri(g_file_get_uri(file));
+        GCharPtr parse_name(g_file_get_parse_name(file));
         g_object_unref(file);
+        // Script-Fu turns "" into a file named '' (not NULL): that means no file.
+        const std::string given = parse_name ? parse_name.get() : "";
+        if (given.empty() || (path && std::string(path.get()).empty())) {
+          values.set_text(s.name, "");
+          break;
+        }
         if (!path)
           throw Error("'" + s.name + "': " + (uri ? uri.get() : "?") +
                       " is not a local file; copy it to a local folder and choose it there");
+        if (!g_file_test(path.get(), G_FILE_TEST_EXISTS))
+          throw Error("'" + s.name + "': the file '" + path.get() + "' does not exist; check the name and folder");
+        if (g_file_test(path.get(), G_FILE_TEST_IS_DIR))
+          throw Error("'" + s.name + "': '" + path.get() + "' is a folder; choose an image file");
         values.set_text(s.name, path.get());
         break;
       }

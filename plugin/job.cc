@@ -27,9 +27,15 @@ struct Shared {
   std::string message;
 };
 
-void work(const Filter& filter, const Image& input, const ParamValues& values, Shared& shared, JobResult& result) {
+void work(const Filter& filter, const Image& input, const ParamValues& values,
+          const std::map<std::string, Image>& files, Shared& shared, JobResult& result) {
   try {
     RunContext ctx;
+    ctx.image_reader = [&files](const std::string& path) {
+      auto it = files.find(path);
+      if (it == files.end()) throw Error("internal error: the image '" + path + "' was not loaded beforehand");
+      return it->second;
+    };
     ModelLibrary library;
     ctx.library = &library;
     ctx.progress = Progress(
@@ -40,21 +46,19 @@ void work(const Filter& filter, const Image& input, const ParamValues& values, S
         },
         &shared.cancel);
     result.image = filter.run(input, values, ctx);
+    check_result(filter, input, result.image);
     result.status = JobResult::Status::kOk;
   } catch (const Cancelled&) {
     result.status = JobResult::Status::kCancelled;
   } catch (const OutOfMemory& e) {
     result.status = JobResult::Status::kOutOfMemory;
     result.message = e.what();
-  } catch (const std::bad_alloc&) {
+  } catch (const std::bad_alloc& e) {
     result.status = JobResult::Status::kOutOfMemory;
-    result.message = "out of memory";
-  } catch (const Error& e) {
-    result.status = JobResult::Status::kFailed;
-    result.message = e.what();
+    result.message = user_message(e);
   } catch (const std::exception& e) {
     result.status = JobResult::Status::kFailed;
-    result.message = std::string("internal error: ") + e.what();
+    result.message = user_message(e);
   } catch (...) {
     result.status = JobResult::Status::kFailed;
     result.message = "internal error (unknown exception)";
@@ -64,14 +68,16 @@ void work(const Filter& filter, const Image& input, const ParamValues& values, S
 
 }  // namespace
 
-JobResult run_job(const Filter& filter, const Image& input, const ParamValues& values, bool interactive) {
+JobResult run_job(const Filter& filter, const Image& input, const ParamValues& values,
+                  const std::map<std::string, Image>& files, bool interactive) {
   Shared shared;
   JobResult result;
   std::unique_ptr<dialogs::ProgressWindow> window;
   if (interactive) window = std::make_unique<dialogs::ProgressWindow>(tr(filter.title), &shared.cancel);
   gimp_progress_init(tr(filter.title));
 
-  std::thread worker(work, std::cref(filter), std::cref(input), std::cref(values), std::ref(shared), std::ref(result));
+  std::thread worker(work, std::cref(filter), std::cref(input), std::cref(values), std::cref(files), std::ref(shared),
+                     std::ref(result));
   double shown_fraction = -1;
   std::string shown_message;
   while (!shared.done.load()) {

@@ -1,6 +1,7 @@
 #pragma once
 // Runs a filter on a worker thread while the main thread keeps GIMP (progress) and GTK (the Cancel window)
 // alive; libgimp and GTK are only ever touched from the main thread.
+#include <map>
 #include <string>
 
 #include "core/image.h"
@@ -17,6 +18,8 @@ struct JobResult {
 };
 
 // interactive: show our own progress window with a Cancel button (needs an initialised GTK).
-JobResult run_job(const Filter& filter, const Image& input, const ParamValues& values, bool interactive);
+// files: the images of the File parameters, loaded beforehand on the main thread (see file_images.h).
+JobResult run_job(const Filter& filter, const Image& input, const ParamValues& values,
+                  const std::map<std::string, Image>& files, bool interactive);
 
 }  // namespace atelier::plugin

@@ -3,11 +3,13 @@
 #include <libgimp/gimpui.h>
 
 #include <exception>
+#include <map>
 #include <string>
 
 #include "core/error.h"
 #include "dialogs/filter_dialog.h"
 #include "plugin/arguments.h"
+#include "plugin/file_images.h"
 #include "plugin/i18n.h"
 #include "plugin/job.h"
 #include "plugin/pixels.h"
@@ -61,6 +63,9 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
   if (!GIMP_IS_LAYER(drawable) || GIMP_IS_LAYER_MASK(drawable))
     return fail(procedure, GIMP_PDB_CALLING_ERROR,
                 _("The selected item is not a layer. Select a layer (not a channel or a mask) in the Layers dock."));
+  if (gimp_item_get_image(GIMP_ITEM(drawable)) != image)
+    return fail(procedure, GIMP_PDB_CALLING_ERROR,
+                _("The layer belongs to another image than the one given; pass a layer of that image."));
   if (gimp_image_get_base_type(image) == GIMP_INDEXED)
     return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
                 _("Indexed images are not supported; convert it with Image ▸ Mode ▸ RGB (or Grayscale) first."));
@@ -91,8 +96,14 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     ui = true;
   }
   // No layer and no undo group exist while the engine runs: the status-bar Cancel kills this process.
+  std::map<std::string, Image> files;
+  try {
+    files = load_parameter_files(filter, values);
+  } catch (const Error& e) {
+    return fail(procedure, GIMP_PDB_EXECUTION_ERROR, e.what());
+  }
   Image input = read_region(drawable, region);
-  JobResult job = run_job(filter, input, values, ui);
+  JobResult job = run_job(filter, input, values, files, ui);
   switch (job.status) {
     case JobResult::Status::kCancelled:
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
@@ -106,13 +117,6 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     case JobResult::Status::kOk:
       break;
   }
-  if (job.image.width != region.width || job.image.height != region.height ||
-      job.image.rgba.size() != input.rgba.size())
-    return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
-                "internal error: " + filter.name + " returned " + std::to_string(job.image.width) + "x" +
-                    std::to_string(job.image.height) + " for a " + std::to_string(region.width) + "x" +
-                    std::to_string(region.height) + " input; please report this");
-
   add_result_layer(image, GIMP_LAYER(drawable), region, job.image, layer_name(filter, values));
   if (run_mode != GIMP_RUN_NONINTERACTIVE) gimp_displays_flush();
   return gimp_procedure_new_return_values(procedure, GIMP_PDB_SUCCESS, nullptr);
@@ -126,7 +130,7 @@ GimpValueArray* run_filter(GimpProcedure* procedure, GimpRunMode run_mode, GimpI
   try {
     return run_checked(procedure, run_mode, image, drawables, config, *static_cast<const Filter*>(run_data));
   } catch (const std::exception& e) {
-    return fail(procedure, GIMP_PDB_EXECUTION_ERROR, std::string("internal error: ") + e.what());
+    return fail(procedure, GIMP_PDB_EXECUTION_ERROR, user_message(e));
   } catch (...) {
     return fail(procedure, GIMP_PDB_EXECUTION_ERROR, "internal error (unknown exception)");
   }

@@ -42,11 +42,12 @@ def compare(procedure, expected):
         what = "%s %s" % (procedure, e["name"])
         gtype = GObject.type_name(pspec.value_type)
         if e["type"] == "choice":
-            check(GObject.type_name(type(pspec)) == "GimpParamChoice" or "Choice" in type(pspec).__name__,
-                  "%s: choice spec (%s)" % (what, type(pspec).__name__))
-            choice = Gimp.param_spec_choice_get_choice(pspec)
-            check(list(choice.list_nicks()) == e["choices"], "%s: choices %s" % (what, e["choices"]))
-            check(Gimp.param_spec_choice_get_default(pspec) == e["default"], what + ": default choice")
+            # A string the plug-in validates (an invalid GimpChoice keyword would silently become the default),
+            # with the nicks in its help. The dialog's drop-down is an auxiliary GimpChoice, which lives in the
+            # plug-in only (aux arguments are not part of the PDB signature): the dialog tests cover it.
+            check(gtype == "gchararray", "%s: string argument (%s)" % (what, gtype))
+            check(pspec.get_default_value() == e["default"], what + ": default choice")
+            check("(" + "|".join(e["choices"]) + ")" in pspec.get_blurb(), what + ": help lists the choices")
             continue
         check(gtype == TYPES[e["type"]], "%s: type %s == %s" % (what, gtype, TYPES[e["type"]]))
         default = pspec.get_default_value()
@@ -60,7 +61,8 @@ def compare(procedure, expected):
             check(default == e["default"], "%s: default %r == %r" % (what, default, e["default"]))
         elif e["type"] == "file":
             check(Gimp.param_spec_file_none_allowed(pspec), what + ": may be none")
-            check(Gimp.param_spec_file_get_action(pspec) == Gimp.FileChooserAction.OPEN, what + ": open action")
+            # ANY: the plug-in itself names a missing file (GIMP's core check for OPEN does not).
+            check(Gimp.param_spec_file_get_action(pspec) == Gimp.FileChooserAction.ANY, what + ": any action")
 
 
 test_tint = [

@@ -13,6 +13,13 @@ if [ ${#PROCS[@]} -eq 0 ]; then
     python3 -c 'import json, sys; print("\n".join(p["procedure"] for p in json.load(sys.stdin)))')
   PROCS+=(plug-in-atelier-test-tint)
 fi
+# The dialog's window title: the filter's title (the test filter's is "Test Tint").
+title_of() {
+  [ "$1" = plug-in-atelier-test-tint ] && { echo "Test Tint"; return; }
+  "$BUILD/tests/gimp/dump-params" | python3 -c '
+import json, sys
+print(next(p["title"] for p in json.load(sys.stdin) if p["procedure"] == sys.argv[1]))' "$1"
+}
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 command -v Xvfb >/dev/null && command -v import >/dev/null || { echo "SKIP: needs Xvfb and ImageMagick"; exit 77; }
 
@@ -44,22 +51,37 @@ for proc in "${PROCS[@]}"; do
   ATELIER_TEST_PLUGIN=1 ATELIER_WORK_DIR="$T/run" ATELIER_KEEP=1 setsid "$SOURCE/tools/gimp-env.sh" "$BUILD" gui -s \
     --batch-interpreter=plug-in-script-fu-eval -b "$script" >"$T/gimp.log" 2>&1 &
   GPID=$!
-  # The dialog is up when the plug-in process exists; give GTK a few seconds to draw it.
+  # The plug-in process starts first, then its dialog.
   found=0
   for _ in $(seq 1 120); do
     if pgrep -f "^$T/run/plug-ins/neural-atelier.* -run " >/dev/null; then found=1; break; fi
     sleep 1
   done
-  sleep 6
+  # The artefact that proves the dialog: a grab of the window with the dialog's own title (GIMP's main window
+  # alone does not have it). import waits for a mouse click when no window has that name: hence the timeout,
+  # retried until the dialog is drawn.
+  title=$(title_of "$proc")
+  dialog_shot=$T/dialog.png
+  rm -f "$dialog_shot"
+  for _ in $(seq 1 30); do
+    [ $found -eq 1 ] || break
+    timeout 5 import -window "$title" "$dialog_shot" 2>"$T/import.log" && break
+    rm -f "$dialog_shot"
+    sleep 1
+  done
+  sleep 2
   import -window root "$shot"
+  dialog_size=$(identify -format '%wx%h %k' "$dialog_shot" 2>/dev/null || echo "none")
   kill -- -"$GPID" 2>/dev/null
   wait "$GPID" 2>/dev/null
   GPID=""
   rm -rf "$T/run"
   colours=$(identify -format '%k' "$shot" 2>/dev/null || echo 0)
-  echo "$proc: plug-in started: $found, screenshot $shot ($colours colours)"
-  if [ $found -ne 1 ] || [ "${colours:-0}" -lt 50 ]; then
-    echo "FAIL: $proc: no dialog"; sed -n '1,40p' "$T/gimp.log"; status=1
+  echo "$proc: plug-in started: $found, screenshot $shot ($colours colours), window '$title': $dialog_size"
+  read -r dw dh dk < <(echo "$dialog_size" | tr 'x' ' ')
+  if [ $found -ne 1 ] || [ "${colours:-0}" -lt 50 ] || [ "${dw:-0}" -lt 200 ] 2>/dev/null ||
+    [ "${dh:-0}" -lt 150 ] 2>/dev/null || [ "${dk:-0}" -lt 10 ] 2>/dev/null || [ "$dialog_size" = none ]; then
+    echo "FAIL: $proc: no dialog window titled '$title'"; cat "$T/import.log"; sed -n '1,40p' "$T/gimp.log"; status=1
   fi
 done
 [ $status -eq 0 ] && echo "PASS: dialog screenshots"

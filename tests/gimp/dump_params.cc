@@ -91,7 +91,8 @@ void print_json() {
       }
       args.emplace_back(a);
     }
-    procedures.emplace_back(Value::Object{{"procedure", "plug-in-atelier-" + f->name}, {"arguments", args}});
+    procedures.emplace_back(
+        Value::Object{{"procedure", "plug-in-atelier-" + f->name}, {"title", f->title}, {"arguments", args}});
   }
   std::puts(Value(procedures).dump(2).c_str());
 }

@@ -51,7 +51,7 @@ std::vector<ParamSpec> tint_params() {
 Image tint(const Image& input, const ParamValues& v, const RunContext& ctx) {
   float color[3] = {0, 0, 0};
   if (!v.get_text("style-image").empty()) {
-    Image style = load_image(v.get_text("style-image"));
+    Image style = ctx.read_image(v.get_text("style-image"));
     for (size_t i = 0; i < style.rgba.size(); i += 4)
       for (int c = 0; c < 3; ++c) color[c] += style.rgba[i + c];
     for (float& c : color) c /= static_cast<float>(style.rgba.size() / 4);

@@ -1,0 +1,49 @@
+#include "plugin/file_images.h"
+
+#include <memory>
+
+#include "core/error.h"
+#include "plugin/arguments.h"
+#include "plugin/pixels.h"
+
+namespace atelier::plugin {
+namespace {
+
+struct ImageDeleter {
+  void operator()(GimpImage* image) const { gimp_image_delete(image); }
+};
+struct ObjectUnref {
+  void operator()(gpointer object) const { g_object_unref(object); }
+};
+
+Image load_with_gimp(const std::string& path) {
+  std::unique_ptr<GFile, ObjectUnref> file(g_file_new_for_path(path.c_str()));
+  std::unique_ptr<GimpImage, ImageDeleter> image(gimp_file_load(GIMP_RUN_NONINTERACTIVE, file.get()));
+  if (!image) {
+    const gchar* why = gimp_pdb_get_last_error(gimp_get_pdb());
+    throw Error("could not load the image '" + path + "': " + (why && *why ? why : "GIMP cannot open this file") +
+                ". Choose a PNG, JPEG or another format GIMP opens.");
+  }
+  if (gimp_image_get_base_type(image.get()) == GIMP_INDEXED) gimp_image_convert_rgb(image.get());
+  GimpLayer* merged = gimp_image_merge_visible_layers(image.get(), GIMP_CLIP_TO_IMAGE);
+  if (!merged) throw Error("the image '" + path + "' has no visible layer to use");
+  Region all;
+  all.width = gimp_drawable_get_width(GIMP_DRAWABLE(merged));
+  all.height = gimp_drawable_get_height(GIMP_DRAWABLE(merged));
+  // read_region asks GEGL for sRGB pixels: the image's own colour profile is converted on the way.
+  return read_region(GIMP_DRAWABLE(merged), all);
+}
+
+}  // namespace
+
+std::map<std::string, Image> load_parameter_files(const Filter& filter, const ParamValues& values) {
+  std::map<std::string, Image> images;
+  for (const ParamSpec* s : gimp_params(filter)) {
+    if (s->type != ParamType::File) continue;
+    const std::string& path = values.get_text(s->name);
+    if (!path.empty() && !images.count(path)) images.emplace(path, load_with_gimp(path));
+  }
+  return images;
+}
+
+}  // namespace atelier::plugin
