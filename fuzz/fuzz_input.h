@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/error.h"
+
 namespace atelier::fuzz {
 
 class MemoryFile {
@@ -31,5 +33,16 @@ class MemoryFile {
  private:
   int fd_;
 };
+
+// Runs load(path) on the input as a file; the errors a loader reports for bad input are expected.
+template <class Load>
+void load_from_memory(const uint8_t* data, size_t size, Load load) {
+  MemoryFile file(data, size);
+  if (!file.ok()) return;
+  try {
+    load(file.path());
+  } catch (const atelier::Error&) {
+  }
+}
 
 }  // namespace atelier::fuzz

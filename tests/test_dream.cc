@@ -21,6 +21,7 @@
 #include "test_util.h"
 
 using namespace atelier;
+using atelier::test::error_of;
 
 namespace {
 
@@ -61,15 +62,6 @@ double expected_objective(FeatureNetwork& net, const at::Tensor& img, const Laye
     sum += dose * (f * f).sum().item<double>() / static_cast<double>(f.numel());
   }
   return sum;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace

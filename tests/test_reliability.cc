@@ -25,6 +25,8 @@
 namespace atelier {
 namespace {
 
+using test::error_of;
+
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(f)), {});
@@ -38,15 +40,6 @@ std::string write_safetensors(const std::string& name, const std::string& header
   for (int i = 0; i < 8; ++i) f.put(static_cast<char>((n >> (8 * i)) & 0xff));
   f << header << std::string(data_bytes, '\0');
   return path;
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 Image flat_image(int w, int h, float v) {

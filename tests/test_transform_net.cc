@@ -11,6 +11,7 @@
 #include "tests/test_util.h"
 
 using namespace atelier;
+using atelier::test::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -45,15 +46,6 @@ std::string copy_of_wave(const std::string& name) {
   for (const auto& e : fs::directory_iterator(dir))
     fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
   return dir;
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 // Helpers shared by the tests.
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
+
+#include "core/error.h"
 
 namespace atelier::test {
 
@@ -30,6 +33,16 @@ inline std::string shared_dir() {
 // A network the repository ships (models/fast-style/NAME.safetensors): always there, also without ../shared.
 inline std::string bundled_fast_style(const std::string& name) {
   return source_dir() + "/../models/fast-style/" + name + ".safetensors";
+}
+
+// The message of the atelier::Error that fn throws, or "(no error)".
+inline std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 // CI must not pass a test by skipping it: under CI=true a missing prerequisite fails the test.

@@ -12,6 +12,7 @@
 #include "tests/test_util.h"
 
 using namespace atelier;
+using atelier::test::error_of;
 
 namespace {
 
@@ -19,15 +20,6 @@ const std::vector<std::string> kReferenceLayers = {"conv1_1", "relu1_2", "pool1"
                                                    "relu4_2", "pool4",   "relu5_1", "relu5_4", "pool5"};
 
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 bool python_torch_available() { return std::system("python3 -c 'import torch' >/dev/null 2>&1") == 0; }
 
