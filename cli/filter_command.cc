@@ -144,7 +144,7 @@ int run_filter_command(const Filter& filter, const Args& args, const CommandOpti
   check_output_path(out_path, inputs);
   Image input = load_image(in_path);
   ModelLibrary library;
-  RunContext ctx{&library, Progress(stderr_progress(), nullptr)};
+  RunContext ctx{&library, Progress(stderr_progress(), nullptr), {}};
   auto t0 = std::chrono::steady_clock::now();
   Image result = options.run ? options.run(input, values, extra, ctx) : filter.run(input, values, ctx);
   check_result(filter, input, result);

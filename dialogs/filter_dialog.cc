@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "dialogs/estimate.h"
+#include "filters/cost.h"
 #include "models/model_library.h"
 #include "plugin/arguments.h"
 #include "plugin/i18n.h"
@@ -38,7 +38,7 @@ void update_estimate(GimpProcedureConfig* config, EstimateView* view) {
   try {
     plugin::sync_dialog_twins(config, *view->filter, plugin::TwinSync::kFromDialog);
     ParamValues values = plugin::read_values(config, *view->filter);
-    Estimate e = estimate_run(*view->filter, values, view->width, view->height);
+    CostEstimate e = estimate_cost(*view->filter, values, view->width, view->height);
     gchar* text = g_markup_printf_escaped(_("<i>Estimate: %s on the CPU, %.1f GB of memory (%d×%d px, %d "
                                             "iterations); a GPU is much faster.</i>"),
                                           format_duration(e.seconds).c_str(), e.megabytes / 1024.0, e.width, e.height,
@@ -108,7 +108,7 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
       if (s->max > useful && useful > s->min)
         gimp_scale_entry_set_bounds(GIMP_SCALE_ENTRY(scale), s->min, useful, FALSE);
     }
-    if (s->type == ParamType::Choice && s->name == "network" && !restrict_networks(config, *s)) {
+    if (s->role == ParamRole::kFeatureNetwork && !restrict_networks(config, *s)) {
       gimp_procedure_dialog_get_label(pd, "no-network",
                                       _("<b>No feature network is installed.</b>\nInstall one in a terminal with:\n"
                                         "<tt>atelier models install inception_v3</tt>"),

@@ -68,20 +68,11 @@ std::vector<ParamSpec> make_params() {
                    "Long side in pixels to dream at (0 = the layer's size); the change is scaled to the layer's "
                    "size and added to it. Larger is slower and gives relatively smaller motifs",
                    ParamType::Int, 0, 8192, 512, "Quality", 0));
-  ParamSpec net =
-      text_param("network", "Net_work",
-                 "Feature network; auto = InceptionV3 (the classic DeepDream look) when installed, else VGG-19",
-                 ParamType::Choice, "auto", "Engine");
-  net.choices = {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}};
-  p.push_back(net);
-  ParamSpec dev = text_param("device", "De_vice", "Where to compute; auto = the GPU when there is one",
-                             ParamType::Choice, "auto", "Engine");
-  dev.choices = {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}};
-  p.push_back(dev);
-  p.push_back(number_param("seed", "S_eed", "Seed of the random jitter (same seed and settings give the same result)",
-                           ParamType::Int, 0, 2147483647, 0, "Engine", 0));
-  p.push_back(text_param("layer-name", "Layer _name", "Name of the new layer", ParamType::String, "Neural Dream",
-                         "Output", kGimp));
+  p.push_back(feature_network_param(
+      "Net_work", "Feature network; auto = InceptionV3 (the classic DeepDream look) when installed, else VGG-19"));
+  p.push_back(device_param("De_vice"));
+  p.push_back(seed_param("S_eed", "Seed of the random jitter (same seed and settings give the same result)"));
+  p.push_back(layer_name_param("Layer _name", "Neural Dream"));
   return p;
 }
 
@@ -203,6 +194,17 @@ std::vector<std::pair<std::string, double>> layers_for_depth(const std::vector<s
   return {{candidates[i], lo / top}, {candidates[i + 1], hi / top}};
 }
 
+namespace {
+
+// 370 ms per step at 512x512 on two CPU cores (docs/benchmarks.md); the smaller octaves cost about half a full
+// one each.
+CostEstimate dream_cost(const ParamValues& v, int width, int height) {
+  const int steps = v.get_int("iterations") * (1 + v.get_int("octaves")) / 2;
+  return iterative_cost(width, height, v.get_int("size"), std::max(steps, v.get_int("iterations")), 1.4, 1900.0);
+}
+
+}  // namespace
+
 const Filter& dream_filter() {
   static const Filter f{"dream",
                         "Neural _Dream...",
@@ -212,7 +214,8 @@ const Filter& dream_filter() {
                         "strongly to it, over several scales (octaves): shallow layers paint strokes and textures, "
                         "deep layers eyes, animals and buildings. A negative dose suppresses what a layer sees.",
                         make_params(),
-                        run_dream};
+                        run_dream,
+                        dream_cost};
   return f;
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/image.h"
 #include "core/progress.h"
+#include "filters/cost.h"
 #include "filters/params.h"
 
 namespace atelier {
@@ -33,6 +34,8 @@ struct Filter {
   // input: RGBA, straight alpha, sRGB in [0,1] (the layer, or its selection bounds). Returns an image of the same
   // size (the input's alpha is kept). Throws atelier::Error (clear message), Cancelled or OutOfMemory.
   std::function<Image(const Image& input, const ParamValues& values, const RunContext& ctx)> run;
+  // The filter's cost on the CPU for a width x height region (the dialog's estimate); unset = a generic guess.
+  std::function<CostEstimate(const ParamValues& values, int width, int height)> estimate;
 };
 
 // Throws atelier::Error when a filter's result is not a usable image: another size than the input, or NaN or

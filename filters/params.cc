@@ -179,6 +179,30 @@ ParamSpec choice_param(std::string name, std::string label, std::string help, st
   return s;
 }
 
+ParamSpec feature_network_param(std::string label, std::string help) {
+  ParamSpec s = choice_param("network", std::move(label), std::move(help),
+                             {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}}, "auto",
+                             "Engine");
+  s.role = ParamRole::kFeatureNetwork;
+  return s;
+}
+
+ParamSpec device_param(std::string label) {
+  return choice_param("device", std::move(label), "Where to compute; auto = the GPU when there is one",
+                      {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}}, "auto", "Engine");
+}
+
+ParamSpec seed_param(std::string label, std::string help) {
+  return number_param("seed", std::move(label), std::move(help), ParamType::Int, 0, 2147483647, 0, "Engine", 0);
+}
+
+ParamSpec layer_name_param(std::string label, std::string default_name) {
+  ParamSpec s = text_param("layer-name", std::move(label), "Name of the new layer", ParamType::String,
+                           std::move(default_name), "Output", kGimp);
+  s.role = ParamRole::kLayerName;
+  return s;
+}
+
 std::string describe_param(const ParamSpec& s) {
   std::ostringstream o;
   switch (s.type) {

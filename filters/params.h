@@ -22,6 +22,13 @@ enum ParamScope : unsigned {
   kBoth = kCli | kGimp,
 };
 
+// What a host does with a parameter beyond passing its value to the filter.
+enum class ParamRole {
+  kPlain,
+  kLayerName,       // String: the name of the new layer (GIMP)
+  kFeatureNetwork,  // Choice: a feature network of the model library; uninstalled ones are greyed out
+};
+
 struct ParamSpec {
   std::string name;   // kebab-case: GIMP argument name, Script-Fu keyword, CLI flag (--name)
   std::string label;  // dialog label, with a mnemonic ("_Iterations"); avoid _s and _l (dialog buttons)
@@ -36,6 +43,7 @@ struct ParamSpec {
   std::string group;                     // dialog section title, e.g. "Style", "Quality", "Output"
   std::vector<std::string> cli_aliases;  // extra CLI flag names (e.g. "style" for "style-image")
   int digits = 2;                        // Double: decimals shown in the dialog
+  ParamRole role = ParamRole::kPlain;
 };
 
 using ParamValue = std::variant<int, double, bool, std::string>;
@@ -74,6 +82,12 @@ ParamSpec text_param(std::string name, std::string label, std::string help, Para
                      std::string group, unsigned scope = kBoth);
 ParamSpec choice_param(std::string name, std::string label, std::string help, std::vector<ChoiceOption> options,
                        std::string def, std::string group);
+
+// The parameters every filter shares, declared once (labels differ only to keep each dialog's mnemonics unique).
+ParamSpec feature_network_param(std::string label, std::string help);
+ParamSpec device_param(std::string label);
+ParamSpec seed_param(std::string label, std::string help);
+ParamSpec layer_name_param(std::string label, std::string default_name);
 
 // "Iterations (1-5000, default 300): help" for --help texts.
 std::string describe_param(const ParamSpec& spec);

@@ -86,15 +86,10 @@ std::vector<ParamSpec> make_params() {
   p.push_back(number_param("learning-rate", "_Adam learning rate",
                            "Step size of the Adam optimizer (ignored by L-BFGS)", ParamType::Double, 0.0001, 1, 0.02,
                            "Quality", 4));
-  p.push_back(choice_param("network", "_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3",
-                           {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}}, "auto",
-                           "Engine"));
-  p.push_back(choice_param("device", "_Device", "Where to compute; auto = the GPU when there is one",
-                           {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}}, "auto", "Engine"));
-  p.push_back(number_param("seed", "Se_ed", "Random seed (same seed and settings give the same result)", ParamType::Int,
-                           0, 2147483647, 0, "Engine", 0));
-  p.push_back(text_param("layer-name", "O_utput layer name", "Name of the new layer", ParamType::String, "Stylized",
-                         "Output", kGimp));
+  p.push_back(feature_network_param("_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
+  p.push_back(device_param("_Device"));
+  p.push_back(seed_param("Se_ed", "Random seed (same seed and settings give the same result)"));
+  p.push_back(layer_name_param("O_utput layer name", "Stylized"));
   return p;
 }
 
@@ -208,6 +203,24 @@ std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContex
   return styles;
 }
 
+namespace {
+
+// Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise averages two pixel phases: 1.6x the
+// 7.1 s/MP of a plain Gatys iteration at 512 px. Instant is one tiled pass (1024x768 in about 11 s, memory
+// bounded by its 512 px tiles).
+CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
+  if (v.get_text("method") == "feed-forward") {
+    const double scale = 1.0 / v.get_double("style-scale");
+    CostEstimate e = iterative_cost(static_cast<int>(std::lround(width * scale)),
+                                    static_cast<int>(std::lround(height * scale)), 0, 1, 13.0, 0.0);
+    e.megabytes += 600.0;
+    return e;
+  }
+  return iterative_cost(width, height, v.get_int("size"), v.get_int("iterations"), 11.5, 3600.0);
+}
+
+}  // namespace
+
 const Filter& stylize_filter() {
   static const Filter f{
       "stylize",
@@ -220,7 +233,8 @@ const Filter& stylize_filter() {
       [](const Image& input, const ParamValues& v, const RunContext& ctx) {
         if (v.get_text("method") == "feed-forward") return run_instant_stylize(input, v, ctx);
         return run_stylize(input, styles_from_params(v, ctx), v, ctx);
-      }};
+      },
+      stylize_cost};
   return f;
 }
 

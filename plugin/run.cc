@@ -24,7 +24,7 @@ GimpValueArray* fail(GimpProcedure* procedure, GimpPDBStatusType status, const s
 
 std::string layer_name(const Filter& filter, const ParamValues& values) {
   for (const ParamSpec& s : filter.params)
-    if (s.name == "layer-name" && s.type == ParamType::String && !values.get_text(s.name).empty())
+    if (s.role == ParamRole::kLayerName && !values.get_text(s.name).empty())
       return values.get_text(s.name);
   return tr(filter.title);
 }

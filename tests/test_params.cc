@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "filters/cost.h"
+#include "filters/dream.h"
+#include "filters/filter.h"
 #include "filters/params.h"
+#include "filters/stylize.h"
 
 using namespace atelier;
 
@@ -50,4 +54,42 @@ TEST(Params, DefaultsAndValidation) {
   EXPECT_THROW(p.set_from_string("mode", "c"), Error);
   EXPECT_THROW(p.set_from_string("nope", "1"), Error);
   EXPECT_EQ(p.get_int("iterations"), 42);  // failed sets leave the value alone
+}
+
+// Each filter declares its cost model; the dialog only asks for it.
+TEST(Params, FiltersDeclareTheirCostModels) {
+  ParamValues stylize(stylize_filter().params);
+  stylize.set_int("size", 384);
+  stylize.set_int("iterations", 200);
+  CostEstimate e = estimate_cost(stylize_filter(), stylize, 1000, 500);
+  EXPECT_EQ(e.width, 384);
+  EXPECT_EQ(e.height, 192);
+  EXPECT_EQ(e.iterations, 200);
+  EXPECT_NEAR(e.seconds, 384 * 192 / 1e6 * 200 * 11.5, 1e-6);
+  stylize.set_text("method", "feed-forward");
+  stylize.set_double("style-scale", 2.0);
+  e = estimate_cost(stylize_filter(), stylize, 1000, 500);
+  EXPECT_EQ(e.width, 500);  // the Instant method works at 1 / style scale, in one pass
+  EXPECT_EQ(e.iterations, 1);
+  EXPECT_NEAR(e.seconds, 0.125 * 13.0, 1e-9);
+
+  ParamValues dream(dream_filter().params);
+  dream.set_int("iterations", 20);
+  dream.set_int("octaves", 4);
+  e = estimate_cost(dream_filter(), dream, 800, 600);
+  EXPECT_EQ(e.iterations, 50);  // the smaller octaves count about half
+  EXPECT_EQ(e.width, 512);
+}
+
+// The shared parameters carry the role the host acts on, once per filter.
+TEST(Params, CommonParametersAreSharedWithTheirRoles) {
+  for (const Filter* f : {&stylize_filter(), &dream_filter()}) {
+    int layer_names = 0, networks = 0;
+    for (const ParamSpec& s : f->params) {
+      layer_names += s.role == ParamRole::kLayerName;
+      networks += s.role == ParamRole::kFeatureNetwork;
+    }
+    EXPECT_EQ(layer_names, 1) << f->name;
+    EXPECT_EQ(networks, 1) << f->name;
+  }
 }

@@ -94,7 +94,7 @@ TEST(StylizeFilter, InstantMethodUsesTheBundledNetwork) {
   v.set_text("fast-model", "scream");
   v.set_text("device", "cpu");
   Image input = smooth_image(50, 37, 0.5f);
-  Image out = f.run(input, v, RunContext{&library, Progress()});
+  Image out = f.run(input, v, RunContext{&library, Progress(), {}});
   ASSERT_EQ(out.width, 50);
   ASSERT_EQ(out.height, 37);
   EXPECT_FLOAT_EQ(out.pixel(10, 10)[3], 0.5f);  // alpha kept
@@ -118,7 +118,7 @@ TEST(StylizeFilter, GatysMovesTheImageTowardTheStyle) {
   v.set_int("iterations", 8);
   v.set_text("device", "cpu");
   Image content = smooth_image(96, 80);
-  Image out = f.run(content, v, RunContext{&library, Progress()});
+  Image out = f.run(content, v, RunContext{&library, Progress(), {}});
   ASSERT_EQ(out.width, 96);
 
   auto net = load_feature_network("inception_v3", library, at::kCPU);

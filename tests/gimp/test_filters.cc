@@ -40,6 +40,7 @@ std::vector<ParamSpec> tint_params() {
   s = {};
   s.name = "layer-name", s.label = "New layer _name", s.help = "Name of the new layer.";
   s.type = ParamType::String, s.default_text = "Test tint", s.scope = kGimp, s.group = "Output";
+  s.role = ParamRole::kLayerName;
   add(s);
   s = {};
   s.name = "output", s.label = "_Output", s.help = "CLI only: must not become a GIMP argument.";
@@ -78,7 +79,7 @@ Image tint(const Image& input, const ParamValues& v, const RunContext& ctx) {
 
 const std::vector<const Filter*>& plugin_filters() {
   static const Filter filter{"test-tint", "Test _Tint...", "Test Tint", "Tints the layer (test filter)",
-                             "",          tint_params(),   tint};
+                             "",          tint_params(),   tint,  {}};
   static const std::vector<const Filter*> filters = {&filter};
   return filters;
 }
