@@ -2,7 +2,6 @@
 #include "cli/filter_command.h"
 #include "core/error.h"
 #include "core/numbers.h"
-#include "core/image_io.h"
 #include "filters/stylize.h"
 
 namespace atelier::cli {
@@ -16,7 +15,7 @@ int stylize_command(const Args& args) {
     if (v.get_text("method") == "feed-forward") return run_instant_stylize(input, v, ctx);
     std::vector<StyleImage> styles;
     if (auto s = extra.find("style"); s != extra.end()) {
-      for (const auto& path : s->second) styles.push_back({load_image(path), 1.0});
+      for (const auto& path : s->second) styles.push_back({ctx.read_image(path), 1.0});
     } else {
       styles = styles_from_params(v, ctx);
     }

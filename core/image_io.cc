@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -25,6 +26,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
 #include "stb_image.h"
 #include "stb_image_write.h"
 #pragma GCC diagnostic pop
@@ -62,15 +64,12 @@ bool png_dimensions(const std::string& path, uint64_t* w, uint64_t* h) {
 void require_memory_for(const std::string& path, uint64_t w, uint64_t h, bool sixteen_bit) {
   const double pixels = static_cast<double>(w) * static_cast<double>(h);
   const double needed = pixels * (4.0 * (sixteen_bit ? 2 : 1) + 4.0 * sizeof(float));
-  const uint64_t available = available_memory_bytes();
-  const std::string size = "image '" + path + "' is " + std::to_string(w) + "x" + std::to_string(h) + " pixels";
-  const std::string advice = ". Scale it down first (e.g. in GIMP: Image ▸ Scale Image).";
-  if (available > 0 && needed > static_cast<double>(available))
-    throw Error(size + "; loading it needs about " + format_fixed(needed / 1e9, 1) + " GB of memory but only " +
-                format_fixed(available / 1e9, 1) + " GB is available" + advice);
+  const std::string image = "loading image '" + path + "' (" + std::to_string(w) + "x" + std::to_string(h) + " pixels)";
+  const std::string advice = "scale it down first (e.g. in GIMP: Image ▸ Scale Image).";
+  require_memory(needed < 1.8e19 ? static_cast<uint64_t>(needed) : UINT64_MAX, image, advice);
   if (pixels > kMaxPixels)
-    throw Error(size + " (" + format_fixed(pixels / 1e6, 0) + " megapixels, about " + format_fixed(needed / 1e9, 1) +
-                " GB of memory); at most " + format_fixed(kMaxPixels / 1e6, 0) + " megapixels can be loaded" + advice);
+    throw Error(image + " needs about " + format_fixed(needed / 1e9, 1) + " GB of memory; at most " +
+                format_fixed(kMaxPixels / 1e6, 0) + " megapixels can be loaded: " + advice);
 }
 
 // 8-bit interleaved pixels with `comp` channels; alpha dropped by compositing over white when comp == 3.

@@ -6,13 +6,21 @@
 #include <system_error>
 
 namespace atelier {
+namespace {
+
+// from_chars takes no leading '+'; accept one as people write it ("+0.5"). nullopt for "", "+" and "++1".
+std::optional<std::string_view> without_plus(std::string_view text) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty() || text.front() == '+') return std::nullopt;
+  return text;
+}
+
+}  // namespace
 
 std::optional<double> parse_double(std::string_view text, bool allow_special) {
-  if (text.empty()) return std::nullopt;
-  // from_chars takes no leading '+'; accept it as people write it ("+0.5").
-  std::string_view body = text;
-  if (body.front() == '+') body.remove_prefix(1);
-  if (body.empty() || body.front() == '+') return std::nullopt;
+  const std::optional<std::string_view> digits = without_plus(text);
+  if (!digits) return std::nullopt;
+  const std::string_view body = *digits;
   double value = 0;
   const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
   if (end != body.data() + body.size()) return std::nullopt;
@@ -26,10 +34,9 @@ std::optional<double> parse_double(std::string_view text, bool allow_special) {
 }
 
 std::optional<long long> parse_int(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::string_view body = text;
-  if (body.front() == '+') body.remove_prefix(1);
-  if (body.empty() || body.front() == '+') return std::nullopt;
+  const std::optional<std::string_view> digits = without_plus(text);
+  if (!digits) return std::nullopt;
+  const std::string_view body = *digits;
   long long value = 0;
   const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
   if (ec != std::errc() || end != body.data() + body.size()) return std::nullopt;

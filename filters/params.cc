@@ -14,13 +14,20 @@ std::string format_number(double v, ParamType t) {
   return format_double(v);
 }
 
-std::string choice_list(const ParamSpec& s) {
+// Throws the "must be between" error for a value outside the spec's range (NaN included).
+void require_in_range(const ParamSpec& s, double v) {
+  if (!(v >= s.min && v <= s.max))
+    throw Error("'" + s.name + "' must be between " + format_number(s.min, s.type) + " and " +
+                format_number(s.max, s.type) + ", got " + format_double(v));
+}
+
+}  // namespace
+
+std::string choice_nicks(const ParamSpec& s) {
   std::string out;
   for (const auto& c : s.choices) out += (out.empty() ? "" : "|") + c.nick;
   return out;
 }
-
-}  // namespace
 
 ParamValues::ParamValues(const std::vector<ParamSpec>& specs) : specs_(&specs) {
   for (const auto& s : specs) {
@@ -51,9 +58,7 @@ void ParamValues::set_int(const std::string& name, int v) {
   const ParamSpec& s = spec(name);
   if (s.type == ParamType::Double) return set_double(name, v);
   if (s.type != ParamType::Int) throw Error("parameter '" + name + "' is not a number");
-  if (v < s.min || v > s.max)
-    throw Error("'" + name + "' must be between " + format_number(s.min, s.type) + " and " +
-                format_number(s.max, s.type) + ", got " + std::to_string(v));
+  require_in_range(s, v);
   values_[name] = v;
 }
 
@@ -61,15 +66,12 @@ void ParamValues::set_double(const std::string& name, double v) {
   const ParamSpec& s = spec(name);
   if (s.type == ParamType::Int) {
     if (v != std::floor(v)) throw Error("'" + name + "' must be a whole number, got " + format_double(v));
-    if (!(v >= s.min && v <= s.max))
-      throw Error("'" + name + "' must be between " + format_number(s.min, s.type) + " and " +
-                  format_number(s.max, s.type) + ", got " + format_double(v));
-    return set_int(name, static_cast<int>(v));
+    require_in_range(s, v);  // before the cast: a value beyond int's range would wrap
+    values_[name] = static_cast<int>(v);
+    return;
   }
   if (s.type != ParamType::Double) throw Error("parameter '" + name + "' is not a number");
-  if (!(v >= s.min && v <= s.max))
-    throw Error("'" + name + "' must be between " + format_number(s.min, s.type) + " and " +
-                format_number(s.max, s.type) + ", got " + format_number(v, s.type));
+  require_in_range(s, v);
   values_[name] = v;
 }
 
@@ -83,7 +85,7 @@ void ParamValues::set_text(const std::string& name, const std::string& v) {
   if (s.type == ParamType::Choice) {
     bool ok = false;
     for (const auto& c : s.choices) ok = ok || c.nick == v;
-    if (!ok) throw Error("'" + name + "' must be one of " + choice_list(s) + ", got '" + v + "'");
+    if (!ok) throw Error("'" + name + "' must be one of " + choice_nicks(s) + ", got '" + v + "'");
   } else if (s.type != ParamType::File && s.type != ParamType::String) {
     throw Error("parameter '" + name + "' is not text");
   }
@@ -215,7 +217,7 @@ std::string describe_param(const ParamSpec& s) {
       o << "(true|false, default " << (s.default_bool ? "true" : "false") << ") ";
       break;
     case ParamType::Choice:
-      o << "(" << choice_list(s) << ", default " << s.default_text << ") ";
+      o << "(" << choice_nicks(s) << ", default " << s.default_text << ") ";
       break;
     default:
       if (!s.default_text.empty()) o << "(default " << s.default_text << ") ";

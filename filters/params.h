@@ -89,6 +89,9 @@ ParamSpec device_param(std::string label);
 ParamSpec seed_param(std::string label, std::string help);
 ParamSpec layer_name_param(std::string label, std::string default_name);
 
+// "a|b|c": the nicks of a Choice, as messages and help texts list them.
+std::string choice_nicks(const ParamSpec& spec);
+
 // "Iterations (1-5000, default 300): help" for --help texts.
 std::string describe_param(const ParamSpec& spec);
 

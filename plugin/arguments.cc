@@ -15,12 +15,6 @@ struct GFree {
 };
 using GCharPtr = std::unique_ptr<gchar, GFree>;
 
-std::string choice_nicks(const ParamSpec& s) {
-  std::string out;
-  for (const ChoiceOption& c : s.choices) out += (out.empty() ? "" : "|") + c.nick;
-  return out;
-}
-
 }  // namespace
 
 std::string dialog_property(const ParamSpec& spec) {

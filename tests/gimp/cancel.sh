@@ -8,15 +8,7 @@ set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) XKEY=$2
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 command -v Xvfb >/dev/null || { echo "SKIP: needs Xvfb"; exit 77; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/atelier-cancel-XXXXXX")
-XPID="" GPID=""
-cleanup() {
-  [ -n "$GPID" ] && kill -- -"$GPID" 2>/dev/null
-  [ -n "$XPID" ] && kill "$XPID" 2>/dev/null
-  rm -rf "$T"
-}
-trap cleanup EXIT
-start_xvfb
+gui_test_setup cancel
 
 # The profile is made by gimp-env.sh in ATELIER_WORK_DIR; seed it with the last values first.
 mkdir -p "$T/profile/plug-in-settings"

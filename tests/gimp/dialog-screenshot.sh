@@ -23,17 +23,7 @@ print(next(p["title"] for p in json.load(sys.stdin) if p["procedure"] == sys.arg
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 command -v Xvfb >/dev/null && command -v import >/dev/null || { echo "SKIP: needs Xvfb and ImageMagick"; exit 77; }
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/atelier-dialog-XXXXXX")
-XPID="" GPID=""
-cleanup() {
-  [ -n "$GPID" ] && kill -- -"$GPID" 2>/dev/null
-  [ -n "$XPID" ] && kill "$XPID" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$T"
-}
-trap cleanup EXIT
-
-start_xvfb "$T/xvfb.log"
+gui_test_setup dialog
 
 status=0
 for proc in "${PROCS[@]}"; do

@@ -9,15 +9,7 @@ set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) XKEY=$2
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 command -v Xvfb >/dev/null && command -v import >/dev/null || { echo "SKIP: needs Xvfb and ImageMagick"; exit 77; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/atelier-undo-XXXXXX")
-XPID="" GPID=""
-cleanup() {
-  [ -n "$GPID" ] && kill -- -"$GPID" 2>/dev/null
-  [ -n "$XPID" ] && kill "$XPID" 2>/dev/null
-  rm -rf "$T"
-}
-trap cleanup EXIT
-start_xvfb
+gui_test_setup undo
 
 # Pixels of a screenshot close to a colour: "COUNT X Y" (count and the centre of those pixels).
 pixels_like() {  # pixels_like SHOT R G B

@@ -1,5 +1,5 @@
 # Sourced by the GUI tests: start_xvfb [LOG] starts a private Xvfb on a free display number, sets XPID (for the
-# caller's cleanup) and exports DISPLAY.
+# caller's cleanup) and exports DISPLAY; gui_test_setup NAME does the whole set-up of a GUI test.
 start_xvfb() {
   local n=$((100 + RANDOM % 400))
   while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
@@ -7,4 +7,14 @@ start_xvfb() {
   XPID=$!
   export DISPLAY=":$n"
   sleep 1
+}
+
+# gui_test_setup NAME: a scratch folder $T, a private Xvfb (its log in $T/xvfb.log), and an exit trap that stops
+# the GIMP started by the test (process group GPID, when set) and the Xvfb, and removes $T.
+gui_test_setup() {
+  T=$(mktemp -d "${TMPDIR:-/tmp}/atelier-$1-XXXXXX")
+  XPID="" GPID=""
+  trap '[ -n "$GPID" ] && kill -- -"$GPID" 2>/dev/null; [ -n "$XPID" ] && kill "$XPID" 2>/dev/null; wait 2>/dev/null;
+        rm -rf "$T"' EXIT
+  start_xvfb "$T/xvfb.log"
 }
