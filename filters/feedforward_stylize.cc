@@ -1,6 +1,7 @@
 #include "filters/feedforward_stylize.h"
 
-#include <torch/torch.h>
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/image_tensor.h"
+#include "core/tiling.h"
 #include "models/transform_net.h"
 
 namespace atelier {
@@ -21,98 +23,89 @@ constexpr int64_t kMinContext = 16;
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
-struct Span {
-  int64_t core0, core1, region0, region1;
+// One progress range per pass over the tiles, sized by the pass's tiles.
+class PassProgress {
+ public:
+  PassProgress(const Progress& progress, double steps) : progress_(progress), steps_(steps) {}
+  Progress next(size_t tiles) {
+    const double begin = done_ / steps_;
+    done_ += static_cast<double>(tiles);
+    return progress_.sub(begin, done_ / steps_);
+  }
+
+ private:
+  const Progress& progress_;
+  double steps_, done_ = 0;
 };
 
-// Cores of at most `core` pixels (multiples of kAlign) partitioning [0, length), each widened by `overlap`.
-std::vector<Span> split_axis(int64_t length, int64_t core, int64_t overlap) {
-  int64_t n = (length + core - 1) / core;
-  const int64_t size = round_up((length + n - 1) / n, kAlign);
-  n = (length + size - 1) / size;
-  std::vector<Span> spans;
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t c0 = i * size, c1 = std::min(length, c0 + size);
-    spans.push_back({c0, c1, std::max<int64_t>(0, c0 - overlap), std::min(length, c1 + overlap)});
-  }
-  return spans;
+TileCore core_of(const Tile& tile) {
+  const Rect c = tile.core_in_region();
+  return {c.y0, c.y1, c.x0, c.x1};
 }
+
+Rect quarter(const Rect& r) { return {r.y0 / 4, r.y1 / 4, r.x0 / 4, r.x1 / 4}; }
+
+at::Tensor crop(const at::Tensor& x, const Rect& r) { return x.slice(2, r.y0, r.y1).slice(3, r.x0, r.x1); }
 
 // Runs the network over `padded` tile by tile with exactly the result of one run over the whole image: every
 // tile is normalised with the whole image's statistics. Those of the full- and half-resolution layers are
 // gathered over all tiles' cores, one pass per layer (each pass running the layers before it with the
 // statistics found so far); at 1/4 resolution the residual blocks run layer by layer over the whole activation.
-// Tiles get more context than the receptive field of what runs in them, so their cores are exact and are pasted
-// without seams.
-at::Tensor run_tiled(const at::Tensor& padded, const TransformNet& net, const Progress& progress,
-                     const FeedforwardOptions& opt) {
+// Tiles get more context than the receptive field of what runs in them and their regions stop at the image edge
+// (where the network's convolutions zero-pad), so their cores are exact and are pasted without seams.
+at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, const Progress& progress,
+                         const FeedforwardOptions& opt) {
   const int64_t h = padded.size(2), w = padded.size(3);
   const int64_t context = std::max<int64_t>(kMinContext, round_up(opt.overlap, kAlign));
-  const int64_t core = std::max<int64_t>(kAlign, (opt.tile_size - 2 * context) / kAlign * kAlign);
-  const std::vector<Span> rows = split_axis(h, core, context), cols = split_axis(w, core, context);
-  const size_t tiles = rows.size() * cols.size();
+  const TilePlan plan(h, w, {opt.tile_size, context, kAlign, Border::Clip});
+  // 1/4 resolution: tiles of the same memory use (128 instead of 32 channels, no 9x9 convolutions), one pixel of
+  // context for the 3x3 convolutions.
+  const int64_t low_core = std::max<int64_t>(kAlign, opt.tile_size / 2 / kAlign * kAlign);
+  const TilePlan low_plan(h / 4, w / 4, {low_core + 2, 1, kAlign, Border::Clip});
   constexpr size_t kDown = TransformNet::kFirstResidual, kUp = TransformNet::kFirstUp,
                    kLayers = TransformNet::kNormLayers;
-  // 1/4 resolution: tiles of the same memory use (128 instead of 32 channels, no 9x9 convolutions).
-  const int64_t low_core = std::max<int64_t>(kAlign, opt.tile_size / 2 / kAlign * kAlign);
-  const std::vector<Span> low_rows = split_axis(h / 4, low_core, 1), low_cols = split_axis(w / 4, low_core, 1);
-  const size_t low_tiles = low_rows.size() * low_cols.size();
   // Passes: one per down-sampling layer, per residual layer, per up-sampling layer and the output.
-  const double steps = static_cast<double>((kDown + kLayers - kUp + 1) * tiles + (kUp - kDown) * low_tiles);
-  size_t done = 0;
-  auto tile_done = [&](const char* what) {
-    ++done;
-    progress.report(static_cast<double>(done) / steps, std::string(what) + " (" + std::to_string(done) + "/" +
-                                                           std::to_string(static_cast<size_t>(steps)) + ")");
-  };
-  auto merge = [](NormStats& into, const NormStats& from, size_t layer) {
-    into.mean[layer] = from.mean[layer];
-    into.var[layer] = from.var[layer];
-  };
+  PassProgress passes(progress, static_cast<double>((kDown + kLayers - kUp + 1) * plan.size() +
+                                                    (kUp - kDown) * low_plan.size()));
   NormStats stats;
   stats.mean.resize(kLayers);
   stats.var.resize(kLayers);
+  auto merge = [&stats](const MomentSums& sums, size_t layer) {
+    const NormStats measured = sums.stats();
+    stats.mean[layer] = measured.mean[layer];
+    stats.var[layer] = measured.var[layer];
+  };
 
-  at::Tensor low = torch::empty({1, 128, h / 4, w / 4});  // conv3's output, pre-normalisation
+  at::Tensor low = at::empty({1, 128, h / 4, w / 4});  // conv3's output, pre-normalisation
   for (size_t layer = 0; layer < kDown; ++layer) {
     MomentSums sums;
-    for (const Span& r : rows) {
-      for (const Span& c : cols) {
-        progress.check_cancel();
-        TransformNet::Run how;
-        how.last = layer;
-        how.fixed = &stats;
-        how.sums = &sums;
-        how.core = {r.core0 - r.region0, r.core1 - r.region0, c.core0 - c.region0, c.core1 - c.region0};
-        at::Tensor y = net.run(padded.slice(2, r.region0, r.region1).slice(3, c.region0, c.region1), how);
-        if (layer == kDown - 1)
-          low.slice(2, r.core0 / 4, r.core1 / 4)
-              .slice(3, c.core0 / 4, c.core1 / 4)
-              .copy_(y.slice(2, how.core.y0 / 4, how.core.y1 / 4).slice(3, how.core.x0 / 4, how.core.x1 / 4));
-        tile_done("measuring image statistics");
-      }
-    }
-    merge(stats, sums.stats(), layer);
+    auto measure = [&](const Tile& tile) {
+      TransformNet::Run how;
+      how.last = layer;
+      how.fixed = &stats;
+      how.sums = &sums;
+      how.core = core_of(tile);
+      const at::Tensor y = net.run(tile_input(padded, tile), how);
+      if (layer == kDown - 1) crop(low, quarter(tile.core)).copy_(crop(y, quarter(tile.core_in_region())));
+    };
+    for_each_tile(plan, measure, passes.next(plan.size()), "measuring image statistics");
+    merge(sums, layer);
   }
 
-  // The residual blocks, layer by layer over the whole 1/4-resolution activation (kept in host memory); each 3x3
-  // convolution runs in tiles with one pixel of context.
+  // The residual blocks, layer by layer over the whole 1/4-resolution activation (kept in host memory).
   auto convolve_tiled = [&](size_t layer, const at::Tensor& x) {
-    at::Tensor y = torch::empty_like(x);
     MomentSums sums;
-    for (const Span& r : low_rows) {
-      for (const Span& c : low_cols) {
-        progress.check_cancel();
-        at::Tensor t = net.convolve(layer, x.slice(2, r.region0, r.region1).slice(3, c.region0, c.region1))
-                           .slice(2, r.core0 - r.region0, r.core1 - r.region0)
-                           .slice(3, c.core0 - c.region0, c.core1 - c.region0);
-        sums.add(layer, t);
-        y.slice(2, r.core0, r.core1).slice(3, c.core0, c.core1).copy_(t);
-        tile_done("stylising");
-      }
-    }
-    merge(stats, sums.stats(), layer);
-    return net.activate(layer, y, stats);
+    auto convolve = [&](const at::Tensor& region, const Tile& tile) {
+      at::Tensor y = net.convolve(layer, region);
+      sums.add(layer, crop(y, tile.core_in_region()));
+      return y;
+    };
+    TiledRun run;
+    run.blend = Blend::Core;
+    run.message = "stylising";
+    const at::Tensor pre = run_tiled(x, low_plan, convolve, run, passes.next(low_plan.size()));
+    merge(sums, layer);
+    return net.activate(layer, pre, stats);
   };
   low = net.activate(kDown - 1, low, stats);
   for (size_t layer = kDown; layer < kUp; layer += 2) {
@@ -120,30 +113,27 @@ at::Tensor run_tiled(const at::Tensor& padded, const TransformNet& net, const Pr
     low = convolve_tiled(layer + 1, inner) + low;
   }
 
-  at::Tensor out = torch::empty({1, 3, h, w});
-  for (size_t layer = kUp; layer <= kLayers; ++layer) {
-    const bool output = layer == kLayers;
-    MomentSums sums;
-    for (const Span& r : rows) {
-      for (const Span& c : cols) {
-        progress.check_cancel();
-        TransformNet::Run how;
-        how.first = kUp;
-        how.last = std::min(layer, kLayers - 1);
-        how.fixed = &stats;
-        how.sums = output ? nullptr : &sums;
-        how.core = {r.core0 - r.region0, r.core1 - r.region0, c.core0 - c.region0, c.core1 - c.region0};
-        at::Tensor y = net.run(low.slice(2, r.region0 / 4, r.region1 / 4).slice(3, c.region0 / 4, c.region1 / 4), how);
-        if (output)
-          out.slice(2, r.core0, r.core1)
-              .slice(3, c.core0, c.core1)
-              .copy_(y.slice(2, how.core.y0, how.core.y1).slice(3, how.core.x0, how.core.x1));
-        tile_done(output ? "stylising" : "measuring image statistics");
-      }
-    }
-    if (!output) merge(stats, sums.stats(), layer);
+  // Up-sampling: a statistics pass per normalisation layer, then the output.
+  auto up_run = [&](const Tile& tile, size_t last, MomentSums* sums) {
+    TransformNet::Run how;
+    how.first = kUp;
+    how.last = last;
+    how.fixed = &stats;
+    how.sums = sums;
+    how.core = core_of(tile);
+    return net.run(crop(low, quarter(tile.region)), how);
+  };
+  TiledRun run;
+  run.blend = Blend::Core;
+  run.message = "stylising";
+  std::vector<MomentSums> up_sums(kLayers - kUp);
+  for (size_t layer = kUp; layer < kLayers; ++layer) {
+    MomentSums* sums = &up_sums[layer - kUp];
+    run.gather.push_back({[&up_run, layer, sums](const Tile& tile) { up_run(tile, layer, sums); },
+                          [&merge, layer, sums] { merge(*sums, layer); }, "measuring image statistics"});
   }
-  return out;
+  auto output = [&](const Tile& tile) { return up_run(tile, kLayers - 1, nullptr); };
+  return run_tiled(plan, output, run, passes.next(plan.size() * (kLayers - kUp + 1)));
 }
 
 }  // namespace
@@ -178,7 +168,7 @@ Image feedforward_stylize(const Image& input, const TransformNet& net, double st
     progress.report(0.0, "stylising");
     styled = net.stylize(work).to(at::kCPU);
   } else {
-    styled = run_tiled(padded, net, progress, opt).slice(2, 0, wh).slice(3, 0, ww);
+    styled = stylize_tiled(padded, net, progress, opt).slice(2, 0, wh).slice(3, 0, ww);
   }
   progress.report(1.0, "done");
   return tensor_to_image(resize(styled, h, w).clamp(0, 1), image_alpha_to_tensor(input));
