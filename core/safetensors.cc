@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "core/json.h"
+#include "core/json_checked.h"
 
 namespace atelier {
 namespace {
@@ -53,38 +53,38 @@ TensorMap load_safetensors(const std::string& path, Metadata* metadata) {
     throw Error(corrupt + "header length out of range); delete it and install the model again");
   std::string header(header_len, '\0');
   f.read(header.data(), static_cast<std::streamsize>(header_len));
-  json::Value h;
+  Json h;
   try {
     h = json::parse(header);
   } catch (const Error& e) {
-    throw Error(corrupt + e.what() + "); delete it and install the model again");
+    throw Error(corrupt + "header: " + e.what() + "); delete it and install the model again");
   }
   if (!h.is_object()) throw Error(corrupt + "header is not an object)");
   const uint64_t data_start = 8 + header_len;
   const uint64_t data_size = file_size - data_start;
   TensorMap out;
-  for (const auto& [name, info] : h.object()) {
+  for (const auto& [name, info] : json::object(h)) {
     if (name == "__metadata__") {
       if (metadata && info.is_object())
-        for (const auto& [k, v] : info.object())
-          if (v.is_string()) (*metadata)[k] = v.string();
+        for (const auto& [k, v] : json::object(info))
+          if (v.is_string()) (*metadata)[k] = json::string(v);
       continue;
     }
     try {
-      at::ScalarType type = dtype_from_name(info.at("dtype").string("dtype"), path, name);
+      at::ScalarType type = dtype_from_name(json::string(json::at(info, "dtype"), "dtype"), path, name);
       std::vector<int64_t> shape;
       // Sizes come from an untrusted file: every product is checked so that none can wrap around.
       uint64_t bytes = at::elementSize(type);
-      for (const auto& d : info.at("shape").array("shape")) {
-        const int64_t n = d.integer("shape entry");
+      for (const auto& d : json::array(json::at(info, "shape"), "shape")) {
+        const int64_t n = json::integer(d, "shape entry");
         if (n < 0) throw Error("negative dimension");
         if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(n), &bytes) || bytes > data_size)
           throw Error("the shape needs more bytes than the file holds (truncated download?)");
         shape.push_back(n);
       }
-      const auto& offs = info.at("data_offsets").array("data_offsets");
+      const auto& offs = json::array(json::at(info, "data_offsets"), "data_offsets");
       if (offs.size() != 2) throw Error("data_offsets must have two entries");
-      const int64_t b_signed = offs[0].integer("data offset"), e_signed = offs[1].integer("data offset");
+      const int64_t b_signed = json::integer(offs[0], "data offset"), e_signed = json::integer(offs[1], "data offset");
       if (b_signed < 0 || e_signed < 0) throw Error("negative data offset");
       const uint64_t b = static_cast<uint64_t>(b_signed), e = static_cast<uint64_t>(e_signed);
       if (e < b || e - b != bytes)
@@ -112,29 +112,20 @@ void require_finite_weights(const TensorMap& weights, const std::string& path) {
 }
 
 void save_safetensors(const std::string& path, const TensorMap& tensors, const Metadata& metadata) {
-  json::Value header;
+  Json header = Json::object();
   std::vector<at::Tensor> blobs;
   uint64_t offset = 0;
-  if (!metadata.empty()) {
-    json::Value m;
-    for (const auto& [k, v] : metadata) m[k] = v;
-    header["__metadata__"] = m;
-  }
+  if (!metadata.empty()) header["__metadata__"] = metadata;
   for (const auto& [name, tensor] : tensors) {
     at::Tensor t = tensor.detach().to(at::kCPU).contiguous();
-    json::Value info;
-    info["dtype"] = dtype_name(t.scalar_type());
-    json::Value::Array shape;
-    for (int64_t d : t.sizes()) shape.emplace_back(d);
-    info["shape"] = shape;
-    uint64_t bytes = t.numel() * t.element_size();
-    info["data_offsets"] = json::Value::Array{json::Value(static_cast<int64_t>(offset)),
-                                              json::Value(static_cast<int64_t>(offset + bytes))};
-    header[name] = info;
+    const uint64_t bytes = t.numel() * t.element_size();
+    header[name] = {{"dtype", dtype_name(t.scalar_type())},
+                    {"shape", t.sizes().vec()},
+                    {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
     blobs.push_back(t);
   }
-  std::string text = header.dump();
+  std::string text = json::dump(header);
   while ((text.size() + 8) % 8) text += ' ';  // align tensor data to 8 bytes
   const std::string tmp = path + ".partial";
   {

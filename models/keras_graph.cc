@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "core/json.h"
+#include "core/json_checked.h"
 
 namespace atelier {
 
@@ -62,9 +62,28 @@ struct KerasGraph::Layer {
 
 namespace {
 
-std::vector<int64_t> int_pair(const json::Value& v, const std::string& what) {
+// Optional layer settings: the fallback when absent or of another type.
+std::string optional_string(const Json& config, const char* key, const char* fallback) {
+  const Json& v = json::get(config, key);
+  return v.is_string() ? json::string(v) : fallback;
+}
+bool optional_bool(const Json& config, const char* key, bool fallback) {
+  const Json& v = json::get(config, key);
+  return v.is_boolean() ? json::boolean(v) : fallback;
+}
+double optional_number(const Json& config, const char* key, double fallback) {
+  const Json& v = json::get(config, key);
+  return v.is_number() ? json::number(v, key) : fallback;
+}
+// A number that is not an integer is an error, not the fallback.
+int64_t optional_integer(const Json& config, const char* key, int64_t fallback) {
+  const Json& v = json::get(config, key);
+  return v.is_number() ? json::integer(v, key) : fallback;
+}
+
+std::vector<int64_t> int_pair(const Json& v, const std::string& what) {
   std::vector<int64_t> out;
-  for (const auto& x : v.array(what.c_str())) out.push_back(x.integer(what.c_str()));
+  for (const auto& x : json::array(v, what.c_str())) out.push_back(json::integer(x, what.c_str()));
   if (out.size() != 2) throw Error(what + " must have two entries");
   return out;
 }
@@ -93,16 +112,18 @@ at::Tensor apply_activation(const at::Tensor& x, Act a) {
 KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, const std::string& origin)
     : origin_(origin) {
   const std::string where = "Keras model in '" + origin + "'";
-  json::Value cfg;
+  Json cfg;
   try {
+    // Strict JSON suffices: models/convert writes the configuration with JSON.stringify, which turns NaN and
+    // Infinity into null.
     cfg = json::parse(model_config_json);
   } catch (const Error& e) {
     throw Error(where + ": the model configuration is not valid JSON (" + e.what() +
                 "); delete the file and install the model again");
   }
   try {
-    if (cfg.contains("config")) cfg = json::Value(cfg.at("config"));
-    const auto& layer_cfgs = cfg.at("layers").array("layers");
+    if (cfg.contains("config")) cfg = Json(json::at(cfg, "config"));
+    const auto& layer_cfgs = json::array(json::at(cfg, "layers"), "layers");
 
     auto take = [&](const std::string& key, std::vector<int64_t> shape) {
       auto it = weights.find(key);
@@ -121,20 +142,21 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
 
     for (const auto& lc : layer_cfgs) {
       Layer L;
-      L.name = lc.at("name").string("layer name");
-      L.class_name = lc.at("class_name").string("class_name");
-      const json::Value& c = lc.at("config");
+      L.name = json::string(json::at(lc, "name"), "layer name");
+      L.class_name = json::string(json::at(lc, "class_name"), "class_name");
+      const Json& c = json::at(lc, "config");
       if (index_.count(L.name)) throw Error(where + ": duplicate layer name '" + L.name + "'");
-      const auto& nodes = lc.at("inbound_nodes").array("inbound_nodes");
+      const auto& nodes = json::array(json::at(lc, "inbound_nodes"), "inbound_nodes");
       if (nodes.size() > 1) throw Error(where + ": layer '" + L.name + "' is shared (called twice); unsupported");
       if (!nodes.empty()) {
-        for (const auto& in : nodes[0].array("inbound node")) {
-          const auto& ref = in.array("inbound tensor");
-          const std::string src = ref.at(0).string("inbound layer");
+        for (const auto& in : json::array(nodes[0], "inbound node")) {
+          const auto& ref = json::array(in, "inbound tensor");
+          if (ref.empty()) throw Error("layer '" + L.name + "' has an empty inbound tensor");
+          const std::string src = json::string(ref[0], "inbound layer");
           auto it = index_.find(src);
           if (it == index_.end())
             throw Error(where + ": layer '" + L.name + "' uses '" + src + "' before it is defined");
-          if (ref.size() > 2 && ref[2].integer("tensor index") != 0)
+          if (ref.size() > 2 && json::integer(ref[2], "tensor index") != 0)
             throw Error(where + ": layer '" + L.name + "' uses a second output of '" + src + "'; unsupported");
           L.inputs.push_back(it->second);
         }
@@ -144,45 +166,45 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         return channels[L.inputs[i]];
       };
       auto check_format = [&] {
-        if (c.contains("data_format") && c.at("data_format").string() != "channels_last")
+        if (c.contains("data_format") && json::string(json::at(c, "data_format"), "data_format") != "channels_last")
           throw Error(where + ": layer '" + L.name + "' is not channels_last; unsupported");
       };
       int64_t out_ch = -1;
       const std::string& cls = L.class_name;
       if (cls == "InputLayer") {
         L.kind = Kind::Input;
-        const json::Value& shape = c.get("batch_input_shape");
-        if (shape.is_array() && shape.array().size() == 4 && shape.array()[3].is_number())
-          out_ch = L.channels = shape.array()[3].integer();
+        const Json& shape = json::get(c, "batch_input_shape");
+        if (shape.is_array() && shape.size() == 4 && shape[3].is_number())
+          out_ch = L.channels = json::integer(shape[3], "batch_input_shape");
       } else if (cls == "Conv2D") {
         L.kind = Kind::Conv;
         check_format();
-        auto k = int_pair(c.at("kernel_size"), "kernel_size");
-        auto s = int_pair(c.at("strides"), "strides");
+        auto k = int_pair(json::at(c, "kernel_size"), "kernel_size");
+        auto s = int_pair(json::at(c, "strides"), "strides");
         if (c.contains("dilation_rate") &&
-            int_pair(c.at("dilation_rate"), "dilation_rate") != std::vector<int64_t>{1, 1})
+            int_pair(json::at(c, "dilation_rate"), "dilation_rate") != std::vector<int64_t>{1, 1})
           throw Error(where + ": layer '" + L.name + "' uses dilation; unsupported");
         L.kh = k[0], L.kw = k[1], L.sh = s[0], L.sw = s[1];
-        L.padding = c.at("padding").string("padding");
+        L.padding = json::string(json::at(c, "padding"), "padding");
         if (L.padding != "valid" && L.padding != "same")
           throw Error(where + ": layer '" + L.name + "' has padding '" + L.padding + "'; unsupported");
-        L.act = parse_activation(c.get("activation").is_string() ? c.at("activation").string() : "linear", L.name);
-        out_ch = c.at("filters").integer("filters");
+        L.act = parse_activation(optional_string(c, "activation", "linear"), L.name);
+        out_ch = json::integer(json::at(c, "filters"), "filters");
         const int64_t cin = in_ch();
         if (cin < 0) throw Error(where + ": layer '" + L.name + "': unknown input channel count");
         // HWIO -> OIHW
         L.weight = take(L.name + "/kernel", {L.kh, L.kw, cin, out_ch}).permute({3, 2, 0, 1}).contiguous();
-        if (c.get("use_bias").is_bool() && c.at("use_bias").boolean()) L.bias = take(L.name + "/bias", {out_ch});
+        if (optional_bool(c, "use_bias", false)) L.bias = take(L.name + "/bias", {out_ch});
       } else if (cls == "BatchNormalization") {
         L.kind = Kind::BatchNorm;
-        const int64_t axis = c.get("axis").is_number() ? c.at("axis").integer() : -1;
+        const int64_t axis = optional_integer(c, "axis", -1);
         if (axis != 3 && axis != -1)
           throw Error(where + ": layer '" + L.name + "' normalises axis " + std::to_string(axis) +
                       "; only the channel axis is supported");
         out_ch = in_ch();
-        L.epsilon = c.get("epsilon").is_number() ? c.at("epsilon").number() : 1e-3;
-        const bool center = !c.get("center").is_bool() || c.at("center").boolean();
-        const bool scale = !c.get("scale").is_bool() || c.at("scale").boolean();
+        L.epsilon = optional_number(c, "epsilon", 1e-3);
+        const bool center = optional_bool(c, "center", true);
+        const bool scale = optional_bool(c, "scale", true);
         auto opt = torch::TensorOptions().dtype(torch::kDouble);
         at::Tensor gamma = scale ? take(L.name + "/gamma", {out_ch}).to(torch::kDouble) : torch::ones({out_ch}, opt);
         at::Tensor beta = center ? take(L.name + "/beta", {out_ch}).to(torch::kDouble) : torch::zeros({out_ch}, opt);
@@ -193,21 +215,21 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         L.bias = beta - mean * inv;
       } else if (cls == "Activation") {
         L.kind = Kind::Activation;
-        L.act = parse_activation(c.at("activation").string("activation"), L.name);
+        L.act = parse_activation(json::string(json::at(c, "activation"), "activation"), L.name);
         out_ch = in_ch();
       } else if (cls == "MaxPooling2D" || cls == "AveragePooling2D") {
         L.kind = cls == "MaxPooling2D" ? Kind::MaxPool : Kind::AvgPool;
         check_format();
-        auto k = int_pair(c.at("pool_size"), "pool_size");
-        auto s = c.get("strides").is_array() ? int_pair(c.at("strides"), "strides") : k;
+        auto k = int_pair(json::at(c, "pool_size"), "pool_size");
+        auto s = json::get(c, "strides").is_array() ? int_pair(json::at(c, "strides"), "strides") : k;
         L.kh = k[0], L.kw = k[1], L.sh = s[0], L.sw = s[1];
-        L.padding = c.at("padding").string("padding");
+        L.padding = json::string(json::at(c, "padding"), "padding");
         if (L.padding != "valid" && L.padding != "same")
           throw Error(where + ": layer '" + L.name + "' has padding '" + L.padding + "'; unsupported");
         out_ch = in_ch();
       } else if (cls == "Concatenate") {
         L.kind = Kind::Concat;
-        const int64_t axis = c.get("axis").is_number() ? c.at("axis").integer() : -1;
+        const int64_t axis = optional_integer(c, "axis", -1);
         if (axis != 3 && axis != -1)
           throw Error(where + ": layer '" + L.name + "' concatenates along axis " + std::to_string(axis) +
                       "; only the channel axis is supported");
@@ -223,14 +245,14 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         out_ch = -1;  // depends on the spatial size
       } else if (cls == "Dense") {
         L.kind = Kind::Dense;
-        out_ch = c.at("units").integer("units");
-        L.act = parse_activation(c.get("activation").is_string() ? c.at("activation").string() : "linear", L.name);
+        out_ch = json::integer(json::at(c, "units"), "units");
+        L.act = parse_activation(optional_string(c, "activation", "linear"), L.name);
         auto it = weights.find(L.name + "/kernel");
         if (it == weights.end() || it->second.dim() != 2)
           throw Error(where + ": weight '" + L.name + "/kernel' is missing or not 2-D; install the model again");
         const int64_t fin = it->second.size(0);
         L.weight = take(L.name + "/kernel", {fin, out_ch}).t().contiguous();
-        if (!c.get("use_bias").is_bool() || c.at("use_bias").boolean()) L.bias = take(L.name + "/bias", {out_ch});
+        if (optional_bool(c, "use_bias", true)) L.bias = take(L.name + "/bias", {out_ch});
       } else if (cls == "Dropout") {
         L.kind = Kind::Identity;
         out_ch = in_ch();

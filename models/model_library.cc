@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "core/json.h"
+#include "core/json_checked.h"
 
 namespace fs = std::filesystem;
 
@@ -17,9 +17,12 @@ namespace {
 
 constexpr const char* kIndexFile = "index.json";
 
-ModelInfo from_json(const json::Value& v) {
+ModelInfo from_json(const Json& v) {
   ModelInfo m;
-  auto str = [&](const char* key) { return v.get(key).is_string() ? v.at(key).string() : std::string(); };
+  auto str = [&](const char* key) {
+    const Json& s = json::get(v, key);
+    return s.is_string() ? json::string(s) : std::string();
+  };
   m.name = str("name");
   m.kind = str("kind");
   m.description = str("description");
@@ -30,14 +33,9 @@ ModelInfo from_json(const json::Value& v) {
   return m;
 }
 
-json::Value to_json(const ModelInfo& m) {
-  return json::Value(json::Value::Object{{"name", m.name},
-                                         {"kind", m.kind},
-                                         {"description", m.description},
-                                         {"source", m.source},
-                                         {"licence", m.licence},
-                                         {"file", m.file},
-                                         {"sha256", m.sha256}});
+Json to_json(const ModelInfo& m) {
+  return {{"name", m.name},       {"kind", m.kind}, {"description", m.description}, {"source", m.source},
+          {"licence", m.licence}, {"file", m.file}, {"sha256", m.sha256}};
 }
 
 // A library-relative file name must stay inside the library.
@@ -111,10 +109,9 @@ void ModelLibrary::read_index() {
   if (!f) return;
   std::stringstream ss;
   ss << f.rdbuf();
-  json::Value index;
   try {
-    index = json::parse(ss.str());
-    for (const auto& v : index.at("models").array("models")) {
+    const Json index = json::parse(ss.str());
+    for (const auto& v : json::array(json::at(index, "models"), "models")) {
       ModelInfo m = from_json(v);
       if (m.name.empty() || !safe_relative(m.file)) continue;
       auto it = std::find_if(known_.begin(), known_.end(), [&](const ModelInfo& k) { return k.name == m.name; });
@@ -173,7 +170,7 @@ std::string ModelLibrary::path(const std::string& name) const {
 
 void ModelLibrary::record_import(const ModelInfo& info) {
   if (!safe_relative(info.file)) throw Error("model file name '" + info.file + "' must stay inside the library");
-  json::Value::Array entries;
+  Json entries = Json::array();
   const std::string path = dir_ + "/" + kIndexFile;
   {
     std::ifstream f(path);
@@ -181,22 +178,22 @@ void ModelLibrary::record_import(const ModelInfo& info) {
       std::stringstream ss;
       ss << f.rdbuf();
       try {
-        const json::Value old_index = json::parse(ss.str());
-        for (const auto& v : old_index.at("models").array("models"))
-          if (!v.get("name").is_string() || v.at("name").string() != info.name) entries.push_back(v);
+        const Json old_index = json::parse(ss.str());
+        for (const auto& v : json::array(json::at(old_index, "models"), "models"))
+          if (json::get(v, "name") != info.name) entries.push_back(v);
       } catch (const Error&) {
         // A corrupt index is replaced; the models it listed can be imported again.
       }
     }
   }
   entries.push_back(to_json(info));
-  json::Value index(json::Value::Object{{"models", json::Value(std::move(entries))}});
+  const Json index = {{"models", std::move(entries)}};
   std::error_code ec;
   fs::create_directories(dir_, ec);
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream o(tmp, std::ios::trunc);
-    o << index.dump(2) << "\n";
+    o << json::dump(index, 2) << "\n";
     if (!o) throw Error("cannot write the model library index '" + tmp + "'; is " + dir_ + " writable?");
   }
   fs::rename(tmp, path, ec);

@@ -1,17 +1,20 @@
 #include "models/pth_loader.h"
 
 #include <ATen/ATen.h>
+#include <caffe2/serialize/inline_container.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <new>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
 
 #include "core/error.h"
 #include "models/pickle_reader.h"
-#include "models/zip_reader.h"
 
 namespace atelier {
 namespace {
@@ -89,27 +92,70 @@ TensorMap state_dict_from(const Value& root) {
   return out;
 }
 
-TensorMap load_zip(const std::string& path) {
-  ZipReader zip(path);
-  const ZipReader::Entry* pkl = nullptr;
-  for (const auto& e : zip.entries()) {
-    const auto slash = e.name.find('/');
-    if (slash != std::string::npos && e.name.compare(slash, std::string::npos, "/data.pkl") == 0) {
-      pkl = &e;
-      break;
-    }
+// LibTorch reports ZIP damage as "PytorchStreamReader failed reading zip archive: failed finding central
+// directory" or "[enforce fail at inline_container.cc:175] . file in archive is not in a subdirectory: x";
+// users need the part after the prefix.
+std::string zip_problem(const c10::Error& e) {
+  std::string why = e.what_without_backtrace();
+  why = why.substr(0, why.find('\n'));
+  for (const std::string_view prefix : {"PytorchStreamReader failed ", "] . "})
+    if (const size_t at = why.find(prefix); at != std::string::npos) why.erase(0, at + prefix.size());
+  if (why.find("PyTorch file with version") != std::string::npos)
+    return "the ZIP checkpoint has a format version this LibTorch cannot read; re-save it with an older PyTorch";
+  if (why.find("hasRecord") != std::string::npos) why = "no 'version' entry, so torch.save did not write it";
+  return "damaged ZIP archive (" + why + "); download or save the file again";
+}
+
+// f(), with LibTorch's exceptions about the archive turned into atelier::Errors that say what is damaged.
+template <class F>
+auto zip_guarded(F f) {
+  try {
+    return f();
+  } catch (const c10::Error& e) {
+    throw Error(zip_problem(e));
+  } catch (const std::logic_error&) {  // std::stoull on a garbled version entry
+    throw Error("damaged ZIP archive (unreadable 'version' entry); download or save the file again");
   }
-  if (!pkl) throw Error("ZIP archive without '<name>/data.pkl': not a PyTorch checkpoint, or an incomplete one");
-  const std::string prefix = pkl->name.substr(0, pkl->name.size() - std::strlen("data.pkl"));
-  if (const auto* order = zip.find(prefix + "byteorder")) {
-    if (order->size > 16) throw Error("malformed '" + order->name + "' entry");
-    std::string bo = zip.read(*order);
+}
+
+// torch.save's ZIP archive, read with LibTorch's own reader (stored and deflated entries, ZIP64). Entry names are
+// relative to the archive's top folder.
+class TorchArchive {
+ public:
+  explicit TorchArchive(const std::string& path)
+      : reader_(zip_guarded([&] { return std::make_unique<caffe2::serialize::PyTorchStreamReader>(path); })) {}
+
+  bool has(const std::string& name) { return zip_guarded([&] { return reader_->hasRecord(name); }); }
+  uint64_t size(const std::string& name) { return zip_guarded([&] { return reader_->getRecordSize(name); }); }
+  // Exactly `n` bytes, the entry's size.
+  void read(const std::string& name, void* dst, uint64_t n) {
+    zip_guarded([&] { reader_->getRecord(name, dst, n); });
+  }
+  std::string read(const std::string& name, uint64_t n) {
+    std::string bytes(n, '\0');
+    read(name, bytes.data(), n);
+    return bytes;
+  }
+
+ private:
+  std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader_;
+};
+
+TensorMap load_zip(const std::string& path) {
+  TorchArchive zip(path);
+  if (!zip.has("data.pkl"))
+    throw Error("ZIP archive without '<name>/data.pkl': not a PyTorch checkpoint, or an incomplete one");
+  if (zip.has("byteorder")) {
+    const uint64_t n = zip.size("byteorder");
+    if (n > 16) throw Error("malformed 'byteorder' entry");
+    const std::string bo = zip.read("byteorder", n);
     if (bo != "little")
       throw Error("the file was saved on a '" + bo + "'-endian machine; re-save it on a little-endian one");
   }
-  if (pkl->size > kMaxPickleBytes) throw Error("'" + pkl->name + "' is implausibly large for a state dict");
-  std::istringstream bytes(zip.read(*pkl));
-  pickle::Input in(bytes, 0, pkl->size, pkl->name);
+  const uint64_t pkl_size = zip.size("data.pkl");
+  if (pkl_size > kMaxPickleBytes) throw Error("'data.pkl' is implausibly large for a state dict");
+  std::istringstream bytes(zip.read("data.pkl", pkl_size));
+  pickle::Input in(bytes, 0, pkl_size, "data.pkl");
 
   std::map<std::string, at::Tensor> storages;
   pickle::Unpickler unpickler([&](const Value& pid) {
@@ -118,15 +164,15 @@ TensorMap load_zip(const std::string& path) {
       if (it->second.scalar_type() != ref.dtype) throw Error("storage '" + ref.key + "' is used with two dtypes");
       return it->second;
     }
-    const std::string name = prefix + "data/" + ref.key;
-    const auto* entry = zip.find(name);
-    if (!entry) throw Error("entry '" + name + "' (tensor data) is missing; the archive is incomplete");
+    const std::string name = "data/" + ref.key;
+    if (!zip.has(name)) throw Error("entry '" + name + "' (tensor data) is missing; the archive is incomplete");
     const int64_t bytes = checked_bytes(ref.numel, ref.dtype);
-    if (entry->size != static_cast<uint64_t>(bytes))
-      throw Error("entry '" + name + "' has " + std::to_string(entry->size) + " bytes, expected " +
+    const uint64_t stored = zip.size(name);
+    if (stored != static_cast<uint64_t>(bytes))
+      throw Error("entry '" + name + "' has " + std::to_string(stored) + " bytes, expected " +
                   std::to_string(bytes) + " (" + std::to_string(ref.numel) + " x " + at::toString(ref.dtype) + ")");
     at::Tensor t = at::empty({ref.numel}, at::TensorOptions().dtype(ref.dtype));
-    zip.read(*entry, t.data_ptr());
+    zip.read(name, t.data_ptr(), stored);
     storages.emplace(ref.key, t);
     return t;
   });

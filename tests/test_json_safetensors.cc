@@ -5,31 +5,67 @@
 #include <fstream>
 
 #include "core/error.h"
-#include "core/json.h"
+#include "core/json_checked.h"
 #include "core/safetensors.h"
 #include "tests/test_util.h"
 
 using namespace atelier;
 
-TEST(Json, ParsesAndDumpsRoundTrip) {
-  auto v = json::parse(R"({"a": [1, 2.5, "x\u00e9\n"], "b": {"c": true, "d": null}})");
-  EXPECT_EQ(v.at("a").array().size(), 3u);
-  EXPECT_DOUBLE_EQ(v.at("a").array()[1].number(), 2.5);
-  EXPECT_EQ(v.at("a").array()[2].string(), "x\xc3\xa9\n");
-  EXPECT_TRUE(v.at("b").at("c").boolean());
-  EXPECT_TRUE(v.at("b").at("d").is_null());
-  auto again = json::parse(v.dump(2));
-  EXPECT_EQ(again.dump(), v.dump());
+namespace {
+
+// A safetensors file with the given JSON header and `data_bytes` zero bytes of data.
+std::string write_safetensors(const std::string& name, const std::string& header, size_t data_bytes = 0) {
+  const std::string path = test::temp_path(name);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  const uint64_t n = header.size();
+  for (int i = 0; i < 8; ++i) f.put(static_cast<char>((n >> (8 * i)) & 0xff));
+  f << header << std::string(data_bytes, '\0');
+  return path;
 }
 
-TEST(Json, MalformedInputThrowsWithOffset) {
-  EXPECT_THROW(json::parse("{\"a\": [1, 2"), Error);
-  try {
-    json::parse("[1, }");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("byte"), std::string::npos);
-  }
+// What users read must be a sentence, not nlohmann's "[json.exception.parse_error.101] ...".
+void expect_plain(const std::string& msg) {
+  EXPECT_EQ(msg.find("json.exception"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("(no error)"), std::string::npos) << msg;
+}
+
+}  // namespace
+
+TEST(Json, MalformedInputGivesAPlainSentenceWithTheOffset) {
+  const std::string msg = test::error_of([] { json::parse("[1, }"); });
+  EXPECT_NE(msg.find("malformed JSON at byte 5"), std::string::npos) << msg;
+  expect_plain(msg);
+  for (const char* bad : {"{\"a\": [1, 2", "", "[1] 2", "{\"a\" 1}", "[\"\xff\"]", "[1e999]", "// c\n1"})
+    expect_plain(test::error_of([&] { json::parse(bad); }));
+}
+
+// JSON has no NaN or Infinity; the model converter writes them as null (JSON.stringify), so none are accepted.
+TEST(Json, NaNAndInfinityAreNotJson) {
+  for (const char* bad : {"[NaN]", "[Infinity]", "[-Infinity]"}) EXPECT_THROW(json::parse(bad), Error) << bad;
+}
+
+TEST(Json, DuplicateKeysAndDeepNestingAreRefused) {
+  std::string msg = test::error_of([] { json::parse(R"({"a": 1, "b": {"a": 2, "a": 3}})"); });
+  EXPECT_NE(msg.find("duplicate key 'a'"), std::string::npos) << msg;
+  EXPECT_NO_THROW(json::parse(R"({"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]})"));
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  msg = test::error_of([&] { json::parse(deep); });
+  EXPECT_NE(msg.find("nested"), std::string::npos) << msg;
+  EXPECT_NO_THROW(json::parse(std::string(200, '[') + std::string(200, ']')));
+}
+
+TEST(Json, TypedAccessNamesWhatIsWrong) {
+  const Json v = json::parse(R"({"shape": "3", "n": 2.5, "big": 18446744073709551615, "two": 2.0, "neg": -7})");
+  EXPECT_EQ(test::error_of([&] { json::array(json::at(v, "shape"), "shape"); }),
+            "JSON: expected shape to be an array, found string");
+  EXPECT_NE(test::error_of([&] { json::integer(json::at(v, "n"), "n"); }).find("63 bits"), std::string::npos);
+  EXPECT_NE(test::error_of([&] { json::integer(json::at(v, "big"), "big"); }).find("63 bits"), std::string::npos);
+  EXPECT_EQ(json::integer(json::at(v, "two")), 2);
+  EXPECT_EQ(json::integer(json::at(v, "neg")), -7);
+  EXPECT_EQ(test::error_of([&] { json::at(v, "missing"); }), "JSON: missing key 'missing'");
+  EXPECT_TRUE(json::get(v, "missing").is_null());
+  EXPECT_TRUE(json::get(json::at(v, "n"), "x").is_null());
+  EXPECT_NE(test::error_of([] { json::dump(Json("\xff")); }).find("UTF-8"), std::string::npos);
 }
 
 TEST(Safetensors, RoundTripsTensorsAndMetadata) {
@@ -70,4 +106,31 @@ TEST(Safetensors, TruncatedAndGarbageFilesGiveClearErrors) {
   }
   EXPECT_THROW(load_safetensors(path), Error);
   EXPECT_THROW(load_safetensors(test::temp_path("does-not-exist.safetensors")), Error);
+}
+
+TEST(Safetensors, MalformedHeadersNameTheFileAndTheProblem) {
+  struct Case {
+    const char* header;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]})", "malformed JSON at byte"},
+      {R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}})",
+       "duplicate key 'w'"},
+      {R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,NaN]}})", "malformed JSON"},
+      {R"({"w":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}})", "63 bits"},
+      {R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,"4"]}})", "expected data offset to be a number"},
+      {R"({"w":{"dtype":"F32","shape":[1]}})", "missing key 'data_offsets'"},
+      {R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}})", "two entries"},
+      {R"(["w"])", "header is not an object"},
+  };
+  for (const Case& c : cases) {
+    const std::string path = write_safetensors("bad-header.safetensors", c.header, 8);
+    const std::string msg = test::error_of([&] { load_safetensors(path); });
+    EXPECT_NE(msg.find(path), std::string::npos) << msg;
+    EXPECT_NE(msg.find(c.expect), std::string::npos) << c.header << ": " << msg;
+    expect_plain(msg);
+  }
+  const std::string deep = write_safetensors("deep.safetensors", std::string(1 << 20, '[') + std::string(1 << 20, ']'));
+  EXPECT_NE(test::error_of([&] { load_safetensors(deep); }).find("nested"), std::string::npos);
 }

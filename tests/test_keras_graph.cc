@@ -128,7 +128,18 @@ TEST(KerasGraph, BadModelsAndInputsGiveClearErrors) {
   w = weights();
   w["dense_1/bias"] = torch::zeros({4});
   EXPECT_THROW(KerasGraph(config(), w, "m"), Error);
-  EXPECT_THROW(KerasGraph("{not json", weights(), "m"), Error);
+  for (const char* bad : {"{not json", R"({"layers": [], "layers": []})", R"({"layers": [{"name": NaN}]})"}) {
+    try {
+      KerasGraph(bad, weights(), "m.safetensors");
+      FAIL() << bad << " accepted";
+    } catch (const Error& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find("Keras model in 'm.safetensors': the model configuration is not valid JSON"),
+                std::string::npos)
+          << msg;
+      EXPECT_EQ(msg.find("json.exception"), std::string::npos) << msg;
+    }
+  }
   std::string bad = config();
   bad.replace(bad.find("\"Dropout\""), 9, "\"Lambda\"");
   EXPECT_THROW(KerasGraph(bad, weights(), "m"), Error);

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/json.h"
+#include "core/json_checked.h"
 #include "core/numbers.h"
 #include "filters/dream.h"
 #include "filters/params.h"
@@ -59,15 +59,19 @@ TEST_F(Numbers, FormatsWithADot) {
 }
 
 // The bug users hit: a safetensors header's "data_offsets":[0,123] read as one number 0.123 under de_DE.
+// nlohmann-json reads and writes numbers with a dot under any locale; this checks it.
 TEST_F(Numbers, JsonArraysOfIntegersKeepTheirCommas) {
-  const json::Value v = json::parse(R"({"data_offsets":[0,123],"x":0.25,"y":-1.5e2})");
-  ASSERT_EQ(v.at("data_offsets").array().size(), 2u);
-  EXPECT_EQ(v.at("data_offsets").array()[1].integer(), 123);
-  EXPECT_EQ(v.at("x").number(), 0.25);
-  EXPECT_EQ(v.at("y").number(), -150.0);
-  EXPECT_EQ(json::Value(0.25).dump(), "0.25");
+  const Json v = json::parse(R"({"data_offsets":[0,123],"x":0.25,"y":-1.5e2,"z":1e3})");
+  ASSERT_EQ(json::array(json::at(v, "data_offsets")).size(), 2u);
+  EXPECT_EQ(json::integer(v["data_offsets"][1]), 123);
+  EXPECT_EQ(json::number(v["x"]), 0.25);
+  EXPECT_EQ(json::number(v["y"]), -150.0);
+  EXPECT_EQ(json::integer(v["z"]), 1000);
+  EXPECT_EQ(json::dump(Json(0.25)), "0.25");
+  EXPECT_EQ(json::dump(Json{{"a", -1.5}, {"b", {0, 123}}}), R"({"a":-1.5,"b":[0,123]})");
   EXPECT_THROW(json::parse("[1.2.3]"), Error);
   EXPECT_THROW(json::parse("[-]"), Error);
+  EXPECT_THROW(json::parse("[0,5]x"), Error);
 }
 
 TEST_F(Numbers, LayerDosesAndParameters) {

@@ -7,14 +7,13 @@
 #include <sstream>
 #include <string>
 
-#include "core/json.h"
+#include "core/json_checked.h"
 #include "filters/filter.h"
 
 namespace {
 
 using atelier::ParamSpec;
 using atelier::ParamType;
-using atelier::json::Value;
 
 const char* kTypes[] = {"int", "double", "bool", "choice", "file", "string"};
 
@@ -66,12 +65,12 @@ void print_markdown() {
 }
 
 void print_json() {
-  Value::Array procedures;
+  atelier::Json procedures = atelier::Json::array();
   for (const atelier::Filter* f : atelier::all_filters()) {
-    Value::Array args;
+    atelier::Json args = atelier::Json::array();
     for (const ParamSpec& s : f->params) {
       if (!(s.scope & atelier::kGimp)) continue;
-      Value::Object a{{"name", s.name}, {"type", kTypes[static_cast<int>(s.type)]}};
+      atelier::Json a = {{"name", s.name}, {"type", kTypes[static_cast<int>(s.type)]}};
       switch (s.type) {
         case ParamType::Int:
         case ParamType::Double:
@@ -81,20 +80,20 @@ void print_json() {
           a["default"] = s.default_bool;
           break;
         case ParamType::Choice: {
-          Value::Array nicks;
-          for (const auto& c : s.choices) nicks.emplace_back(c.nick);
+          atelier::Json nicks = atelier::Json::array();
+          for (const auto& c : s.choices) nicks.push_back(c.nick);
           a["choices"] = nicks, a["default"] = s.default_text;
           break;
         }
         default:
           a["default"] = s.default_text;
       }
-      args.emplace_back(a);
+      args.push_back(a);
     }
-    procedures.emplace_back(
-        Value::Object{{"procedure", "plug-in-atelier-" + f->name}, {"title", f->title}, {"arguments", args}});
+    procedures.push_back(
+        atelier::Json{{"procedure", "plug-in-atelier-" + f->name}, {"title", f->title}, {"arguments", args}});
   }
-  std::puts(Value(procedures).dump(2).c_str());
+  std::puts(atelier::json::dump(procedures, 2).c_str());
 }
 
 }  // namespace
