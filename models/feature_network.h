@@ -1,6 +1,7 @@
 #pragma once
 // Pretrained convolutional networks used as fixed feature extractors (Gatys style/texture, DeepDream).
 #include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
 
 #include <map>
 #include <memory>
@@ -11,9 +12,10 @@ namespace atelier {
 
 class ModelLibrary;
 
-class FeatureNetwork {
+// A torch::nn::Module whose parameters (the pretrained weights) do not require gradients: optimisations
+// differentiate with respect to the image. to(device) moves it; device() says where it is.
+class FeatureNetwork : public torch::nn::Module {
  public:
-  virtual ~FeatureNetwork() = default;
 
   virtual std::string name() const = 0;  // "inception_v3", "vgg19"
   // Every layer whose activations extract() can return, from input to output.
@@ -31,7 +33,6 @@ class FeatureNetwork {
   virtual std::map<std::string, at::Tensor> extract(const at::Tensor& image,
                                                     const std::vector<std::string>& layers) = 0;
 
-  virtual void to(at::Device device) = 0;
   virtual at::Device device() const = 0;
 };
 

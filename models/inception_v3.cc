@@ -12,7 +12,8 @@
 
 namespace atelier {
 
-InceptionV3::InceptionV3(std::unique_ptr<KerasGraph> graph, int input_padding) : graph_(std::move(graph)) {
+InceptionV3::InceptionV3(std::shared_ptr<KerasGraph> graph, int input_padding)
+    : graph_(register_module("graph", std::move(graph))) {
   set_input_padding(input_padding);
   for (const auto& n : graph_->layer_names()) {
     const std::string& cls = graph_->layer_class(n);
@@ -74,10 +75,6 @@ std::map<std::string, at::Tensor> InceptionV3::extract(const at::Tensor& image,
   return graph_->forward(x, layers);
 }
 
-void InceptionV3::to(at::Device device) {
-  graph_->to(device);
-}
-
 at::Device InceptionV3::device() const {
   return graph_->device();
 }
@@ -90,9 +87,10 @@ std::unique_ptr<FeatureNetwork> load_inception_v3(const std::string& safetensors
   if (it == meta.end())
     throw Error("'" + safetensors_path + "' has no keras_model_config metadata: it is not an InceptionV3 model " +
                 "converted by atelier; run 'atelier models install inception_v3'");
-  auto graph = std::make_unique<KerasGraph>(it->second, std::move(weights), safetensors_path);
-  graph->to(device);
-  return std::make_unique<InceptionV3>(std::move(graph));
+  auto net = std::make_unique<InceptionV3>(
+      std::make_shared<KerasGraph>(it->second, std::move(weights), safetensors_path));
+  net->to(device);
+  return net;
 }
 
 }  // namespace atelier

@@ -15,7 +15,8 @@ class InceptionV3 : public FeatureNetwork {
   // graph: the converted nsfwjs model. input_padding: reflect-pad the image by this many pixels before the
   // network (8 removes the bright border band of style/texture results; losses over Gram matrices or means
   // do not need the activations cropped back).
-  explicit InceptionV3(std::unique_ptr<KerasGraph> graph, int input_padding = 0);
+  // The graph becomes the submodule "graph" (its parameters are the network's).
+  explicit InceptionV3(std::shared_ptr<KerasGraph> graph, int input_padding = 0);
   ~InceptionV3() override;
 
   std::string name() const override { return "inception_v3"; }
@@ -31,11 +32,10 @@ class InceptionV3 : public FeatureNetwork {
   void set_input_padding(int pixels);
   int input_padding() const { return input_padding_; }
 
-  void to(at::Device device) override;
   at::Device device() const override;
 
  private:
-  std::unique_ptr<KerasGraph> graph_;
+  std::shared_ptr<KerasGraph> graph_;
   std::vector<std::string> layer_names_;
   int input_padding_ = 0;
 };

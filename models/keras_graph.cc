@@ -169,6 +169,13 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         if (c.contains("data_format") && json::string(json::at(c, "data_format"), "data_format") != "channels_last")
           throw Error(where + ": layer '" + L.name + "' is not channels_last; unsupported");
       };
+      // NHWC Keras layers acting on the channel axis (-1 or 3) are the only ones NCHW maps onto channels.
+      auto require_channel_axis = [&](const char* what) {
+        const int64_t axis = optional_integer(c, "axis", -1);
+        if (axis != 3 && axis != -1)
+          throw Error(where + ": layer '" + L.name + "' " + what + " " + std::to_string(axis) +
+                      "; only the channel axis is supported");
+      };
       int64_t out_ch = -1;
       const std::string& cls = L.class_name;
       if (cls == "InputLayer") {
@@ -197,10 +204,7 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         if (optional_bool(c, "use_bias", false)) L.bias = take(L.name + "/bias", {out_ch});
       } else if (cls == "BatchNormalization") {
         L.kind = Kind::BatchNorm;
-        const int64_t axis = optional_integer(c, "axis", -1);
-        if (axis != 3 && axis != -1)
-          throw Error(where + ": layer '" + L.name + "' normalises axis " + std::to_string(axis) +
-                      "; only the channel axis is supported");
+        require_channel_axis("normalises axis");
         out_ch = in_ch();
         L.epsilon = optional_number(c, "epsilon", 1e-3);
         const bool center = optional_bool(c, "center", true);
@@ -229,10 +233,7 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
         out_ch = in_ch();
       } else if (cls == "Concatenate") {
         L.kind = Kind::Concat;
-        const int64_t axis = optional_integer(c, "axis", -1);
-        if (axis != 3 && axis != -1)
-          throw Error(where + ": layer '" + L.name + "' concatenates along axis " + std::to_string(axis) +
-                      "; only the channel axis is supported");
+        require_channel_axis("concatenates along axis");
         out_ch = 0;
         for (size_t i = 0; i < L.inputs.size(); ++i) out_ch = in_ch(i) < 0 || out_ch < 0 ? -1 : out_ch + in_ch(i);
       } else if (cls == "GlobalAveragePooling2D") {
@@ -298,11 +299,25 @@ KerasGraph::KerasGraph(const std::string& model_config_json, TensorMap weights, 
   if (!weights.empty())
     throw Error(where + ": weight '" + weights.begin()->first + "' belongs to no layer; the file does not match " +
                 "its model configuration, install the model again");
+  // Each layer's (folded) tensors become the parameters of a child module named like the Keras layer, so that
+  // parameters() and to(device) see them; Module::to() moves them in place, keeping these handles valid.
+  for (auto& L : layers_) {
+    if (!L.weight.defined()) continue;
+    std::string name = L.name;
+    std::replace(name.begin(), name.end(), '.', '_');  // module names may not contain dots
+    auto layer = register_module(name, std::make_shared<torch::nn::Module>());
+    L.weight = layer->register_parameter("weight", L.weight, false);
+    if (L.bias.defined()) L.bias = layer->register_parameter("bias", L.bias, false);
+  }
 }
 
 KerasGraph::~KerasGraph() = default;
-KerasGraph::KerasGraph(KerasGraph&&) noexcept = default;
-KerasGraph& KerasGraph::operator=(KerasGraph&&) noexcept = default;
+
+c10::Device KerasGraph::device() const {
+  for (const auto& L : layers_)
+    if (L.weight.defined()) return L.weight.device();
+  return c10::kCPU;
+}
 
 std::vector<std::string> KerasGraph::layer_names() const {
   std::vector<std::string> out;
@@ -318,14 +333,6 @@ const std::string& KerasGraph::layer_class(const std::string& name) const {
   auto it = index_.find(name);
   if (it == index_.end()) throw Error("the Keras model in '" + origin_ + "' has no layer '" + name + "'");
   return layers_[it->second].class_name;
-}
-
-void KerasGraph::to(c10::Device device) {
-  for (auto& L : layers_) {
-    if (L.weight.defined()) L.weight = L.weight.to(device);
-    if (L.bias.defined()) L.bias = L.bias.to(device);
-  }
-  device_ = device;
 }
 
 std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
@@ -352,11 +359,9 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
       for (size_t j : layers_[i].inputs) last_use[j] = i;
 
   std::vector<at::Tensor> v(last + 1);
-  size_t current = 0;
-  try {
+  {
     for (size_t i = 0; i <= last; ++i) {
       if (!needed[i]) continue;
-      current = i;
       const Layer& L = layers_[i];
       auto arg = [&](size_t k = 0) -> const at::Tensor& { return v[L.inputs[k]]; };
       auto too_small = [&](const at::Tensor& x) {
@@ -454,17 +459,6 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
       for (size_t j : L.inputs)
         if (last_use[j] == i) v[j] = at::Tensor();
     }
-  } catch (const c10::Error& e) {
-    // Out-of-memory is reported as atelier::OutOfMemory so that callers can retry smaller or on the CPU.
-    const std::string what = e.what_without_backtrace();
-    if (dynamic_cast<const c10::OutOfMemoryError*>(&e) || what.find("not enough memory") != std::string::npos ||
-        what.find("out of memory") != std::string::npos) {
-      std::ostringstream msg;
-      msg << "out of memory computing layer '" << layers_[current].name << "' of a " << input.size(3) << "x"
-          << input.size(2) << " input on " << input.device() << "; use a smaller image or another device";
-      throw OutOfMemory(msg.str());
-    }
-    throw;
   }
   return out;
 }

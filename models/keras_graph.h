@@ -5,6 +5,7 @@
 // AveragePooling2D, Concatenate (channel axis), GlobalAveragePooling2D, Flatten, Dense, Dropout (identity).
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
+#include <torch/nn/module.h>
 
 #include <map>
 #include <string>
@@ -14,7 +15,8 @@
 
 namespace atelier {
 
-class KerasGraph {
+// A torch::nn::Module: the weights are parameters (no gradients) of one child module per Keras layer.
+class KerasGraph : public torch::nn::Module {
  public:
   // model_config_json: Keras' "model_config" ({"class_name": "Model", "config": {layers, input_layers, ...}}).
   // weights: float tensors in Keras layouts (kernels HWIO / [in,out]); consumed. origin names the weights
@@ -22,9 +24,7 @@ class KerasGraph {
   // convolution has no other consumer. Throws atelier::Error for unsupported layers and missing or
   // mis-shaped weights.
   KerasGraph(const std::string& model_config_json, TensorMap weights, const std::string& origin);
-  ~KerasGraph();
-  KerasGraph(KerasGraph&&) noexcept;
-  KerasGraph& operator=(KerasGraph&&) noexcept;
+  ~KerasGraph() override;
 
   // Every layer name in topological order (the config's order).
   std::vector<std::string> layer_names() const;
@@ -37,15 +37,13 @@ class KerasGraph {
   // Throws atelier::Error for unknown layer names and inputs too small for a layer.
   std::map<std::string, at::Tensor> forward(const at::Tensor& input, const std::vector<std::string>& layers) const;
 
-  void to(c10::Device device);
-  c10::Device device() const { return device_; }
+  c10::Device device() const;
 
  private:
   struct Layer;
   std::vector<Layer> layers_;
   std::map<std::string, size_t> index_;
   std::string origin_;
-  c10::Device device_{c10::kCPU};
 };
 
 }  // namespace atelier

@@ -4,6 +4,7 @@
 // residual blocks, two 3x3 stride-2 transposed convs, conv 9x9/3; instance normalisation with learned shift and
 // scale after every conv, TF "SAME" padding, output 150 tanh(x) + 127.5 on 0..255 RGB).
 #include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
 
 #include <map>
 #include <memory>
@@ -36,7 +37,10 @@ struct TileCore {
   int64_t y0 = 0, y1 = 0, x0 = 0, x1 = 0;
 };
 
-class TransformNet {
+// A torch::nn::Module: parameters() are the 16 layers' filters and instance-norm shifts and scales, named as in
+// the weight files ("conv1.weight", "res1.conv2.norm_scale", ...); it can be trained (forward() is differentiable
+// and nothing here switches autograd off: callers that only infer set c10::InferenceMode themselves).
+class TransformNet : public torch::nn::Module {
  public:
   // Layers (each a conv followed by instance normalisation): 0-2 down-sampling (full, 1/2, 1/4 resolution),
   // 3-12 five residual blocks (1/4), 13-15 up-sampling and output (1/2, full, full).
@@ -45,15 +49,19 @@ class TransformNet {
   // Sizes the network maps exactly onto themselves (two stride-2 stages); stylize() pads other sizes.
   static constexpr int64_t kSizeMultiple = 4;
 
-  // weights: named tensors as written by import_fast_style(). Throws atelier::Error for missing tensors or
-  // wrong shapes, naming `source` (the file they came from).
+  // A freshly initialised network (for training), on the CPU.
+  TransformNet();
+  // weights: named tensors as written by import_fast_style() (or weights()). Throws atelier::Error for missing
+  // tensors or wrong shapes, naming `source` (the file they came from).
   TransformNet(const std::map<std::string, at::Tensor>& weights, const std::string& source, at::Device device);
-  ~TransformNet();
-  TransformNet(const TransformNet&) = delete;
-  TransformNet& operator=(const TransformNet&) = delete;
 
-  // rgb01: [N,3,H,W] RGB in [0,1], any size >= 1x1, any device. Returns the stylised image, same size, in
-  // [0,1], on the input's device. Sizes not a multiple of 4 are padded (mirrored) and cropped back.
+  // The parameters by name, on the CPU, as save_safetensors() writes them and the constructor reads them.
+  std::map<std::string, at::Tensor> weights() const;
+
+  // rgb01: [N,3,H,W] RGB in [0,1], any size >= 1x1, on the network's device. Returns the stylised image, same
+  // size, in [0,1]. Sizes not a multiple of 4 are padded (mirrored) and cropped back. Differentiable.
+  at::Tensor forward(const at::Tensor& rgb01) const;
+  // forward() for an input on any device: the result comes back on the input's device.
   at::Tensor stylize(const at::Tensor& rgb01) const;
 
   // A part of the network, for processing large images piecewise (height and width multiples of 4 at full
@@ -75,13 +83,11 @@ class TransformNet {
   // Normalises (and rectifies, where the network does) layer `layer`'s pre-normalisation output `pre`.
   at::Tensor activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const;
 
-  at::Device device() const { return device_; }
-  void to(at::Device device);
+  at::Device device() const;
 
  private:
-  struct Layer;
-  std::vector<Layer> layers_;
-  at::Device device_;
+  class Layer;
+  std::vector<std::shared_ptr<Layer>> layers_;
 };
 
 // Pads [N,C,H,W] at the bottom and right (mirrored, or repeated for tiny images) to multiples of `multiple`.
@@ -93,7 +99,7 @@ at::Tensor pad_to_multiple(const at::Tensor& x, int64_t multiple);
 // another architecture.
 void import_fast_style(const std::string& tf_variables_dir, const std::string& out_safetensors);
 
-// Loads a network written by import_fast_style() onto `device`.
-std::unique_ptr<TransformNet> load_transform_net(const std::string& safetensors, at::Device device);
+// Loads a network written by import_fast_style() onto `device`, in eval mode.
+std::shared_ptr<TransformNet> load_transform_net(const std::string& safetensors, at::Device device);
 
 }  // namespace atelier

@@ -1,7 +1,7 @@
 #include "models/vgg19.h"
 
 #include <ATen/ATen.h>
-#include <c10/util/Exception.h>
+#include <torch/nn/module.h>
 
 #include <algorithm>
 
@@ -63,8 +63,8 @@ const std::vector<int64_t>& vgg19_widths() {
   return w;
 }
 
-Vgg19::Vgg19(const TensorMap& weights, at::Device device, Vgg19Pooling pooling)
-    : device_(at::kCPU), pooling_(pooling) {
+Vgg19::Vgg19(const TensorMap& weights, at::Device device, Vgg19Pooling pooling) : pooling_(pooling) {
+  auto features = register_module("features", std::make_shared<torch::nn::Module>());
   int64_t in_channels = 3;
   for (int index : vgg19_conv_indices()) {
     const std::string w_key = "features." + std::to_string(index) + ".weight";
@@ -83,11 +83,13 @@ Vgg19::Vgg19(const TensorMap& weights, at::Device device, Vgg19Pooling pooling)
                   std::to_string(wt.size(0)) + "]");
     if (!at::isFloatingType(wt.scalar_type()) || !at::isFloatingType(bt.scalar_type()))
       throw Error("VGG-19 weight '" + w_key + "' is not a floating-point tensor");
-    convs_.push_back({wt.detach().to(at::kFloat).contiguous(), bt.detach().to(at::kFloat).contiguous()});
+    auto conv = features->register_module(std::to_string(index), std::make_shared<torch::nn::Module>());
+    convs_.push_back({conv->register_parameter("weight", wt.detach().to(at::kFloat).contiguous(), false),
+                      conv->register_parameter("bias", bt.detach().to(at::kFloat).contiguous(), false)});
     in_channels = wt.size(0);
   }
-  mean_ = at::tensor(at::ArrayRef<float>({0.485f, 0.456f, 0.406f})).view({1, 3, 1, 1});
-  std_ = at::tensor(at::ArrayRef<float>({0.229f, 0.224f, 0.225f})).view({1, 3, 1, 1});
+  mean_ = register_buffer("mean", at::tensor(at::ArrayRef<float>({0.485f, 0.456f, 0.406f})).view({1, 3, 1, 1}));
+  std_ = register_buffer("std", at::tensor(at::ArrayRef<float>({0.229f, 0.224f, 0.225f})).view({1, 3, 1, 1}));
   to(device);
 }
 
@@ -113,16 +115,6 @@ std::vector<int64_t> Vgg19::widths() const {
   return w;
 }
 
-void Vgg19::to(at::Device device) {
-  for (auto& c : convs_) {
-    c.weight = c.weight.to(device);
-    c.bias = c.bias.to(device);
-  }
-  mean_ = mean_.to(device);
-  std_ = std_.to(device);
-  device_ = device;
-}
-
 std::map<std::string, at::Tensor> Vgg19::extract(const at::Tensor& image, const std::vector<std::string>& names) {
   const auto& all = layers();
   size_t deepest = 0;
@@ -144,8 +136,8 @@ std::map<std::string, at::Tensor> Vgg19::extract(const at::Tensor& image, const 
     throw Error("the image is too small for VGG-19: " + std::to_string(image.size(3)) + "x" +
                 std::to_string(image.size(2)) + " px, at least " + std::to_string(min_input_size()) +
                 " px per side are needed; use a larger image or scale");
-  try {
-    at::Tensor x = (image.to(device_, at::kFloat) - mean_) / std_;
+  {
+    at::Tensor x = (image.to(device(), at::kFloat) - mean_) / std_;
     for (size_t i = 0; i <= deepest; ++i) {
       const Layer& l = all[i];
       switch (l.op) {
@@ -157,11 +149,6 @@ std::map<std::string, at::Tensor> Vgg19::extract(const at::Tensor& image, const 
       }
       if (std::find(names.begin(), names.end(), l.name) != names.end()) out[l.name] = x;
     }
-  } catch (const c10::OutOfMemoryError&) {
-    throw OutOfMemory("out of memory running VGG-19 on a " + shape_string(image.sizes()) +
-                      " image; try a smaller image or the CPU");
-  } catch (const c10::Error& e) {
-    throw Error(std::string("VGG-19 forward pass failed: ") + e.what_without_backtrace());
   }
   return out;
 }

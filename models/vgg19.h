@@ -1,6 +1,6 @@
 #pragma once
 // VGG-19 (Simonyan & Zisserman 2014) in torchvision's layout as a fixed feature extractor, the network of Gatys
-// et al.'s style transfer. Weights: torchvision's vgg19-dcbb9e9d.pth (not downloadable here; users import it).
+// et al.'s style transfer. Its parameters are named as torchvision's (features.N.weight / features.N.bias). Weights: torchvision's vgg19-dcbb9e9d.pth (not downloadable here; users import it).
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,8 +32,7 @@ class Vgg19 : public FeatureNetwork {
   // standard deviation inside. Runs only as far as the deepest requested layer.
   std::map<std::string, at::Tensor> extract(const at::Tensor& image, const std::vector<std::string>& layers) override;
 
-  void to(at::Device device) override;
-  at::Device device() const override { return device_; }
+  at::Device device() const override { return mean_.device(); }
 
   void set_pooling(Vgg19Pooling pooling) { pooling_ = pooling; }
   Vgg19Pooling pooling() const { return pooling_; }
@@ -42,11 +41,10 @@ class Vgg19 : public FeatureNetwork {
 
  private:
   struct Conv {
-    at::Tensor weight, bias;
+    at::Tensor weight, bias;  // the registered parameters (Module::to() moves them in place)
   };
   std::vector<Conv> convs_;
-  at::Tensor mean_, std_;
-  at::Device device_;
+  at::Tensor mean_, std_;  // registered buffers: ImageNet's input normalisation
   Vgg19Pooling pooling_;
 };
 

@@ -11,9 +11,9 @@ class FakeNetwork : public FeatureNetwork {
  public:
   explicit FakeNetwork(uint64_t seed = 1) {
     torch::manual_seed(seed);
-    w1_ = torch::randn({8, 3, 3, 3}) * 0.5;
-    w2_ = torch::randn({16, 8, 3, 3}) * 0.2;
-    w3_ = torch::randn({16, 16, 3, 3}) * 0.15;
+    w1_ = register_parameter("w1", torch::randn({8, 3, 3, 3}) * 0.5, false);
+    w2_ = register_parameter("w2", torch::randn({16, 8, 3, 3}) * 0.2, false);
+    w3_ = register_parameter("w3", torch::randn({16, 16, 3, 3}) * 0.15, false);
   }
   std::string name() const override { return "fake"; }
   std::vector<std::string> layer_names() const override { return {"a", "b", "c"}; }
@@ -33,11 +33,6 @@ class FakeNetwork : public FeatureNetwork {
     std::map<std::string, at::Tensor> picked;
     for (const auto& l : layers) picked[l] = out[l];
     return picked;
-  }
-  void to(at::Device d) override {
-    w1_ = w1_.to(d);
-    w2_ = w2_.to(d);
-    w3_ = w3_.to(d);
   }
   at::Device device() const override { return w1_.device(); }
 

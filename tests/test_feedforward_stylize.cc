@@ -21,7 +21,7 @@ namespace {
 
 // The bundled wave network (models/fast-style/), loaded once per test process.
 const TransformNet* wave() {
-  static const std::unique_ptr<TransformNet> net = load_transform_net(test::bundled_fast_style("wave"), at::kCPU);
+  static const std::shared_ptr<TransformNet> net = load_transform_net(test::bundled_fast_style("wave"), at::kCPU);
   return net.get();
 }
 

@@ -161,3 +161,13 @@ TEST(InceptionV3Load, FeatureNetworkByNameSaysHowToInstall) {
   auto names = feature_network_names();
   EXPECT_NE(std::find(names.begin(), names.end(), "inception_v3"), names.end());
 }
+
+// A torch::nn::Module: the Keras graph is its submodule, one child per weighted layer (BatchNorm folded into the
+// convolutions), and the pretrained weights take no gradients.
+TEST_F(InceptionV3Test, IsAModuleWithFrozenParameters) {
+  const auto params = net_->named_parameters();
+  EXPECT_GT(params.size(), 90u);
+  EXPECT_TRUE(params.contains("graph.conv2d_1.weight"));
+  for (const auto& p : params) EXPECT_FALSE(p.value().requires_grad()) << p.key();
+  EXPECT_TRUE(net_->device().is_cpu());
+}

@@ -214,3 +214,34 @@ TEST(TransformNet, LoadRejectsOtherFiles) {
 
   EXPECT_THROW(load_transform_net(test::temp_path("absent.safetensors"), at::kCPU), Error);
 }
+
+// The network is an ordinary torch::nn::Module: named parameters as in the weight files, trainable, and a
+// network rebuilt from weights() computes the same.
+TEST(TransformNet, IsATrainableModule) {
+  torch::manual_seed(0);
+  TransformNet net;
+  EXPECT_EQ(net.parameters().size(), 48u);
+  const auto w = net.weights();
+  EXPECT_EQ(w.size(), 48u);
+  EXPECT_TRUE(w.count("conv1.weight"));
+  EXPECT_TRUE(w.count("res3.conv2.norm_scale"));
+  EXPECT_TRUE(w.count("up2.norm_shift"));
+
+  at::Tensor x = torch::rand({2, 3, 24, 28}), target = torch::rand({2, 3, 24, 28});
+  torch::optim::Adam optimizer(net.parameters(), torch::optim::AdamOptions(1e-2));
+  net.train();
+  double first = 0, last = 0;
+  for (int i = 0; i < 12; ++i) {
+    optimizer.zero_grad();
+    at::Tensor loss = (net.forward(x) - target).square().mean();
+    loss.backward();
+    optimizer.step();
+    if (i == 0) first = loss.item<double>();
+    last = loss.item<double>();
+  }
+  EXPECT_LT(last, 0.9 * first) << "training did not lower the loss: " << first << " -> " << last;
+
+  TransformNet copy(net.weights(), "trained in memory", at::kCPU);
+  torch::NoGradGuard no_grad;
+  EXPECT_LT((copy.forward(x) - net.forward(x)).abs().max().item<double>(), 1e-6);
+}

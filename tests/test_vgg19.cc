@@ -183,3 +183,14 @@ TEST(Vgg19Import, FullSizeLegacyFile) {
   const auto b = from_pth->extract(image, {"pool5"});
   EXPECT_TRUE(torch::equal(a.at("pool5"), b.at("pool5")));
 }
+
+// A torch::nn::Module with torchvision's parameter names; the pretrained weights take no gradients.
+TEST(Vgg19, IsAModuleWithTorchvisionNames) {
+  auto net = load_vgg19(test::fixture("vgg19_narrow.pth"), at::kCPU);
+  const auto params = net->named_parameters();
+  EXPECT_EQ(params.size(), 32u);
+  EXPECT_TRUE(params.contains("features.0.weight"));
+  EXPECT_TRUE(params.contains("features.34.bias"));
+  for (const auto& p : params) EXPECT_FALSE(p.value().requires_grad()) << p.key();
+  EXPECT_EQ(net->named_buffers().size(), 2u);  // the input normalisation
+}
