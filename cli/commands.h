@@ -7,9 +7,8 @@ namespace atelier::cli {
 
 using Args = std::vector<std::string>;
 
-int dream_command(const Args& args);    // cli/dream_command.cc
-int models_command(const Args& args);   // cli/models_command.cc
-int stylize_command(const Args& args);  // cli/stylize_command.cc
-int bench_command(const Args& args);    // cli/bench_command.cc
+int models_command(const Args& args);  // cli/models_command.cc
+int bench_command(const Args& args);   // cli/bench_command.cc
+// Each filter of all_filters() is a subcommand too: cli/filter_command.h.
 
 }  // namespace atelier::cli

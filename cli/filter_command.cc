@@ -22,7 +22,7 @@ const ParamSpec* find_flag(const Filter& f, const std::string& flag) {
   return nullptr;
 }
 
-void print_help(const Filter& f, const CommandOptions& options) {
+void print_help(const Filter& f) {
   std::printf("usage: atelier %s [--FLAG VALUE ...]\n\n%s\n", f.name.c_str(), f.blurb.c_str());
   if (!f.help.empty()) std::printf("%s\n", f.help.c_str());
   std::string group = "\x01";
@@ -34,17 +34,14 @@ void print_help(const Filter& f, const CommandOptions& options) {
     }
     std::string flags = "--" + s.name;
     for (const auto& a : s.cli_aliases) flags += ", --" + a;
-    std::printf("  %-24s %s\n", flags.c_str(), describe_param(s).c_str());
+    std::printf("  %-24s %s%s\n", flags.c_str(), describe_param(s).c_str(), s.repeatable ? " [repeatable]" : "");
   }
-  if (!options.extra_flags.empty()) std::printf("\nrepeatable:\n");
-  for (const auto& e : options.extra_flags) std::printf("  --%-22s %s\n", e.name.c_str(), e.help.c_str());
   std::printf("\nEnvironment: ATELIER_MODELS_DIR (model library), ATELIER_DEVICE (cpu|cuda).\n");
 }
 
-const ParamSpec* io_spec(const Filter& f, std::initializer_list<const char*> names) {
-  for (const char* n : names)
-    for (const auto& s : f.params)
-      if (s.name == n && (s.scope & kCli)) return &s;
+const ParamSpec* spec_with_role(const Filter& f, ParamRole role) {
+  for (const auto& s : f.params)
+    if (s.role == role && (s.scope & kCli)) return &s;
   return nullptr;
 }
 
@@ -56,12 +53,11 @@ bool is_bool_word(const std::string& s) {
 
 }  // namespace
 
-bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& values, ExtraValues& extra,
-                       const CommandOptions& options) {
+bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& values) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string a = args[i];
     if (a == "--help" || a == "-h") {
-      print_help(filter, options);
+      print_help(filter);
       return false;
     }
     if (a.rfind("--", 0) != 0) throw Error("unexpected argument '" + a + "' (options are --name value)");
@@ -73,18 +69,16 @@ bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& valu
       a = a.substr(0, eq);
       has_value = true;
     }
-    bool extra_flag = false;
-    for (const auto& e : options.extra_flags) extra_flag = extra_flag || e.name == a;
-    const ParamSpec* spec = extra_flag ? nullptr : find_flag(filter, a);
+    const ParamSpec* spec = find_flag(filter, a);
     bool negated = false;
-    if (!spec && !extra_flag && a.rfind("no-", 0) == 0) {
+    if (!spec && a.rfind("no-", 0) == 0) {
       spec = find_flag(filter, a.substr(3));
       negated = spec && spec->type == ParamType::Bool;
       if (!negated) spec = nullptr;
     }
-    if (!spec && !extra_flag)
+    if (!spec)
       throw Error("unknown option '--" + a + "' for 'atelier " + filter.name + "' (see --help)");
-    if (spec && spec->type == ParamType::Bool && !has_value) {
+    if (spec->type == ParamType::Bool && !has_value) {
       // "--keep-colors" alone, or "--keep-colors true" as --help writes it.
       if (!negated && i + 1 < args.size() && is_bool_word(args[i + 1])) {
         values.set_from_string(spec->name, args[++i]);
@@ -97,8 +91,7 @@ bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& valu
       if (i + 1 >= args.size()) throw Error("option '--" + a + "' needs a value");
       value = args[++i];
     }
-    if (extra_flag) extra[a].push_back(value);
-    else values.set_from_string(spec->name, value);
+    values.set_from_string(spec->name, value);
   }
   return true;
 }
@@ -122,32 +115,30 @@ Progress::Callback stderr_progress() {
   };
 }
 
-int run_filter_command(const Filter& filter, const Args& args, const CommandOptions& options) {
+int run_filter_command(const Filter& filter, const Args& args) {
   ParamValues values(filter.params);
-  ExtraValues extra;
-  if (!parse_filter_args(filter, args, values, extra, options)) return 0;
-  const ParamSpec* in = io_spec(filter, {"input", "content"});
-  const ParamSpec* out = io_spec(filter, {"output"});
+  if (!parse_filter_args(filter, args, values)) return 0;
+  const ParamSpec* in = spec_with_role(filter, ParamRole::kInputImage);
+  const ParamSpec* out = spec_with_role(filter, ParamRole::kOutputFile);
   if (!in || !out) throw Error("filter '" + filter.name + "' declares no CLI input/output");
   const std::string& in_path = values.get_text(in->name);
   const std::string& out_path = values.get_text(out->name);
   if (in_path.empty()) throw Error("missing --" + in->name + " IMAGE");
-  if (out_path.empty()) throw Error("missing --output FILE.png");
+  if (out_path.empty()) throw Error("missing --" + out->name + " FILE.png");
   // Every file the command reads, so that the output can never replace one of them.
   std::vector<std::string> inputs;
-  for (const ParamSpec& s : filter.params)
-    if (s.type == ParamType::File && (s.scope & kCli) && &s != out) inputs.push_back(values.get_text(s.name));
-  for (const auto& e : options.extra_flags)
-    if (e.is_input_file)
-      if (auto it = extra.find(e.name); it != extra.end())
-        inputs.insert(inputs.end(), it->second.begin(), it->second.end());
+  for (const ParamSpec& s : filter.params) {
+    if (s.type != ParamType::File || !(s.scope & kCli) || &s == out) continue;
+    inputs.push_back(values.get_text(s.name));
+    const std::vector<std::string>& listed = values.get_list(s.name);
+    inputs.insert(inputs.end(), listed.begin(), listed.end());
+  }
   check_output_path(out_path, inputs);
   Image input = load_image(in_path);
   ModelLibrary library;
   RunContext ctx{&library, Progress(stderr_progress(), nullptr), {}};
   auto t0 = std::chrono::steady_clock::now();
-  Image result = options.run ? options.run(input, values, extra, ctx) : filter.run(input, values, ctx);
-  check_result(filter, input, result);
+  Image result = run_filter(filter, input, values, ctx);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   save_image(out_path, result);
   std::fprintf(stderr, "wrote %s (%dx%d) in %.1f s\n", out_path.c_str(), result.width, result.height, secs);

@@ -2,29 +2,37 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
+#include "cli/filter_command.h"
 #include "core/error.h"
+#include "filters/filter.h"
 
 namespace {
 
 struct Command {
-  const char* name;
-  int (*run)(const atelier::cli::Args&);
-  const char* summary;
+  std::string name;
+  std::function<int(const atelier::cli::Args&)> run;
+  std::string summary;
 };
 
-const Command kCommands[] = {
-    {"stylize", atelier::cli::stylize_command, "Gatys neural style transfer of a content image"},
-    {"dream", atelier::cli::dream_command, "DeepDream: amplify what chosen network layers see"},
-    {"models", atelier::cli::models_command, "list, install, verify and import models"},
-    {"bench", atelier::cli::bench_command, "benchmarks of the engine (JSON lines)"},
-};
+// One subcommand per filter, then the tools.
+std::vector<Command> commands() {
+  std::vector<Command> out;
+  for (const atelier::Filter* f : atelier::all_filters())
+    out.push_back({f->name, [f](const atelier::cli::Args& a) { return atelier::cli::run_filter_command(*f, a); },
+                   f->blurb});
+  out.push_back({"models", atelier::cli::models_command, "list, install, verify and import models"});
+  out.push_back({"bench", atelier::cli::bench_command, "benchmarks of the engine (JSON lines)"});
+  return out;
+}
 
 void usage(FILE* out) {
   std::fprintf(out, "usage: atelier COMMAND [OPTIONS]\n\ncommands:\n");
-  for (const auto& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  for (const auto& c : commands()) std::fprintf(out, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
   std::fprintf(out, "\n'atelier COMMAND --help' describes a command's options.\n");
 }
 
@@ -35,15 +43,15 @@ int main(int argc, char** argv) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  for (const auto& c : kCommands) {
-    if (argv[1] != std::string(c.name)) continue;
+  for (const auto& c : commands()) {
+    if (argv[1] != c.name) continue;
     try {
       return c.run(atelier::cli::Args(argv + 2, argv + argc));
     } catch (const atelier::Cancelled&) {
       std::fprintf(stderr, "atelier: cancelled\n");
       return 130;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "atelier %s: error: %s\n", c.name, atelier::user_message(e).c_str());
+      std::fprintf(stderr, "atelier %s: error: %s\n", c.name.c_str(), atelier::user_message(e).c_str());
       return 1;
     }
   }

@@ -19,9 +19,19 @@ std::string without_backtrace(std::string text) {
 
 }  // namespace
 
+bool is_out_of_memory(const std::exception& e) {
+  if (dynamic_cast<const std::bad_alloc*>(&e) || dynamic_cast<const c10::OutOfMemoryError*>(&e)) return true;
+  const auto* c = dynamic_cast<const c10::Error*>(&e);
+  if (!c) return false;
+  const std::string text = c->what_without_backtrace();
+  // c10's CPU allocator: "DefaultCPUAllocator: can't allocate memory: you tried to allocate ..."
+  return text.find("can't allocate memory") != std::string::npos ||
+         text.find("not enough memory") != std::string::npos || text.find("out of memory") != std::string::npos;
+}
+
 std::string user_message(const std::exception& e) {
   if (dynamic_cast<const Error*>(&e)) return without_backtrace(e.what());
-  if (dynamic_cast<const std::bad_alloc*>(&e) || dynamic_cast<const c10::OutOfMemoryError*>(&e))
+  if (is_out_of_memory(e))
     return "out of memory: try a smaller size, a selection, or fewer pixels";
   std::string detail;
   if (const auto* c = dynamic_cast<const c10::Error*>(&e)) detail = without_backtrace(c->what_without_backtrace());

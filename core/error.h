@@ -19,6 +19,10 @@ struct OutOfMemory : Error {
   using Error::Error;
 };
 
+// Whether `e` says that memory ran out: std::bad_alloc, LibTorch's CUDA out-of-memory error, or the CPU
+// allocator's failure (a c10::Error).
+bool is_out_of_memory(const std::exception& e);
+
 // A message for users from any exception: Error's own text; for anything else (a LibTorch or standard-library
 // exception that escaped) a sentence without C++ backtraces ("frame #…") or bare type names ("std::bad_alloc").
 std::string user_message(const std::exception& e);

@@ -7,18 +7,17 @@
 
 #include "core/error.h"
 #include "filters/cost.h"
-#include "models/model_library.h"
-#include "plugin/arguments.h"
-#include "plugin/i18n.h"
+#include "dialogs/procedure_config.h"
+#include "dialogs/i18n.h"
 
 namespace atelier::dialogs {
 namespace {
 
-using plugin::tr;
 
-struct EstimateView {
+struct DialogState {
   const Filter* filter;
-  GtkWidget* label;
+  GimpProcedureDialog* dialog;
+  GtkWidget* estimate;
   int width, height;
 };
 
@@ -34,57 +33,54 @@ std::string format_duration(double seconds) {
   return take(g_strdup_printf(_("about %d min"), static_cast<int>(std::lround(seconds / 60))));
 }
 
-void update_estimate(GimpProcedureConfig* config, EstimateView* view) {
-  try {
-    plugin::sync_dialog_twins(config, *view->filter, plugin::TwinSync::kFromDialog);
-    ParamValues values = plugin::read_values(config, *view->filter);
-    CostEstimate e = estimate_cost(*view->filter, values, view->width, view->height);
-    gchar* text = g_markup_printf_escaped(_("<i>Estimate: %s on the CPU, %.1f GB of memory (%d×%d px, %d "
-                                            "iterations); a GPU is much faster.</i>"),
-                                          format_duration(e.seconds).c_str(), e.megabytes / 1024.0, e.width, e.height,
-                                          e.iterations);
-    gtk_label_set_markup(GTK_LABEL(view->label), text);
-    g_free(text);
-  } catch (const std::exception&) {
-    gtk_label_set_text(GTK_LABEL(view->label), "");
+void show_estimate(const DialogState& state, const ParamValues& values) {
+  CostEstimate e = estimate_cost(*state.filter, values, state.width, state.height);
+  gchar* text = g_markup_printf_escaped(_("<i>Estimate: %s on the CPU, %.1f GB of memory (%d×%d px, %d "
+                                          "iterations); a GPU is much faster.</i>"),
+                                        format_duration(e.seconds).c_str(), e.megabytes / 1024.0, e.width, e.height,
+                                        e.iterations);
+  gtk_label_set_markup(GTK_LABEL(state.estimate), text);
+  g_free(text);
+}
+
+// Options a parameter ignores for the current values (the declaration's used_when) are greyed out.
+void update_sensitivity(const DialogState& state, const ParamValues& values) {
+  for (const ParamSpec* s : gimp_params(*state.filter)) {
+    if (s->used_when.empty()) continue;
+    GtkWidget* w = gimp_procedure_dialog_get_widget(state.dialog, dialog_property(*s).c_str(), G_TYPE_NONE);
+    if (w) gtk_widget_set_sensitive(w, param_in_use(*s, values));
   }
 }
 
-// Networks that are not installed cannot be chosen; returns false when none is installed.
-bool restrict_networks(GimpProcedureConfig* config, const ParamSpec& spec) {
-  const std::string property = plugin::dialog_property(spec);
+void on_config_changed(GimpProcedureConfig* config, DialogState* state) {
+  try {
+    sync_dialog_twins(config, *state->filter, TwinSync::kFromDialog);
+    const ParamValues values = read_values(config, *state->filter);
+    show_estimate(*state, values);
+    update_sensitivity(*state, values);
+  } catch (const std::exception&) {
+    gtk_label_set_text(GTK_LABEL(state->estimate), "");
+  }
+}
+
+// Options that are valid but not usable now (a network that is not installed) cannot be chosen; a remembered
+// choice that became unusable falls back to the default. Returns false when no option is usable.
+bool restrict_to_available(GimpProcedureConfig* config, const ParamSpec& spec) {
+  const std::string property = dialog_property(spec);
   GParamSpec* pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(config), property.c_str());
   if (!pspec) return true;
   GimpChoice* choice = gimp_param_spec_choice_get_choice(pspec);
-  bool any = false;
-  try {
-    ModelLibrary library;
-    for (const ChoiceOption& c : spec.choices) {
-      if (c.nick == "auto") continue;
-      bool installed = true;
-      try {
-        installed = library.installed(c.nick);
-      } catch (const Error&) {
-        // not a model name: leave it selectable
-      }
-      gimp_choice_set_sensitive(choice, c.nick.c_str(), installed);
-      any = any || installed;
-    }
-    // A remembered network that has been removed since: fall back to automatic choice.
-    gchar* current = nullptr;
-    g_object_get(config, property.c_str(), &current, nullptr);
-    const std::string now = take(current);
-    if (now != "auto" && gimp_choice_is_valid(choice, "auto")) {
-      bool usable = true;
-      try {
-        usable = library.installed(now);
-      } catch (const Error&) {
-      }
-      if (!usable) g_object_set(config, property.c_str(), "auto", nullptr);
-    }
-  } catch (const std::exception&) {
-    return true;
+  gchar* current = nullptr;
+  g_object_get(config, property.c_str(), &current, nullptr);
+  const std::string now = take(current);
+  bool any = false, now_usable = true;
+  for (const ChoiceOption& c : current_choices(spec)) {
+    if (!gimp_choice_is_valid(choice, c.nick.c_str())) continue;
+    gimp_choice_set_sensitive(choice, c.nick.c_str(), c.available);
+    any = any || (c.available && c.nick != spec.default_text);
+    if (c.nick == now) now_usable = c.available;
   }
+  if (!now_usable) g_object_set(config, property.c_str(), spec.default_text.c_str(), nullptr);
   return any;
 }
 
@@ -93,12 +89,12 @@ bool restrict_networks(GimpProcedureConfig* config, const ParamSpec& spec) {
 bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, GimpDrawable*, int width, int height,
                        const Filter& filter) {
   gimp_ui_init(GETTEXT_PACKAGE);
-  plugin::sync_dialog_twins(config, filter, plugin::TwinSync::kToDialog);
+  sync_dialog_twins(config, filter, TwinSync::kToDialog);
   GtkWidget* dialog = gimp_procedure_dialog_new(procedure, config, tr(filter.title));
   auto* pd = GIMP_PROCEDURE_DIALOG(dialog);
   GList* top = nullptr;
 
-  for (const ParamSpec* s : plugin::gimp_params(filter)) {
+  for (const ParamSpec* s : gimp_params(filter)) {
     if (s->type == ParamType::Double) {
       GtkWidget* scale = gimp_procedure_dialog_get_scale_entry(pd, s->name.c_str(), 1.0);
       gimp_label_spin_set_digits(GIMP_LABEL_SPIN(scale), s->digits);
@@ -108,7 +104,8 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
       if (s->max > useful && useful > s->min)
         gimp_scale_entry_set_bounds(GIMP_SCALE_ENTRY(scale), s->min, useful, FALSE);
     }
-    if (s->role == ParamRole::kFeatureNetwork && !restrict_networks(config, *s)) {
+    if (s->type == ParamType::Choice && !restrict_to_available(config, *s) &&
+        s->role == ParamRole::kFeatureNetwork) {
       gimp_procedure_dialog_get_label(pd, "no-network",
                                       _("<b>No feature network is installed.</b>\nInstall one in a terminal with:\n"
                                         "<tt>atelier models install inception_v3</tt>"),
@@ -122,9 +119,9 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
   std::vector<std::string> ids;  // keeps the id strings alive while the dialog exists
   ids.reserve(4 * filter.params.size() + 1);
   auto widget_id = [&ids](const ParamSpec* s) {
-    return const_cast<gchar*>(ids.emplace_back(plugin::dialog_property(*s)).c_str());
+    return const_cast<gchar*>(ids.emplace_back(dialog_property(*s)).c_str());
   };
-  for (const ParamSpec* s : plugin::gimp_params(filter)) {
+  for (const ParamSpec* s : gimp_params(filter)) {
     if (s->group.empty()) {
       top = g_list_append(top, widget_id(s));
       continue;
@@ -138,7 +135,7 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
     const std::string& title = ids.emplace_back("group-title-" + n);
     const std::string& frame = ids.emplace_back("group-frame-" + n);
     GList* props = nullptr;
-    for (const ParamSpec* t : plugin::gimp_params(filter))
+    for (const ParamSpec* t : gimp_params(filter))
       if (t->group == s->group) props = g_list_append(props, widget_id(t));
     gimp_procedure_dialog_fill_box_list(pd, box.c_str(), props);
     g_list_free(props);
@@ -147,21 +144,21 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
     top = g_list_append(top, const_cast<gchar*>(frame.c_str()));
   }
 
-  EstimateView view{&filter, gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE), width, height};
-  gtk_label_set_line_wrap(GTK_LABEL(view.label), TRUE);
-  gtk_label_set_max_width_chars(GTK_LABEL(view.label), 50);
+  DialogState state{&filter, pd, gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE), width, height};
+  gtk_label_set_line_wrap(GTK_LABEL(state.estimate), TRUE);
+  gtk_label_set_max_width_chars(GTK_LABEL(state.estimate), 50);
   top = g_list_append(top, const_cast<gchar*>("estimate"));
-  update_estimate(config, &view);
-  gulong handler = g_signal_connect(config, "notify", G_CALLBACK(+[](GimpProcedureConfig* c, GParamSpec*, gpointer v) {
-                                      update_estimate(c, static_cast<EstimateView*>(v));
-                                    }),
-                                    &view);
 
   gimp_procedure_dialog_fill_list(pd, top);
   g_list_free(top);
+  on_config_changed(config, &state);
+  gulong handler = g_signal_connect(config, "notify", G_CALLBACK(+[](GimpProcedureConfig* c, GParamSpec*, gpointer v) {
+                                      on_config_changed(c, static_cast<DialogState*>(v));
+                                    }),
+                                    &state);
   const bool ok = gimp_procedure_dialog_run(pd);
   g_signal_handler_disconnect(config, handler);
-  plugin::sync_dialog_twins(config, filter, plugin::TwinSync::kFromDialog);
+  sync_dialog_twins(config, filter, TwinSync::kFromDialog);
   gtk_widget_destroy(dialog);
   return ok;
 }

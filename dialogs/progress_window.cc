@@ -2,7 +2,7 @@
 
 #include <libgimp/gimpui.h>
 
-#include "plugin/i18n.h"
+#include "dialogs/i18n.h"
 
 namespace atelier::dialogs {
 

@@ -13,7 +13,6 @@
 #include <tuple>
 
 #include "core/color.h"
-#include "core/device.h"
 #include "core/error.h"
 #include "core/numbers.h"
 #include "core/image_tensor.h"
@@ -35,10 +34,8 @@ std::string trim(const std::string& s) {
 
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p;
-  p.push_back(text_param("input", "Input image", "Image to dream on (command line only; in GIMP: the active layer)",
-                         ParamType::File, "", "Input and output", kCli));
-  p.push_back(text_param("output", "Output file", "image file to write: .png, .jpg, .bmp or .tga (command line only)",
-                         ParamType::File, "", "Input and output", kCli));
+  p.push_back(input_image_param("input", "Image to dream on (command line only; in GIMP: the active layer)"));
+  p.push_back(output_file_param());
   p.push_back(text_param("layers", "La_yers",
                          "Network layers to dream on with a dose each, e.g. \"mixed3:1, mixed4:0.5\": a positive dose "
                          "amplifies what the layer sees, a negative one suppresses it; empty lets Depth choose",
@@ -47,6 +44,7 @@ std::vector<ParamSpec> make_params() {
                            "Used when Layers is empty: 0 dreams on shallow layers (strokes, textures), 1 on deep ones "
                            "(eyes, animals, buildings); the default uses the network's recommended layers",
                            ParamType::Double, 0, 1, kDefaultDepth, "Layers"));
+  p.back().used_when = {{"layers", {""}}};
   p.push_back(number_param("step-size", "Ste_p size",
                            "How far each step moves the pixels; larger dreams faster and harsher", ParamType::Double,
                            0.0005, 0.2, 0.01, "Dream", 4));
@@ -90,13 +88,11 @@ std::pair<int64_t, int64_t> work_size(int64_t h, int64_t w, int size, int64_t mi
 }
 
 Image run_dream(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  if (input.empty()) throw Error("dream: the input image is empty");
   LayerDoses doses = parse_layer_doses(v.get_text("layers"));  // before the slow model load: fail fast
   const Progress& progress = ctx.progress;
   progress.report(0, "loading the feature network");
-  const c10::Device device = select_device(v.get_text("device"));
-  std::optional<ModelLibrary> own_library;
-  const ModelLibrary& library = ctx.library ? *ctx.library : own_library.emplace();
+  const c10::Device device = ctx.device;
+  const ModelLibrary& library = *ctx.library;
   std::string network_name = v.get_text("network");
   if (network_name == "auto" && library.installed("inception_v3")) network_name = "inception_v3";
   std::unique_ptr<FeatureNetwork> network = load_feature_network(network_name, library, device);
@@ -120,20 +116,12 @@ Image run_dream(const Image& input, const ParamValues& v, const RunContext& ctx)
   const at::Tensor original = image_rgb_to_tensor(input, device);
   const int64_t h = original.size(2), w = original.size(3);
   const auto [wh, ww] = work_size(h, w, v.get_int("size"), network->min_input_size());
-  at::Tensor result;
-  try {
-    const at::Tensor work = resize(original, wh, ww);
-    const at::Tensor dreamed = deep_dream(*network, work, s, progress.sub(0.05, 0.98));
-    // Adding the upscaled change (rather than upscaling the dream) keeps the input's full-resolution detail.
-    result = (wh == h && ww == w) ? dreamed : (original + resize(dreamed - work, h, w)).clamp(0, 1);
-    if (v.get_bool("keep-colors")) result = transfer_luminance(result, original);
-  } catch (const c10::OutOfMemoryError&) {
-    throw OutOfMemory("dream: out of memory on " + device_description(device) + " dreaming at " + std::to_string(ww) +
-                      "x" + std::to_string(wh) + " pixels; use a smaller size or fewer layers, or the CPU");
-  }
-  Image out = tensor_to_image(result, image_alpha_to_tensor(input));
-  progress.report(1.0, "done");
-  return out;
+  const at::Tensor work = resize(original, wh, ww);
+  const at::Tensor dreamed = deep_dream(*network, work, s, progress.sub(0.05, 0.98));
+  // Adding the upscaled change (rather than upscaling the dream) keeps the input's full-resolution detail.
+  at::Tensor result = (wh == h && ww == w) ? dreamed : (original + resize(dreamed - work, h, w)).clamp(0, 1);
+  if (v.get_bool("keep-colors")) result = transfer_luminance(result, original);
+  return tensor_to_image(result, image_alpha_to_tensor(input));
 }
 
 }  // namespace
@@ -215,7 +203,9 @@ const Filter& dream_filter() {
                         "deep layers eyes, animals and buildings. A negative dose suppresses what a layer sees.",
                         make_params(),
                         run_dream,
-                        dream_cost};
+                        dream_cost,
+                        "use a smaller working size (size), fewer layers, process a selection, or choose the CPU "
+                        "device"};
   return f;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/numbers.h"
+#include "models/model_library.h"
 
 namespace atelier {
 namespace {
@@ -23,9 +24,40 @@ void require_in_range(const ParamSpec& s, double v) {
 
 }  // namespace
 
+std::vector<ChoiceOption> current_choices(const ParamSpec& s) {
+  if (!s.list_choices) return s.choices;
+  try {
+    return s.list_choices();
+  } catch (const std::exception&) {
+    return s.choices;  // an unreadable library: the options that always exist
+  }
+}
+
 std::string choice_nicks(const ParamSpec& s) {
   std::string out;
-  for (const auto& c : s.choices) out += (out.empty() ? "" : "|") + c.nick;
+  for (const auto& c : current_choices(s)) out += (out.empty() ? "" : "|") + c.nick;
+  return out;
+}
+
+bool param_in_use(const ParamSpec& s, const ParamValues& values) {
+  for (const ParamCondition& c : s.used_when) {
+    const std::string& v = values.get_text(c.param);
+    bool any = false;
+    for (const auto& allowed : c.values) any = any || v == allowed;
+    if (!any) return false;
+  }
+  return true;
+}
+
+std::string describe_condition(const ParamSpec& s) {
+  std::string out;
+  for (const ParamCondition& c : s.used_when) {
+    std::string values;
+    for (size_t i = 0; i < c.values.size(); ++i)
+      values += (i ? (i + 1 == c.values.size() ? " or " : ", ") : "") +
+                (c.values[i].empty() ? std::string("empty") : c.values[i]);
+    out += (out.empty() ? "used when " : " and ") + c.param + " is " + values;
+  }
   return out;
 }
 
@@ -84,7 +116,7 @@ void ParamValues::set_text(const std::string& name, const std::string& v) {
   const ParamSpec& s = spec(name);
   if (s.type == ParamType::Choice) {
     bool ok = false;
-    for (const auto& c : s.choices) ok = ok || c.nick == v;
+    for (const auto& c : current_choices(s)) ok = ok || c.nick == v;
     if (!ok) throw Error("'" + name + "' must be one of " + choice_nicks(s) + ", got '" + v + "'");
   } else if (s.type != ParamType::File && s.type != ParamType::String) {
     throw Error("parameter '" + name + "' is not text");
@@ -114,6 +146,13 @@ void ParamValues::set_from_string(const std::string& name, const std::string& te
     default:
       set_text(name, text);
   }
+  if (s.repeatable) lists_[s.name].push_back(text);
+}
+
+const std::vector<std::string>& ParamValues::get_list(const std::string& name) const {
+  static const std::vector<std::string> kNone;
+  auto it = lists_.find(spec(name).name);
+  return it == lists_.end() ? kNone : it->second;
 }
 
 int ParamValues::get_int(const std::string& name) const {
@@ -186,12 +225,44 @@ ParamSpec feature_network_param(std::string label, std::string help) {
                              {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}}, "auto",
                              "Engine");
   s.role = ParamRole::kFeatureNetwork;
+  // Networks that are not installed stay valid (the run says how to install them) but are greyed out.
+  s.list_choices = [choices = s.choices] {
+    const ModelLibrary library;
+    std::vector<ChoiceOption> out = choices;
+    for (ChoiceOption& c : out) c.available = c.nick == "auto" || library.installed(c.nick);
+    return out;
+  };
+  return s;
+}
+
+ParamSpec library_network_param(std::string name, std::string label, std::string help, const std::string& kind,
+                                std::string default_nick, std::string group) {
+  const std::string prefix = kind + "/";
+  // Bundled networks: "Feed-forward style network: The Great Wave (Hokusai)" is shown as "The Great Wave (Hokusai)".
+  auto option = [prefix](const ModelInfo& m) {
+    const size_t colon = m.description.find(": ");
+    std::string label = colon == std::string::npos ? m.name.substr(prefix.size()) : m.description.substr(colon + 2);
+    return ChoiceOption{m.name.substr(prefix.size()), label};
+  };
+  std::vector<ChoiceOption> bundled;
+  for (const ModelInfo& m : ModelLibrary::builtin())
+    if (m.kind == kind && m.name.rfind(prefix, 0) == 0) bundled.push_back(option(m));
+  ParamSpec s = choice_param(std::move(name), std::move(label), std::move(help), std::move(bundled),
+                             std::move(default_nick), std::move(group));
+  s.list_choices = [kind, prefix, option] {
+    std::vector<ChoiceOption> all;
+    for (const ModelInfo& m : ModelLibrary().known())
+      if (m.kind == kind && m.name.rfind(prefix, 0) == 0) all.push_back(option(m));
+    return all;
+  };
   return s;
 }
 
 ParamSpec device_param(std::string label) {
-  return choice_param("device", std::move(label), "Where to compute; auto = the GPU when there is one",
-                      {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}}, "auto", "Engine");
+  ParamSpec s = choice_param("device", std::move(label), "Where to compute; auto = the GPU when there is one",
+                             {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}}, "auto", "Engine");
+  s.role = ParamRole::kDevice;
+  return s;
 }
 
 ParamSpec seed_param(std::string label, std::string help) {
@@ -202,6 +273,20 @@ ParamSpec layer_name_param(std::string label, std::string default_name) {
   ParamSpec s = text_param("layer-name", std::move(label), "Name of the new layer", ParamType::String,
                            std::move(default_name), "Output", kGimp);
   s.role = ParamRole::kLayerName;
+  return s;
+}
+
+ParamSpec input_image_param(std::string name, std::string help) {
+  ParamSpec s = text_param(std::move(name), "Input image", std::move(help), ParamType::File, "", "Input and output",
+                           kCli);
+  s.role = ParamRole::kInputImage;
+  return s;
+}
+
+ParamSpec output_file_param() {
+  ParamSpec s = text_param("output", "Output file", "image file to write: .png, .jpg, .bmp or .tga (command line only)",
+                           ParamType::File, "", "Input and output", kCli);
+  s.role = ParamRole::kOutputFile;
   return s;
 }
 
@@ -223,6 +308,7 @@ std::string describe_param(const ParamSpec& s) {
       if (!s.default_text.empty()) o << "(default " << s.default_text << ") ";
   }
   o << s.help;
+  if (const std::string when = describe_condition(s); !when.empty()) o << " (" << when << ")";
   return o.str();
 }
 

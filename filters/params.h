@@ -1,6 +1,7 @@
 #pragma once
 // One declaration per filter parameter. The GIMP procedure arguments, the dialog, Script-Fu keywords and the
 // CLI flags are all derived from these declarations (torch-free header).
+#include <functional>
 #include <map>
 #include <string>
 #include <variant>
@@ -11,8 +12,16 @@ namespace atelier {
 enum class ParamType { Int, Double, Bool, Choice, File, String };
 
 struct ChoiceOption {
-  std::string nick;   // value on the CLI / in Script-Fu, e.g. "lbfgs"
-  std::string label;  // shown in the dialog, e.g. "L-BFGS (best quality)"
+  std::string nick;        // value on the CLI / in Script-Fu, e.g. "lbfgs"
+  std::string label;       // shown in the dialog, e.g. "L-BFGS (best quality)"
+  bool available = true;   // false: valid but not usable now (a model that is not installed): greyed out
+};
+
+// A parameter that only matters for some values of another one (e.g. the Adam learning rate only when the
+// optimizer is Adam): the dialog greys it out otherwise, --help says when it is used.
+struct ParamCondition {
+  std::string param;                // another parameter of the same filter (Choice, String or File)
+  std::vector<std::string> values;  // its values (nicks, texts) for which this parameter is used
 };
 
 // Where a parameter is exposed.
@@ -27,6 +36,9 @@ enum class ParamRole {
   kPlain,
   kLayerName,       // String: the name of the new layer (GIMP)
   kFeatureNetwork,  // Choice: a feature network of the model library; uninstalled ones are greyed out
+  kDevice,          // Choice: where to compute (auto, cpu, cuda); run_filter() resolves it
+  kInputImage,      // File (CLI): the image the filter works on (in GIMP: the active layer)
+  kOutputFile,      // File (CLI): where the result is written
 };
 
 struct ParamSpec {
@@ -44,6 +56,11 @@ struct ParamSpec {
   std::vector<std::string> cli_aliases;  // extra CLI flag names (e.g. "style" for "style-image")
   int digits = 2;                        // Double: decimals shown in the dialog
   ParamRole role = ParamRole::kPlain;
+  std::vector<ParamCondition> used_when;  // all must hold for the parameter to matter; empty = always
+  bool repeatable = false;                // CLI only: the flag may be given several times (see get_list)
+  // Choice whose options depend on the user's files (models in the library): the current options, with
+  // `choices` the ones that always exist. Values are checked against the current options.
+  std::function<std::vector<ChoiceOption>()> list_choices;
 };
 
 using ParamValue = std::variant<int, double, bool, std::string>;
@@ -61,7 +78,8 @@ class ParamValues {
   void set_double(const std::string& name, double v);
   void set_bool(const std::string& name, bool v);
   void set_text(const std::string& name, const std::string& v);  // Choice nick, File path, String
-  // Parses a CLI string for any type ("true"/"false"/"1"/"0" for Bool).
+  // Parses a CLI string for any type ("true"/"false"/"1"/"0" for Bool). For a repeatable parameter the value is
+  // also appended to get_list(name).
   void set_from_string(const std::string& name, const std::string& text);
 
   int get_int(const std::string& name) const;
@@ -69,10 +87,13 @@ class ParamValues {
   bool get_bool(const std::string& name) const;
   const std::string& get_text(const std::string& name) const;
   int choice_index(const std::string& name) const;  // index in spec.choices
+  // Every value a repeatable parameter was given, as typed and checked, in order (empty when never given).
+  const std::vector<std::string>& get_list(const std::string& name) const;
 
  private:
   const std::vector<ParamSpec>* specs_;
   std::map<std::string, ParamValue> values_;
+  std::map<std::string, std::vector<std::string>> lists_;
 };
 
 // Builders for declarations.
@@ -85,12 +106,29 @@ ParamSpec choice_param(std::string name, std::string label, std::string help, st
 
 // The parameters every filter shares, declared once (labels differ only to keep each dialog's mnemonics unique).
 ParamSpec feature_network_param(std::string label, std::string help);
+// A network of the model library of the given kind ("fast-style"): nick = its name without the "KIND/" prefix;
+// lists the bundled ones and everything imported or trained into the user's library.
+ParamSpec library_network_param(std::string name, std::string label, std::string help, const std::string& kind,
+                                std::string default_nick, std::string group);
 ParamSpec device_param(std::string label);
 ParamSpec seed_param(std::string label, std::string help);
 ParamSpec layer_name_param(std::string label, std::string default_name);
+// The command line's input image (name: "input", or "content" where that says more) and output file.
+ParamSpec input_image_param(std::string name, std::string help);
+ParamSpec output_file_param();
 
-// "a|b|c": the nicks of a Choice, as messages and help texts list them.
+// The options of a Choice now: list_choices() when declared (falling back to `choices` if the library cannot be
+// read), else `choices`.
+std::vector<ChoiceOption> current_choices(const ParamSpec& spec);
+
+// "a|b|c": the current nicks of a Choice, as messages and help texts list them.
 std::string choice_nicks(const ParamSpec& spec);
+
+// Whether the parameter matters for these values (its used_when conditions hold).
+bool param_in_use(const ParamSpec& spec, const ParamValues& values);
+
+// "used when method is optimize" (empty when always used), for --help and tooltips.
+std::string describe_condition(const ParamSpec& spec);
 
 // "Iterations (1-5000, default 300): help" for --help texts.
 std::string describe_param(const ParamSpec& spec);

@@ -5,11 +5,10 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <new>
 
 #include "core/color.h"
-#include "core/device.h"
 #include "core/error.h"
+#include "core/numbers.h"
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
@@ -22,41 +21,50 @@
 namespace atelier {
 namespace {
 
+const ParamCondition kOptimise{"method", {"optimize"}};
+const ParamCondition kInstant{"method", {"feed-forward"}};
+
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p;
-  p.push_back(text_param("content", "Content image", "Image to stylise (command line only; in GIMP: the active layer)",
-                         ParamType::File, "", "Input and output", kCli));
-  p.push_back(text_param("output", "Output file", "image file to write: .png, .jpg, .bmp or .tga (command line only)",
-                         ParamType::File, "", "Input and output", kCli));
+  p.push_back(input_image_param("content", "Image to stylise (command line only; in GIMP: the active layer)"));
+  p.push_back(output_file_param());
   p.push_back(
       choice_param("method", "_Method",
                    "Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward network "
                    "(one of the bundled styles), seconds",
                    {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}},
                    "optimize", "Style"));
-  p.push_back(choice_param("fast-model", "Pretrained st_yle", "Style network used by the Instant method",
-                           {{"wave", "The Great Wave (Hokusai)"},
-                            {"scream", "The Scream (Munch)"},
-                            {"udnie", "Udnie (Picabia)"},
-                            {"la_muse", "La Muse (Picasso)"},
-                            {"rain_princess", "Rain Princess (Afremov)"},
-                            {"wreck", "The Shipwreck of the Minotaur (Turner)"},
-                            {"mathura", "Mathura"},
-                            {"matilde_perez", "Matilde Perez"},
-                            {"matta", "Roberto Matta"}},
-                           "wave", "Style"));
+  p.push_back(library_network_param("fast-model", "Pretrained st_yle",
+                                    "Style network used by the Instant method: a bundled one, or one imported with "
+                                    "'atelier models import fast-style DIR'",
+                                    "fast-style", "wave", "Style"));
+  p.back().used_when = {kInstant};
   p.push_back(text_param("style-image", "Style _image", "Painting or picture whose style is transferred",
                          ParamType::File, "", "Style"));
+  p.back().used_when = {kOptimise};
   p.push_back(text_param("style-image-2", "Second style ima_ge (optional)",
                          "A second style blended with the first (leave empty for one style)", ParamType::File, "",
                          "Style"));
+  p.back().used_when = {kOptimise};
   p.push_back(number_param("style-blend", "Second style _blend",
                            "Share of the second style: 0 = only the first, 1 = only "
                            "the second",
                            ParamType::Double, 0, 1, 0.5, "Style"));
+  p.back().used_when = {kOptimise};
+  // The command line takes any number of styles instead of style-image / style-image-2 / style-blend.
+  p.push_back(text_param("style", "Style", "style image; repeat to blend several styles (replaces --style-image)",
+                         ParamType::File, "", "Style", kCli));
+  p.back().repeatable = true;
+  p.back().used_when = {kOptimise};
+  p.push_back(number_param("style-weight", "Style weight", "blend weight of the corresponding --style (default 1)",
+                           ParamType::Double, 0, 1e6, 1, "Style"));
+  p.back().scope = kCli;
+  p.back().repeatable = true;
+  p.back().used_when = {kOptimise};
   p.push_back(number_param("style-strength", "Style st_rength",
                            "How strongly the style is imposed relative to the content (1 = balanced)",
                            ParamType::Double, 0.01, 100, 1, "Style"));
+  p.back().used_when = {kOptimise};
   p.push_back(
       number_param("style-scale", "Style s_cale",
                    "Size of the style's brush strokes: the style image is seen at this multiple of the working size",
@@ -69,26 +77,35 @@ std::vector<ParamSpec> make_params() {
   p.push_back(number_param("content-weight", "Content _weight",
                            "How much of the layer's structure is kept (higher = more faithful)", ParamType::Double, 0,
                            100, 1, "Content"));
+  p.back().used_when = {kOptimise};
   p.push_back(number_param("tv-weight", "Smoot_hness",
                            "Total-variation weight: higher gives smoother, less noisy results", ParamType::Double, 0,
                            100, 1, "Content"));
+  p.back().used_when = {kOptimise};
   p.push_back(choice_param("init", "Start _from", "Start the optimisation from the content image or from noise",
                            {{"content", "Content image"}, {"random", "Random noise"}}, "content", "Content"));
+  p.back().used_when = {kOptimise};
   p.push_back(number_param("size", "Working si_ze",
                            "Optimise method: long side in pixels the optimisation works at (0 = the layer's size); "
                            "the result is scaled to the layer's size",
                            ParamType::Int, 0, 8192, 384, "Quality", 0));
+  p.back().used_when = {kOptimise};
   p.push_back(number_param("iterations", "I_terations",
                            "Optimisation steps: more gives a cleaner result and takes longer", ParamType::Int, 1, 5000,
                            200, "Quality", 0));
+  p.back().used_when = {kOptimise};
   p.push_back(choice_param("optimizer", "_Optimizer", "L-BFGS converges in fewer steps; Adam uses less memory",
                            {{"lbfgs", "L-BFGS"}, {"adam", "Adam"}}, "lbfgs", "Quality"));
+  p.back().used_when = {kOptimise};
   p.push_back(number_param("learning-rate", "_Adam learning rate",
                            "Step size of the Adam optimizer (ignored by L-BFGS)", ParamType::Double, 0.0001, 1, 0.02,
                            "Quality", 4));
+  p.back().used_when = {kOptimise, {"optimizer", {"adam"}}};
   p.push_back(feature_network_param("_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
+  p.back().used_when = {kOptimise};
   p.push_back(device_param("_Device"));
   p.push_back(seed_param("Se_ed", "Random seed (same seed and settings give the same result)"));
+  p.back().used_when = {kOptimise};
   p.push_back(layer_name_param("O_utput layer name", "Stylized"));
   return p;
 }
@@ -101,98 +118,25 @@ constexpr double kTvWeightScale = 10;
 // activations and gradients per pixel per phase (measured at 1024 px) plus the L-BFGS history.
 constexpr uint64_t kBytesPerWorkingPixel = 3600;
 
-[[noreturn]] void rethrow_out_of_memory(const std::string& what) {
-  throw OutOfMemory("not enough memory to " + what +
-                    ": lower the working size, choose the CPU device, or use Large Tiled Style for big images");
-}
+struct StyleImage {
+  Image image;
+  double weight = 1.0;
+};
 
-}  // namespace
-
-Image run_instant_stylize(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  const ModelLibrary library = ctx.library ? *ctx.library : ModelLibrary();
-  const std::string name = "fast-style/" + v.get_text("fast-model");
-  try {
-    const c10::Device device = select_device(v.get_text("device"));
-    if (!library.installed(name)) {
-      ModelLibrary writable(library.dir());
-      install_model(writable, name, [&](const std::string& line) { ctx.progress.report(0, line); });
-    }
-    ctx.progress.report(0, "loading " + name);
-    auto net = load_transform_net(library.path(name), device);
-    Image out = feedforward_stylize(input, *net, v.get_double("style-scale"), ctx.progress);
-    if (v.get_text("preserve-colors") != "off") {
-      at::Tensor styled = transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(input));
-      out = tensor_to_image(styled, image_alpha_to_tensor(input));
-    }
-    return out;
-  } catch (const c10::OutOfMemoryError&) {
-    rethrow_out_of_memory("stylise " + std::to_string(input.width) + "x" + std::to_string(input.height));
-  } catch (const std::bad_alloc&) {
-    rethrow_out_of_memory("stylise " + std::to_string(input.width) + "x" + std::to_string(input.height));
-  }
-}
-
-Image run_stylize(const Image& input, const std::vector<StyleImage>& styles, const ParamValues& v,
-                  const RunContext& ctx) {
-  if (input.empty()) throw Error("the input image is empty");
-  if (styles.empty()) throw Error("no style image: choose a style image (--style FILE / style-image)");
-  const Progress& progress = ctx.progress;
-  ModelLibrary default_library;
-  const ModelLibrary& library = ctx.library ? *ctx.library : default_library;
-  try {
-    const c10::Device device = select_device(v.get_text("device"));
-    progress.report(0, "loading the feature network");
-    auto net = load_feature_network(v.get_text("network"), library, device);
-    progress.check_cancel();
-
-    at::Tensor content = image_rgb_to_tensor(input, device);
-    const int size = v.get_int("size");
-    if (size > 0) content = resize_long_side(content, size);
-    // Tiny or thin layers work larger and are scaled back; the second pixel phase sees one pixel less.
-    const bool phase_average = net->name() == "inception_v3";
-    content = ensure_min_side(content, net->min_input_size() + (phase_average ? 1 : 0));
-    const int64_t work_long = std::max(content.size(2), content.size(3));
-    if (device.is_cpu())
-      require_memory(static_cast<uint64_t>(content.size(2) * content.size(3)) * kBytesPerWorkingPixel,
-                     "stylising at " + std::to_string(content.size(3)) + "x" + std::to_string(content.size(2)),
-                     "lower the working size (size) or use a GPU");
-    const std::string preserve = v.get_text("preserve-colors");
-
-    std::vector<StyleTarget> targets;
-    for (const auto& s : styles) {
-      at::Tensor t = image_rgb_to_tensor(s.image, device);
-      const auto long_side = std::max<int64_t>(
-          net->min_input_size(), std::llround(static_cast<double>(work_long) * v.get_double("style-scale")));
-      t = ensure_min_side(resize_long_side(t, long_side), net->min_input_size());
-      if (preserve == "histogram") t = match_histogram(t, content);
-      targets.push_back({t, s.weight});
-    }
-
-    GatysSettings g;
-    g.style_weight = kStyleWeightScale * v.get_double("style-strength");
-    g.content_weight = v.get_double("content-weight");
-    g.tv_weight = kTvWeightScale * v.get_double("tv-weight");
-    g.random_init = v.get_text("init") == "random";
-    g.phase_average = phase_average;
-    g.seed = static_cast<uint64_t>(v.get_int("seed"));
-    g.optimizer.kind = optimizer_from_name(v.get_text("optimizer"));
-    g.optimizer.iterations = v.get_int("iterations");
-    g.optimizer.learning_rate = v.get_double("learning-rate");
-
-    at::Tensor result = gatys_optimize(*net, content, targets, g, progress.sub(0.02, 1.0));
-    if (preserve == "luminance") result = transfer_luminance(result, content);
-    result = resize(result, input.height, input.width).clamp(0, 1);
-    progress.report(1, "done");
-    return tensor_to_image(result, image_alpha_to_tensor(input));
-  } catch (const c10::OutOfMemoryError&) {
-    rethrow_out_of_memory("stylise " + std::to_string(input.width) + "x" + std::to_string(input.height));
-  } catch (const std::bad_alloc&) {
-    rethrow_out_of_memory("stylise " + std::to_string(input.width) + "x" + std::to_string(input.height));
-  }
-}
-
+// The styles: the command line's repeated --style / --style-weight, else style-image / style-image-2 /
+// style-blend (loads the files; clear errors if unreadable).
 std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContext& ctx) {
   std::vector<StyleImage> styles;
+  const std::vector<std::string>& listed = v.get_list("style");
+  const std::vector<std::string>& weights = v.get_list("style-weight");
+  if (!listed.empty() || !weights.empty()) {
+    if (weights.size() > listed.size())
+      throw Error("more --style-weight values (" + std::to_string(weights.size()) + ") than styles (" +
+                  std::to_string(listed.size()) + ")");
+    for (size_t i = 0; i < listed.size(); ++i)
+      styles.push_back({ctx.read_image(listed[i]), i < weights.size() ? *parse_double(weights[i]) : 1.0});
+    return styles;
+  }
   const std::string& first = v.get_text("style-image");
   const std::string& second = v.get_text("style-image-2");
   const double blend = v.get_double("style-blend");
@@ -203,7 +147,74 @@ std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContex
   return styles;
 }
 
-namespace {
+// The Instant method: a feed-forward network of the library (bundled, imported or trained), tiled for large
+// images.
+Image run_instant(const Image& input, const ParamValues& v, const RunContext& ctx) {
+  const ModelLibrary& library = *ctx.library;
+  const std::string name = "fast-style/" + v.get_text("fast-model");
+  if (!library.installed(name)) {
+    ModelLibrary writable(library.dir());
+    install_model(writable, name, [&](const std::string& line) { ctx.progress.report(0, line); });
+  }
+  ctx.progress.report(0, "loading " + name);
+  auto net = load_transform_net(library.path(name), ctx.device);
+  Image out = feedforward_stylize(input, *net, v.get_double("style-scale"), ctx.progress);
+  if (v.get_text("preserve-colors") != "off") {
+    at::Tensor styled = transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(input));
+    out = tensor_to_image(styled, image_alpha_to_tensor(input));
+  }
+  return out;
+}
+
+// The Optimise method: Gatys et al. with any number of weighted styles.
+Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, const ParamValues& v,
+                   const RunContext& ctx) {
+  if (styles.empty()) throw Error("no style image: choose a style image (--style FILE / style-image)");
+  const Progress& progress = ctx.progress;
+  const c10::Device device = ctx.device;
+  progress.report(0, "loading the feature network");
+  auto net = load_feature_network(v.get_text("network"), *ctx.library, device);
+  progress.check_cancel();
+
+  at::Tensor content = image_rgb_to_tensor(input, device);
+  const int size = v.get_int("size");
+  if (size > 0) content = resize_long_side(content, size);
+  // Tiny or thin layers work larger and are scaled back; the second pixel phase sees one pixel less.
+  const bool phase_average = net->name() == "inception_v3";
+  content = ensure_min_side(content, net->min_input_size() + (phase_average ? 1 : 0));
+  const int64_t work_long = std::max(content.size(2), content.size(3));
+  if (device.is_cpu())
+    require_memory(static_cast<uint64_t>(content.size(2) * content.size(3)) * kBytesPerWorkingPixel,
+                   "stylising at " + std::to_string(content.size(3)) + "x" + std::to_string(content.size(2)),
+                   "lower the working size (size) or use a GPU");
+  const std::string preserve = v.get_text("preserve-colors");
+
+  std::vector<StyleTarget> targets;
+  for (const auto& s : styles) {
+    at::Tensor t = image_rgb_to_tensor(s.image, device);
+    const auto long_side = std::max<int64_t>(
+        net->min_input_size(), std::llround(static_cast<double>(work_long) * v.get_double("style-scale")));
+    t = ensure_min_side(resize_long_side(t, long_side), net->min_input_size());
+    if (preserve == "histogram") t = match_histogram(t, content);
+    targets.push_back({t, s.weight});
+  }
+
+  GatysSettings g;
+  g.style_weight = kStyleWeightScale * v.get_double("style-strength");
+  g.content_weight = v.get_double("content-weight");
+  g.tv_weight = kTvWeightScale * v.get_double("tv-weight");
+  g.random_init = v.get_text("init") == "random";
+  g.phase_average = phase_average;
+  g.seed = static_cast<uint64_t>(v.get_int("seed"));
+  g.optimizer.kind = optimizer_from_name(v.get_text("optimizer"));
+  g.optimizer.iterations = v.get_int("iterations");
+  g.optimizer.learning_rate = v.get_double("learning-rate");
+
+  at::Tensor result = gatys_optimize(*net, content, targets, g, progress.sub(0.02, 1.0));
+  if (preserve == "luminance") result = transfer_luminance(result, content);
+  result = resize(result, input.height, input.width).clamp(0, 1);
+  return tensor_to_image(result, image_alpha_to_tensor(input));
+}
 
 // Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise averages two pixel phases: 1.6x the
 // 7.1 s/MP of a plain Gatys iteration at 512 px. Instant is one tiled pass (1024x768 in about 11 s, memory
@@ -231,10 +242,11 @@ const Filter& stylize_filter() {
       "Runs on the GPU when there is one; a few minutes on a CPU at the default size.",
       make_params(),
       [](const Image& input, const ParamValues& v, const RunContext& ctx) {
-        if (v.get_text("method") == "feed-forward") return run_instant_stylize(input, v, ctx);
-        return run_stylize(input, styles_from_params(v, ctx), v, ctx);
+        if (v.get_text("method") == "feed-forward") return run_instant(input, v, ctx);
+        return run_optimise(input, styles_from_params(v, ctx), v, ctx);
       },
-      stylize_cost};
+      stylize_cost,
+      "lower the working size (size) or use a larger style scale, process a selection, or choose the CPU device"};
   return f;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dialogs/procedure_config.h"
 #include "filters/filter.h"
 #include "filters/params.h"
 
@@ -18,20 +19,14 @@ namespace atelier::plugin {
 std::string procedure_name(const Filter& filter);
 const Filter* find_plugin_filter(const std::string& procedure_name);  // nullptr if not ours
 
-// The specs exposed to GIMP, in declaration order.
-std::vector<const ParamSpec*> gimp_params(const Filter& filter);
-
 // Adds one argument per GIMP-scoped spec (labels and help translated).
 void add_arguments(GimpProcedure* procedure, const Filter& filter);
 
-// The config property a dialog widget shows for a spec: the spec's own, or the auxiliary "twin" argument of a
-// Choice (a GimpChoice for the drop-down) or a File (an open-file chooser).
-std::string dialog_property(const ParamSpec& spec);
-// Copies each Choice and File between its PDB argument and its dialog twin (invalid choices are not copied).
-enum class TwinSync { kToDialog, kFromDialog };
-void sync_dialog_twins(GimpProcedureConfig* config, const Filter& filter, TwinSync direction);
-
-// Reads the config's values into ParamValues (validated; throws atelier::Error naming the bad value).
-ParamValues read_values(GimpProcedureConfig* config, const Filter& filter);
+// Shared with the dialog (dialogs/procedure_config.h).
+using dialogs::dialog_property;
+using dialogs::gimp_params;
+using dialogs::read_values;
+using dialogs::sync_dialog_twins;
+using dialogs::TwinSync;
 
 }  // namespace atelier::plugin

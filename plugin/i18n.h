@@ -1,15 +1,10 @@
 #pragma once
-// gettext for the plug-in and dialogs: _() / N_() in domain "neural-atelier", and tr() for engine strings
-// (ParamSpec labels, filter titles) that are marked in filters/ and translated at registration time.
-#include <glib/gi18n-lib.h>
-
-#include <string>
+// gettext in the plug-in: tr() and _() from dialogs/i18n.h, plus binding the text domain at start-up.
+#include "dialogs/i18n.h"
 
 namespace atelier::plugin {
 
-inline const char* tr(const std::string& text) {
-  return text.empty() ? "" : g_dgettext(GETTEXT_PACKAGE, text.c_str());
-}
+using dialogs::tr;
 
 // Binds the text domain to the installed catalogs (LOCALEDIR, set by meson).
 void init_i18n();

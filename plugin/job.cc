@@ -7,13 +7,11 @@
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <new>
 #include <thread>
 
 #include "core/error.h"
 #include "core/progress.h"
 #include "dialogs/progress_window.h"
-#include "models/model_library.h"
 #include "plugin/i18n.h"
 
 namespace atelier::plugin {
@@ -36,8 +34,6 @@ void work(const Filter& filter, const Image& input, const ParamValues& values,
       if (it == files.end()) throw Error("internal error: the image '" + path + "' was not loaded beforehand");
       return it->second;
     };
-    ModelLibrary library;
-    ctx.library = &library;
     ctx.progress = Progress(
         [&shared](double f, const std::string& m) {
           std::lock_guard<std::mutex> lock(shared.mutex);
@@ -45,17 +41,13 @@ void work(const Filter& filter, const Image& input, const ParamValues& values,
           if (!m.empty()) shared.message = m;
         },
         &shared.cancel);
-    result.image = filter.run(input, values, ctx);
-    check_result(filter, input, result.image);
+    result.image = run_filter(filter, input, values, ctx);
     result.status = JobResult::Status::kOk;
   } catch (const Cancelled&) {
     result.status = JobResult::Status::kCancelled;
   } catch (const OutOfMemory& e) {
     result.status = JobResult::Status::kOutOfMemory;
     result.message = e.what();
-  } catch (const std::bad_alloc& e) {
-    result.status = JobResult::Status::kOutOfMemory;
-    result.message = user_message(e);
   } catch (const std::exception& e) {
     result.status = JobResult::Status::kFailed;
     result.message = user_message(e);

@@ -107,11 +107,7 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
   switch (job.status) {
     case JobResult::Status::kCancelled:
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
-    case JobResult::Status::kOutOfMemory:
-      return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
-                  job.message + "\n" +
-                      _("Not enough memory. Try a smaller size or fewer pixels (a selection), the CPU device, "
-                        "or Large Tiled Style for big images."));
+    case JobResult::Status::kOutOfMemory:  // the message says what to try (run_filter)
     case JobResult::Status::kFailed:
       return fail(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
     case JobResult::Status::kOk:

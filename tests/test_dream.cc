@@ -294,7 +294,7 @@ TEST(Dream, InceptionMixed3Rises) {
   v.set_bool("keep-colors", true);
   RunContext ctx;
   ctx.library = &library;
-  const Image out = dream_filter().run(input, v, ctx);
+  const Image out = run_filter(dream_filter(), input, v, ctx);
   ASSERT_EQ(out.width, 90);
   ASSERT_EQ(out.height, 70);
   EXPECT_FLOAT_EQ(out.pixel(10, 10)[3], 1.f);

@@ -13,16 +13,6 @@ using namespace atelier;
 
 namespace {
 
-// A safetensors file with the given JSON header and `data_bytes` zero bytes of data.
-std::string write_safetensors(const std::string& name, const std::string& header, size_t data_bytes = 0) {
-  const std::string path = test::temp_path(name);
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  const uint64_t n = header.size();
-  for (int i = 0; i < 8; ++i) f.put(static_cast<char>((n >> (8 * i)) & 0xff));
-  f << header << std::string(data_bytes, '\0');
-  return path;
-}
-
 // What users read must be a sentence, not nlohmann's "[json.exception.parse_error.101] ...".
 void expect_plain(const std::string& msg) {
   EXPECT_EQ(msg.find("json.exception"), std::string::npos) << msg;
@@ -125,12 +115,13 @@ TEST(Safetensors, MalformedHeadersNameTheFileAndTheProblem) {
       {R"(["w"])", "header is not an object"},
   };
   for (const Case& c : cases) {
-    const std::string path = write_safetensors("bad-header.safetensors", c.header, 8);
+    const std::string path = test::write_safetensors("bad-header.safetensors", c.header, 8);
     const std::string msg = test::error_of([&] { load_safetensors(path); });
     EXPECT_NE(msg.find(path), std::string::npos) << msg;
     EXPECT_NE(msg.find(c.expect), std::string::npos) << c.header << ": " << msg;
     expect_plain(msg);
   }
-  const std::string deep = write_safetensors("deep.safetensors", std::string(1 << 20, '[') + std::string(1 << 20, ']'));
+  const std::string deep =
+      test::write_safetensors("deep.safetensors", std::string(1 << 20, '[') + std::string(1 << 20, ']'));
   EXPECT_NE(test::error_of([&] { load_safetensors(deep); }).find("nested"), std::string::npos);
 }

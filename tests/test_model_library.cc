@@ -1,11 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "core/error.h"
 #include "core/sha256.h"
+#include "filters/params.h"
 #include "models/model_library.h"
 #include "tests/test_util.h"
 
@@ -116,4 +118,37 @@ TEST(ModelLibrary, ImportRejectsBadSources) {
   EXPECT_THROW(import_model(lib, "fast-style", test::temp_path("none"), "", ignore), Error);
   EXPECT_THROW(import_model(lib, "fast-style", test::temp_dir(), "bad/name", ignore), Error);
   EXPECT_THROW(import_model(lib, "resnet", test::temp_dir(), "", ignore), Error);
+}
+
+// The Instant method's networks come from the library: an imported one is a valid choice, listed with the
+// bundled ones; an unknown name is refused with the list.
+TEST(ModelLibrary, ImportedStyleNetworksAreChoices) {
+  const std::string dir = test::temp_path("choices-library");
+  ModelLibrary library(dir);
+  ModelInfo info;
+  info.name = "fast-style/my_style";
+  info.kind = "fast-style";
+  info.description = "fast style transfer network";
+  info.file = "fast-style/my_style.safetensors";
+  library.record_import(info);
+
+  const char* old = std::getenv("ATELIER_MODELS_DIR");
+  const std::string saved = old ? old : "";
+  setenv("ATELIER_MODELS_DIR", dir.c_str(), 1);
+  const ParamSpec spec = library_network_param("net", "Net", "help", "fast-style", "wave", "Style");
+  std::vector<std::string> nicks;
+  for (const ChoiceOption& c : current_choices(spec)) nicks.push_back(c.nick);
+  const std::vector<ParamSpec> specs = {spec};
+  ParamValues v(specs);
+  v.set_text("net", "my_style");
+  const std::string error = test::error_of([&] { v.set_text("net", "nosuch"); });
+  if (old) setenv("ATELIER_MODELS_DIR", saved.c_str(), 1);
+  else unsetenv("ATELIER_MODELS_DIR");
+
+  EXPECT_NE(std::find(nicks.begin(), nicks.end(), "wave"), nicks.end());
+  EXPECT_NE(std::find(nicks.begin(), nicks.end(), "my_style"), nicks.end());
+  EXPECT_EQ(v.get_text("net"), "my_style");
+  EXPECT_NE(error.find("my_style"), std::string::npos) << error;
+  EXPECT_EQ(spec.choices.size(), 9u);  // the bundled ones, declared once in ModelLibrary::builtin()
+  EXPECT_EQ(spec.choices.front().label, "La Muse (Picasso)");
 }

@@ -93,3 +93,39 @@ TEST(Params, CommonParametersAreSharedWithTheirRoles) {
     EXPECT_EQ(networks, 1) << f->name;
   }
 }
+
+TEST(Params, RepeatableFlagsKeepEveryValue) {
+  const Filter& f = stylize_filter();
+  ParamValues v(f.params);
+  EXPECT_TRUE(v.get_list("style").empty());
+  v.set_from_string("style", "a.png");
+  v.set_from_string("style", "b.png");
+  v.set_from_string("style-weight", "0.25");
+  EXPECT_EQ(v.get_list("style"), (std::vector<std::string>{"a.png", "b.png"}));
+  EXPECT_EQ(v.get_list("style-weight"), (std::vector<std::string>{"0.25"}));
+  EXPECT_THROW(v.set_from_string("style-weight", "-1"), Error);  // each value is checked
+  EXPECT_EQ(v.get_list("style-weight").size(), 1u);
+}
+
+// Which options a method ignores is declared with the parameters (the dialog greys them out).
+TEST(Params, ParametersSayWhenTheyAreUsed) {
+  const Filter& f = stylize_filter();
+  ParamValues v(f.params);
+  const ParamSpec& rate = v.spec("learning-rate");
+  EXPECT_FALSE(param_in_use(rate, v));  // L-BFGS by default
+  v.set_text("optimizer", "adam");
+  EXPECT_TRUE(param_in_use(rate, v));
+  v.set_text("method", "feed-forward");
+  EXPECT_FALSE(param_in_use(rate, v));
+  EXPECT_TRUE(param_in_use(v.spec("fast-model"), v));
+  EXPECT_FALSE(param_in_use(v.spec("style-image"), v));
+  EXPECT_TRUE(param_in_use(v.spec("style-scale"), v));
+  EXPECT_NE(describe_param(rate).find("used when method is optimize and optimizer is adam"), std::string::npos)
+      << describe_param(rate);
+
+  const Filter& d = dream_filter();
+  ParamValues dv(d.params);
+  EXPECT_TRUE(param_in_use(dv.spec("depth"), dv));
+  dv.set_text("layers", "mixed3:1");
+  EXPECT_FALSE(param_in_use(dv.spec("depth"), dv));
+}

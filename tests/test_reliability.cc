@@ -32,16 +32,6 @@ std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(f)), {});
 }
 
-// A safetensors file with the given JSON header and `data_bytes` zero bytes of data.
-std::string write_safetensors(const std::string& name, const std::string& header, size_t data_bytes) {
-  const std::string path = test::temp_path(name);
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  const uint64_t n = header.size();
-  for (int i = 0; i < 8; ++i) f.put(static_cast<char>((n >> (8 * i)) & 0xff));
-  f << header << std::string(data_bytes, '\0');
-  return path;
-}
-
 Image flat_image(int w, int h, float v) {
   Image img(w, h);
   for (size_t i = 0; i < img.rgba.size(); ++i) img.rgba[i] = (i % 4 == 3) ? 1.f : v;
@@ -50,13 +40,13 @@ Image flat_image(int w, int h, float v) {
 
 TEST(Reliability, SafetensorsShapeProductsCannotWrapAround) {
   // 2^31 x 2^31 float32 elements wrap a 64-bit byte count to 0 and used to match data_offsets [0, 0].
-  const std::string wrap = write_safetensors(
+  const std::string wrap = test::write_safetensors(
       "wrap.safetensors", R"({"w":{"dtype":"F32","shape":[2147483648,2147483648,4],"data_offsets":[0,0]}})", 8);
   EXPECT_NE(error_of([&] { load_safetensors(wrap); }).find("more bytes than the file holds"), std::string::npos);
-  const std::string huge = write_safetensors(
+  const std::string huge = test::write_safetensors(
       "huge.safetensors", R"({"w":{"dtype":"F32","shape":[1e300],"data_offsets":[0,0]}})", 8);
   EXPECT_NE(error_of([&] { load_safetensors(huge); }).find("63 bits"), std::string::npos);
-  const std::string negative = write_safetensors(
+  const std::string negative = test::write_safetensors(
       "negoff.safetensors", R"({"w":{"dtype":"U8","shape":[2],"data_offsets":[-2,0]}})", 8);
   EXPECT_NE(error_of([&] { load_safetensors(negative); }).find("negative data offset"), std::string::npos);
 }

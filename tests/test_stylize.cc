@@ -31,20 +31,6 @@ Image smooth_image(int w, int h, float alpha = 1.f) {
   return img;
 }
 
-Image stripes_image(int w, int h) {
-  Image img(w, h);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      float* p = img.pixel(x, y);
-      const bool on = ((x + y) / 6) % 2 == 0;
-      p[0] = on ? 0.95f : 0.1f;
-      p[1] = on ? 0.8f : 0.05f;
-      p[2] = on ? 0.1f : 0.4f;
-      p[3] = 1.f;
-    }
-  return img;
-}
-
 double mean_abs_difference(const Image& a, const Image& b) {
   double d = 0;
   for (size_t i = 0; i < a.rgba.size(); ++i) d += std::abs(a.rgba[i] - b.rgba[i]);
@@ -69,7 +55,7 @@ TEST(StylizeFilter, MissingOrUnreadableStyleImageIsAClearError) {
   ParamValues v(f.params);
   RunContext ctx;
   try {
-    f.run(smooth_image(40, 30), v, ctx);
+    run_filter(f, smooth_image(40, 30), v, ctx);
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("style image"), std::string::npos) << e.what();
@@ -78,7 +64,7 @@ TEST(StylizeFilter, MissingOrUnreadableStyleImageIsAClearError) {
   std::ofstream(junk) << "garbage";
   v.set_text("style-image", junk);
   try {
-    f.run(smooth_image(40, 30), v, ctx);
+    run_filter(f, smooth_image(40, 30), v, ctx);
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("not-a-style.jpg"), std::string::npos) << e.what();
@@ -94,7 +80,7 @@ TEST(StylizeFilter, InstantMethodUsesTheBundledNetwork) {
   v.set_text("fast-model", "scream");
   v.set_text("device", "cpu");
   Image input = smooth_image(50, 37, 0.5f);
-  Image out = f.run(input, v, RunContext{&library, Progress(), {}});
+  Image out = run_filter(f, input, v, RunContext{&library, Progress(), {}});
   ASSERT_EQ(out.width, 50);
   ASSERT_EQ(out.height, 37);
   EXPECT_FLOAT_EQ(out.pixel(10, 10)[3], 0.5f);  // alpha kept
@@ -108,7 +94,7 @@ TEST(StylizeFilter, GatysMovesTheImageTowardTheStyle) {
   ASSERT_TRUE(library.installed("inception_v3"))
       << "InceptionV3 is not installed in " << library.dir() << ": run './run atelier models install inception_v3'";
   const std::string style_path = test::temp_path("stripes.png");
-  Image style = stripes_image(96, 96);
+  Image style = test::stripes_image(96, 96);
   save_png(style_path, style);  // the filter loads it like a user's file
 
   const Filter& f = stylize_filter();
@@ -118,7 +104,7 @@ TEST(StylizeFilter, GatysMovesTheImageTowardTheStyle) {
   v.set_int("iterations", 8);
   v.set_text("device", "cpu");
   Image content = smooth_image(96, 80);
-  Image out = f.run(content, v, RunContext{&library, Progress(), {}});
+  Image out = run_filter(f, content, v, RunContext{&library, Progress(), {}});
   ASSERT_EQ(out.width, 96);
 
   auto net = load_feature_network("inception_v3", library, at::kCPU);

@@ -1,11 +1,14 @@
 #pragma once
 // Helpers shared by the tests.
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 
 #include "core/error.h"
+#include "core/image.h"
 
 namespace atelier::test {
 
@@ -55,6 +58,31 @@ inline bool in_ci() {
     if (::atelier::test::in_ci()) FAIL() << (why);       \
     GTEST_SKIP() << (why);                               \
   }
+
+// A safetensors file with the given JSON header and `data_bytes` zero bytes of data (for malformed headers).
+inline std::string write_safetensors(const std::string& name, const std::string& header, size_t data_bytes = 0) {
+  const std::string path = temp_path(name);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  const uint64_t n = header.size();
+  for (int i = 0; i < 8; ++i) f.put(static_cast<char>((n >> (8 * i)) & 0xff));
+  f << header << std::string(data_bytes, '\0');
+  return path;
+}
+
+// A style image: diagonal yellow and dark-blue stripes, 6 px wide.
+inline Image stripes_image(int w, int h) {
+  Image img(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      float* p = img.pixel(x, y);
+      const bool on = ((x + y) / 6) % 2 == 0;
+      p[0] = on ? 0.95f : 0.1f;
+      p[1] = on ? 0.8f : 0.05f;
+      p[2] = on ? 0.1f : 0.4f;
+      p[3] = 1.f;
+    }
+  return img;
+}
 
 // Model library used by tests: $ATELIER_MODELS_DIR (set by ./run test).
 inline std::string models_dir() {

@@ -1,0 +1,121 @@
+#include "filters/benchmarks.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/device.h"
+#include "core/error.h"
+#include "core/safetensors.h"
+#include "filters/deep_dream.h"
+#include "filters/gatys.h"
+#include "models/feature_network.h"
+#include "models/model_library.h"
+#include "models/vgg19.h"
+
+namespace atelier {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+double peak_rss_mb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10) / 1024.0;
+  return 0;
+}
+
+// A VGG-19 with random weights in torchvision's layout: same FLOPs as the real one.
+std::string random_vgg19(const std::string& dir) {
+  const std::string path = dir + "/vgg19-random.safetensors";
+  if (std::filesystem::exists(path)) return path;
+  const int cfg[] = {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512};
+  torch::manual_seed(0);
+  TensorMap w;
+  int64_t in = 3, index = 0;
+  for (int c : cfg) {
+    if (c == 0) {
+      index += 1;  // pool
+      continue;
+    }
+    w["features." + std::to_string(index) + ".weight"] = torch::randn({c, in, 3, 3}) * std::sqrt(2.0 / (9 * in));
+    w["features." + std::to_string(index) + ".bias"] = torch::zeros({c});
+    index += 2;  // conv + relu
+    in = c;
+  }
+  save_safetensors(path, w);
+  return path;
+}
+
+void bench_gatys(FeatureNetwork& net, const std::string& label, int64_t size, int iterations, c10::Device device) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(1);
+  at::Tensor content = at::rand({1, 3, size, size}, gen, at::TensorOptions()).to(device);
+  at::Tensor style = at::rand({1, 3, size, size}, gen, at::TensorOptions()).to(device);
+  GatysSettings s;
+  s.optimizer.iterations = iterations + 1;  // the first one warms up
+  std::vector<Clock::time_point> stamps;
+  double last_loss = 0;
+  reset_peak_rss();
+  gatys_optimize(net, content, {{style, 1.0}}, s, Progress(), [&](int i, double loss) {
+    if (i == 1) reset_peak_rss();
+    stamps.push_back(Clock::now());
+    last_loss = loss;
+  });
+  const double ms = std::chrono::duration<double, std::milli>(stamps.back() - stamps.front()).count() / iterations;
+  std::printf(
+      "{\"impl\": \"atelier-cpp\", \"benchmark\": \"gatys_iteration\", \"network\": \"%s\", \"size\": %lld, "
+      "\"device\": \"%s\", \"ms_per_iteration\": %.1f, \"iterations\": %d, \"peak_memory_mb\": %.1f, "
+      "\"final_loss\": %.6g, \"threads\": %d}\n",
+      label.c_str(), static_cast<long long>(size), device.is_cuda() ? "cuda" : "cpu", ms, iterations, peak_rss_mb(),
+      last_loss, at::get_num_threads());
+  std::fflush(stdout);
+}
+
+// One DeepDream octave (the network's default layers, 20 steps) at size x size.
+void bench_dream_octave(FeatureNetwork& net, const std::string& label, int64_t size, c10::Device device) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(2);
+  at::Tensor image = at::rand({1, 3, size, size}, gen, at::TensorOptions()).to(device);
+  DreamSettings s;
+  s.layers = net.default_dream_layers();
+  s.octaves = 1;
+  deep_dream(net, image.narrow(2, 0, net.min_input_size()).narrow(3, 0, net.min_input_size()), s);  // warm-up
+  reset_peak_rss();
+  const auto t0 = Clock::now();
+  deep_dream(net, image, s);
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::printf(
+      "{\"impl\": \"atelier-cpp\", \"benchmark\": \"dream_octave\", \"network\": \"%s\", \"size\": %lld, "
+      "\"device\": \"%s\", \"seconds_per_octave\": %.2f, \"steps\": %d, \"ms_per_step\": %.1f, "
+      "\"peak_memory_mb\": %.1f, \"threads\": %d}\n",
+      label.c_str(), static_cast<long long>(size), device.is_cuda() ? "cuda" : "cpu", secs, s.iterations,
+      1000 * secs / s.iterations, peak_rss_mb(), at::get_num_threads());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void run_benchmarks(const BenchOptions& options) {
+  if (options.sizes.empty()) throw Error("benchmarks need at least one size, e.g. --sizes 256,512");
+  const c10::Device device = select_device(options.device);
+  ModelLibrary library;
+  for (const auto& name : options.networks) {
+    std::unique_ptr<FeatureNetwork> net;
+    if (name == "vgg19" && !library.installed("vgg19")) {
+      net = load_vgg19(random_vgg19(std::filesystem::temp_directory_path().string()), device);
+    } else {
+      net = load_feature_network(name, library, device);
+    }
+    for (int64_t size : options.sizes) bench_gatys(*net, name, size, options.iterations, device);
+    if (name == "inception_v3") bench_dream_octave(*net, name, 512, device);
+  }
+}
+
+}  // namespace atelier

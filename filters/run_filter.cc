@@ -1,0 +1,48 @@
+// run_filter(): what every filter run needs around the filter's own work, in one place.
+#include <string>
+
+#include "core/device.h"
+#include "core/error.h"
+#include "filters/filter.h"
+#include "models/model_library.h"
+
+namespace atelier {
+namespace {
+
+std::string device_choice(const Filter& filter, const ParamValues& values) {
+  for (const ParamSpec& s : filter.params)
+    if (s.role == ParamRole::kDevice) return values.get_text(s.name);
+  return "auto";
+}
+
+std::string size_text(const Image& image) { return std::to_string(image.width) + "x" + std::to_string(image.height); }
+
+}  // namespace
+
+Image run_filter(const Filter& filter, const Image& input, const ParamValues& values, const RunContext& host) {
+  if (input.empty() || input.rgba.size() != static_cast<size_t>(input.width) * input.height * 4)
+    throw Error(filter.title + ": the input image is empty; select a layer (or an area) with pixels");
+  RunContext ctx = host;
+  ModelLibrary default_library;
+  if (!ctx.library) ctx.library = &default_library;
+  ctx.device = select_device(device_choice(filter, values));
+  Image result;
+  try {
+    result = filter.run(input, values, ctx);
+  } catch (const Error&) {
+    throw;  // the filter's own message (including an OutOfMemory it found before allocating)
+  } catch (const std::exception& e) {
+    if (!is_out_of_memory(e)) throw;
+    std::string message = filter.title + ": not enough memory on " + device_description(ctx.device) +
+                          " for a " + size_text(input) + " image";
+    if (!filter.out_of_memory_advice.empty()) message += "; " + filter.out_of_memory_advice;
+    throw OutOfMemory(message);
+  }
+  if (result.rgba.size() == input.rgba.size())
+    for (size_t i = 3; i < result.rgba.size(); i += 4) result.rgba[i] = input.rgba[i];
+  check_result(filter, input, result);
+  ctx.progress.report(1.0, "done");
+  return result;
+}
+
+}  // namespace atelier
