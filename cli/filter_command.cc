@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/image_io.h"
+#include "core/image_tensor.h"
 #include "models/model_library.h"
 
 namespace atelier::cli {
@@ -23,7 +24,7 @@ const ParamSpec* find_flag(const Filter& f, const std::string& flag) {
 }
 
 void print_help(const Filter& f) {
-  std::printf("usage: atelier %s [--FLAG VALUE ...]\n\n%s\n", f.name.c_str(), f.blurb.c_str());
+  std::printf("usage: atelier %s [--FLAG VALUE ...]\n\n%s\n", cli_command(f).c_str(), f.blurb.c_str());
   if (!f.help.empty()) std::printf("%s\n", f.help.c_str());
   std::string group = "\x01";
   for (const auto& s : f.params) {
@@ -77,7 +78,7 @@ bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& valu
       if (!negated) spec = nullptr;
     }
     if (!spec)
-      throw Error("unknown option '--" + a + "' for 'atelier " + filter.name + "' (see --help)");
+      throw Error("unknown option '--" + a + "' for 'atelier " + cli_command(filter) + "' (see --help)");
     if (spec->type == ParamType::Bool && !has_value) {
       // "--keep-colors" alone, or "--keep-colors true" as --help writes it.
       if (!negated && i + 1 < args.size() && is_bool_word(args[i + 1])) {
@@ -99,14 +100,21 @@ bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& valu
 Progress::Callback stderr_progress() {
   struct State {
     int last_percent = -1;
+    std::string last_stage;
     std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
   };
   auto state = std::make_shared<State>();
   return [state](double fraction, const std::string& message) {
     int pct = static_cast<int>(std::floor(fraction * 100));
     auto now = std::chrono::steady_clock::now();
-    if (pct == state->last_percent && fraction < 1.0) return;
-    if (now - state->last < std::chrono::milliseconds(500) && fraction < 1.0 && pct - state->last_percent < 5)
+    // A new stage ("plan: ...", "loading ...": the words before the first number) is always shown; repeated
+    // reports of one stage at most once per percent and half second.
+    const std::string stage = message.substr(0, message.find_first_of("0123456789"));
+    const bool new_stage = stage != state->last_stage;
+    state->last_stage = stage;
+    if (!new_stage && pct == state->last_percent && fraction < 1.0) return;
+    if (!new_stage && now - state->last < std::chrono::milliseconds(500) && fraction < 1.0 &&
+        pct - state->last_percent < 5)
       return;
     state->last_percent = pct;
     state->last = now;
@@ -135,6 +143,8 @@ int run_filter_command(const Filter& filter, const Args& args) {
   }
   check_output_path(out_path, inputs);
   Image input = load_image(in_path);
+  if (const ParamSpec* size = spec_with_role(filter, ParamRole::kInputLongSide); size && values.get_int(size->name) > 0)
+    input = resize_long_side(input, values.get_int(size->name));
   ModelLibrary library;
   RunContext ctx{&library, Progress(stderr_progress(), nullptr), {}};
   auto t0 = std::chrono::steady_clock::now();

@@ -23,8 +23,8 @@ struct Command {
 std::vector<Command> commands() {
   std::vector<Command> out;
   for (const atelier::Filter* f : atelier::all_filters())
-    out.push_back({f->name, [f](const atelier::cli::Args& a) { return atelier::cli::run_filter_command(*f, a); },
-                   f->blurb});
+    out.push_back({atelier::cli_command(*f),
+                   [f](const atelier::cli::Args& a) { return atelier::cli::run_filter_command(*f, a); }, f->blurb});
   out.push_back({"models", atelier::cli::models_command, "list, install, verify and import models"});
   out.push_back({"bench", atelier::cli::bench_command, "benchmarks of the engine (JSON lines)"});
   return out;
@@ -32,7 +32,7 @@ std::vector<Command> commands() {
 
 void usage(FILE* out) {
   std::fprintf(out, "usage: atelier COMMAND [OPTIONS]\n\ncommands:\n");
-  for (const auto& c : commands()) std::fprintf(out, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
+  for (const auto& c : commands()) std::fprintf(out, "  %-12s %s\n", c.name.c_str(), c.summary.c_str());
   std::fprintf(out, "\n'atelier COMMAND --help' describes a command's options.\n");
 }
 

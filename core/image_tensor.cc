@@ -58,4 +58,10 @@ at::Tensor ensure_min_side(const at::Tensor& x, int64_t min_side) {
   return resize(x, std::max<int64_t>(min_side, std::llround(h * s)), std::max<int64_t>(min_side, std::llround(w * s)));
 }
 
+Image resize_long_side(const Image& image, int64_t long_side) {
+  const auto [h, w] = fit_long_side(image.height, image.width, long_side);
+  return tensor_to_image(resize(image_rgb_to_tensor(image), h, w).clamp(0, 1),
+                         resize(image_alpha_to_tensor(image), h, w).clamp(0, 1));
+}
+
 }  // namespace atelier

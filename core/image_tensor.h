@@ -17,6 +17,8 @@ Image tensor_to_image(const at::Tensor& rgb, const at::Tensor& alpha = {});
 at::Tensor resize(const at::Tensor& x, int64_t h, int64_t w);
 // Scale so that the longer side is `long_side` (keeping aspect; at least 1 pixel each side).
 at::Tensor resize_long_side(const at::Tensor& x, int64_t long_side);
+// The image (colour and alpha) scaled so that its longer side is `long_side`.
+Image resize_long_side(const Image& image, int64_t long_side);
 // Enlarged (keeping aspect) so that the shorter side is at least `min_side`; unchanged when it already is. Lets
 // a network with a minimum input size work on any image the user may choose (the caller scales the result back).
 at::Tensor ensure_min_side(const at::Tensor& x, int64_t min_side);

@@ -18,6 +18,22 @@ uint64_t available_memory_bytes() {
   return 0;
 }
 
+uint64_t peak_resident_bytes() {
+  std::ifstream f("/proc/self/status");
+  std::string key;
+  while (f >> key) {
+    if (key == "VmHWM:") {
+      uint64_t kb = 0;
+      f >> kb;
+      return kb * 1024;
+    }
+    f.ignore(1 << 16, '\n');
+  }
+  return 0;
+}
+
+void reset_peak_resident() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
 void require_memory(uint64_t needed, const std::string& what, const std::string& advice) {
   const uint64_t available = available_memory_bytes();
   if (available == 0 || needed <= available) return;

@@ -9,6 +9,10 @@ namespace atelier {
 // MemAvailable from /proc/meminfo (0 when unknown).
 uint64_t available_memory_bytes();
 
+// Peak resident memory of this process (VmHWM, 0 when unknown), and restarting that peak from now (Linux).
+uint64_t peak_resident_bytes();
+void reset_peak_resident();
+
 // Throws OutOfMemory("<what> needs about X GB but only Y GB is available; <advice>") when `needed` exceeds
 // the available memory. Does nothing when the available memory is unknown.
 void require_memory(uint64_t needed, const std::string& what, const std::string& advice);

@@ -30,6 +30,14 @@ class Progress {
     return Progress([parent, begin, end](double f, const std::string& m) { parent(begin + (end - begin) * f, m); },
                     cancel_);
   }
+  // The same progress with every message prefixed ("level 2/3, tile 5/12: iteration 4/20").
+  Progress prefixed(const std::string& prefix) const {
+    if (!cb_) return Progress(nullptr, cancel_);
+    Callback parent = cb_;
+    return Progress(
+        [parent, prefix](double f, const std::string& m) { parent(f, m.empty() ? prefix : prefix + ": " + m); },
+        cancel_);
+  }
 
  private:
   Callback cb_;

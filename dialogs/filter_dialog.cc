@@ -39,8 +39,14 @@ void show_estimate(const DialogState& state, const ParamValues& values) {
                                           "iterations); a GPU is much faster.</i>"),
                                         format_duration(e.seconds).c_str(), e.megabytes / 1024.0, e.width, e.height,
                                         e.iterations);
-  gtk_label_set_markup(GTK_LABEL(state.estimate), text);
+  std::string markup = text;
   g_free(text);
+  if (!e.plan.empty()) {
+    gchar* plan = g_markup_printf_escaped(_("<i>Plan: %s.</i>"), e.plan.c_str());
+    markup = std::string(plan) + "\n" + markup;
+    g_free(plan);
+  }
+  gtk_label_set_markup(GTK_LABEL(state.estimate), markup.c_str());
 }
 
 // Options a parameter ignores for the current values (the declaration's used_when) are greyed out.

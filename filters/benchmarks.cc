@@ -11,6 +11,7 @@
 
 #include "core/device.h"
 #include "core/error.h"
+#include "core/memory.h"
 #include "core/safetensors.h"
 #include "filters/deep_dream.h"
 #include "filters/gatys.h"
@@ -23,15 +24,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
-
-double peak_rss_mb() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10) / 1024.0;
-  return 0;
-}
+double peak_rss_mb() { return static_cast<double>(peak_resident_bytes()) / (1024.0 * 1024.0); }
 
 // A VGG-19 with random weights in torchvision's layout: same FLOPs as the real one.
 std::string random_vgg19(const std::string& dir) {
@@ -63,9 +56,9 @@ void bench_gatys(FeatureNetwork& net, const std::string& label, int64_t size, in
   s.optimizer.iterations = iterations + 1;  // the first one warms up
   std::vector<Clock::time_point> stamps;
   double last_loss = 0;
-  reset_peak_rss();
+  reset_peak_resident();
   gatys_optimize(net, content, {{style, 1.0}}, s, Progress(), [&](int i, double loss) {
-    if (i == 1) reset_peak_rss();
+    if (i == 1) reset_peak_resident();
     stamps.push_back(Clock::now());
     last_loss = loss;
   });
@@ -87,7 +80,7 @@ void bench_dream_octave(FeatureNetwork& net, const std::string& label, int64_t s
   s.layers = net.default_dream_layers();
   s.octaves = 1;
   deep_dream(net, image.narrow(2, 0, net.min_input_size()).narrow(3, 0, net.min_input_size()), s);  // warm-up
-  reset_peak_rss();
+  reset_peak_resident();
   const auto t0 = Clock::now();
   deep_dream(net, image, s);
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -1,6 +1,8 @@
 #pragma once
 // What a run costs on the CPU, for the dialog's estimate: each filter declares its own cost model
 // (Filter::estimate) from costs measured by `atelier bench` on two cores (docs/benchmarks.md) (torch-free header).
+#include <string>
+
 #include "filters/params.h"
 
 namespace atelier {
@@ -12,6 +14,7 @@ struct CostEstimate {
   int iterations = 1;
   double seconds = 0;    // on the CPU
   double megabytes = 0;  // peak memory
+  std::string plan;      // how the work is split, when that is worth showing ("3 levels: ..."); may be empty
 };
 
 // Iterative work at a working size: `long_side` (0 = unchanged) caps the region's longer side, and each

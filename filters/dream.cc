@@ -33,9 +33,8 @@ std::string trim(const std::string& s) {
 }
 
 std::vector<ParamSpec> make_params() {
-  std::vector<ParamSpec> p;
-  p.push_back(input_image_param("input", "Image to dream on (command line only; in GIMP: the active layer)"));
-  p.push_back(output_file_param());
+  std::vector<ParamSpec> p =
+      command_line_io_params("input", "Image to dream on (command line only; in GIMP: the active layer)");
   p.push_back(text_param("layers", "La_yers",
                          "Network layers to dream on with a dose each, e.g. \"mixed3:1, mixed4:0.5\": a positive dose "
                          "amplifies what the layer sees, a negative one suppresses it; empty lets Depth choose",

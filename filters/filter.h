@@ -30,7 +30,7 @@ struct RunContext {
 };
 
 struct Filter {
-  std::string name;        // "stylize": CLI subcommand; GIMP procedure "plug-in-atelier-" + name
+  std::string name;        // "stylize": GIMP procedure "plug-in-atelier-" + name; the CLI subcommand (see cli_name)
   std::string menu_label;  // "_Stylize..."
   std::string title;       // dialog title, "Neural Stylize"
   std::string blurb;       // one line
@@ -44,7 +44,14 @@ struct Filter {
   std::function<CostEstimate(const ParamValues& values, int width, int height)> estimate;
   // What to try when memory runs out ("lower the working size (size) or ..."), completing run_filter()'s message.
   std::string out_of_memory_advice;
+  // The CLI subcommand when it differs from `name` (a shorter word users type).
+  std::string cli_name;
 };
+
+// `atelier COMMAND` for a filter: cli_name, else name.
+inline const std::string& cli_command(const Filter& filter) {
+  return filter.cli_name.empty() ? filter.name : filter.cli_name;
+}
 
 // The one way hosts (GIMP, CLI, tests) run a filter: fills in the model library and the device (from the
 // filter's device parameter; a GPU that is asked for but missing is an error), runs the filter, translates any

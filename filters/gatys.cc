@@ -48,8 +48,12 @@ at::Tensor gatys_optimize(FeatureNetwork& net, const at::Tensor& content, const 
                    : (settings.content_layers.empty() ? net.default_content_layers() : settings.content_layers);
   const std::vector<std::string> all_layers = merged(style_layers, content_layers);
 
-  progress.report(0, "computing style targets");
-  const std::vector<at::Tensor> grams = style_grams(net, style_layers, styles);
+  if (!settings.grams.empty() && settings.grams.size() != style_layers.size())
+    throw Error("internal error: " + std::to_string(settings.grams.size()) + " style targets for " +
+                std::to_string(style_layers.size()) + " style layers");
+  if (settings.grams.empty()) progress.report(0, "computing style targets");
+  const std::vector<at::Tensor> grams =
+      settings.grams.empty() ? style_grams(net, style_layers, styles) : settings.grams;
   // Each phase is the image seen from a different pixel offset: a strided first layer otherwise leaves a 2-pixel
   // grid in the result, since only some pixel phases get an even share of its gradient.
   const int phases = settings.phase_average ? 2 : 1;
@@ -71,7 +75,11 @@ at::Tensor gatys_optimize(FeatureNetwork& net, const at::Tensor& content, const 
     throw Error("the image is too small for " + net.name() + ": at least " + std::to_string(net.min_input_size()) +
                 " px per side are needed, got " + std::to_string(w) + "x" + std::to_string(h));
   at::Tensor x;
-  if (settings.random_init || !content.defined()) {
+  if (settings.init.defined()) {
+    if (settings.init.size(2) != h || settings.init.size(3) != w)
+      throw Error("internal error: the start image does not have the content's size");
+    x = settings.init.detach().to(net.device(), at::kFloat).clone();
+  } else if (settings.random_init || !content.defined()) {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
     x = at::rand({1, 3, h, w}, gen, at::TensorOptions().dtype(at::kFloat)).to(net.device());
   } else {

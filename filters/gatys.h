@@ -26,6 +26,10 @@ struct GatysSettings {
   double tv_weight = 3e-3;
   OptimizeSettings optimizer;
   bool random_init = false;  // else start from the content image
+  at::Tensor init;           // defined: start from this image ([1,3,H,W] of content's size) instead
+  // Defined: the style targets (style_grams() for the style layers), shared by several runs (the tiles of a large
+  // image); `styles` is then not used.
+  std::vector<at::Tensor> grams;
   // Average the losses over two pixel phases (offset 0 and 1): removes the grid a strided first layer (InceptionV3)
   // leaves, at twice the cost per iteration.
   bool phase_average = false;

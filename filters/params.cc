@@ -290,6 +290,10 @@ ParamSpec output_file_param() {
   return s;
 }
 
+std::vector<ParamSpec> command_line_io_params(std::string input_name, std::string input_help) {
+  return {input_image_param(std::move(input_name), std::move(input_help)), output_file_param()};
+}
+
 std::string describe_param(const ParamSpec& s) {
   std::ostringstream o;
   switch (s.type) {

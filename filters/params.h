@@ -39,6 +39,7 @@ enum class ParamRole {
   kDevice,          // Choice: where to compute (auto, cpu, cuda); run_filter() resolves it
   kInputImage,      // File (CLI): the image the filter works on (in GIMP: the active layer)
   kOutputFile,      // File (CLI): where the result is written
+  kInputLongSide,   // Int (CLI): when > 0, the input image is scaled to this long side before the filter runs
 };
 
 struct ParamSpec {
@@ -116,6 +117,8 @@ ParamSpec layer_name_param(std::string label, std::string default_name);
 // The command line's input image (name: "input", or "content" where that says more) and output file.
 ParamSpec input_image_param(std::string name, std::string help);
 ParamSpec output_file_param();
+// Both, the first parameters of every filter's declaration.
+std::vector<ParamSpec> command_line_io_params(std::string input_name, std::string input_help);
 
 // The options of a Choice now: list_choices() when declared (falling back to `choices` if the library cannot be
 // read), else `choices`.

@@ -5,12 +5,13 @@
 #include "core/image_io.h"
 #include "filters/dream.h"
 #include "filters/filter.h"
+#include "filters/large_style.h"
 #include "filters/stylize.h"
 
 namespace atelier {
 
 const std::vector<const Filter*>& all_filters() {
-  static const std::vector<const Filter*> filters = {&stylize_filter(), &dream_filter()};
+  static const std::vector<const Filter*> filters = {&stylize_filter(), &dream_filter(), &large_style_filter()};
   return filters;
 }
 

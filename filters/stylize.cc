@@ -8,12 +8,12 @@
 
 #include "core/color.h"
 #include "core/error.h"
-#include "core/numbers.h"
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
 #include "filters/feedforward_stylize.h"
 #include "filters/gatys.h"
+#include "filters/style_inputs.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/transform_net.h"
@@ -25,13 +25,12 @@ const ParamCondition kOptimise{"method", {"optimize"}};
 const ParamCondition kInstant{"method", {"feed-forward"}};
 
 std::vector<ParamSpec> make_params() {
-  std::vector<ParamSpec> p;
-  p.push_back(input_image_param("content", "Image to stylise (command line only; in GIMP: the active layer)"));
-  p.push_back(output_file_param());
+  std::vector<ParamSpec> p =
+      command_line_io_params("content", "Image to stylise (command line only; in GIMP: the active layer)");
   p.push_back(
       choice_param("method", "_Method",
                    "Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward network "
-                   "(one of the bundled styles), seconds",
+                   "(a bundled or imported style network), seconds",
                    {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}},
                    "optimize", "Style"));
   p.push_back(library_network_param("fast-model", "Pretrained st_yle",
@@ -39,49 +38,16 @@ std::vector<ParamSpec> make_params() {
                                     "'atelier models import fast-style DIR'",
                                     "fast-style", "wave", "Style"));
   p.back().used_when = {kInstant};
-  p.push_back(text_param("style-image", "Style _image", "Painting or picture whose style is transferred",
-                         ParamType::File, "", "Style"));
-  p.back().used_when = {kOptimise};
-  p.push_back(text_param("style-image-2", "Second style ima_ge (optional)",
-                         "A second style blended with the first (leave empty for one style)", ParamType::File, "",
-                         "Style"));
-  p.back().used_when = {kOptimise};
-  p.push_back(number_param("style-blend", "Second style _blend",
-                           "Share of the second style: 0 = only the first, 1 = only "
-                           "the second",
-                           ParamType::Double, 0, 1, 0.5, "Style"));
-  p.back().used_when = {kOptimise};
-  // The command line takes any number of styles instead of style-image / style-image-2 / style-blend.
-  p.push_back(text_param("style", "Style", "style image; repeat to blend several styles (replaces --style-image)",
-                         ParamType::File, "", "Style", kCli));
-  p.back().repeatable = true;
-  p.back().used_when = {kOptimise};
-  p.push_back(number_param("style-weight", "Style weight", "blend weight of the corresponding --style (default 1)",
-                           ParamType::Double, 0, 1e6, 1, "Style"));
-  p.back().scope = kCli;
-  p.back().repeatable = true;
-  p.back().used_when = {kOptimise};
-  p.push_back(number_param("style-strength", "Style st_rength",
-                           "How strongly the style is imposed relative to the content (1 = balanced)",
-                           ParamType::Double, 0.01, 100, 1, "Style"));
-  p.back().used_when = {kOptimise};
+  for (ParamSpec& spec : style_image_params({kOptimise})) p.push_back(std::move(spec));
+  std::vector<ParamSpec> balance = style_balance_params({kOptimise});
+  p.push_back(balance[0]);  // style strength, in the Style group
   p.push_back(
       number_param("style-scale", "Style s_cale",
                    "Size of the style's brush strokes: the style image is seen at this multiple of the working size",
                    ParamType::Double, 0.1, 4, 1, "Style"));
-  p.push_back(choice_param(
-      "preserve-colors", "_Preserve colours",
-      "Keep the layer's colours: off, luminance (style only changes lightness), histogram (style image "
-      "recoloured to the layer's palette first)",
-      {{"off", "Off"}, {"luminance", "Luminance only"}, {"histogram", "Match histogram"}}, "off", "Style"));
-  p.push_back(number_param("content-weight", "Content _weight",
-                           "How much of the layer's structure is kept (higher = more faithful)", ParamType::Double, 0,
-                           100, 1, "Content"));
-  p.back().used_when = {kOptimise};
-  p.push_back(number_param("tv-weight", "Smoot_hness",
-                           "Total-variation weight: higher gives smoother, less noisy results", ParamType::Double, 0,
-                           100, 1, "Content"));
-  p.back().used_when = {kOptimise};
+  p.push_back(preserve_colors_param());
+  p.push_back(balance[1]);  // content weight
+  p.push_back(balance[2]);  // smoothness
   p.push_back(choice_param("init", "Start _from", "Start the optimisation from the content image or from noise",
                            {{"content", "Content image"}, {"random", "Random noise"}}, "content", "Content"));
   p.back().used_when = {kOptimise};
@@ -110,42 +76,9 @@ std::vector<ParamSpec> make_params() {
   return p;
 }
 
-// Internal weight scales that make the user-facing defaults (1.0) the tuned balance for InceptionV3.
-constexpr double kStyleWeightScale = 100.0;
-// (Measured on tubingen/scream at 256 px: 0.3 had no visible effect, 10-50 softens InceptionV3's stride-2 grid.)
-constexpr double kTvWeightScale = 10;
 // Peak host memory per working pixel of an L-BFGS run on InceptionV3 with phase averaging: ~1.4 KB of
 // activations and gradients per pixel per phase (measured at 1024 px) plus the L-BFGS history.
 constexpr uint64_t kBytesPerWorkingPixel = 3600;
-
-struct StyleImage {
-  Image image;
-  double weight = 1.0;
-};
-
-// The styles: the command line's repeated --style / --style-weight, else style-image / style-image-2 /
-// style-blend (loads the files; clear errors if unreadable).
-std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContext& ctx) {
-  std::vector<StyleImage> styles;
-  const std::vector<std::string>& listed = v.get_list("style");
-  const std::vector<std::string>& weights = v.get_list("style-weight");
-  if (!listed.empty() || !weights.empty()) {
-    if (weights.size() > listed.size())
-      throw Error("more --style-weight values (" + std::to_string(weights.size()) + ") than styles (" +
-                  std::to_string(listed.size()) + ")");
-    for (size_t i = 0; i < listed.size(); ++i)
-      styles.push_back({ctx.read_image(listed[i]), i < weights.size() ? *parse_double(weights[i]) : 1.0});
-    return styles;
-  }
-  const std::string& first = v.get_text("style-image");
-  const std::string& second = v.get_text("style-image-2");
-  const double blend = v.get_double("style-blend");
-  if (first.empty())
-    throw Error("no style image: choose a style image (style-image), or the Instant method with a pretrained style");
-  styles.push_back({ctx.read_image(first), second.empty() ? 1.0 : 1.0 - blend});
-  if (!second.empty()) styles.push_back({ctx.read_image(second), blend});
-  return styles;
-}
 
 // The Instant method: a feed-forward network of the library (bundled, imported or trained), tiled for large
 // images.
@@ -186,23 +119,14 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
   if (device.is_cpu())
     require_memory(static_cast<uint64_t>(content.size(2) * content.size(3)) * kBytesPerWorkingPixel,
                    "stylising at " + std::to_string(content.size(3)) + "x" + std::to_string(content.size(2)),
-                   "lower the working size (size) or use a GPU");
+                   "lower the working size (size), use a GPU, or use Large Tiled Style for the full resolution");
   const std::string preserve = v.get_text("preserve-colors");
 
-  std::vector<StyleTarget> targets;
-  for (const auto& s : styles) {
-    at::Tensor t = image_rgb_to_tensor(s.image, device);
-    const auto long_side = std::max<int64_t>(
-        net->min_input_size(), std::llround(static_cast<double>(work_long) * v.get_double("style-scale")));
-    t = ensure_min_side(resize_long_side(t, long_side), net->min_input_size());
-    if (preserve == "histogram") t = match_histogram(t, content);
-    targets.push_back({t, s.weight});
-  }
+  const std::vector<StyleTarget> targets = style_targets(
+      styles, *net, std::llround(static_cast<double>(work_long) * v.get_double("style-scale")), preserve, content);
 
   GatysSettings g;
-  g.style_weight = kStyleWeightScale * v.get_double("style-strength");
-  g.content_weight = v.get_double("content-weight");
-  g.tv_weight = kTvWeightScale * v.get_double("tv-weight");
+  apply_style_balance(v, g);
   g.random_init = v.get_text("init") == "random";
   g.phase_average = phase_average;
   g.seed = static_cast<uint64_t>(v.get_int("seed"));

@@ -32,6 +32,19 @@
 
 (define (source-layer img) (vector-ref (gimp-image-get-layers img) 0))
 
+; Saves a 64x64 style image with vertical dark-blue stripes on yellow to `file` (any format GIMP writes).
+(define (save-striped-style file)
+  (let ((style (make-image 64 64 RGB RGB-IMAGE 250 200 20)))
+    (gimp-context-set-foreground '(20 20 160))
+    (let loop ((x 0))
+      (if (< x 64) (begin
+        (gimp-image-select-rectangle style CHANNEL-OP-REPLACE x 0 4 64)
+        (gimp-drawable-edit-fill (source-layer style) FILL-FOREGROUND)
+        (loop (+ x 8)))))
+    (gimp-selection-none style)
+    (gimp-file-save RUN-NONINTERACTIVE style file -1)
+    (gimp-image-delete style)))
+
 ; Pixel of the flattened composite, as a list of 0-255 values (r g b) or (y) for grey.
 (define (composite-pixel img x y)
   (let* ((dup (gimp-image-duplicate img))

@@ -7,18 +7,8 @@
 (define style-file (string-append atelier-work-dir "/style.png"))
 
 (let* ((img (make-image 160 120 RGB RGB-IMAGE 90 140 200))
-       (src (source-layer img))
-       (style (make-image 64 64 RGB RGB-IMAGE 250 200 20)))
-  ; A striped style image.
-  (gimp-context-set-foreground '(20 20 160))
-  (let loop ((x 0))
-    (if (< x 64) (begin
-      (gimp-image-select-rectangle style CHANNEL-OP-REPLACE x 0 4 64)
-      (gimp-drawable-edit-fill (source-layer style) FILL-FOREGROUND)
-      (loop (+ x 8)))))
-  (gimp-selection-none style)
-  (gimp-file-save RUN-NONINTERACTIVE style style-file -1)
-  (gimp-image-delete style)
+       (src (source-layer img)))
+  (save-striped-style style-file)
   ; A content image with some structure.
   (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 40 30 80 60)
   (gimp-context-set-foreground '(240 240 240))

@@ -1,0 +1,115 @@
+#include "filters/style_inputs.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "core/color.h"
+#include "core/error.h"
+#include "core/image_tensor.h"
+#include "core/numbers.h"
+#include "models/feature_network.h"
+
+namespace atelier {
+namespace {
+
+// Internal weight scales that make the user-facing defaults (1.0) the tuned balance for InceptionV3.
+constexpr double kStyleWeightScale = 100.0;
+// (Measured on tubingen/scream at 256 px: 0.3 had no visible effect, 10-50 softens InceptionV3's stride-2 grid.)
+constexpr double kTvWeightScale = 10;
+
+ParamSpec with_condition(ParamSpec s, const std::vector<ParamCondition>& used_when) {
+  s.used_when = used_when;
+  return s;
+}
+
+}  // namespace
+
+std::vector<ParamSpec> style_image_params(const std::vector<ParamCondition>& used_when) {
+  std::vector<ParamSpec> p;
+  p.push_back(text_param("style-image", "Style _image", "Painting or picture whose style is transferred",
+                         ParamType::File, "", "Style"));
+  p.push_back(text_param("style-image-2", "Second style ima_ge (optional)",
+                         "A second style blended with the first (leave empty for one style)", ParamType::File, "",
+                         "Style"));
+  p.push_back(number_param("style-blend", "Second style _blend",
+                           "Share of the second style: 0 = only the first, 1 = only the second", ParamType::Double, 0,
+                           1, 0.5, "Style"));
+  // The command line takes any number of styles instead of style-image / style-image-2 / style-blend.
+  p.push_back(text_param("style", "Style", "style image; repeat to blend several styles (replaces --style-image)",
+                         ParamType::File, "", "Style", kCli));
+  p.back().repeatable = true;
+  p.push_back(number_param("style-weight", "Style weight", "blend weight of the corresponding --style (default 1)",
+                           ParamType::Double, 0, 1e6, 1, "Style"));
+  p.back().scope = kCli;
+  p.back().repeatable = true;
+  for (ParamSpec& s : p) s = with_condition(std::move(s), used_when);
+  return p;
+}
+
+std::vector<ParamSpec> style_balance_params(const std::vector<ParamCondition>& used_when) {
+  return {with_condition(number_param("style-strength", "Style st_rength",
+                                      "How strongly the style is imposed relative to the content (1 = balanced)",
+                                      ParamType::Double, 0.01, 100, 1, "Style"),
+                         used_when),
+          with_condition(number_param("content-weight", "Content _weight",
+                                      "How much of the layer's structure is kept (higher = more faithful)",
+                                      ParamType::Double, 0, 100, 1, "Content"),
+                         used_when),
+          with_condition(number_param("tv-weight", "Smoot_hness",
+                                      "Total-variation weight: higher gives smoother, less noisy results",
+                                      ParamType::Double, 0, 100, 1, "Content"),
+                         used_when)};
+}
+
+ParamSpec preserve_colors_param() {
+  return choice_param(
+      "preserve-colors", "_Preserve colours",
+      "Keep the layer's colours: off, luminance (style only changes lightness), histogram (style image "
+      "recoloured to the layer's palette first)",
+      {{"off", "Off"}, {"luminance", "Luminance only"}, {"histogram", "Match histogram"}}, "off", "Style");
+}
+
+std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContext& ctx) {
+  std::vector<StyleImage> styles;
+  const std::vector<std::string>& listed = v.get_list("style");
+  const std::vector<std::string>& weights = v.get_list("style-weight");
+  if (!listed.empty() || !weights.empty()) {
+    if (weights.size() > listed.size())
+      throw Error("more --style-weight values (" + std::to_string(weights.size()) + ") than styles (" +
+                  std::to_string(listed.size()) + ")");
+    for (size_t i = 0; i < listed.size(); ++i)
+      styles.push_back({ctx.read_image(listed[i]), i < weights.size() ? *parse_double(weights[i]) : 1.0});
+    return styles;
+  }
+  const std::string& first = v.get_text("style-image");
+  const std::string& second = v.get_text("style-image-2");
+  const double blend = v.get_double("style-blend");
+  if (first.empty())
+    throw Error("no style image: choose a style image (style-image, or --style FILE on the command line)");
+  styles.push_back({ctx.read_image(first), second.empty() ? 1.0 : 1.0 - blend});
+  if (!second.empty()) styles.push_back({ctx.read_image(second), blend});
+  return styles;
+}
+
+std::vector<StyleTarget> style_targets(const std::vector<StyleImage>& styles, const FeatureNetwork& net,
+                                       int64_t long_side, const std::string& preserve_colors,
+                                       const at::Tensor& content) {
+  std::vector<StyleTarget> targets;
+  for (const auto& s : styles) {
+    at::Tensor t = image_rgb_to_tensor(s.image, net.device());
+    t = ensure_min_side(resize_long_side(t, std::max<int64_t>(net.min_input_size(), long_side)),
+                        net.min_input_size());
+    if (preserve_colors == "histogram") t = match_histogram(t, content);
+    targets.push_back({t, s.weight});
+  }
+  return targets;
+}
+
+void apply_style_balance(const ParamValues& v, GatysSettings& g) {
+  g.style_weight = kStyleWeightScale * v.get_double("style-strength");
+  g.content_weight = v.get_double("content-weight");
+  g.tv_weight = kTvWeightScale * v.get_double("tv-weight");
+}
+
+}  // namespace atelier

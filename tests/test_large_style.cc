@@ -1,0 +1,129 @@
+// Large Tiled Style: the plan (pyramid levels, tiles, memory) and runs that must come out whole and seamless.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "core/image_io.h"
+#include "core/image_tensor.h"
+#include "core/tiling.h"
+#include "filters/large_style.h"
+#include "models/model_library.h"
+#include "tests/test_util.h"
+
+using namespace atelier;
+
+namespace {
+
+ParamValues values_with(const std::vector<std::pair<std::string, std::string>>& given) {
+  ParamValues v(large_style_filter().params);
+  for (const auto& [name, value] : given) v.set_from_string(name, value);
+  return v;
+}
+
+// A photo-like test picture: smooth gradients with a few shapes.
+Image picture(int w, int h) {
+  Image img(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      float* p = img.pixel(x, y);
+      const float u = static_cast<float>(x) / w, v = static_cast<float>(y) / h;
+      const bool disc = (u - 0.4f) * (u - 0.4f) + (v - 0.5f) * (v - 0.5f) < 0.05f;
+      p[0] = disc ? 0.85f : 0.2f + 0.6f * u;
+      p[1] = 0.3f + 0.4f * v;
+      p[2] = disc ? 0.25f : 0.6f;
+      p[3] = 0.8f;
+    }
+  return img;
+}
+
+bool inception_installed() { return ModelLibrary().installed("inception_v3"); }
+
+}  // namespace
+
+TEST(LargeStyle, PlanIsAPyramidTiledWhereTheBudgetEnds) {
+  const LargeStylePlan plan =
+      plan_large_style(values_with({{"quality", "fast"}, {"memory", "256"}}), 2048, 1536);
+  ASSERT_EQ(plan.levels.size(), 4u);
+  EXPECT_EQ(plan.levels[0].width, 256);
+  EXPECT_EQ(plan.levels[0].height, 192);
+  EXPECT_EQ(plan.levels[3].width, 2048);
+  EXPECT_EQ(plan.levels[3].height, 1536);
+  EXPECT_EQ(plan.levels[0].tile_size, 0);  // small levels are optimised whole
+  EXPECT_GT(plan.levels[3].tile_size, 0);
+  EXPECT_GT(plan.levels[3].tiles_x * plan.levels[3].tiles_y, 4);
+  EXPECT_EQ(plan.levels[0].iterations, 100);  // the style takes hold at the coarsest level
+  EXPECT_EQ(plan.levels[2].iterations, 24);
+  EXPECT_EQ(plan.levels[3].iterations, 12);
+  EXPECT_LE(plan.peak_megabytes, 256.0 * 1.05);
+  EXPECT_NE(plan.describe().find("2048x1536 in "), std::string::npos) << plan.describe();
+
+  // Memory is set by the tile, not the output.
+  const LargeStylePlan twice =
+      plan_large_style(values_with({{"quality", "fast"}, {"memory", "256"}}), 4096, 3072);
+  EXPECT_DOUBLE_EQ(twice.peak_megabytes, plan.peak_megabytes);
+  EXPECT_GT(twice.seconds, 3 * plan.seconds);
+
+  // With room for everything: no tiles at all; a largest tile forces them.
+  const LargeStylePlan whole = plan_large_style(values_with({{"memory", "100000"}}), 1000, 700);
+  for (const auto& l : whole.levels) EXPECT_EQ(l.tile_size, 0);
+  const LargeStylePlan capped = plan_large_style(values_with({{"memory", "100000"}, {"max-tile", "400"}}), 1000, 700);
+  EXPECT_EQ(capped.levels.back().tile_size, 400);
+}
+
+TEST(LargeStyle, ImpossibleTilesAreClearErrors) {
+  const std::string e = test::error_of([] {
+    plan_large_style(values_with({{"max-tile", "200"}, {"overlap", "150"}, {"memory", "64"}}), 3000, 2000);
+  });
+  EXPECT_NE(e.find("overlap of 150 px"), std::string::npos) << e;
+}
+
+// A small image in tiles: the full size comes back with the input's alpha, changed toward the style, and the
+// tile boundaries carry no more edge energy than the rest of the image (no seams).
+TEST(LargeStyle, TiledRunIsWholeAndSeamless) {
+  ATELIER_REQUIRE(inception_installed(), "InceptionV3 is not installed (./run atelier models install inception_v3)");
+  at::set_num_threads(1);
+  const std::string style = test::temp_path("large-style-stripes.png");
+  save_png(style, test::stripes_image(128, 128));
+  const Filter& f = large_style_filter();
+  ParamValues v = values_with({{"style-image", style}, {"quality", "fast"}, {"start-size", "128"},
+                               {"max-tile", "160"}, {"overlap", "24"}, {"network", "inception_v3"},
+                               {"device", "cpu"}});
+  const Image input = picture(336, 200);
+  const LargeStylePlan plan = plan_large_style(v, input.width, input.height);
+  ASSERT_EQ(plan.levels.size(), 3u);
+  ASSERT_GT(plan.levels.back().tiles_x, 1);
+
+  std::vector<std::string> messages;
+  ModelLibrary library;
+  RunContext ctx{&library, Progress([&](double, const std::string& m) { messages.push_back(m); }, nullptr), {}};
+  const Image out = run_filter(f, input, v, ctx);
+  ASSERT_EQ(out.width, input.width);
+  ASSERT_EQ(out.height, input.height);
+  EXPECT_FLOAT_EQ(out.pixel(5, 5)[3], 0.8f);
+  bool saw_tile = false, saw_plan = false;
+  for (const auto& m : messages) {
+    saw_tile = saw_tile || m.find("level 3/3, tile 2/") != std::string::npos;
+    saw_plan = saw_plan || m.rfind("plan: 3 levels", 0) == 0;
+  }
+  EXPECT_TRUE(saw_tile);
+  EXPECT_TRUE(saw_plan);
+
+  const at::Tensor x = image_rgb_to_tensor(out), original = image_rgb_to_tensor(input);
+  EXPECT_GT((x - original).abs().mean().item<double>(), 0.03);
+  // Horizontal gradient energy per column boundary; the cores' vertical boundaries of the last level.
+  const at::Tensor energy = (x.slice(3, 1) - x.slice(3, 0, -1)).abs().mean({0, 1, 2});  // [W-1]
+  const TilePlan tiles(input.height, input.width, {plan.levels.back().tile_size, plan.levels.back().overlap, 8,
+                                                   Border::Mirror});
+  double seam = 0;
+  int n = 0;
+  for (const Tile& t : tiles.tiles())
+    if (t.core.y0 == 0 && t.core.x0 > 0) {
+      seam += energy.slice(0, t.core.x0 - 3, t.core.x0 + 2).mean().item<double>();
+      ++n;
+    }
+  ASSERT_GT(n, 0);
+  seam /= n;
+  const double overall = energy.mean().item<double>();
+  EXPECT_LT(seam, 1.1 * overall) << "edge energy at tile boundaries " << seam << ", overall " << overall;
+}
