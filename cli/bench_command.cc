@@ -44,11 +44,16 @@ int bench_command(const Args& args) {
       options.networks = split(value());
     } else if (args[i] == "--iterations") {
       options.iterations = static_cast<int>(bounded_int("--iterations", value(), 1, 1000));
+    } else if (args[i] == "--large-style") {
+      for (const auto& s : split(value()))
+        options.large_style_sizes.push_back(bounded_int("--large-style", s, 64, 16384));
+    } else if (args[i] == "--max-tile") {
+      options.max_tile = static_cast<int>(bounded_int("--max-tile", value(), 160, 8192));
     } else if (args[i] == "--device") {
       options.device = value();
     } else if (args[i] == "--help" || args[i] == "-h") {
       std::printf("usage: atelier bench [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5] "
-                  "[--device D]\n%s",
+                  "[--device D]\n       atelier bench --large-style 512,1024 [--max-tile 256] [--device D]\n%s",
                   kBenchmarksHelp);
       return 0;
     } else {

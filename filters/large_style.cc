@@ -48,12 +48,7 @@ const Quality& quality_of(const ParamValues& v) {
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p =
       command_line_io_params("content", "Image to stylise (command line only; in GIMP: the active layer)");
-  p.push_back(number_param("size", "Output size",
-                           "long side of the result in pixels: the content is scaled to it first (command line "
-                           "only; 0 = the content's own size)",
-                           ParamType::Int, 0, 32768, 0, "Input and output", 0));
-  p.back().scope = kCli;
-  p.back().role = ParamRole::kInputLongSide;
+  p.push_back(input_long_side_param());
   for (ParamSpec& spec : style_image_params({})) p.push_back(std::move(spec));
   const std::vector<ParamSpec> balance = style_balance_params({});
   p.push_back(balance[0]);

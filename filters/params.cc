@@ -290,6 +290,16 @@ ParamSpec output_file_param() {
   return s;
 }
 
+ParamSpec input_long_side_param() {
+  ParamSpec s = number_param("size", "Output size",
+                             "long side of the result in pixels: the input is scaled to it first (command line "
+                             "only; 0 = the input's own size)",
+                             ParamType::Int, 0, 32768, 0, "Input and output", 0);
+  s.scope = kCli;
+  s.role = ParamRole::kInputLongSide;
+  return s;
+}
+
 std::vector<ParamSpec> command_line_io_params(std::string input_name, std::string input_help) {
   return {input_image_param(std::move(input_name), std::move(input_help)), output_file_param()};
 }

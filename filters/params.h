@@ -117,6 +117,8 @@ ParamSpec layer_name_param(std::string label, std::string default_name);
 // The command line's input image (name: "input", or "content" where that says more) and output file.
 ParamSpec input_image_param(std::string name, std::string help);
 ParamSpec output_file_param();
+// The command line's --size: the input is scaled to this long side first (0 = its own size).
+ParamSpec input_long_side_param();
 // Both, the first parameters of every filter's declaration.
 std::vector<ParamSpec> command_line_io_params(std::string input_name, std::string input_help);
 
