@@ -18,11 +18,14 @@ uint64_t available_memory_bytes() {
   return 0;
 }
 
-uint64_t peak_resident_bytes() {
+namespace {
+
+// A "Key:   123 kB" line of /proc/self/status, in bytes.
+uint64_t status_bytes(const std::string& wanted) {
   std::ifstream f("/proc/self/status");
   std::string key;
   while (f >> key) {
-    if (key == "VmHWM:") {
+    if (key == wanted) {
       uint64_t kb = 0;
       f >> kb;
       return kb * 1024;
@@ -31,6 +34,11 @@ uint64_t peak_resident_bytes() {
   }
   return 0;
 }
+
+}  // namespace
+
+uint64_t current_resident_bytes() { return status_bytes("VmRSS:"); }
+uint64_t peak_resident_bytes() { return status_bytes("VmHWM:"); }
 
 void reset_peak_resident() { std::ofstream("/proc/self/clear_refs") << "5"; }
 

@@ -9,7 +9,9 @@ namespace atelier {
 // MemAvailable from /proc/meminfo (0 when unknown).
 uint64_t available_memory_bytes();
 
-// Peak resident memory of this process (VmHWM, 0 when unknown), and restarting that peak from now (Linux).
+// Resident memory of this process now (VmRSS) and at its peak (VmHWM), 0 when unknown, and restarting that peak
+// from now (Linux).
+uint64_t current_resident_bytes();
 uint64_t peak_resident_bytes();
 void reset_peak_resident();
 

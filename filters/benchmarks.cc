@@ -124,12 +124,12 @@ void bench_large_style(int64_t size, int max_tile, const std::string& device) {
   v.set_text("network", "inception_v3");
   v.set_text("device", device);
   const Image input = bench_picture(static_cast<int>(size), static_cast<int>(size * 3 / 4), false);
-  const LargeStylePlan plan = plan_large_style(v, input.width, input.height);
+  const PyramidPlan plan = plan_large_style(v, input.width, input.height);
   reset_peak_resident();
   const auto t0 = Clock::now();
   run_filter(filter, input, v, RunContext{});
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  const LargeStylePlan::Level& last = plan.levels.back();
+  const PyramidPlan::Level& last = plan.levels.back();
   std::printf(
       "{\"impl\": \"atelier-cpp\", \"benchmark\": \"large_style\", \"width\": %d, \"height\": %d, "
       "\"max_tile\": %d, \"levels\": %zu, \"last_level_tiles\": %d, \"seconds\": %.1f, "

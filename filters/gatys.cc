@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "core/image_tensor.h"
+#include "core/tiling.h"
 #include "core/losses/losses.h"
 #include "models/feature_network.h"
 
@@ -17,10 +19,51 @@ std::vector<std::string> merged(const std::vector<std::string>& a, const std::ve
   return out;
 }
 
+// The sum of a style image's Gram over positions and the number of positions, per layer: whole, or tile by tile.
+// Each tile is seen with context (so that its features are those of the whole image) and only its core's features
+// count (the cores partition the image); regions start on the networks' total stride (32), so that strided layers
+// sample the same positions as on the whole image.
+std::pair<std::vector<at::Tensor>, std::vector<double>> gram_sums(FeatureNetwork& net,
+                                                                  const std::vector<std::string>& layers,
+                                                                  const at::Tensor& image, int tile) {
+  constexpr int64_t kStride = 32;
+  std::vector<at::Tensor> sums(layers.size());
+  std::vector<double> positions(layers.size(), 0.0);
+  if (tile <= 0 || std::max(image.size(2), image.size(3)) <= tile) {
+    const auto feats = net.extract(image.to(net.device()), layers);
+    for (size_t i = 0; i < layers.size(); ++i) sums[i] = gram_matrix(feats.at(layers[i]));
+    return {sums, std::vector<double>(layers.size(), 1.0)};
+  }
+  const int64_t context = std::max<int64_t>(kStride, tile / 4 / kStride * kStride);
+  const TilePlan plan(image.size(2), image.size(3),
+                      {std::max<int64_t>(tile, 2 * context + kStride), context, kStride, Border::Clip});
+  for (const Tile& t : plan.tiles()) {
+    const at::Tensor region = tile_input(image, t);
+    const auto feats = net.extract(ensure_min_side(region, net.min_input_size()).to(net.device()), layers);
+    const Rect core = t.core_in_region();
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const at::Tensor& f = feats.at(layers[i]);
+      // The core's rows and columns at this layer's resolution (at least one).
+      auto span = [](int64_t from, int64_t to, double scale) {
+        const int64_t a = std::lround(from * scale);
+        return std::pair<int64_t, int64_t>{a, std::max(a + 1, static_cast<int64_t>(std::lround(to * scale)))};
+      };
+      const auto [y0, y1] = span(core.y0, core.y1, static_cast<double>(f.size(2)) / region.size(2));
+      const auto [x0, x1] = span(core.x0, core.x1, static_cast<double>(f.size(3)) / region.size(3));
+      const at::Tensor kept = f.slice(2, y0, y1).slice(3, x0, x1);
+      const double hw = static_cast<double>(kept.size(2) * kept.size(3));
+      const at::Tensor g = gram_matrix(kept) * hw;
+      sums[i] = sums[i].defined() ? sums[i] + g : g;
+      positions[i] += hw;
+    }
+  }
+  return {sums, positions};
+}
+
 }  // namespace
 
 std::vector<at::Tensor> style_grams(FeatureNetwork& net, const std::vector<std::string>& layers,
-                                    const std::vector<StyleTarget>& styles) {
+                                    const std::vector<StyleTarget>& styles, int tile) {
   if (styles.empty()) throw Error("no style image given");
   double total = 0;
   for (const auto& s : styles) total += s.weight;
@@ -28,9 +71,9 @@ std::vector<at::Tensor> style_grams(FeatureNetwork& net, const std::vector<std::
   std::vector<at::Tensor> grams(layers.size());
   torch::NoGradGuard no_grad;
   for (const auto& s : styles) {
-    auto feats = net.extract(s.image.to(net.device()), layers);
+    const auto [sums, positions] = gram_sums(net, layers, s.image, tile);
     for (size_t i = 0; i < layers.size(); ++i) {
-      at::Tensor g = gram_matrix(feats.at(layers[i])) * (s.weight / total);
+      const at::Tensor g = sums[i] / positions[i] * (s.weight / total);
       grams[i] = grams[i].defined() ? grams[i] + g : g;
     }
   }

@@ -36,9 +36,11 @@ struct GatysSettings {
   uint64_t seed = 0;
 };
 
-// Gram targets of the blended styles, per style layer ([1,C,C] each).
+// Gram targets of the blended styles, per style layer ([1,C,C] each). tile > 0 bounds the memory: a style image
+// with a side longer than `tile` is seen tile by tile (with context, only the cores' features counting) and each
+// layer's Gram is the position-weighted mean of the tiles' Grams.
 std::vector<at::Tensor> style_grams(FeatureNetwork& net, const std::vector<std::string>& layers,
-                                    const std::vector<StyleTarget>& styles);
+                                    const std::vector<StyleTarget>& styles, int tile = 0);
 
 // Optimises an image of content's size (or of `size` when content is undefined: texture synthesis).
 // content: [1,3,H,W] in [0,1] on the network's device. Returns [1,3,H,W] clamped to [0,1].

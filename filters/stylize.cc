@@ -14,6 +14,7 @@
 #include "filters/feedforward_stylize.h"
 #include "filters/gatys.h"
 #include "filters/style_inputs.h"
+#include "filters/style_pyramid.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/transform_net.h"
@@ -60,6 +61,12 @@ std::vector<ParamSpec> make_params() {
                            "Optimisation steps: more gives a cleaner result and takes longer", ParamType::Int, 1, 5000,
                            200, "Quality", 0));
   p.back().used_when = {kOptimise};
+  p.push_back(text_param("full-resolution", "_Full resolution",
+                         "When the layer is larger than the working size, continue at twice the size, level by level "
+                         "up to the layer's own size, in tiles where memory requires (Large Tiled Style's engine): "
+                         "sharp instead of scaled up, and slower",
+                         ParamType::Bool, "", "Quality"));
+  p.back().used_when = {kOptimise};
   p.push_back(choice_param("optimizer", "_Optimizer", "L-BFGS converges in fewer steps; Adam uses less memory",
                            {{"lbfgs", "L-BFGS"}, {"adam", "Adam"}}, "lbfgs", "Quality"));
   p.back().used_when = {kOptimise};
@@ -76,6 +83,8 @@ std::vector<ParamSpec> make_params() {
   return p;
 }
 
+// Iterations of each level of the full-resolution pass: detail refined from the level below.
+constexpr int kFullResolutionIterations = 30;
 // Peak host memory per working pixel of an L-BFGS run on InceptionV3 with phase averaging: ~1.4 KB of
 // activations and gradients per pixel per phase (measured at 1024 px) plus the L-BFGS history.
 constexpr uint64_t kBytesPerWorkingPixel = 3600;
@@ -134,8 +143,29 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
   g.optimizer.iterations = v.get_int("iterations");
   g.optimizer.learning_rate = v.get_double("learning-rate");
 
-  at::Tensor result = gatys_optimize(*net, content, targets, g, progress.sub(0.02, 1.0));
-  if (preserve == "luminance") result = transfer_luminance(result, content);
+  const bool full_resolution =
+      v.get_bool("full-resolution") && std::max(input.width, input.height) > std::max(content.size(2), content.size(3));
+  at::Tensor result = gatys_optimize(*net, content, targets, g, progress.sub(0.02, full_resolution ? 0.3 : 1.0));
+  if (full_resolution) {
+    // The working-size result starts a pyramid up to the layer's size (Large Tiled Style's engine).
+    PyramidRequest request;
+    request.width = input.width;
+    request.height = input.height;
+    request.first_long_side = 2 * static_cast<int>(std::max(result.size(2), result.size(3)));
+    request.coarsest_iterations = request.finest_iterations = kFullResolutionIterations;
+    request.phase_average = phase_average;
+    const PyramidPlan plan = plan_style_pyramid(request);
+    progress.report(0.3, "full resolution: " + plan.describe());
+    PyramidRun run;
+    run.base = g;
+    run.base.style_layers = net->default_style_layers();
+    run.style_scale = v.get_double("style-scale");
+    run.preserve_colors = preserve;
+    run.start = result.cpu();
+    content = image_rgb_to_tensor(input);
+    result = run_style_pyramid(*net, content, styles, plan, run, progress.sub(0.3, 1.0));
+  }
+  if (preserve == "luminance") result = transfer_luminance(result, content.to(result.device()));
   result = resize(result, input.height, input.width).clamp(0, 1);
   return tensor_to_image(result, image_alpha_to_tensor(input));
 }

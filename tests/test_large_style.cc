@@ -6,9 +6,11 @@
 
 #include "core/image_io.h"
 #include "core/image_tensor.h"
+#include "core/memory.h"
 #include "core/tiling.h"
 #include "filters/large_style.h"
 #include "models/model_library.h"
+#include "tests/fake_network.h"
 #include "tests/test_util.h"
 
 using namespace atelier;
@@ -42,7 +44,7 @@ bool inception_installed() { return ModelLibrary().installed("inception_v3"); }
 }  // namespace
 
 TEST(LargeStyle, PlanIsAPyramidTiledWhereTheBudgetEnds) {
-  const LargeStylePlan plan =
+  const PyramidPlan plan =
       plan_large_style(values_with({{"quality", "fast"}, {"memory", "256"}}), 2048, 1536);
   ASSERT_EQ(plan.levels.size(), 4u);
   EXPECT_EQ(plan.levels[0].width, 256);
@@ -59,15 +61,16 @@ TEST(LargeStyle, PlanIsAPyramidTiledWhereTheBudgetEnds) {
   EXPECT_NE(plan.describe().find("2048x1536 in "), std::string::npos) << plan.describe();
 
   // Memory is set by the tile, not the output.
-  const LargeStylePlan twice =
+  const PyramidPlan twice =
       plan_large_style(values_with({{"quality", "fast"}, {"memory", "256"}}), 4096, 3072);
   EXPECT_DOUBLE_EQ(twice.peak_megabytes, plan.peak_megabytes);
   EXPECT_GT(twice.seconds, 3 * plan.seconds);
 
   // With room for everything: no tiles at all; a largest tile forces them.
-  const LargeStylePlan whole = plan_large_style(values_with({{"memory", "100000"}}), 1000, 700);
+  const PyramidPlan whole = plan_large_style(values_with({{"memory", "100000"}}), 1000, 700);
   for (const auto& l : whole.levels) EXPECT_EQ(l.tile_size, 0);
-  const LargeStylePlan capped = plan_large_style(values_with({{"memory", "100000"}, {"max-tile", "400"}}), 1000, 700);
+  const PyramidPlan capped =
+      plan_large_style(values_with({{"memory", "100000"}, {"max-tile", "400"}}), 1000, 700);
   EXPECT_EQ(capped.levels.back().tile_size, 400);
 }
 
@@ -90,7 +93,7 @@ TEST(LargeStyle, TiledRunIsWholeAndSeamless) {
                                {"max-tile", "160"}, {"overlap", "24"}, {"network", "inception_v3"},
                                {"device", "cpu"}});
   const Image input = picture(336, 200);
-  const LargeStylePlan plan = plan_large_style(v, input.width, input.height);
+  const PyramidPlan plan = plan_large_style(v, input.width, input.height);
   ASSERT_EQ(plan.levels.size(), 3u);
   ASSERT_GT(plan.levels.back().tiles_x, 1);
 
@@ -126,4 +129,48 @@ TEST(LargeStyle, TiledRunIsWholeAndSeamless) {
   seam /= n;
   const double overall = energy.mean().item<double>();
   EXPECT_LT(seam, 1.1 * overall) << "edge energy at tile boundaries " << seam << ", overall " << overall;
+}
+
+// Peak memory is set by the tile, not the output: at the same largest tile, twice the output edge (four times the
+// pixels) raises the peak resident memory by less than half.
+TEST(LargeStyle, PeakMemoryFollowsTheTileNotTheOutput) {
+  ATELIER_REQUIRE(inception_installed(), "InceptionV3 is not installed (./run atelier models install inception_v3)");
+  at::set_num_threads(1);
+  const std::string style = test::temp_path("large-style-memory.png");
+  save_png(style, test::stripes_image(96, 96));
+  const Filter& f = large_style_filter();
+  const ParamValues v = values_with({{"style-image", style}, {"quality", "fast"}, {"start-size", "128"},
+                                     {"max-tile", "160"}, {"overlap", "16"}, {"network", "inception_v3"},
+                                     {"device", "cpu"}});
+  ModelLibrary library;
+  run_filter(f, picture(120, 90), v, RunContext{&library, Progress(), {}});  // the network and allocator warm
+  auto peak_growth_at = [&](int width) {
+    const uint64_t before = current_resident_bytes();
+    reset_peak_resident();
+    run_filter(f, picture(width, width * 3 / 4), v, RunContext{&library, Progress(), {}});
+    return static_cast<double>(peak_resident_bytes() - before);
+  };
+  const double small = peak_growth_at(240), large = peak_growth_at(480);
+  EXPECT_LT(large, 1.5 * small + 16e6) << "peak growth " << small / 1e6 << " MB at 240 px, " << large / 1e6
+                                       << " MB at 480 px";
+}
+
+// The style targets of a level larger than a tile are gathered tile by tile: the same as the whole image's for an
+// image within one tile, and close to them (tile borders aside) for a larger one.
+TEST(LargeStyle, StyleTargetsInTilesMatchTheWholeImage) {
+  test::FakeNetwork net;
+  torch::NoGradGuard no_grad;
+  const at::Tensor small = image_rgb_to_tensor(test::stripes_image(60, 50));
+  const std::vector<std::string> layers = net.default_style_layers();
+  const auto whole = style_grams(net, layers, {{small, 1.0}});
+  const auto same = style_grams(net, layers, {{small, 1.0}}, 64);
+  for (size_t i = 0; i < layers.size(); ++i) EXPECT_TRUE(at::allclose(whole[i], same[i]));
+
+  const at::Tensor large = image_rgb_to_tensor(test::stripes_image(256, 192));
+  const auto exact = style_grams(net, layers, {{large, 1.0}});
+  const auto tiled = style_grams(net, layers, {{large, 1.0}}, 96);
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const double rel = ((tiled[i] - exact[i]).norm() / exact[i].norm()).item<double>();
+    EXPECT_LT(rel, 0.05) << layers[i];
+  }
 }

@@ -31,6 +31,18 @@ Image smooth_image(int w, int h, float alpha = 1.f) {
   return img;
 }
 
+// Optimise-method values with a striped style image saved as a file (the filter loads it like a user's file).
+ParamValues optimise_values(const std::string& style_name, int iterations) {
+  const std::string style_path = test::temp_path(style_name);
+  save_png(style_path, test::stripes_image(96, 96));
+  ParamValues v(stylize_filter().params);
+  v.set_text("style-image", style_path);
+  v.set_int("size", 96);
+  v.set_int("iterations", iterations);
+  v.set_text("device", "cpu");
+  return v;
+}
+
 double mean_abs_difference(const Image& a, const Image& b) {
   double d = 0;
   for (size_t i = 0; i < a.rgba.size(); ++i) d += std::abs(a.rgba[i] - b.rgba[i]);
@@ -93,16 +105,9 @@ TEST(StylizeFilter, GatysMovesTheImageTowardTheStyle) {
   ModelLibrary library;
   ASSERT_TRUE(library.installed("inception_v3"))
       << "InceptionV3 is not installed in " << library.dir() << ": run './run atelier models install inception_v3'";
-  const std::string style_path = test::temp_path("stripes.png");
-  Image style = test::stripes_image(96, 96);
-  save_png(style_path, style);  // the filter loads it like a user's file
-
+  const Image style = test::stripes_image(96, 96);
   const Filter& f = stylize_filter();
-  ParamValues v(f.params);
-  v.set_text("style-image", style_path);
-  v.set_int("size", 96);
-  v.set_int("iterations", 8);
-  v.set_text("device", "cpu");
+  ParamValues v = optimise_values("stripes.png", 8);
   Image content = smooth_image(96, 80);
   Image out = run_filter(f, content, v, RunContext{&library, Progress(), {}});
   ASSERT_EQ(out.width, 96);
@@ -119,4 +124,35 @@ TEST(StylizeFilter, GatysMovesTheImageTowardTheStyle) {
   };
   const double before = gram_distance(content), after = gram_distance(out);
   EXPECT_LT(after, 0.7 * before) << "style distance before " << before << ", after " << after;
+}
+
+// With full-resolution, a layer larger than the working size is finished at its own size, level by level, and
+// comes out sharper than the scaled-up working-size result.
+TEST(StylizeFilter, FullResolutionFinishesAtTheLayersSize) {
+  ModelLibrary library;
+  ATELIER_REQUIRE(library.installed("inception_v3"), "InceptionV3 is not installed");
+  at::set_num_threads(1);
+  const Filter& f = stylize_filter();
+  ParamValues v = optimise_values("stripes-full.png", 5);
+  v.set_text("network", "inception_v3");
+  const Image content = smooth_image(200, 150);
+  const Image soft = run_filter(f, content, v, RunContext{&library, Progress(), {}});
+
+  v.set_bool("full-resolution", true);
+  std::vector<std::string> messages;
+  const Progress record([&](double, const std::string& m) { messages.push_back(m); }, nullptr);
+  const Image sharp = run_filter(f, content, v, RunContext{&library, record, {}});
+  ASSERT_EQ(sharp.width, 200);
+  ASSERT_EQ(sharp.height, 150);
+  bool planned = false;
+  for (const auto& m : messages)
+    planned = planned || (m.rfind("full resolution: ", 0) == 0 && m.find("200x150 whole") != std::string::npos);
+  EXPECT_TRUE(planned);
+  auto edge_energy = [](const Image& img) {
+    const at::Tensor x = image_rgb_to_tensor(img);
+    return (x.slice(3, 1) - x.slice(3, 0, -1)).abs().mean().item<double>() +
+           (x.slice(2, 1) - x.slice(2, 0, -1)).abs().mean().item<double>();
+  };
+  EXPECT_GT(edge_energy(sharp), 1.2 * edge_energy(soft))
+      << "full resolution " << edge_energy(sharp) << ", scaled up " << edge_energy(soft);
 }

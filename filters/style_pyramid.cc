@@ -1,0 +1,163 @@
+#include "filters/style_pyramid.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/image_tensor.h"
+#include "core/memory.h"
+#include "core/tiling.h"
+#include "models/feature_network.h"
+
+namespace atelier {
+namespace {
+
+// Measured with InceptionV3 on two CPU cores (docs/benchmarks.md): peak host memory per pixel optimised at once
+// and seconds per megapixel-iteration (L-BFGS, its line search included, on 256 px tiles), with and without
+// averaging two pixel phases.
+constexpr double kBytesPerPixel = 3600, kBytesPerPixelOnePhase = 1900;
+constexpr double kSecondsPerMegapixel = 23.0, kSecondsPerMegapixelOnePhase = 14.5;
+// Without a budget: half the available memory (or this much when unknown), at most 16 GB.
+constexpr double kDefaultBudgetBytes = 2e9, kMaxAutoBudgetBytes = 16e9;
+// Tiles below this cannot hold enough context for the network's deep layers.
+constexpr int kMinTile = 160;
+constexpr int kTileAlign = 8;
+
+int round_down(double v, int multiple) { return std::max(multiple, static_cast<int>(v) / multiple * multiple); }
+
+// Long sides of the pyramid: first, 2 x first, ... below the full size, then the full size.
+std::vector<int> level_long_sides(int full, int first) {
+  std::vector<int> sides;
+  for (int s = std::max(first, 1); s < full; s *= 2) sides.push_back(s);
+  sides.push_back(full);
+  return sides;
+}
+
+int iterations_at(const PyramidRequest& r, size_t level, size_t levels) {
+  const double t = levels == 1 ? 0.0 : static_cast<double>(level) / static_cast<double>(levels - 1);
+  const double ratio = static_cast<double>(r.finest_iterations) / r.coarsest_iterations;
+  return static_cast<int>(std::lround(r.coarsest_iterations * std::pow(ratio, t)));
+}
+
+}  // namespace
+
+PyramidPlan plan_style_pyramid(const PyramidRequest& r) {
+  const double bytes_per_pixel = r.phase_average ? kBytesPerPixel : kBytesPerPixelOnePhase;
+  const double seconds_per_mp = r.phase_average ? kSecondsPerMegapixel : kSecondsPerMegapixelOnePhase;
+  double budget = r.budget_bytes;
+  if (budget <= 0) {
+    const double available = static_cast<double>(available_memory_bytes());
+    budget = available > 0 ? std::min(available / 2, kMaxAutoBudgetBytes) : kDefaultBudgetBytes;
+  }
+  int tile = round_down(std::sqrt(budget / bytes_per_pixel), kTileAlign);
+  if (r.max_tile > 0) tile = std::min(tile, round_down(r.max_tile, kTileAlign));
+  tile = std::max(tile, kMinTile);
+  const int overlap = r.overlap > 0 ? r.overlap : std::max(16, round_down(tile / 8, kTileAlign));
+  if (2 * overlap + kTileAlign > tile)
+    throw Error("an overlap of " + std::to_string(overlap) + " px leaves no room in " + std::to_string(tile) +
+                " px tiles; use a smaller overlap (at most " + std::to_string((tile - kTileAlign) / 2) +
+                ") or larger tiles (max-tile, memory)");
+
+  PyramidPlan plan;
+  const std::vector<int> sides = level_long_sides(std::max(r.width, r.height), r.first_long_side);
+  for (size_t k = 0; k < sides.size(); ++k) {
+    PyramidPlan::Level level;
+    const auto [h, w] = fit_long_side(r.height, r.width, sides[k]);
+    level.width = static_cast<int>(w);
+    level.height = static_cast<int>(h);
+    level.iterations = iterations_at(r, k, sides.size());
+    const double pixels = static_cast<double>(w) * h;
+    double piece_pixels = pixels, optimised_pixels = pixels;
+    if (pixels * bytes_per_pixel > budget || (r.max_tile > 0 && std::max(w, h) > r.max_tile)) {
+      const TilePlan tiles(h, w, {tile, overlap, kTileAlign, Border::Mirror});
+      level.tile_size = tile;
+      level.overlap = overlap;
+      level.tiles_x = 0;
+      optimised_pixels = 0;
+      for (const Tile& t : tiles.tiles()) {
+        level.tiles_x += t.core.y0 == 0 ? 1 : 0;
+        optimised_pixels += static_cast<double>(t.region.height() * t.region.width());
+      }
+      level.tiles_y = static_cast<int>(tiles.size()) / level.tiles_x;
+      piece_pixels = static_cast<double>(tile) * tile;
+    }
+    plan.peak_megabytes = std::max(plan.peak_megabytes, piece_pixels * bytes_per_pixel / 1048576.0);
+    plan.seconds += optimised_pixels / 1e6 * seconds_per_mp * level.iterations;
+    plan.levels.push_back(level);
+  }
+  return plan;
+}
+
+std::string PyramidPlan::describe() const {
+  std::string out = std::to_string(levels.size()) + (levels.size() == 1 ? " level: " : " levels: ");
+  for (size_t i = 0; i < levels.size(); ++i) {
+    const Level& l = levels[i];
+    out += (i ? ", " : "") + std::to_string(l.width) + "x" + std::to_string(l.height);
+    if (l.tile_size == 0)
+      out += " whole";
+    else
+      out += " in " + std::to_string(l.tiles_x) + "x" + std::to_string(l.tiles_y) + " tiles of " +
+             std::to_string(l.tile_size) + " px";
+    out += " (" + std::to_string(l.iterations) + " it.)";
+  }
+  return out;
+}
+
+at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full,
+                             const std::vector<StyleImage>& styles, const PyramidPlan& plan, const PyramidRun& run,
+                             const Progress& progress) {
+  const c10::Device device = net.device();
+  const int64_t min_side = net.min_input_size() + (run.base.phase_average ? 1 : 0);
+  double total_cost = 0;
+  for (const auto& l : plan.levels) total_cost += static_cast<double>(l.width) * l.height * l.iterations;
+  double done_cost = 0;
+  at::Tensor result = run.start;  // the previous level's result, host memory
+  for (size_t k = 0; k < plan.levels.size(); ++k) {
+    const PyramidPlan::Level& level = plan.levels[k];
+    const double cost = static_cast<double>(level.width) * level.height * level.iterations;
+    const Progress level_progress = progress.sub(done_cost / total_cost, (done_cost + cost) / total_cost);
+    done_cost += cost;
+    const std::string label = "level " + std::to_string(k + 1) + "/" + std::to_string(plan.levels.size());
+    const at::Tensor content = ensure_min_side(resize(content_full, level.height, level.width), min_side);
+    const at::Tensor start = result.defined() ? resize(result, content.size(2), content.size(3)) : at::Tensor();
+
+    // The level's style targets, computed once from the whole style image and shared by all its tiles.
+    const int64_t style_side = std::llround(static_cast<double>(std::max(content.size(2), content.size(3))) *
+                                            run.style_scale);
+    GatysSettings settings = run.base;
+    settings.optimizer.iterations = level.iterations;
+    // (Only histogram matching reads the content: it stays in host memory otherwise.)
+    const at::Tensor palette = run.preserve_colors == "histogram" ? content.to(device) : content;
+    settings.grams = style_grams(net, settings.style_layers,
+                                 style_targets(styles, net, style_side, run.preserve_colors, palette),
+                                 level.tile_size);
+
+    if (level.tile_size == 0) {
+      settings.init = start;
+      result = gatys_optimize(net, content.to(device), {}, settings, level_progress.prefixed(label)).cpu();
+      continue;
+    }
+    const TilePlan tiles(content.size(2), content.size(3), {level.tile_size, level.overlap, kTileAlign,
+                                                            Border::Mirror});
+    const size_t n = tiles.size();
+    TiledRun tiled;
+    tiled.blend = Blend::Feather;
+    tiled.message = label;
+    result = run_tiled(
+        tiles,
+        [&](const Tile& tile) {
+          GatysSettings s = settings;
+          if (start.defined()) s.init = tile_input(start, tile).to(device);
+          s.seed = settings.seed + tile.index;
+          const std::string where = label + ", tile " + std::to_string(tile.index + 1) + "/" + std::to_string(n);
+          const Progress p = level_progress.sub(static_cast<double>(tile.index) / n, (tile.index + 1.0) / n);
+          return gatys_optimize(net, tile_input(content, tile).to(device), {}, s, p.prefixed(where));
+        },
+        tiled, level_progress);
+  }
+  return result;
+}
+
+}  // namespace atelier
