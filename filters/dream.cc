@@ -120,7 +120,7 @@ Image run_dream(const Image& input, const ParamValues& v, const RunContext& ctx)
   // Adding the upscaled change (rather than upscaling the dream) keeps the input's full-resolution detail.
   at::Tensor result = (wh == h && ww == w) ? dreamed : (original + resize(dreamed - work, h, w)).clamp(0, 1);
   if (v.get_bool("keep-colors")) result = transfer_luminance(result, original);
-  return tensor_to_image(result, image_alpha_to_tensor(input));
+  return tensor_to_image(result);
 }
 
 }  // namespace

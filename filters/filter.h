@@ -37,7 +37,7 @@ struct Filter {
   std::string help;        // a paragraph
   std::vector<ParamSpec> params;
   // input: RGBA, straight alpha, sRGB in [0,1] (the layer, or its selection bounds), never empty. Returns an
-  // image of the same size (its alpha is replaced by the input's). Throws atelier::Error (clear message) or
+  // image of the same size (its alpha does not matter: run_filter() gives it the input's). Throws atelier::Error (clear message) or
   // Cancelled; running out of memory is translated by run_filter(). Hosts call run_filter(), not this.
   std::function<Image(const Image& input, const ParamValues& values, const RunContext& ctx)> run;
   // The filter's cost on the CPU for a width x height region (the dialog's estimate); unset = a generic guess.

@@ -107,7 +107,7 @@ Image run_large_style(const Image& input, const ParamValues& v, const RunContext
   at::Tensor out = resize(result, input.height, input.width);
   if (run.preserve_colors == "luminance") out = transfer_luminance(out, content_full);
   progress.report(1.0, "done; peak memory " + format_fixed(peak_resident_bytes() / 1048576.0, 0) + " MB");
-  return tensor_to_image(out.clamp(0, 1), image_alpha_to_tensor(input));
+  return tensor_to_image(out.clamp(0, 1));
 }
 
 CostEstimate large_style_cost(const ParamValues& v, int width, int height) {

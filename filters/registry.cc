@@ -1,4 +1,3 @@
-#include <cmath>
 #include <string>
 
 #include "core/error.h"
@@ -23,18 +22,6 @@ const Filter& find_filter(const std::string& name) {
 
 Image RunContext::read_image(const std::string& path) const {
   return image_reader ? image_reader(path) : load_image(path);
-}
-
-void check_result(const Filter& filter, const Image& input, const Image& result) {
-  if (result.width != input.width || result.height != input.height || result.rgba.size() != input.rgba.size())
-    throw Error("internal error: " + filter.name + " returned " + std::to_string(result.width) + "x" +
-                std::to_string(result.height) + " for a " + std::to_string(input.width) + "x" +
-                std::to_string(input.height) + " input; please report this");
-  for (float v : result.rgba)
-    if (!std::isfinite(v))
-      throw Error(filter.title + " produced an invalid image (NaN or infinite values), so nothing was written. The "
-                  "model's weights may be damaged (check with 'atelier models verify', or install the model again), "
-                  "or the settings made the computation diverge: try a smaller step size or learning rate.");
 }
 
 }  // namespace atelier

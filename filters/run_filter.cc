@@ -1,4 +1,5 @@
-// run_filter(): what every filter run needs around the filter's own work, in one place.
+// run_filter(): what every filter run needs around the filter's own work, in one place (and check_result()).
+#include <cmath>
 #include <string>
 
 #include "core/device.h"
@@ -18,6 +19,17 @@ std::string device_choice(const Filter& filter, const ParamValues& values) {
 std::string size_text(const Image& image) { return std::to_string(image.width) + "x" + std::to_string(image.height); }
 
 }  // namespace
+
+void check_result(const Filter& filter, const Image& input, const Image& result) {
+  if (result.width != input.width || result.height != input.height || result.rgba.size() != input.rgba.size())
+    throw Error("internal error: " + filter.name + " returned " + size_text(result) + " for a " + size_text(input) +
+                " input; please report this");
+  for (float v : result.rgba)
+    if (!std::isfinite(v))
+      throw Error(filter.title + " produced an invalid image (NaN or infinite values), so nothing was written. The "
+                  "model's weights may be damaged (check with 'atelier models verify', or install the model again), "
+                  "or the settings made the computation diverge: try a smaller step size or learning rate.");
+}
 
 Image run_filter(const Filter& filter, const Image& input, const ParamValues& values, const RunContext& host) {
   if (input.empty() || input.rgba.size() != static_cast<size_t>(input.width) * input.height * 4)

@@ -103,7 +103,7 @@ Image run_instant(const Image& input, const ParamValues& v, const RunContext& ct
   Image out = feedforward_stylize(input, *net, v.get_double("style-scale"), ctx.progress);
   if (v.get_text("preserve-colors") != "off") {
     at::Tensor styled = transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(input));
-    out = tensor_to_image(styled, image_alpha_to_tensor(input));
+    out = tensor_to_image(styled);
   }
   return out;
 }
@@ -167,7 +167,7 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
   }
   if (preserve == "luminance") result = transfer_luminance(result, content.to(result.device()));
   result = resize(result, input.height, input.width).clamp(0, 1);
-  return tensor_to_image(result, image_alpha_to_tensor(input));
+  return tensor_to_image(result);
 }
 
 // Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise averages two pixel phases: 1.6x the

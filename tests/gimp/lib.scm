@@ -32,6 +32,17 @@
 
 (define (source-layer img) (vector-ref (gimp-image-get-layers img) 0))
 
+; After a filter ran on a selection of an image of colour `background` with a shape of colour `shape-colour`:
+; the composite is unchanged at every (x y) of `outside`, and changed at `inside-background` or `inside-shape`.
+(define (check-changed-only-inside img background shape-colour outside inside-background inside-shape)
+  (for-each (lambda (p)
+              (check (near? (composite-pixel img (car p) (cadr p)) background 0)
+                     (string-append "outside the selection unchanged at " (pixel->str p))))
+            outside)
+  (check (or (not (near? (composite-pixel img (car inside-background) (cadr inside-background)) background 3))
+             (not (near? (composite-pixel img (car inside-shape) (cadr inside-shape)) shape-colour 3)))
+         "inside the selection changed"))
+
 ; Saves a 64x64 style image with vertical dark-blue stripes on yellow to `file` (any format GIMP writes).
 (define (save-striped-style file)
   (let ((style (make-image 64 64 RGB RGB-IMAGE 250 200 20)))
