@@ -1,0 +1,33 @@
+#pragma once
+// Training loop for feed-forward networks (texture generators, ...): minimises a loss over network parameters with
+// Adam, a geometrically decaying learning rate and gradient-norm clipping, skipping steps that went non-finite.
+#include <ATen/core/Tensor.h>
+
+#include <functional>
+#include <vector>
+
+#include "core/optimize.h"
+#include "core/progress.h"
+
+namespace atelier {
+
+struct TrainSettings {
+  int iterations = 1000;
+  double learning_rate = 0.01;         // Adam
+  double final_learning_rate = 0.001;  // decays geometrically from learning_rate to this over the iterations
+  double max_gradient_norm = 1.0;      // global gradient-norm clipping; 0 = off
+};
+
+// Minimises loss_fn(iteration) (iteration 1..N; the function draws its own batch and returns a scalar that depends
+// on the parameters) over `parameters` (leaf tensors requiring gradients, updated in place) with Adam. Reports
+// progress every iteration ("iteration i/N, loss L") and throws Cancelled when the progress's cancel flag is set.
+// A step whose loss or gradients are not finite is skipped (the parameters stay as they were); after 5 such steps
+// in a row, or when no step at all was finite, it throws atelier::Error ("training diverged ..."). Returns the last
+// finite loss. on_iteration (may be empty) gets (iteration, loss) after every iteration, skipped ones included
+// (with their non-finite loss). Throws atelier::Error for settings out of range or a loss that is not a scalar
+// depending on the parameters.
+double train_parameters(const std::vector<at::Tensor>& parameters, const std::function<at::Tensor(int)>& loss_fn,
+                        const TrainSettings& settings, const Progress& progress,
+                        const IterationCallback& on_iteration = {});
+
+}  // namespace atelier
