@@ -131,7 +131,8 @@ int run_filter_command(const Filter& filter, const Args& args) {
   if (!in || !out) throw Error("filter '" + filter.name + "' declares no CLI input/output");
   const std::string& in_path = values.get_text(in->name);
   const std::string& out_path = values.get_text(out->name);
-  if (in_path.empty()) throw Error("missing --" + in->name + " IMAGE");
+  // A filter that makes a new picture may need no input for some values (a trained texture generator); it says so.
+  if (in_path.empty() && !filter.result_size) throw Error("missing --" + in->name + " IMAGE");
   if (out_path.empty()) throw Error("missing --" + out->name + " FILE.png");
   // Every file the command reads, so that the output can never replace one of them.
   std::vector<std::string> inputs;
@@ -142,7 +143,7 @@ int run_filter_command(const Filter& filter, const Args& args) {
     inputs.insert(inputs.end(), listed.begin(), listed.end());
   }
   check_output_path(out_path, inputs);
-  Image input = load_image(in_path);
+  Image input = in_path.empty() ? Image() : load_image(in_path);
   if (const ParamSpec* size = spec_with_role(filter, ParamRole::kInputLongSide); size && values.get_int(size->name) > 0)
     input = resize_long_side(input, values.get_int(size->name));
   ModelLibrary library;

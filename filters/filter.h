@@ -25,6 +25,11 @@ struct RunContext {
   std::function<Image(const std::string& path)> image_reader;
   // Set by run_filter() from the filter's device parameter (ParamRole::kDevice); hosts leave it alone.
   c10::Device device{c10::kCPU};
+  // The host's canvas (GIMP: the image's size), for filters that make a new picture (Filter::result_size);
+  // 0 = the input's size (the command line).
+  int canvas_width = 0, canvas_height = 0;
+  // Set by run_filter(): the size the filter must return.
+  int result_width = 0, result_height = 0;
 
   Image read_image(const std::string& path) const;
 };
@@ -36,9 +41,11 @@ struct Filter {
   std::string blurb;       // one line
   std::string help;        // a paragraph
   std::vector<ParamSpec> params;
-  // input: RGBA, straight alpha, sRGB in [0,1] (the layer, or its selection bounds), never empty. Returns an
-  // image of the same size (its alpha does not matter: run_filter() gives it the input's). Throws atelier::Error (clear message) or
-  // Cancelled; running out of memory is translated by run_filter(). Hosts call run_filter(), not this.
+  // input: RGBA, straight alpha, sRGB in [0,1] (the layer, or its selection bounds), never empty but for a filter
+  // that makes a new picture and needs no input for these values. Returns an image of ctx.result_width x
+  // ctx.result_height (the input's size unless result_size says otherwise; a changed input's alpha does not
+  // matter: run_filter() gives it the input's). Throws atelier::Error (clear message) or Cancelled; running out of
+  // memory is translated by run_filter(). Hosts call run_filter(), not this.
   std::function<Image(const Image& input, const ParamValues& values, const RunContext& ctx)> run;
   // The filter's cost on the CPU for a width x height region (the dialog's estimate); unset = a generic guess.
   std::function<CostEstimate(const ParamValues& values, int width, int height)> estimate;
@@ -46,6 +53,10 @@ struct Filter {
   std::string out_of_memory_advice;
   // The CLI subcommand when it differs from `name` (a shorter word users type).
   std::string cli_name;
+  // Set for a filter that makes a new picture instead of changing its input (Texture Synthesize: the input is the
+  // source): the result's size from the values and the canvas (the input's size where there is no canvas). Its
+  // result keeps its own alpha; GIMP places it as a new layer at the canvas origin, not limited to the selection.
+  std::function<std::pair<int, int>(const ParamValues& values, int canvas_width, int canvas_height)> result_size;
 };
 
 // `atelier COMMAND` for a filter: cli_name, else name.
@@ -56,12 +67,19 @@ inline const std::string& cli_command(const Filter& filter) {
 // The one way hosts (GIMP, CLI, tests) run a filter: fills in the model library and the device (from the
 // filter's device parameter; a GPU that is asked for but missing is an error), runs the filter, translates any
 // out-of-memory condition (CPU or CUDA) into OutOfMemory naming the image size, device and the filter's advice,
-// gives the result the input's alpha and checks it (check_result). Throws atelier::Error for an empty input.
+// gives the result the input's alpha (unless it makes a new picture) and checks it (check_result). Throws
+// atelier::Error for an empty input (a filter that makes a new picture checks that itself).
 Image run_filter(const Filter& filter, const Image& input, const ParamValues& values, const RunContext& ctx);
 
-// Throws atelier::Error when a filter's result is not a usable image: another size than the input, or NaN or
-// infinite values (a damaged model or a diverging optimisation), so that no layer or file of garbage is written.
-void check_result(const Filter& filter, const Image& input, const Image& result);
+// The size of the filter's result: result_size() from the canvas (0 = the input's size), else the input's size.
+// Throws atelier::Error for an empty size.
+std::pair<int, int> expected_result_size(const Filter& filter, const ParamValues& values, const Image& input,
+                                         int canvas_width = 0, int canvas_height = 0);
+
+// Throws atelier::Error when a filter's result is not a usable image: another size than expected (the input's by
+// default), or NaN or infinite values (a damaged model or a diverging optimisation), so that no layer or file of
+// garbage is written.
+void check_result(const Filter& filter, const Image& input, const Image& result, std::pair<int, int> size = {0, 0});
 
 // All filters, in menu order.
 const std::vector<const Filter*>& all_filters();

@@ -1,6 +1,7 @@
 // run_filter(): what every filter run needs around the filter's own work, in one place (and check_result()).
 #include <cmath>
 #include <string>
+#include <tuple>
 
 #include "core/device.h"
 #include "core/error.h"
@@ -16,25 +17,46 @@ std::string device_choice(const Filter& filter, const ParamValues& values) {
   return "auto";
 }
 
-std::string size_text(const Image& image) { return std::to_string(image.width) + "x" + std::to_string(image.height); }
+std::string size_text(int width, int height) {
+  return std::to_string(width) + "x" + std::to_string(height);
+}
+std::string size_text(const Image& image) {
+  return size_text(image.width, image.height);
+}
 
 }  // namespace
 
-void check_result(const Filter& filter, const Image& input, const Image& result) {
-  if (result.width != input.width || result.height != input.height || result.rgba.size() != input.rgba.size())
-    throw Error("internal error: " + filter.name + " returned " + size_text(result) + " for a " + size_text(input) +
-                " input; please report this");
+std::pair<int, int> expected_result_size(const Filter& filter, const ParamValues& values, const Image& input,
+                                         int canvas_width, int canvas_height) {
+  if (!filter.result_size) return {input.width, input.height};
+  const auto [w, h] = filter.result_size(values, canvas_width > 0 ? canvas_width : input.width,
+                                         canvas_height > 0 ? canvas_height : input.height);
+  if (w <= 0 || h <= 0)
+    throw Error(filter.title + ": the result would be empty (" + size_text(w, h) + "); give its width and height");
+  return {w, h};
+}
+
+void check_result(const Filter& filter, const Image& input, const Image& result, std::pair<int, int> size) {
+  if (size.first <= 0) size = {input.width, input.height};
+  if (result.width != size.first || result.height != size.second ||
+      result.rgba.size() != static_cast<size_t>(size.first) * size.second * 4)
+    throw Error("internal error: " + filter.name + " returned " + size_text(result) + " instead of " +
+                size_text(size.first, size.second) + " for a " + size_text(input) + " input; please report this");
   for (float v : result.rgba)
     if (!std::isfinite(v))
-      throw Error(filter.title + " produced an invalid image (NaN or infinite values), so nothing was written. The "
+      throw Error(filter.title +
+                  " produced an invalid image (NaN or infinite values), so nothing was written. The "
                   "model's weights may be damaged (check with 'atelier models verify', or install the model again), "
                   "or the settings made the computation diverge: try a smaller step size or learning rate.");
 }
 
 Image run_filter(const Filter& filter, const Image& input, const ParamValues& values, const RunContext& host) {
-  if (input.empty() || input.rgba.size() != static_cast<size_t>(input.width) * input.height * 4)
+  if (input.rgba.size() != static_cast<size_t>(input.width) * input.height * 4 ||
+      (input.empty() && !filter.result_size))
     throw Error(filter.title + ": the input image is empty; select a layer (or an area) with pixels");
   RunContext ctx = host;
+  std::tie(ctx.result_width, ctx.result_height) =
+      expected_result_size(filter, values, input, host.canvas_width, host.canvas_height);
   ModelLibrary default_library;
   if (!ctx.library) ctx.library = &default_library;
   ctx.device = select_device(device_choice(filter, values));
@@ -45,14 +67,14 @@ Image run_filter(const Filter& filter, const Image& input, const ParamValues& va
     throw;  // the filter's own message (including an OutOfMemory it found before allocating)
   } catch (const std::exception& e) {
     if (!is_out_of_memory(e)) throw;
-    std::string message = filter.title + ": not enough memory on " + device_description(ctx.device) +
-                          " for a " + size_text(input) + " image";
+    std::string message = filter.title + ": not enough memory on " + device_description(ctx.device) + " for a " +
+                          size_text(ctx.result_width, ctx.result_height) + " image";
     if (!filter.out_of_memory_advice.empty()) message += "; " + filter.out_of_memory_advice;
     throw OutOfMemory(message);
   }
-  if (result.rgba.size() == input.rgba.size())
+  if (!filter.result_size && result.rgba.size() == input.rgba.size())
     for (size_t i = 3; i < result.rgba.size(); i += 4) result.rgba[i] = input.rgba[i];
-  check_result(filter, input, result);
+  check_result(filter, input, result, {ctx.result_width, ctx.result_height});
   ctx.progress.report(1.0, "done");
   return result;
 }

@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include "core/error.h"
 #include "core/progress.h"
@@ -26,9 +28,10 @@ struct Shared {
 };
 
 void work(const Filter& filter, const Image& input, const ParamValues& values,
-          const std::map<std::string, Image>& files, Shared& shared, JobResult& result) {
+          const std::map<std::string, Image>& files, std::pair<int, int> canvas, Shared& shared, JobResult& result) {
   try {
     RunContext ctx;
+    std::tie(ctx.canvas_width, ctx.canvas_height) = canvas;
     ctx.image_reader = [&files](const std::string& path) {
       auto it = files.find(path);
       if (it == files.end()) throw Error("internal error: the image '" + path + "' was not loaded beforehand");
@@ -61,15 +64,15 @@ void work(const Filter& filter, const Image& input, const ParamValues& values,
 }  // namespace
 
 JobResult run_job(const Filter& filter, const Image& input, const ParamValues& values,
-                  const std::map<std::string, Image>& files, bool interactive) {
+                  const std::map<std::string, Image>& files, bool interactive, int canvas_width, int canvas_height) {
   Shared shared;
   JobResult result;
   std::unique_ptr<dialogs::ProgressWindow> window;
   if (interactive) window = std::make_unique<dialogs::ProgressWindow>(tr(filter.title), &shared.cancel);
   gimp_progress_init(tr(filter.title));
 
-  std::thread worker(work, std::cref(filter), std::cref(input), std::cref(values), std::cref(files), std::ref(shared),
-                     std::ref(result));
+  std::thread worker(work, std::cref(filter), std::cref(input), std::cref(values), std::cref(files),
+                     std::make_pair(canvas_width, canvas_height), std::ref(shared), std::ref(result));
   double shown_fraction = -1;
   std::string shown_message;
   while (!shared.done.load()) {

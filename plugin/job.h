@@ -19,7 +19,8 @@ struct JobResult {
 
 // interactive: show our own progress window with a Cancel button (needs an initialised GTK).
 // files: the images of the File parameters, loaded beforehand on the main thread (see file_images.h).
+// canvas: the image's size (RunContext::canvas_width/height).
 JobResult run_job(const Filter& filter, const Image& input, const ParamValues& values,
-                  const std::map<std::string, Image>& files, bool interactive);
+                  const std::map<std::string, Image>& files, bool interactive, int canvas_width, int canvas_height);
 
 }  // namespace atelier::plugin

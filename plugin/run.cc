@@ -24,32 +24,35 @@ GimpValueArray* fail(GimpProcedure* procedure, GimpPDBStatusType status, const s
 
 std::string layer_name(const Filter& filter, const ParamValues& values) {
   for (const ParamSpec& s : filter.params)
-    if (s.role == ParamRole::kLayerName && !values.get_text(s.name).empty())
-      return values.get_text(s.name);
+    if (s.role == ParamRole::kLayerName && !values.get_text(s.name).empty()) return values.get_text(s.name);
   return tr(filter.title);
 }
 
 // The result goes into a new layer directly above the source (same parent, so layer groups work), placed at the
-// processed region, limited by a mask made from the selection. Everything is one undo step.
+// processed region, limited by a mask made from the selection; a new picture (Filter::result_size) is placed at
+// the canvas origin instead, whole. Everything is one undo step.
 void add_result_layer(GimpImage* image, GimpLayer* source, const Region& region, const Image& result,
-                      const std::string& name) {
+                      const std::string& name, bool new_picture) {
   gint ox = 0, oy = 0;
   gimp_drawable_get_offsets(GIMP_DRAWABLE(source), &ox, &oy);
   const bool gray = gimp_drawable_is_gray(GIMP_DRAWABLE(source));
 
   gimp_image_undo_group_start(image);
-  GimpLayer* layer = gimp_layer_new(image, name.c_str(), region.width, region.height,
+  GimpLayer* layer = gimp_layer_new(image, name.c_str(), result.width, result.height,
                                     gray ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE, 100.0, GIMP_LAYER_MODE_NORMAL);
   GimpLayer* parent = GIMP_LAYER(gimp_item_get_parent(GIMP_ITEM(source)));  // nullptr at top level
   gimp_image_insert_layer(image, layer, parent, gimp_image_get_item_position(image, GIMP_ITEM(source)));
-  gimp_layer_set_offsets(layer, ox + region.x, oy + region.y);
+  if (new_picture)
+    gimp_layer_set_offsets(layer, 0, 0);
+  else
+    gimp_layer_set_offsets(layer, ox + region.x, oy + region.y);
   write_image(GIMP_DRAWABLE(layer), result);
-  if (!gimp_selection_is_empty(image)) {
+  if (!new_picture && !gimp_selection_is_empty(image)) {
     GimpLayerMask* mask = gimp_layer_create_mask(layer, GIMP_ADD_MASK_SELECTION);
     gimp_layer_add_mask(layer, mask);
     gimp_layer_set_edit_mask(layer, FALSE);
   }
-  gimp_drawable_update(GIMP_DRAWABLE(layer), 0, 0, region.width, region.height);
+  gimp_drawable_update(GIMP_DRAWABLE(layer), 0, 0, result.width, result.height);
   gimp_image_undo_group_end(image);
 }
 
@@ -103,7 +106,7 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     return fail(procedure, GIMP_PDB_EXECUTION_ERROR, e.what());
   }
   Image input = read_region(drawable, region);
-  JobResult job = run_job(filter, input, values, files, ui);
+  JobResult job = run_job(filter, input, values, files, ui, gimp_image_get_width(image), gimp_image_get_height(image));
   switch (job.status) {
     case JobResult::Status::kCancelled:
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
@@ -113,7 +116,8 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     case JobResult::Status::kOk:
       break;
   }
-  add_result_layer(image, GIMP_LAYER(drawable), region, job.image, layer_name(filter, values));
+  add_result_layer(image, GIMP_LAYER(drawable), region, job.image, layer_name(filter, values),
+                   static_cast<bool>(filter.result_size));
   if (run_mode != GIMP_RUN_NONINTERACTIVE) gimp_displays_flush();
   return gimp_procedure_new_return_values(procedure, GIMP_PDB_SUCCESS, nullptr);
 }
