@@ -6,11 +6,13 @@
 #include "filters/filter.h"
 #include "filters/large_style.h"
 #include "filters/stylize.h"
+#include "filters/texture.h"
 
 namespace atelier {
 
 const std::vector<const Filter*>& all_filters() {
-  static const std::vector<const Filter*> filters = {&stylize_filter(), &dream_filter(), &large_style_filter()};
+  static const std::vector<const Filter*> filters = {&stylize_filter(), &texture_filter(), &dream_filter(),
+                                                         &large_style_filter()};
   return filters;
 }
 

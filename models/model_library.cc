@@ -159,6 +159,7 @@ std::string ModelLibrary::how_to_install(const std::string& name) const {
   if (m.kind == "fast-style")
     return "import it again with 'atelier models import fast-style DIR --name " + m.name.substr(m.name.find('/') + 1) +
            "'";
+  if (m.kind == "texture-net") return "it was trained on this computer: train it again (method generator)";
   return "import it again with 'atelier models import'";
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Demo: stylises Debian darknet's dog.jpg in the style of scream.jpg through the GIMP plug-in, headless, with
-# the default model; writes demo-output/{content.jpg,style.jpg,stylized.png,layers.txt}.
+# the default model, and synthesises a tileable texture from one of GIMP's own patterns; writes
+# demo-output/{content.jpg,style.jpg,stylized.png,instant-wave.png,large-tiled.png,texture-source.png,
+# texture.png,texture-2x2.png,layers.txt}.
 # usage: tools/demo.sh BUILD   (./run demo; ATELIER_DEMO_SIZE / ATELIER_DEMO_ITERATIONS override the size)
 set -euo pipefail
 BUILD=$(cd "$1" && pwd -P)
@@ -8,15 +10,18 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 OUT=$ROOT/demo-output
 CONTENT=/usr/share/darknet/data/dog.jpg
 STYLE=/usr/share/darknet/data/scream.jpg
+TEXTURE=/usr/share/gimp/3.0/patterns/Stone/cracked.pat  # gimp-data: 144x144 cracked stone
 SIZE=${ATELIER_DEMO_SIZE:-256}
 ITERATIONS=${ATELIER_DEMO_ITERATIONS:-100}
 for f in "$CONTENT" "$STYLE"; do
   [ -f "$f" ] || { echo "demo: $f is missing; install Debian's darknet package" >&2; exit 1; }
 done
+[ -f "$TEXTURE" ] || { echo "demo: $TEXTURE is missing; install Debian's gimp-data package" >&2; exit 1; }
 mkdir -p "$OUT"
 cp "$CONTENT" "$OUT/content.jpg"
 cp "$STYLE" "$OUT/style.jpg"
-rm -f "$OUT/stylized.png" "$OUT/instant-wave.png" "$OUT/large-tiled.png" "$OUT/layers.txt"
+rm -f "$OUT/stylized.png" "$OUT/instant-wave.png" "$OUT/large-tiled.png" "$OUT/layers.txt" \
+  "$OUT/texture-source.png" "$OUT/texture.png" "$OUT/texture-2x2.png"
 
 JOB=$(mktemp "${TMPDIR:-/tmp}/atelier-demo-XXXXXX.scm")
 trap 'rm -f "$JOB"' EXIT
@@ -59,17 +64,40 @@ cat >"$JOB" <<SCM
   (gimp-image-flatten img)
   (gimp-file-save RUN-NONINTERACTIVE img "$OUT/large-tiled.png" -1)
   (gimp-image-delete img))
+; A tileable 256 px texture from the pattern (the result layer is the canvas's size: enlarge the canvas first),
+; and the texture repeated 2x2, where a seam would show as a cross.
+(let* ((img (gimp-file-load RUN-NONINTERACTIVE "$TEXTURE"))
+       (src (vector-ref (gimp-image-get-layers img) 0)))
+  (gimp-file-save RUN-NONINTERACTIVE img "$OUT/texture-source.png" -1)
+  (gimp-image-resize img 256 256 0 0)
+  (plug-in-atelier-texture-synthesize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                                      #:tileable #t #:layer-name "Texture")
+  (let* ((texture (vector-ref (gimp-image-get-layers img) 0))
+         (tiles (gimp-image-new 512 512 RGB)))
+    (gimp-image-remove-layer img src)
+    (gimp-file-save RUN-NONINTERACTIVE img "$OUT/texture.png" -1)
+    (for-each (lambda (offset)
+                (let ((copy (gimp-layer-new-from-drawable texture tiles)))
+                  (gimp-image-insert-layer tiles copy 0 0)
+                  (gimp-layer-set-offsets copy (car offset) (cadr offset))))
+              '((0 0) (256 0) (0 256) (256 256)))
+    (gimp-image-flatten tiles)
+    (gimp-file-save RUN-NONINTERACTIVE tiles "$OUT/texture-2x2.png" -1)
+    (gimp-image-delete tiles))
+  (gimp-image-delete img))
 SCM
 echo "demo: stylising $CONTENT with $STYLE at size $SIZE, $ITERATIONS iterations (a few minutes on 2 CPU cores)"
 start=$(date +%s)
 "$ROOT/tools/gimp-env.sh" "$BUILD" batch "$JOB"
-for f in stylized.png instant-wave.png large-tiled.png; do
+for f in stylized.png instant-wave.png large-tiled.png texture.png texture-2x2.png; do
   [ -f "$OUT/$f" ] || { echo "demo: $OUT/$f was not written" >&2; exit 1; }
 done
 echo "demo: done in $(( $(date +%s) - start )) s"
 echo "demo: result   $OUT/stylized.png (Optimise method, style scream.jpg)"
 echo "demo: result   $OUT/instant-wave.png (Instant method, bundled Great Wave network)"
 echo "demo: result   $OUT/large-tiled.png (Large Tiled Style at 512 px in 320 px tiles, quality fast)"
+echo "demo: result   $OUT/texture.png (Texture Synthesize, tileable, from GIMP's cracked-stone pattern)"
+echo "demo: result   $OUT/texture-2x2.png (the texture repeated 2x2: no seams)"
 echo "demo: layers   $OUT/layers.txt"
 cat "$OUT/layers.txt"
-echo "demo: inputs   $OUT/content.jpg, $OUT/style.jpg"
+echo "demo: inputs   $OUT/content.jpg, $OUT/style.jpg, $OUT/texture-source.png"

@@ -1,0 +1,279 @@
+#include "filters/texture.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+#include "core/error.h"
+#include "core/image_tensor.h"
+#include "core/safetensors.h"
+#include "core/sha256.h"
+#include "filters/texture_synthesis.h"
+#include "models/feature_network.h"
+#include "models/model_library.h"
+#include "models/texture_generator.h"
+
+namespace atelier {
+namespace {
+
+constexpr const char* kModelKind = "texture-net";
+constexpr const char* kNewModel = "new";
+// Sources are seen at most this large (times the texture scale): their statistics are what matters, and the
+// network's memory grows with their area.
+constexpr int64_t kMaxSourceSide = 1024;
+
+std::vector<ParamSpec> make_params() {
+  std::vector<ParamSpec> p = command_line_io_params(
+      "source", "Texture image to learn from (command line only; in GIMP: the active layer or its selection)");
+  p[0].cli_aliases = {"input"};
+  p.push_back(text_param("source-file", "Source _file",
+                         "An image file to learn the texture from instead of the active layer (empty: the active "
+                         "layer, or its selection)",
+                         ParamType::File, "", "Source", kGimp));
+  p.push_back(number_param("scale", "S_cale",
+                           "Size of the texture's motifs in the result: the source is seen at this multiple of its "
+                           "size (sources are first limited to 1024 px)",
+                           ParamType::Double, 0.1, 4, 1, "Source"));
+  p.push_back(number_param("size", "Size",
+                           "Side of a square result in pixels (0: --width and --height, else the source's size)",
+                           ParamType::Int, 0, 16384, 0, "Output", 0));
+  p.back().scope = kCli;
+  p.push_back(number_param("width", "_Width",
+                           "Width of the result in pixels (0: the canvas's; command line: the "
+                           "source's)",
+                           ParamType::Int, 0, 16384, 0, "Output", 0));
+  p.push_back(number_param("height", "_Height",
+                           "Height of the result in pixels (0: the canvas's; command line: the "
+                           "source's)",
+                           ParamType::Int, 0, 16384, 0, "Output", 0));
+  p.push_back(text_param("tileable", "_Tileable",
+                         "The result repeats without a seam: its left edge continues its right one, its top its bottom",
+                         ParamType::Bool, "", "Output"));
+  p.push_back(choice_param("method", "_Method",
+                           "optimize: shapes a new image from noise (no training; minutes per image); generator: a "
+                           "Texture Network trained once on the source, then any size in seconds",
+                           {{"optimize", "Optimise (no training)"}, {"generator", "Texture network (train once)"}},
+                           "optimize", "Method"));
+  p.push_back(choice_param("loss", "L_oss",
+                           "Texture statistics to match: sliced Wasserstein (full feature distributions: truer "
+                           "contrast and colours) or Gram matrices (classic, softer)",
+                           {{"sliced", "Sliced Wasserstein"}, {"gram", "Gram matrices"}}, "sliced", "Method"));
+  p.push_back(number_param("octaves", "Oct_aves",
+                           "Sizes worked at, coarse to fine, each twice the one before: more octaves lay out larger "
+                           "structures",
+                           ParamType::Int, 1, 5, 3, "Method", 0));
+  p.back().used_when = {{"method", {"optimize"}}};
+  p.push_back(number_param("iterations", "_Iterations",
+                           "L-BFGS iterations at the coarsest octave; each finer one starts from it and gets half",
+                           ParamType::Int, 1, 2000, 100, "Method", 0));
+  p.back().used_when = {{"method", {"optimize"}}};
+  ParamSpec model = library_network_param(
+      "model", "Gene_rator",
+      "A generator trained before (model library, kind texture-net), or new to train one on this source", kModelKind,
+      kNewModel, "Method");
+  const ChoiceOption train_new{kNewModel, "Train a new one"};
+  model.choices.insert(model.choices.begin(), train_new);
+  model.list_choices = [listed = model.list_choices, train_new] {
+    std::vector<ChoiceOption> all = listed();
+    all.insert(all.begin(), train_new);
+    return all;
+  };
+  model.used_when = {{"method", {"generator"}}};
+  p.push_back(std::move(model));
+  const std::vector<ParamCondition> training = {{"method", {"generator"}}, {"model", {kNewModel}}};
+  p.push_back(number_param("train-iterations", "Trainin_g iterations", "Training steps of a new generator",
+                           ParamType::Int, 10, 20000, 600, "Method", 0));
+  p.back().used_when = training;
+  p.push_back(number_param("train-size", "Training si_ze",
+                           "Side in pixels of the samples a new generator trains on; larger learns larger structures, "
+                           "more slowly",
+                           ParamType::Int, 64, 1024, 192, "Method", 0));
+  p.back().used_when = training;
+  p.push_back(text_param("save-model", "Sa_ve as",
+                         "Name under which a new generator is saved in the model library for reuse (empty: "
+                         "texture-<first digits of the source's checksum>)",
+                         ParamType::String, "", "Method"));
+  p.back().used_when = training;
+  p.push_back(feature_network_param("_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
+  p.push_back(device_param("_Device"));
+  p.push_back(seed_param("S_eed", "Seed of the noise: other seeds give other samples of the same texture"));
+  p.push_back(layer_name_param("La_yer name", "Texture"));
+  return p;
+}
+
+std::pair<int, int> texture_size(const ParamValues& v, int canvas_width, int canvas_height) {
+  if (v.get_int("size") > 0) return {v.get_int("size"), v.get_int("size")};
+  return {v.get_int("width") > 0 ? v.get_int("width") : canvas_width,
+          v.get_int("height") > 0 ? v.get_int("height") : canvas_height};
+}
+
+// A name of the model library: letters, digits, '_', '-' and '.'.
+std::string checked_model_name(const std::string& name) {
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.') || name[0] == '.')
+      throw Error("generator name '" + name + "' may only use letters, digits, '_', '-' and '.'");
+  return name;
+}
+
+// The source as the loss sees it: RGB, limited in size, at the texture scale.
+at::Tensor source_tensor(const Image& source, double scale, at::Device device) {
+  at::Tensor t = image_rgb_to_tensor(source);
+  if (std::max(t.size(2), t.size(3)) > kMaxSourceSide) t = resize_long_side(t, kMaxSourceSide);
+  if (std::abs(scale - 1.0) > 1e-9)
+    t = resize(t, std::max<int64_t>(1, std::lround(t.size(2) * scale)),
+               std::max<int64_t>(1, std::lround(t.size(3) * scale)));
+  return t.to(device);
+}
+
+Image source_image(const Image& input, const ParamValues& v, const RunContext& ctx) {
+  const std::string& file = v.get_text("source-file");
+  Image source = file.empty() ? input : ctx.read_image(file);
+  if (source.empty())
+    throw Error(
+        "no source texture: give one with --source FILE (in GIMP: select a layer, or choose a source "
+        "file), or sample a trained generator with --method generator --model NAME");
+  return source;
+}
+
+std::unique_ptr<FeatureNetwork> load_network(const ParamValues& v, const RunContext& ctx) {
+  ctx.progress.report(0, "loading the feature network");
+  return load_feature_network(v.get_text("network"), *ctx.library, ctx.device);
+}
+
+Image sample_generator(TextureGeneratorImpl& generator, const RunContext& ctx, uint64_t seed) {
+  ctx.progress.report(0.97, "sampling " + std::to_string(ctx.result_width) + "x" + std::to_string(ctx.result_height));
+  torch::NoGradGuard no_grad;
+  return tensor_to_image(generator.sample(1, ctx.result_height, ctx.result_width, seed).cpu());
+}
+
+Image run_trained(const ParamValues& v, const RunContext& ctx) {
+  const std::string name = std::string(kModelKind) + "/" + v.get_text("model");
+  Metadata metadata;
+  // The library read afresh: the generator may have been trained since the host opened it.
+  TextureGenerator generator = load_texture_generator(ModelLibrary(ctx.library->dir()).path(name), &metadata);
+  if (v.get_bool("tileable") && !generator->config().tileable)
+    throw Error("the generator '" + v.get_text("model") +
+                "' was trained without Tileable, so its samples have "
+                "seams; train a new one with Tileable on");
+  generator->to(ctx.device);
+  return sample_generator(*generator, ctx, static_cast<uint64_t>(v.get_int("seed")));
+}
+
+// Trains a generator on the source, saves it in the model library (so that it is listed for reuse) and samples it.
+Image run_training(const Image& source, const ParamValues& v, const RunContext& ctx) {
+  const std::string name =
+      checked_model_name(v.get_text("save-model").empty()
+                             ? "texture-" + sha256_hex(std::string(reinterpret_cast<const char*>(source.rgba.data()),
+                                                                   source.rgba.size() * sizeof(float)))
+                                                .substr(0, 8)
+                             : v.get_text("save-model"));
+  std::unique_ptr<FeatureNetwork> net = load_network(v, ctx);
+  TextureTrainSettings s;
+  s.generator.tileable = v.get_bool("tileable");
+  s.iterations = v.get_int("train-iterations");
+  s.sample_size = v.get_int("train-size");
+  s.loss = texture_loss_from_name(v.get_text("loss"));
+  s.seed = static_cast<uint64_t>(v.get_int("seed"));
+  c10::InferenceMode no_inference(false);
+  const at::Tensor src = source_tensor(source, v.get_double("scale"), ctx.device);
+  TextureGenerator generator = train_texture_generator(*net, src, s, ctx.progress.sub(0.05, 0.95));
+
+  ModelInfo info;
+  info.name = std::string(kModelKind) + "/" + name;
+  info.kind = kModelKind;
+  info.description = "Texture network: " + name;
+  info.source = "trained by atelier texture";
+  info.licence = "yours (trained on your image)";
+  info.file = info.name + ".safetensors";
+  const std::string path = ctx.library->dir() + "/" + info.file;
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  save_texture_generator(path, *generator,
+                         {{"source.sha256", sha256_hex(std::string(reinterpret_cast<const char*>(source.rgba.data()),
+                                                                   source.rgba.size() * sizeof(float)))},
+                          {"source.size", std::to_string(source.width) + "x" + std::to_string(source.height)},
+                          {"network", net->name()},
+                          {"loss", v.get_text("loss")},
+                          {"scale", std::to_string(v.get_double("scale"))},
+                          {"train.iterations", std::to_string(s.iterations)},
+                          {"train.size", std::to_string(s.sample_size)},
+                          {"seed", std::to_string(s.seed)}});
+  info.sha256 = sha256_file(path);
+  ModelLibrary(ctx.library->dir()).record_import(info);
+  ctx.progress.report(0.95, "saved the generator as '" + name + "' (reuse it with model " + name + ")");
+  return sample_generator(*generator, ctx, s.seed);
+}
+
+Image run_optimize(const Image& source, const ParamValues& v, const RunContext& ctx) {
+  std::unique_ptr<FeatureNetwork> net = load_network(v, ctx);
+  TextureOptimizeSettings s;
+  s.width = ctx.result_width;
+  s.height = ctx.result_height;
+  s.octaves = v.get_int("octaves");
+  s.iterations = v.get_int("iterations");
+  s.loss = texture_loss_from_name(v.get_text("loss"));
+  s.periodic = v.get_bool("tileable");
+  s.seed = static_cast<uint64_t>(v.get_int("seed"));
+  c10::InferenceMode no_inference(false);
+  const at::Tensor src = source_tensor(source, v.get_double("scale"), ctx.device);
+  return tensor_to_image(optimize_texture(*net, src, s, ctx.progress.sub(0.05, 1.0)).cpu());
+}
+
+Image run_texture(const Image& input, const ParamValues& v, const RunContext& ctx) {
+  if (v.get_text("method") == "generator" && v.get_text("model") != kNewModel) return run_trained(v, ctx);
+  const Image source = source_image(input, v, ctx);
+  if (v.get_text("method") == "generator") return run_training(source, v, ctx);
+  return run_optimize(source, v, ctx);
+}
+
+// Costs on two CPU cores with InceptionV3 (docs/benchmarks.md).
+CostEstimate texture_cost(const ParamValues& v, int width, int height) {
+  const auto [w, h] = texture_size(v, width, height);
+  if (v.get_text("method") == "generator") {
+    const int side = v.get_int("train-size");
+    const bool training = v.get_text("model") == kNewModel;
+    CostEstimate e = iterative_cost(side, side, 0, training ? v.get_int("train-iterations") : 0, 2 * 14.0, 3000.0);
+    e.seconds += 1.5 * w * h / 1e6;  // sampling
+    e.width = w;
+    e.height = h;
+    return e;
+  }
+  // The finest octave gets iterations / 2^(octaves-1) at the full size; each coarser one twice as many at a
+  // quarter of the pixels.
+  const int octaves = v.get_int("octaves");
+  const double per_iteration = v.get_text("loss") == "sliced" ? 32.0 : 14.0;  // seconds per megapixel
+  double finest_equivalent = 0;
+  for (int l = 0; l < octaves; ++l)
+    finest_equivalent +=
+        std::max(std::min(v.get_int("iterations"), 10), v.get_int("iterations") >> l) / std::pow(4.0, octaves - 1 - l);
+  CostEstimate e = iterative_cost(w, h, 0, static_cast<int>(std::ceil(finest_equivalent)), per_iteration, 3600.0);
+  e.iterations = v.get_int("iterations");
+  return e;
+}
+
+}  // namespace
+
+const Filter& texture_filter() {
+  static const Filter f{
+      "texture-synthesize",
+      "_Texture Synthesize...",
+      "Neural Texture Synthesize",
+      "Make a new layer of any size with the texture of the active layer (or its selection, or a file)",
+      "Optimises a new image from noise whose deep-feature statistics match the source texture's, or trains "
+      "a small Texture Network once and samples it at any size in seconds. Tileable results repeat without "
+      "a seam.",
+      make_params(),
+      run_texture,
+      texture_cost,
+      "make the result smaller (width, height), lower the training size, or use the generator method, "
+      "which samples large sizes in little memory",
+      "texture",
+      texture_size};
+  return f;
+}
+
+}  // namespace atelier

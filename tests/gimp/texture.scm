@@ -1,0 +1,29 @@
+; Texture Synthesize with the selection of a layer as the source: a new layer of the canvas's size at the canvas
+; origin, whole (no mask from the selection), with the source's colours rather than the background's.
+;; expect-output: PASS: texture
+(load (string-append atelier-source-dir "/tests/gimp/lib.scm"))
+
+(let* ((img (make-image 160 120 RGB RGB-IMAGE 90 140 200))
+       (src (source-layer img)))
+  ; Yellow and dark-blue stripes in the selected square only; the rest of the layer stays light blue.
+  (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 20 10 80 80)
+  (gimp-context-set-foreground '(250 200 20))
+  (gimp-drawable-edit-fill src FILL-FOREGROUND)
+  (gimp-context-set-foreground '(20 20 160))
+  (let loop ((x 20))
+    (if (< x 100) (begin
+      (gimp-image-select-rectangle img CHANNEL-OP-REPLACE x 10 4 80)
+      (gimp-drawable-edit-fill src FILL-FOREGROUND)
+      (loop (+ x 8)))))
+  (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 20 10 80 80)
+  (plug-in-atelier-texture-synthesize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                                      #:iterations 4 #:octaves 1 #:tileable #t #:seed 3
+                                      #:network "inception_v3" #:layer-name "texture")
+  (check-result-layer img src "texture" 160 120 0 0)
+  (let ((new (vector-ref (gimp-image-get-layers img) 0)))
+    (check (not (has-mask? new)) "not limited to the selection"))
+  (gimp-selection-none img)
+  ; Outside the old selection the composite now shows the texture: no light blue left.
+  (check (not (near? (composite-pixel img 140 100) '(90 140 200) 40)) "the texture covers the canvas")
+  (gimp-image-delete img)
+  (pass "texture"))
