@@ -22,23 +22,33 @@ double optimize_image(at::Tensor& x, const std::function<at::Tensor(const at::Te
   x.set_requires_grad(true);
   std::unique_ptr<torch::optim::Optimizer> opt;
   if (settings.kind == OptimizerKind::Lbfgs) {
-    opt = std::make_unique<torch::optim::LBFGS>(
-        std::vector<at::Tensor>{x}, torch::optim::LBFGSOptions(1.0)
-                                        .max_iter(1)
-                                        .history_size(settings.history)
-                                        .tolerance_grad(0)
-                                        .tolerance_change(0)
-                                        .line_search_fn("strong_wolfe"));
+    opt = std::make_unique<torch::optim::LBFGS>(std::vector<at::Tensor>{x}, torch::optim::LBFGSOptions(1.0)
+                                                                                .max_iter(1)
+                                                                                .history_size(settings.history)
+                                                                                .tolerance_grad(0)
+                                                                                .tolerance_change(0)
+                                                                                .line_search_fn("strong_wolfe"));
   } else {
     opt = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{x},
                                                torch::optim::AdamOptions(settings.learning_rate));
   }
   double last = NAN;
+  // The last evaluation: torch's L-BFGS, stepped one iteration at a time, starts each iteration by evaluating the
+  // point the previous line search accepted, which that search has usually just evaluated.
+  struct Evaluation {
+    at::Tensor x, loss, grad;
+  } cached;
+  const bool reuse = settings.kind == OptimizerKind::Lbfgs && settings.fixed_objective;
   auto closure = [&]() -> at::Tensor {
     progress.check_cancel();
+    if (reuse && cached.x.defined() && at::equal(cached.x, x.detach())) {
+      x.mutable_grad() = cached.grad.clone();
+      return cached.loss;
+    }
     opt->zero_grad();
     at::Tensor loss = loss_fn(x);
     loss.backward();
+    if (reuse) cached = {x.detach().clone(), loss.detach(), x.grad().detach().clone()};
     return loss;
   };
   for (int i = 1; i <= settings.iterations; ++i) {
@@ -49,9 +59,9 @@ double optimize_image(at::Tensor& x, const std::function<at::Tensor(const at::Te
       throw Error("the optimisation diverged (loss is " + std::to_string(last) +
                   "); lower the learning rate or the style/TV weights, or use L-BFGS");
     if (on_iteration) on_iteration(i, last);
-    progress.report(static_cast<double>(i) / settings.iterations,
-                    "iteration " + std::to_string(i) + "/" + std::to_string(settings.iterations) +
-                        ", loss " + std::to_string(last));
+    progress.report(static_cast<double>(i) / settings.iterations, "iteration " + std::to_string(i) + "/" +
+                                                                      std::to_string(settings.iterations) + ", loss " +
+                                                                      std::to_string(last));
   }
   x.set_requires_grad(false);
   return last;

@@ -150,6 +150,7 @@ at::Tensor optimize_texture(FeatureNetwork& net, const at::Tensor& source, const
     uint64_t step = 0;
     OptimizeSettings opt;
     opt.kind = OptimizerKind::Lbfgs;
+    opt.fixed_objective = s.loss == TextureLossKind::Gram;  // the sliced loss draws new directions every iteration
     // Finer levels start from the level below, already laid out: each needs half the iterations of the one before.
     opt.iterations = std::max(std::min(s.iterations, 10), s.iterations >> l);
     const std::string label = "level " + std::to_string(l + 1) + "/" + std::to_string(levels.size());
