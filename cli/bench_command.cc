@@ -49,12 +49,20 @@ int bench_command(const Args& args) {
         options.large_style_sizes.push_back(bounded_int("--large-style", s, 64, 16384));
     } else if (args[i] == "--max-tile") {
       options.max_tile = static_cast<int>(bounded_int("--max-tile", value(), 160, 8192));
+    } else if (args[i] == "--texture") {
+      options.texture_sources = split(value());
+    } else if (args[i] == "--texture-size") {
+      options.texture_size = static_cast<int>(bounded_int("--texture-size", value(), 80, 4096));
+    } else if (args[i] == "--train-iterations") {
+      options.train_iterations = static_cast<int>(bounded_int("--train-iterations", value(), 1, 100000));
     } else if (args[i] == "--device") {
       options.device = value();
     } else if (args[i] == "--help" || args[i] == "-h") {
-      std::printf("usage: atelier bench [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5] "
-                  "[--device D]\n       atelier bench --large-style 512,1024 [--max-tile 256] [--device D]\n%s",
-                  kBenchmarksHelp);
+      std::printf(
+          "usage: atelier bench [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5] "
+          "[--device D]\n       atelier bench --large-style 512,1024 [--max-tile 256] [--device D]\n"
+          "       atelier bench --texture A.png,B.png [--texture-size 256] [--train-iterations 300]\n%s",
+          kBenchmarksHelp);
       return 0;
     } else {
       throw Error("unknown option '" + args[i] + "' (see atelier bench --help)");

@@ -87,4 +87,21 @@ at::Tensor match_histogram(const at::Tensor& source, const at::Tensor& reference
   return at::stack(channels, 0).unsqueeze(0).to(source.scalar_type());
 }
 
+at::Tensor match_colour_distribution(const at::Tensor& source, const at::Tensor& reference) {
+  check_rgb(source, "the source image", "match_colour_distribution");
+  check_rgb(reference, "the reference image", "match_colour_distribution");
+  const at::Tensor ref = reference.to(source.device(), at::kDouble).reshape({3, -1});
+  const at::Tensor mean = ref.mean(1, true);
+  const at::Tensor centred = ref - mean;
+  const at::Tensor covariance = centred.matmul(centred.t()) / static_cast<double>(ref.size(1));
+  const at::Tensor axes = std::get<1>(at::linalg_eigh(covariance));  // columns: orthonormal colour axes
+  auto to_axes = [&](const at::Tensor& rgb) {
+    const at::Tensor flat = rgb.to(at::kDouble).reshape({3, -1}) - mean;
+    return axes.t().matmul(flat).reshape({1, 3, rgb.size(2), rgb.size(3)});
+  };
+  const at::Tensor matched = match_histogram(to_axes(source), to_axes(reference)).to(at::kDouble);
+  const at::Tensor rgb = axes.matmul(matched.reshape({3, -1})) + mean;
+  return rgb.reshape(source.sizes()).clamp(0, 1).to(source.scalar_type());
+}
+
 }  // namespace atelier

@@ -14,4 +14,9 @@ at::Tensor transfer_luminance(const at::Tensor& styled, const at::Tensor& origin
 // differ. Returns a tensor shaped like `source`.
 at::Tensor match_histogram(const at::Tensor& source, const at::Tensor& reference);
 
+// Histogram matching along the reference's principal colour axes (the eigenvectors of its RGB covariance): the
+// result's colour distribution follows the reference's also across channels, e.g. a grey reference leaves no
+// colour speckle, which per-channel matching would keep. Same shapes as match_histogram; clamped to [0,1].
+at::Tensor match_colour_distribution(const at::Tensor& source, const at::Tensor& reference);
+
 }  // namespace atelier

@@ -15,11 +15,22 @@ struct BenchOptions {
   // Non-empty: only Large Tiled Style runs instead, at these widths (height 3/4), with this largest tile.
   std::vector<int64_t> large_style_sizes;
   int max_tile = 256;
+  // Non-empty: only Texture Synthesize runs instead, on these source images (the filter's defaults, a tileable
+  // result of texture_size px, a generator trained for train_iterations).
+  std::vector<std::string> texture_sources;
+  int texture_size = 256;
+  int train_iterations = 300;
 };
 
 // Times Gatys L-BFGS iterations per network and size, and one DeepDream octave at 512 px on InceptionV3.
 // Throws atelier::Error for bad options and missing models.
 void run_benchmarks(const BenchOptions& options);
+
+// Texture Synthesize per source (filters/texture_benchmarks.cc): time of the optimisation, training speed and
+// sampling time of a generator at 512 and 2048 px, and for each result how far its texture statistics are from
+// the source's (feature-space Gram and sliced distances, colour histograms) next to a pixel-shuffled copy of the
+// source and to noise.
+void run_texture_benchmarks(const BenchOptions& options);
 
 // What `atelier bench --help` prints after the usage line.
 inline constexpr const char* kBenchmarksHelp =
@@ -27,6 +38,9 @@ inline constexpr const char* kBenchmarksHelp =
     "prints one JSON object per line.\n"
     "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n"
     "--large-style 512,1024 [--max-tile 256] instead times Large Tiled Style (quality fast) at those widths, with\n"
-    "its peak memory, to show that memory follows the tile and not the output.\n";
+    "its peak memory, to show that memory follows the tile and not the output.\n"
+    "--texture A.png,B.png [--texture-size 256] [--train-iterations 300] instead times Texture Synthesize on those\n"
+    "sources (optimisation, generator training and sampling at 512 and 2048 px) and measures how close each\n"
+    "result's texture statistics come to the source's, next to a pixel-shuffled copy of the source and noise.\n";
 
 }  // namespace atelier

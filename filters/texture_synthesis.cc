@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/color.h"
 #include "core/error.h"
 #include "core/image_tensor.h"
 #include "core/losses/losses.h"
@@ -54,12 +55,14 @@ std::vector<std::pair<int64_t, int64_t>> texture_levels(int64_t height, int64_t 
   return levels;
 }
 
-// Noise of the source's mean colour and spread: the optimisation starts near the right colours.
+// Noise around the source's mean colour with its spread per channel: the optimisation starts near the right
+// colours. One noise field for all channels: independent ones start with colour speckle that the network's
+// features hardly see and the result keeps as bright off-colour spots.
 at::Tensor coloured_noise(const at::Tensor& source, int64_t height, int64_t width, uint64_t seed) {
   const at::Tensor s = source.to(torch::kCPU);
   const at::Tensor mean = s.mean({2, 3}, true), spread = s.std(at::IntArrayRef{2, 3}, true, true);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  const at::Tensor noise = at::randn({1, 3, height, width}, gen, torch::kFloat32);
+  const at::Tensor noise = at::randn({1, 1, height, width}, gen, torch::kFloat32);
   return (mean + spread * noise).clamp(0, 1).to(source.device());
 }
 
@@ -167,7 +170,8 @@ at::Tensor optimize_texture(FeatureNetwork& net, const at::Tensor& source, const
         x, [&](const at::Tensor& img) { return objective.loss(img, s.seed + step); }, opt, level_progress,
         [&](int, double) { ++step; });
   }
-  return x.detach().clamp(0, 1);
+  // The network's features hardly see colour speckle: give the result the source's colour distribution.
+  return match_colour_distribution(x.detach().clamp(0, 1), source);
 }
 
 TextureGenerator train_texture_generator(FeatureNetwork& net, const at::Tensor& source, const TextureTrainSettings& s,

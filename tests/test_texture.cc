@@ -16,7 +16,7 @@
 #include "models/model_library.h"
 #include "tests/fake_network.h"
 #include "tests/test_util.h"
-#include "tests/texture_stats.h"
+#include "core/image_statistics.h"
 
 using namespace atelier;
 
@@ -71,7 +71,7 @@ TEST(TextureSynthesis, OptimisedTextureIsCloserToTheSourceThanShuffledPixelsOrNo
   at::set_num_threads(1);
   test::FakeNetwork net;
   const at::Tensor source = source_texture(64);
-  const at::Tensor shuffled = test::shuffled_pixels(source, 5);
+  const at::Tensor shuffled = shuffled_pixels(source, 5);
   const at::Tensor noise = torch::rand({1, 3, 64, 64});
   for (TextureLossKind kind : {TextureLossKind::Gram, TextureLossKind::Sliced}) {
     TextureOptimizeSettings s;
@@ -88,8 +88,8 @@ TEST(TextureSynthesis, OptimisedTextureIsCloserToTheSourceThanShuffledPixelsOrNo
     EXPECT_LT(d_result, 0.3 * d_noise) << "features: result " << d_result << ", noise " << d_noise;
     // An independent check: the colour histogram is closer to the source's than noise's is (by far for the sliced
     // loss, which matches the pixels' distribution itself).
-    const double h_result = test::colour_histogram_distance(result, source),
-                 h_noise = test::colour_histogram_distance(noise, source);
+    const double h_result = colour_histogram_distance(result, source),
+                 h_noise = colour_histogram_distance(noise, source);
     EXPECT_LT(h_result, (kind == TextureLossKind::Sliced ? 0.4 : 0.8) * h_noise)
         << "colour histograms: result " << h_result << ", noise " << h_noise;
   }

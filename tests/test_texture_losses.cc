@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "core/losses/losses.h"
 #include "tests/test_util.h"
-#include "tests/texture_stats.h"
+#include "core/image_statistics.h"
 
 using namespace atelier;
 
@@ -205,26 +205,26 @@ TEST_F(TextureLosses, CudaMatchesCpu) {
 
 TEST_F(TextureLosses, ShuffledPixelsKeepTheHistogramAndLoseTheStructure) {
   at::Tensor img = gradient_image(40, 48);
-  at::Tensor shuffled = test::shuffled_pixels(img, 1);
+  at::Tensor shuffled = shuffled_pixels(img, 1);
   ASSERT_EQ(shuffled.sizes(), img.sizes());
-  EXPECT_LT(test::colour_histogram_distance(img, shuffled), 1e-9);
+  EXPECT_LT(colour_histogram_distance(img, shuffled), 1e-9);
   EXPECT_GT((shuffled - img).abs().mean().item<double>(), 0.1);
   // Whole pixels move: every channel's values stay the same multiset, and colours stay together.
   for (int ch = 0; ch < 3; ++ch) EXPECT_EQ(sorted_values(img[0][ch]), sorted_values(shuffled[0][ch]));
-  EXPECT_TRUE(torch::equal(test::shuffled_pixels(img, 1), shuffled));
-  EXPECT_FALSE(torch::equal(test::shuffled_pixels(img, 2), shuffled));
+  EXPECT_TRUE(torch::equal(shuffled_pixels(img, 1), shuffled));
+  EXPECT_FALSE(torch::equal(shuffled_pixels(img, 2), shuffled));
   // Neighbours no longer resemble each other.
   auto roughness = [](const at::Tensor& t) { return (t.slice(3, 1) - t.slice(3, 0, -1)).abs().mean().item<double>(); };
   EXPECT_GT(roughness(shuffled), 10 * roughness(img));
 }
 
 TEST_F(TextureLosses, HistogramDistanceSeparatesDifferentImages) {
-  EXPECT_NEAR(test::colour_histogram_distance(torch::zeros({1, 3, 8, 8}), torch::ones({1, 3, 5, 7})), 6.0, 1e-12);
+  EXPECT_NEAR(colour_histogram_distance(torch::zeros({1, 3, 8, 8}), torch::ones({1, 3, 5, 7})), 6.0, 1e-12);
   torch::manual_seed(13);
   at::Tensor dark = torch::rand({1, 3, 32, 32}) * 0.3;
   at::Tensor bright = torch::rand({1, 3, 24, 20}) * 0.3 + 0.7;
-  EXPECT_GT(test::colour_histogram_distance(dark, bright), 5.9);
+  EXPECT_GT(colour_histogram_distance(dark, bright), 5.9);
   // Two samples of the same distribution, at different sizes, are close.
-  EXPECT_LT(test::colour_histogram_distance(torch::rand({1, 3, 64, 64}), torch::rand({1, 3, 48, 56})), 0.6);
-  EXPECT_NEAR(test::colour_histogram_distance(dark, dark), 0.0, 1e-12);
+  EXPECT_LT(colour_histogram_distance(torch::rand({1, 3, 64, 64}), torch::rand({1, 3, 48, 56})), 0.6);
+  EXPECT_NEAR(colour_histogram_distance(dark, dark), 0.0, 1e-12);
 }

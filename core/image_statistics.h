@@ -1,0 +1,17 @@
+#pragma once
+// Statistics that judge texture synthesis independently of any network (tests and `atelier bench --texture`):
+// colour histograms, and structure-free copies of an image for comparison.
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+
+namespace atelier {
+
+// A copy of `image` [N,C,H,W] with its pixels randomly permuted (same colour histogram, no structure).
+at::Tensor shuffled_pixels(const at::Tensor& image, uint64_t seed);
+
+// Distance between the colour histograms of two images [1,3,H,W] in [0,1] (any sizes): per channel, a 32-bin
+// normalised histogram; the sum over channels of the L1 distances (0 = identical histograms, at most 6).
+double colour_histogram_distance(const at::Tensor& a, const at::Tensor& b);
+
+}  // namespace atelier
