@@ -73,3 +73,25 @@ TEST(Color, MatchHistogramKeepsFlatAreasFlatAndAcceptsOtherSizes) {
     EXPECT_EQ(std::get<0>(at::unique_consecutive(flat.select(1, c).reshape(-1))).numel(), 1);
   EXPECT_THROW(match_histogram(at::ones({1, 1, 4, 4}), at::ones({1, 3, 4, 4})), Error);
 }
+
+// A grey reference (all channels equal, slightly warm) and a grey image with colour speckle: per-channel matching
+// keeps the speckle, matching along the reference's colour axes removes it and keeps the light/dark structure.
+TEST(Color, MatchColourDistributionRemovesSpeckleThatPerChannelMatchingKeeps) {
+  const at::Tensor grey = random_image(40, 40, 3).select(1, 0).unsqueeze(1);
+  const at::Tensor reference = at::cat({grey * 0.6 + 0.22, grey * 0.6 + 0.2, grey * 0.6 + 0.2}, 1);
+  const at::Tensor structure = random_image(30, 50, 4).select(1, 0).unsqueeze(1);
+  const at::Tensor speckled = (structure.expand({1, 3, 30, 50}) + 0.2 * (random_image(30, 50, 5) - 0.5)).clamp(0, 1);
+  auto chroma = [](const at::Tensor& rgb) {  // mean spread between the channels, minus the reference's warm offset
+    return (std::get<0>(rgb.max(1)) - std::get<0>(rgb.min(1))).mean().item<double>();
+  };
+  const at::Tensor per_channel = match_histogram(speckled, reference);
+  const at::Tensor matched = match_colour_distribution(speckled, reference);
+  ASSERT_EQ(matched.sizes(), speckled.sizes());
+  EXPECT_GT(chroma(per_channel), 0.05);
+  EXPECT_NEAR(chroma(matched), chroma(reference), 0.01);
+  // The structure survives: the result's lightness follows the image's.
+  const at::Tensor a = luma(matched).flatten() - luma(matched).mean(),
+                   b = luma(speckled).flatten() - luma(speckled).mean();
+  EXPECT_GT((a * b).sum().item<double>() / (a.norm() * b.norm()).item<double>(), 0.9);
+  EXPECT_THROW(match_colour_distribution(torch::rand({1, 2, 4, 4}), reference), Error);
+}
