@@ -49,6 +49,10 @@ void sync_dialog_twins(GimpProcedureConfig* config, const Filter& filter, TwinSy
   }
 }
 
+std::string layer_key(GimpLayer* layer) {
+  return "layer:" + std::to_string(gimp_item_get_id(GIMP_ITEM(layer)));
+}
+
 std::vector<const ParamSpec*> gimp_params(const Filter& filter) {
   std::vector<const ParamSpec*> out;
   for (const ParamSpec& s : filter.params)
@@ -86,6 +90,13 @@ ParamValues read_values(GimpProcedureConfig* config, const Filter& filter) {
         g_object_get(config, name, &v, nullptr);
         GCharPtr owned(v);
         values.set_text(s.name, v ? v : "");
+        break;
+      }
+      case ParamType::Layer: {
+        GimpLayer* layer = nullptr;
+        g_object_get(config, name, &layer, nullptr);
+        values.set_text(s.name, layer ? layer_key(layer) : "");
+        if (layer) g_object_unref(layer);
         break;
       }
       case ParamType::File: {

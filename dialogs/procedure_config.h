@@ -22,6 +22,9 @@ std::string dialog_property(const ParamSpec& spec);
 enum class TwinSync { kToDialog, kFromDialog };
 void sync_dialog_twins(GimpProcedureConfig* config, const Filter& filter, TwinSync direction);
 
+// The value of a Layer parameter naming `layer`: the key under which the run's image reader finds its pixels.
+std::string layer_key(GimpLayer* layer);
+
 // Reads the config's values into ParamValues (validated; throws atelier::Error naming the bad value).
 ParamValues read_values(GimpProcedureConfig* config, const Filter& filter);
 

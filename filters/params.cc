@@ -118,7 +118,7 @@ void ParamValues::set_text(const std::string& name, const std::string& v) {
     bool ok = false;
     for (const auto& c : current_choices(s)) ok = ok || c.nick == v;
     if (!ok) throw Error("'" + name + "' must be one of " + choice_nicks(s) + ", got '" + v + "'");
-  } else if (s.type != ParamType::File && s.type != ParamType::String) {
+  } else if (s.type != ParamType::File && s.type != ParamType::String && s.type != ParamType::Layer) {
     throw Error("parameter '" + name + "' is not text");
   }
   values_[name] = v;
@@ -130,8 +130,7 @@ void ParamValues::set_from_string(const std::string& name, const std::string& te
     case ParamType::Int:
     case ParamType::Double: {
       const std::optional<double> v = parse_double(text);
-      if (!v)
-        throw Error("'" + name + "' expects a number written with a dot (e.g. 0.5), got '" + text + "'");
+      if (!v) throw Error("'" + name + "' expects a number written with a dot (e.g. 0.5), got '" + text + "'");
       set_double(name, *v);
       break;
     }
@@ -221,9 +220,9 @@ ParamSpec choice_param(std::string name, std::string label, std::string help, st
 }
 
 ParamSpec feature_network_param(std::string label, std::string help) {
-  ParamSpec s = choice_param("network", std::move(label), std::move(help),
-                             {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}}, "auto",
-                             "Engine");
+  ParamSpec s =
+      choice_param("network", std::move(label), std::move(help),
+                   {{"auto", "Automatic"}, {"inception_v3", "InceptionV3"}, {"vgg19", "VGG-19"}}, "auto", "Engine");
   s.role = ParamRole::kFeatureNetwork;
   // Networks that are not installed stay valid (the run says how to install them) but are greyed out.
   s.list_choices = [choices = s.choices] {
@@ -269,6 +268,10 @@ ParamSpec seed_param(std::string label, std::string help) {
   return number_param("seed", std::move(label), std::move(help), ParamType::Int, 0, 2147483647, 0, "Engine", 0);
 }
 
+ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group) {
+  return text_param(std::move(name), std::move(label), std::move(help), ParamType::Layer, "", std::move(group), kGimp);
+}
+
 ParamSpec layer_name_param(std::string label, std::string default_name) {
   ParamSpec s = text_param("layer-name", std::move(label), "Name of the new layer", ParamType::String,
                            std::move(default_name), "Output", kGimp);
@@ -277,8 +280,8 @@ ParamSpec layer_name_param(std::string label, std::string default_name) {
 }
 
 ParamSpec input_image_param(std::string name, std::string help) {
-  ParamSpec s = text_param(std::move(name), "Input image", std::move(help), ParamType::File, "", "Input and output",
-                           kCli);
+  ParamSpec s =
+      text_param(std::move(name), "Input image", std::move(help), ParamType::File, "", "Input and output", kCli);
   s.role = ParamRole::kInputImage;
   return s;
 }

@@ -9,7 +9,9 @@
 
 namespace atelier {
 
-enum class ParamType { Int, Double, Bool, Choice, File, String };
+// Layer: a layer of any image open in GIMP (GIMP only); its value is "" (none) or the key under which the host's
+// RunContext::read_image finds its pixels.
+enum class ParamType { Int, Double, Bool, Choice, File, String, Layer };
 
 struct ChoiceOption {
   std::string nick;        // value on the CLI / in Script-Fu, e.g. "lbfgs"
@@ -114,6 +116,8 @@ ParamSpec library_network_param(std::string name, std::string label, std::string
 ParamSpec device_param(std::string label);
 ParamSpec seed_param(std::string label, std::string help);
 ParamSpec layer_name_param(std::string label, std::string default_name);
+// A layer of any open image, chosen in the dialog or passed from Script-Fu (GIMP only; none by default).
+ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group);
 // The command line's input image (name: "input", or "content" where that says more) and output file.
 ParamSpec input_image_param(std::string name, std::string help);
 ParamSpec output_file_param();

@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -30,6 +29,10 @@ std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p = command_line_io_params(
       "source", "Texture image to learn from (command line only; in GIMP: the active layer or its selection)");
   p[0].cli_aliases = {"input"};
+  p.push_back(layer_param("source-layer", "So_urce layer",
+                          "A layer of any open image to learn the texture from instead of the active layer (none: "
+                          "the active layer, or its selection)",
+                          "Source"));
   p.push_back(text_param("source-file", "Source _file",
                          "An image file to learn the texture from instead of the active layer (empty: the active "
                          "layer, or its selection)",
@@ -113,9 +116,8 @@ std::pair<int, int> texture_size(const ParamValues& v, int canvas_width, int can
 
 // A name of the model library: letters, digits, '_', '-' and '.'.
 std::string checked_model_name(const std::string& name) {
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.') || name[0] == '.')
-      throw Error("generator name '" + name + "' may only use letters, digits, '_', '-' and '.'");
+  if (!valid_model_name(name))
+    throw Error("generator name '" + name + "' may only use letters, digits, '_', '-' and '.' (save-model)");
   return name;
 }
 
@@ -130,8 +132,13 @@ at::Tensor source_tensor(const Image& source, double scale, at::Device device) {
 }
 
 Image source_image(const Image& input, const ParamValues& v, const RunContext& ctx) {
+  const std::string& layer = v.get_text("source-layer");
   const std::string& file = v.get_text("source-file");
-  Image source = file.empty() ? input : ctx.read_image(file);
+  if (!layer.empty() && !file.empty())
+    throw Error(
+        "both a source layer and a source file are chosen; choose one of them (or neither, for the active "
+        "layer)");
+  Image source = !layer.empty() ? ctx.read_image(layer) : file.empty() ? input : ctx.read_image(file);
   if (source.empty())
     throw Error(
         "no source texture: give one with --source FILE (in GIMP: select a layer, or choose a source "

@@ -274,9 +274,8 @@ std::string import_model(ModelLibrary& library, const std::string& kind, const s
                   "manifest.json)");
     std::string n = name.empty() ? fs::path(abs_source).lexically_normal().filename().string() : name;
     if (n.empty()) n = fs::path(abs_source).lexically_normal().parent_path().filename().string();
-    for (char c : n)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.') || n[0] == '.')
-        throw Error("model name '" + n + "' may only use letters, digits, '_', '-' and '.'; pick one with --name");
+    if (!valid_model_name(n))
+      throw Error("model name '" + n + "' may only use letters, digits, '_', '-' and '.'; pick one with --name");
     info.name = "fast-style/" + n;
     info.kind = "fast-style";
     info.description = "fast style transfer network";

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -34,8 +35,9 @@ ModelInfo from_json(const Json& v) {
 }
 
 Json to_json(const ModelInfo& m) {
-  return {{"name", m.name},       {"kind", m.kind}, {"description", m.description}, {"source", m.source},
-          {"licence", m.licence}, {"file", m.file}, {"sha256", m.sha256}};
+  return {{"name", m.name},     {"kind", m.kind},       {"description", m.description},
+          {"source", m.source}, {"licence", m.licence}, {"file", m.file},
+          {"sha256", m.sha256}};
 }
 
 // A library-relative file name must stay inside the library.
@@ -65,14 +67,16 @@ const std::vector<ModelInfo>& ModelLibrary::builtin() {
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/mathura.safetensors",
        "84473c1b969c6c23b66dda80745c2ade697f7a39c3ed9d5f29cfe7469ff5df25", true},
       {"fast-style/matilde_perez", "fast-style", "Feed-forward style network: Matilde Perez (kinetic art)",
-       "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/matilde_perez.safetensors",
-       "249637b96ef0b341a410cd08ce99f8339e1cfdcfda79c0e9da8599202dbec879", true},
+       "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT",
+       "fast-style/matilde_perez.safetensors", "249637b96ef0b341a410cd08ce99f8339e1cfdcfda79c0e9da8599202dbec879",
+       true},
       {"fast-style/matta", "fast-style", "Feed-forward style network: Roberto Matta",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/matta.safetensors",
        "a031a3fdccc74d59a3bdeb9b664709b97bb46d1eb07a5f6b9d584e50a8e50a60", true},
       {"fast-style/rain_princess", "fast-style", "Feed-forward style network: Rain Princess (Afremov)",
-       "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/rain_princess.safetensors",
-       "4423a02827aeb299e30ee4aeb6224f68369b06610afd9c2e36c9cf0ca847d19f", true},
+       "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT",
+       "fast-style/rain_princess.safetensors", "4423a02827aeb299e30ee4aeb6224f68369b06610afd9c2e36c9cf0ca847d19f",
+       true},
       {"fast-style/scream", "fast-style", "Feed-forward style network: The Scream (Munch)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/scream.safetensors",
        "6519d2d082eb427cfd394f51a52ff5de6be4a931e11e1a3df2605aab39d7282b", true},
@@ -210,6 +214,13 @@ void ModelLibrary::record_import(const ModelInfo& info) {
       found = true;
     }
   if (!found) known_.push_back(info);
+}
+
+bool valid_model_name(const std::string& name) {
+  if (name.empty() || name[0] == '.') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
 }
 
 }  // namespace atelier

@@ -52,6 +52,10 @@ class ModelLibrary {
 
 using LogFn = std::function<void(const std::string& line)>;
 
+// Whether `name` can name a model of the library (and its file there): letters, digits, '_', '-' and '.', not
+// empty and not starting with '.'.
+bool valid_model_name(const std::string& name);
+
 enum class VerifyStatus { Ok, Missing, Mismatch, NotPinned };
 struct Verification {
   VerifyStatus status = VerifyStatus::Missing;

@@ -1,5 +1,6 @@
 #include "plugin/file_images.h"
 
+#include <cstdlib>
 #include <memory>
 
 #include "core/error.h"
@@ -34,11 +35,27 @@ Image load_with_gimp(const std::string& path) {
   return read_region(GIMP_DRAWABLE(merged), all);
 }
 
+// The pixels of a layer of any open image (read_values made its key from the layer's id).
+Image read_layer(const std::string& key) {
+  const gint id = static_cast<gint>(std::strtol(key.substr(key.find(':') + 1).c_str(), nullptr, 10));
+  GimpLayer* layer = gimp_layer_get_by_id(id);
+  if (!layer) throw Error("the chosen layer is gone (was its image closed?); choose another layer");
+  Region all;
+  all.width = gimp_drawable_get_width(GIMP_DRAWABLE(layer));
+  all.height = gimp_drawable_get_height(GIMP_DRAWABLE(layer));
+  return read_region(GIMP_DRAWABLE(layer), all);
+}
+
 }  // namespace
 
 std::map<std::string, Image> load_parameter_files(const Filter& filter, const ParamValues& values) {
   std::map<std::string, Image> images;
   for (const ParamSpec* s : gimp_params(filter)) {
+    if (s->type == ParamType::Layer) {
+      const std::string& key = values.get_text(s->name);
+      if (!key.empty() && !images.count(key)) images.emplace(key, read_layer(key));
+      continue;
+    }
     if (s->type != ParamType::File) continue;
     const std::string& path = values.get_text(s->name);
     if (!path.empty() && !images.count(path)) images.emplace(path, load_with_gimp(path));

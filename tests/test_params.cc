@@ -129,3 +129,14 @@ TEST(Params, ParametersSayWhenTheyAreUsed) {
   dv.set_text("layers", "mixed3:1");
   EXPECT_FALSE(param_in_use(dv.spec("depth"), dv));
 }
+
+TEST(Params, LayerParameterIsGimpOnlyAndNoneByDefault) {
+  const std::vector<ParamSpec> specs = {layer_param("source-layer", "Source layer", "A layer of any open image", "")};
+  EXPECT_EQ(specs[0].scope, static_cast<unsigned>(kGimp));
+  EXPECT_EQ(specs[0].type, ParamType::Layer);
+  ParamValues v(specs);
+  EXPECT_EQ(v.get_text("source-layer"), "");
+  v.set_text("source-layer", "layer:12");
+  EXPECT_EQ(v.get_text("source-layer"), "layer:12");
+  EXPECT_THROW(v.set_int("source-layer", 3), Error);
+}

@@ -15,7 +15,7 @@ namespace {
 using atelier::ParamSpec;
 using atelier::ParamType;
 
-const char* kTypes[] = {"int", "double", "bool", "choice", "file", "string"};
+const char* kTypes[] = {"int", "double", "bool", "choice", "file", "string", "layer"};
 
 std::string strip_mnemonic(std::string s) {
   for (size_t i = s.find('_'); i != std::string::npos; i = s.find('_', i)) s.erase(i, 1);
@@ -44,6 +44,8 @@ std::string markdown_default(const ParamSpec& s) {
       return s.default_text.empty() ? "none (leave it out)" : "`" + s.default_text + "`";
     case ParamType::String:
       return "`\"" + s.default_text + "\"`";
+    case ParamType::Layer:
+      return "none (leave it out)";
   }
   return "";
 }

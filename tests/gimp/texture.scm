@@ -1,6 +1,7 @@
 ; Texture Synthesize with the selection of a layer as the source: a new layer of the canvas's size at the canvas
 ; origin, whole (no mask from the selection), with the source's colours rather than the background's.
 ;; expect-output: PASS: texture
+;; expect-output: PASS: texture from a layer of another image
 (load (string-append atelier-source-dir "/tests/gimp/lib.scm"))
 
 (let* ((img (make-image 160 120 RGB RGB-IMAGE 90 140 200))
@@ -27,3 +28,24 @@
   (check (not (near? (composite-pixel img 140 100) '(90 140 200) 40)) "the texture covers the canvas")
   (gimp-image-delete img)
   (pass "texture"))
+
+; The source is a layer of another open image (the active layer's pixels are not used): the texture takes its
+; colours from that layer, and a source layer together with a source file is refused with a clear message.
+(let* ((img (make-image 96 96 RGB RGB-IMAGE 90 140 200))
+       (src (source-layer img))
+       (other (make-image 80 80 RGB RGB-IMAGE 230 60 40))
+       (red (source-layer other)))
+  (plug-in-atelier-texture-synthesize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                                      #:source-layer red #:iterations 2 #:octaves 1 #:network "inception_v3"
+                                      #:layer-name "from another image")
+  (let ((new (vector-ref (gimp-image-get-layers img) 0)))
+    (check (equal? (gimp-item-get-name new) "from another image") "texture from another image's layer")
+    (check (near? (composite-pixel img 48 48) '(230 60 40) 12) "the other layer's colours"))
+  (check (fails? (lambda ()
+                   (plug-in-atelier-texture-synthesize #:run-mode RUN-NONINTERACTIVE #:image img
+                                                       #:drawables (vector src) #:source-layer red
+                                                       #:source-file "/usr/share/darknet/data/dog.jpg")))
+         "a source layer and a source file together are refused")
+  (gimp-image-delete other)
+  (gimp-image-delete img)
+  (pass "texture from a layer of another image"))
