@@ -13,11 +13,11 @@
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/progress.h"
+#include "fake_network.h"
 #include "filters/deep_dream.h"
 #include "filters/dream.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
-#include "fake_network.h"
 #include "test_util.h"
 
 using namespace atelier;
@@ -110,10 +110,12 @@ TEST(Dream, OctavesThatDoNotFitAreSpreadNotDropped) {
   const int64_t min_side = net.min_input_size();
   const at::Tensor img = picture(min_side * 2, min_side * 2);  // 1/2 fits, 1/4 would not
   int steps = 0;
-  Progress progress([&](double, const std::string& m) {
-    if (!m.empty()) messages.push_back(m);
-    if (m.find(", step ") != std::string::npos) ++steps;
-  }, nullptr);
+  Progress progress(
+      [&](double, const std::string& m) {
+        if (!m.empty()) messages.push_back(m);
+        if (m.find(", step ") != std::string::npos) ++steps;
+      },
+      nullptr);
   deep_dream(net, img, s, progress);
   EXPECT_EQ(steps, 3) << "one step in each of the 3 octaves";
   bool told = false;
@@ -232,7 +234,7 @@ TEST(Dream, FilterDeclaration) {
   const auto& filters = all_filters();
   auto it = std::find(filters.begin(), filters.end(), &dream_filter());
   ASSERT_NE(it, filters.end());
-  EXPECT_EQ((*(it - 1))->name, "stylize");
+  EXPECT_EQ((*(it - 1))->name, "texture-synthesize");  // menu order: Stylize, Texture Synthesize, Neural Dream, ...
   EXPECT_EQ(&find_filter("dream"), &dream_filter());
   const Filter& f = dream_filter();
   std::set<std::string> names;

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
+#include "core/image_statistics.h"
 #include "core/image_tensor.h"
 #include "core/losses/losses.h"
 #include "core/safetensors.h"
@@ -16,7 +18,6 @@
 #include "models/model_library.h"
 #include "tests/fake_network.h"
 #include "tests/test_util.h"
-#include "core/image_statistics.h"
 
 using namespace atelier;
 
@@ -201,6 +202,25 @@ TEST(TextureFilter, GeneratorIsTrainedSavedListedAndReusedAtAnySize) {
     setenv("ATELIER_MODELS_DIR", saved_env.c_str(), 1);
   else
     unsetenv("ATELIER_MODELS_DIR");
+}
+
+TEST(TextureFilter, DeclarationHasUniqueMnemonicsAndValidDefaults) {
+  const Filter& f = texture_filter();
+  EXPECT_EQ(&find_filter("texture-synthesize"), &f);
+  EXPECT_EQ(cli_command(f), "texture");
+  std::set<char> mnemonics;
+  for (const ParamSpec& p : f.params) {
+    EXPECT_FALSE(p.help.empty()) << p.name;
+    if (!(p.scope & kGimp)) continue;
+    const size_t u = p.label.find('_');
+    ASSERT_NE(u, std::string::npos) << p.name << " has no mnemonic";
+    EXPECT_TRUE(mnemonics.insert(static_cast<char>(std::tolower(p.label[u + 1]))).second)
+        << "mnemonic of " << p.name << " is used twice";
+  }
+  const ParamValues v(f.params);  // defaults are valid
+  EXPECT_EQ(v.get_text("method"), "optimize");
+  EXPECT_EQ(v.get_text("model"), "new");
+  EXPECT_EQ(f.result_size(v, 300, 200), std::make_pair(300, 200));  // 0 x 0: the canvas
 }
 
 TEST(TextureFilter, BadRequestsAreClearErrors) {
