@@ -11,7 +11,9 @@
 namespace atelier {
 namespace {
 
-int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+int64_t round_up(int64_t v, int64_t m) {
+  return (v + m - 1) / m * m;
+}
 
 struct Span {
   int64_t core0, core1, region0, region1;
@@ -33,7 +35,9 @@ std::vector<Span> split_axis(int64_t length, int64_t max_core, const TileOptions
   return spans;
 }
 
-std::string size_text(int64_t h, int64_t w) { return std::to_string(w) + "x" + std::to_string(h); }
+std::string size_text(int64_t h, int64_t w) {
+  return std::to_string(w) + "x" + std::to_string(h);
+}
 
 // Index of coordinate i in [0, n) after mirror padding (reflection without repeating the edge pixel, repeated
 // for contexts wider than the image).
@@ -75,9 +79,13 @@ Rect visible(const Tile& tile, int64_t height, int64_t width) {
           std::min(width, tile.region.x1)};
 }
 
-at::Tensor crop(const at::Tensor& x, const Rect& r) { return x.slice(2, r.y0, r.y1).slice(3, r.x0, r.x1); }
+at::Tensor crop(const at::Tensor& x, const Rect& r) {
+  return x.slice(2, r.y0, r.y1).slice(3, r.x0, r.x1);
+}
 
-Rect shifted(const Rect& r, int64_t dy, int64_t dx) { return {r.y0 - dy, r.y1 - dy, r.x0 - dx, r.x1 - dx}; }
+Rect shifted(const Rect& r, int64_t dy, int64_t dx) {
+  return {r.y0 - dy, r.y1 - dy, r.x0 - dx, r.x1 - dx};
+}
 
 std::string shape_text(const at::Tensor& x) {
   if (!x.defined()) return "nothing";
@@ -129,7 +137,9 @@ void for_each_tile(const TilePlan& plan, const TileVisit& fn, const Progress& pr
   for (const Tile& tile : plan.tiles()) {
     progress.check_cancel();
     fn(tile);
-    progress.report(static_cast<double>(tile.index + 1) / n, message);
+    const std::string count = std::to_string(tile.index + 1) + "/" + std::to_string(plan.size());
+    progress.report(static_cast<double>(tile.index + 1) / n,
+                    plan.size() > 1 && !message.empty() ? message + " (" + count + ")" : message);
   }
 }
 
@@ -180,7 +190,8 @@ at::Tensor run_tiled(const at::Tensor& image, const TilePlan& plan, const TileTe
   if (image.dim() != 4 || image.size(2) != plan.height() || image.size(3) != plan.width())
     throw Error("tiling: the image is not [N,C," + std::to_string(plan.height()) + "," + std::to_string(plan.width()) +
                 "] as planned");
-  return run_tiled(plan, [&](const Tile& tile) { return fn(tile_input(image, tile), tile); }, run, progress);
+  return run_tiled(
+      plan, [&](const Tile& tile) { return fn(tile_input(image, tile), tile); }, run, progress);
 }
 
 }  // namespace atelier

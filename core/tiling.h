@@ -78,7 +78,8 @@ at::Tensor tile_input(const at::Tensor& image, const Tile& tile);
 using TileVisit = std::function<void(const Tile&)>;
 
 // Calls fn for every tile in order; checks for cancellation before each tile (throws Cancelled) and reports
-// `message` with the fraction of tiles done after each.
+// `message` with the fraction of tiles done after each, counting the tiles when there are several
+// ("stylising (3/12)").
 void for_each_tile(const TilePlan& plan, const TileVisit& fn, const Progress& progress, const std::string& message);
 
 // A pass over all tiles before the output is computed, e.g. gathering whole-image statistics that fn then uses.

@@ -135,8 +135,8 @@ TEST(Tiling, FeatheredWeightsSumToOne) {
   ASSERT_EQ(pair.size(), 2u);
   auto left = [](const Tile& t) { return torch::full({1, 1, 1, t.region.width()}, t.index == 0 ? 1.f : 0.f); };
   const at::Tensor ramp = run_tiled(pair, left, blended(Blend::Feather), Progress()).flatten();
-  const at::Tensor expected = torch::tensor({1.f, 1.f, 1.f, 1.f, 0.9375f, 0.8125f, 0.6875f, 0.5625f, 0.4375f,
-                                             0.3125f, 0.1875f, 0.0625f, 0.f, 0.f, 0.f, 0.f});
+  const at::Tensor expected = torch::tensor(
+      {1.f, 1.f, 1.f, 1.f, 0.9375f, 0.8125f, 0.6875f, 0.5625f, 0.4375f, 0.3125f, 0.1875f, 0.0625f, 0.f, 0.f, 0.f, 0.f});
   EXPECT_TRUE(torch::allclose(ramp, expected, 0, 1e-6)) << ramp;
 }
 
@@ -167,16 +167,16 @@ TEST(Tiling, ConvolutionWithinTheContextIsExactOnCores) {
       at::conv2d(at::conv2d(at::reflection_pad2d(image, {3, 3, 3, 3}), w3), w5);  // no padding: 37 x 53 left
   auto fn = [&](const at::Tensor& r, const Tile&) { return convs(r); };
   for (int64_t overlap : {3, 5}) {
-    const at::Tensor clip = run_tiled(image, TilePlan(37, 53, options(20, overlap, Border::Clip)), fn,
-                                      blended(Blend::Core), Progress());
+    const at::Tensor clip =
+        run_tiled(image, TilePlan(37, 53, options(20, overlap, Border::Clip)), fn, blended(Blend::Core), Progress());
     EXPECT_TRUE(torch::equal(clip, zero_padded)) << overlap;
-    const at::Tensor mirror = run_tiled(image, TilePlan(37, 53, options(20, overlap, Border::Mirror)), fn,
-                                        blended(Blend::Core), Progress());
+    const at::Tensor mirror =
+        run_tiled(image, TilePlan(37, 53, options(20, overlap, Border::Mirror)), fn, blended(Blend::Core), Progress());
     EXPECT_TRUE(torch::equal(mirror, mirror_padded)) << overlap;
   }
   // Too little context: the cores' borders differ.
-  const at::Tensor short_context = run_tiled(image, TilePlan(37, 53, options(20, 1, Border::Clip)), fn,
-                                             blended(Blend::Core), Progress());
+  const at::Tensor short_context =
+      run_tiled(image, TilePlan(37, 53, options(20, 1, Border::Clip)), fn, blended(Blend::Core), Progress());
   EXPECT_GT((short_context - zero_padded).abs().max().item<double>(), 1e-3);
 }
 
@@ -225,6 +225,16 @@ TEST(Tiling, GatherPassesSeeEveryCorePixelOnceBeforeTheOutput) {
   EXPECT_NEAR(fractions.back(), 1.0, 1e-12);
 }
 
+TEST(Tiling, ProgressCountsTheTiles) {
+  const TilePlan plan(37, 53, options(16, 3, Border::Mirror));
+  std::vector<std::string> messages;
+  for_each_tile(
+      plan, [](const Tile&) {}, Progress([&](double, const std::string& m) { messages.push_back(m); }, nullptr),
+      "stylising");
+  ASSERT_EQ(messages.size(), plan.size());
+  EXPECT_EQ(messages[1], "stylising (2/" + std::to_string(plan.size()) + ")");
+}
+
 TEST(Tiling, CancelThrows) {
   const TilePlan plan(37, 53, options(16, 3, Border::Mirror));
   std::atomic<bool> cancel{false};
@@ -237,7 +247,9 @@ TEST(Tiling, CancelThrows) {
   EXPECT_THROW(run_tiled(plan, fn, blended(Blend::Feather), progress), Cancelled);
   EXPECT_EQ(calls, 1);
   calls = 0;
-  EXPECT_THROW(for_each_tile(plan, [&](const Tile&) { ++calls; }, progress, "x"), Cancelled);
+  EXPECT_THROW(for_each_tile(
+                   plan, [&](const Tile&) { ++calls; }, progress, "x"),
+               Cancelled);
   EXPECT_EQ(calls, 0);
 }
 
@@ -261,7 +273,8 @@ TEST(Tiling, RejectsBadOptionsAndOutputs) {
   EXPECT_THROW(run_tiled(plan, varying, blended(Blend::Core), Progress()), Error);
   auto integers = [](const Tile& t) { return torch::zeros({1, 1, t.region.height(), t.region.width()}, torch::kInt); };
   EXPECT_THROW(run_tiled(plan, integers, blended(Blend::Feather), Progress()), Error);
-  EXPECT_THROW(run_tiled(torch::zeros({1, 3, 36, 53}), plan, [](const at::Tensor& r, const Tile&) { return r; },
-                         blended(Blend::Core), Progress()),
+  EXPECT_THROW(run_tiled(
+                   torch::zeros({1, 3, 36, 53}), plan, [](const at::Tensor& r, const Tile&) { return r; },
+                   blended(Blend::Core), Progress()),
                Error);
 }
