@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/image_tensor.h"
+#include "core/numbers.h"
 #include "core/safetensors.h"
 #include "core/sha256.h"
 #include "filters/texture_synthesis.h"
@@ -21,9 +22,6 @@ namespace {
 
 constexpr const char* kModelKind = "texture-net";
 constexpr const char* kNewModel = "new";
-// Sources are seen at most this large (times the texture scale): their statistics are what matters, and the
-// network's memory grows with their area.
-constexpr int64_t kMaxSourceSide = 1024;
 
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p = command_line_io_params(
@@ -121,16 +119,6 @@ std::string checked_model_name(const std::string& name) {
   return name;
 }
 
-// The source as the loss sees it: RGB, limited in size, at the texture scale.
-at::Tensor source_tensor(const Image& source, double scale, at::Device device) {
-  at::Tensor t = image_rgb_to_tensor(source);
-  if (std::max(t.size(2), t.size(3)) > kMaxSourceSide) t = resize_long_side(t, kMaxSourceSide);
-  if (std::abs(scale - 1.0) > 1e-9)
-    t = resize(t, std::max<int64_t>(1, std::lround(t.size(2) * scale)),
-               std::max<int64_t>(1, std::lround(t.size(3) * scale)));
-  return t.to(device);
-}
-
 Image source_image(const Image& input, const ParamValues& v, const RunContext& ctx) {
   const std::string& layer = v.get_text("source-layer");
   const std::string& file = v.get_text("source-file");
@@ -159,9 +147,8 @@ Image sample_generator(TextureGeneratorImpl& generator, const RunContext& ctx, u
 
 Image run_trained(const ParamValues& v, const RunContext& ctx) {
   const std::string name = std::string(kModelKind) + "/" + v.get_text("model");
-  Metadata metadata;
   // The library read afresh: the generator may have been trained since the host opened it.
-  TextureGenerator generator = load_texture_generator(ModelLibrary(ctx.library->dir()).path(name), &metadata);
+  TextureGenerator generator = load_texture_generator(ModelLibrary(ctx.library->dir()).path(name));
   if (v.get_bool("tileable") && !generator->config().tileable)
     throw Error("the generator '" + v.get_text("model") +
                 "' was trained without Tileable, so its samples have "
@@ -172,12 +159,10 @@ Image run_trained(const ParamValues& v, const RunContext& ctx) {
 
 // Trains a generator on the source, saves it in the model library (so that it is listed for reuse) and samples it.
 Image run_training(const Image& source, const ParamValues& v, const RunContext& ctx) {
-  const std::string name =
-      checked_model_name(v.get_text("save-model").empty()
-                             ? "texture-" + sha256_hex(std::string(reinterpret_cast<const char*>(source.rgba.data()),
-                                                                   source.rgba.size() * sizeof(float)))
-                                                .substr(0, 8)
-                             : v.get_text("save-model"));
+  const std::string source_sha256 =
+      sha256_hex(std::string(reinterpret_cast<const char*>(source.rgba.data()), source.rgba.size() * sizeof(float)));
+  const std::string name = checked_model_name(v.get_text("save-model").empty() ? "texture-" + source_sha256.substr(0, 8)
+                                                                               : v.get_text("save-model"));
   std::unique_ptr<FeatureNetwork> net = load_network(v, ctx);
   TextureTrainSettings s;
   s.generator.tileable = v.get_bool("tileable");
@@ -186,7 +171,7 @@ Image run_training(const Image& source, const ParamValues& v, const RunContext& 
   s.loss = texture_loss_from_name(v.get_text("loss"));
   s.seed = static_cast<uint64_t>(v.get_int("seed"));
   c10::InferenceMode no_inference(false);
-  const at::Tensor src = source_tensor(source, v.get_double("scale"), ctx.device);
+  const at::Tensor src = texture_source(source, v.get_double("scale"), ctx.device);
   TextureGenerator generator = train_texture_generator(*net, src, s, ctx.progress.sub(0.05, 0.95));
 
   ModelInfo info;
@@ -200,12 +185,11 @@ Image run_training(const Image& source, const ParamValues& v, const RunContext& 
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   save_texture_generator(path, *generator,
-                         {{"source.sha256", sha256_hex(std::string(reinterpret_cast<const char*>(source.rgba.data()),
-                                                                   source.rgba.size() * sizeof(float)))},
+                         {{"source.sha256", source_sha256},
                           {"source.size", std::to_string(source.width) + "x" + std::to_string(source.height)},
                           {"network", net->name()},
                           {"loss", v.get_text("loss")},
-                          {"scale", std::to_string(v.get_double("scale"))},
+                          {"scale", format_double(v.get_double("scale"))},  // a dot whatever the locale
                           {"train.iterations", std::to_string(s.iterations)},
                           {"train.size", std::to_string(s.sample_size)},
                           {"seed", std::to_string(s.seed)}});
@@ -226,7 +210,7 @@ Image run_optimize(const Image& source, const ParamValues& v, const RunContext& 
   s.periodic = v.get_bool("tileable");
   s.seed = static_cast<uint64_t>(v.get_int("seed"));
   c10::InferenceMode no_inference(false);
-  const at::Tensor src = source_tensor(source, v.get_double("scale"), ctx.device);
+  const at::Tensor src = texture_source(source, v.get_double("scale"), ctx.device);
   return tensor_to_image(optimize_texture(*net, src, s, ctx.progress.sub(0.05, 1.0)).cpu());
 }
 

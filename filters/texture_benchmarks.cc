@@ -52,9 +52,7 @@ class TextureJudge {
 
 void bench_source(const std::string& path, const BenchOptions& options, FeatureNetwork& net, c10::Device device) {
   const ParamValues defaults(texture_filter().params);
-  at::Tensor source = image_rgb_to_tensor(load_image(path));
-  if (std::max(source.size(2), source.size(3)) > 1024) source = resize_long_side(source, 1024);
-  source = source.to(device);
+  const at::Tensor source = texture_source(load_image(path), 1.0, device);
   const TextureJudge judge(net, source);
   const int64_t size = options.texture_size;
   const std::string name = std::filesystem::path(path).filename().string();

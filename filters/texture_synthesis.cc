@@ -74,6 +74,16 @@ TextureLossKind texture_loss_from_name(const std::string& name) {
   throw Error("unknown texture loss '" + name + "' (use gram or sliced)");
 }
 
+at::Tensor texture_source(const Image& source, double scale, at::Device device) {
+  constexpr int64_t kMaxSourceSide = 1024;
+  at::Tensor t = image_rgb_to_tensor(source);
+  if (std::max(t.size(2), t.size(3)) > kMaxSourceSide) t = resize_long_side(t, kMaxSourceSide);
+  if (std::abs(scale - 1.0) > 1e-9)
+    t = resize(t, std::max<int64_t>(1, std::lround(t.size(2) * scale)),
+               std::max<int64_t>(1, std::lround(t.size(3) * scale)));
+  return t.to(device);
+}
+
 at::Tensor resize_periodic(const at::Tensor& x, int64_t height, int64_t width) {
   auto axis = [&](int64_t in, int64_t out) {
     // Source coordinate of each output pixel centre, its two neighbours (wrapping) and the weight of the second.

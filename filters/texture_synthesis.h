@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/image.h"
 #include "core/progress.h"
 #include "models/texture_generator.h"
 
@@ -39,6 +40,10 @@ class TextureObjective {
   bool periodic_;
   std::vector<at::Tensor> targets_;  // Gram: [1,C,C] per layer; sliced: the source's features [1,C,h,w]
 };
+
+// A source image as the losses see it: RGB, its long side limited to 1024 px (its statistics are what matters,
+// and the network's memory grows with its area), then scaled by `scale` (the motif size), on `device`.
+at::Tensor texture_source(const Image& source, double scale, at::Device device);
 
 // Bilinear resize of a periodic image ([N,C,H,W]): neighbours wrap around the edges, so the result still tiles.
 at::Tensor resize_periodic(const at::Tensor& x, int64_t height, int64_t width);
