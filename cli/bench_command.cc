@@ -1,74 +1,18 @@
 // atelier bench: the engine's benchmarks (filters/benchmarks.h) with options from the command line.
 #include <cstdio>
-#include <optional>
-#include <sstream>
 
 #include "cli/commands.h"
-#include "core/error.h"
-#include "core/numbers.h"
 #include "filters/benchmarks.h"
 
 namespace atelier::cli {
-namespace {
-
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  for (std::string item; std::getline(ss, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-// An integer flag value within [lo, hi], or an error naming the flag.
-long long bounded_int(const std::string& flag, const std::string& text, long long lo, long long hi) {
-  const std::optional<long long> v = parse_int(text);
-  if (!v || *v < lo || *v > hi)
-    throw Error(flag + " expects whole numbers from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" +
-                text + "'");
-  return *v;
-}
-
-}  // namespace
 
 int bench_command(const Args& args) {
-  BenchOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw Error("option '" + args[i] + "' needs a value");
-      return args[++i];
-    };
-    if (args[i] == "--sizes") {
-      options.sizes.clear();
-      for (const auto& s : split(value())) options.sizes.push_back(bounded_int("--sizes", s, 32, 8192));
-    } else if (args[i] == "--networks") {
-      options.networks = split(value());
-    } else if (args[i] == "--iterations") {
-      options.iterations = static_cast<int>(bounded_int("--iterations", value(), 1, 1000));
-    } else if (args[i] == "--large-style") {
-      for (const auto& s : split(value()))
-        options.large_style_sizes.push_back(bounded_int("--large-style", s, 64, 16384));
-    } else if (args[i] == "--max-tile") {
-      options.max_tile = static_cast<int>(bounded_int("--max-tile", value(), 160, 8192));
-    } else if (args[i] == "--texture") {
-      options.texture_sources = split(value());
-    } else if (args[i] == "--texture-size") {
-      options.texture_size = static_cast<int>(bounded_int("--texture-size", value(), 80, 4096));
-    } else if (args[i] == "--train-iterations") {
-      options.train_iterations = static_cast<int>(bounded_int("--train-iterations", value(), 1, 100000));
-    } else if (args[i] == "--device") {
-      options.device = value();
-    } else if (args[i] == "--help" || args[i] == "-h") {
-      std::printf(
-          "usage: atelier bench [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5] "
-          "[--device D]\n       atelier bench --large-style 512,1024 [--max-tile 256] [--device D]\n"
-          "       atelier bench --texture A.png,B.png [--texture-size 256] [--train-iterations 300]\n%s",
-          kBenchmarksHelp);
-      return 0;
-    } else {
-      throw Error("unknown option '" + args[i] + "' (see atelier bench --help)");
-    }
+  const std::optional<BenchOptions> options = parse_bench_options(args);
+  if (!options) {
+    std::printf("%s", kBenchmarksHelp);
+    return 0;
   }
-  run_benchmarks(options);
+  run_benchmarks(*options);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 // Per-iteration timings of the filters' algorithms (`atelier bench`), printed to stdout as JSON lines, one per
 // configuration (torch-free header).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,15 @@ void run_benchmarks(const BenchOptions& options);
 // source and to noise.
 void run_texture_benchmarks(const BenchOptions& options);
 
-// What `atelier bench --help` prints after the usage line.
+// The options of `atelier bench ARGS...` (filters/bench_options.cc); nullopt for --help. Throws atelier::Error for
+// an unknown option or a bad value, naming it.
+std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& args);
+
+// What `atelier bench --help` prints.
 inline constexpr const char* kBenchmarksHelp =
+    "usage: atelier bench [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5] [--device D]\n"
+    "       atelier bench --large-style 512,1024 [--max-tile 256] [--device D]\n"
+    "       atelier bench --texture A.png,B.png [--texture-size 256] [--train-iterations 300]\n"
     "Times Gatys L-BFGS iterations (after one warm-up) and one DeepDream octave at 512 px (InceptionV3), and\n"
     "prints one JSON object per line.\n"
     "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n"

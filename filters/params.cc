@@ -279,6 +279,11 @@ ParamSpec layer_name_param(std::string label, std::string default_name) {
   return s;
 }
 
+ParamSpec method_param(std::string help, std::vector<ChoiceOption> methods, std::string group) {
+  std::string first = methods.front().nick;
+  return choice_param("method", "_Method", std::move(help), std::move(methods), std::move(first), std::move(group));
+}
+
 ParamSpec input_image_param(std::string name, std::string help) {
   ParamSpec s =
       text_param(std::move(name), "Input image", std::move(help), ParamType::File, "", "Input and output", kCli);

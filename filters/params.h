@@ -116,6 +116,9 @@ ParamSpec library_network_param(std::string name, std::string label, std::string
 ParamSpec device_param(std::string label);
 ParamSpec seed_param(std::string label, std::string help);
 ParamSpec layer_name_param(std::string label, std::string default_name);
+// "method": which of a filter's algorithms runs (the first option is the default); parameters that only one method
+// uses name it in their used_when.
+ParamSpec method_param(std::string help, std::vector<ChoiceOption> methods, std::string group);
 // A layer of any open image, chosen in the dialog or passed from Script-Fu (GIMP only; none by default).
 ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group);
 // The command line's input image (name: "input", or "content" where that says more) and output file.

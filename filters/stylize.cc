@@ -28,12 +28,10 @@ const ParamCondition kInstant{"method", {"feed-forward"}};
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p =
       command_line_io_params("content", "Image to stylise (command line only; in GIMP: the active layer)");
-  p.push_back(
-      choice_param("method", "_Method",
-                   "Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward network "
-                   "(a bundled or imported style network), seconds",
-                   {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}},
-                   "optimize", "Style"));
+  p.push_back(method_param("Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward "
+                           "network (a bundled or imported style network), seconds",
+                           {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}},
+                           "Style"));
   p.push_back(library_network_param("fast-model", "Pretrained st_yle",
                                     "Style network used by the Instant method: a bundled one, or one imported with "
                                     "'atelier models import fast-style DIR'",

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/image_tensor.h"
@@ -22,6 +24,10 @@ namespace {
 
 constexpr const char* kModelKind = "texture-net";
 constexpr const char* kNewModel = "new";
+
+const std::vector<ChoiceOption> kMethods = {{"optimize", "Optimise (no training)"},
+                                           {"generator", "Texture network (train once)"}};
+const std::vector<ChoiceOption> kLosses = {{"gram", "Gram matrices"}, {"sliced", "Sliced Wasserstein"}};
 
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p = command_line_io_params(
@@ -43,26 +49,21 @@ std::vector<ParamSpec> make_params() {
                            "Side of a square result in pixels (0: --width and --height, else the source's size)",
                            ParamType::Int, 0, 16384, 0, "Output", 0));
   p.back().scope = kCli;
-  p.push_back(number_param("width", "_Width",
-                           "Width of the result in pixels (0: the canvas's; command line: the "
-                           "source's)",
-                           ParamType::Int, 0, 16384, 0, "Output", 0));
-  p.push_back(number_param("height", "_Height",
-                           "Height of the result in pixels (0: the canvas's; command line: the "
-                           "source's)",
-                           ParamType::Int, 0, 16384, 0, "Output", 0));
+  for (const auto& [key, label, what] : {std::tuple{"width", "_Width", "Width"}, {"height", "_Height", "Height"}}) {
+    p.push_back(number_param(key, label,
+                             std::string(what) + " of the result in pixels (0: the canvas's; command line: the source's)",
+                             ParamType::Int, 0, 16384, 0, "Output", 0));
+  }
   p.push_back(text_param("tileable", "_Tileable",
                          "The result repeats without a seam: its left edge continues its right one, its top its bottom",
                          ParamType::Bool, "", "Output"));
-  p.push_back(choice_param("method", "_Method",
-                           "optimize: shapes a new image from noise (no training; minutes per image); generator: a "
+  p.push_back(method_param("optimize: shapes a new image from noise (no training; minutes per image); generator: a "
                            "Texture Network trained once on the source, then any size in seconds",
-                           {{"optimize", "Optimise (no training)"}, {"generator", "Texture network (train once)"}},
-                           "optimize", "Method"));
+                           kMethods, "Method"));
   p.push_back(choice_param("loss", "L_oss",
                            "Texture statistics to match: Gram matrices (classic, fast) or sliced Wasserstein "
                            "(whole feature distributions: truer contrast; about three times slower)",
-                           {{"gram", "Gram matrices"}, {"sliced", "Sliced Wasserstein"}}, "gram", "Method"));
+                           kLosses, "gram", "Method"));
   p.push_back(number_param("octaves", "Oct_aves",
                            "Sizes worked at, coarse to fine, each twice the one before: more octaves lay out larger "
                            "structures",

@@ -1,0 +1,67 @@
+// `atelier bench`'s options, parsed here so that the command line does not need to know the filters' benchmarks.
+#include <optional>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/numbers.h"
+#include "filters/benchmarks.h"
+
+namespace atelier {
+namespace {
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+// An integer flag value within [lo, hi], or an error naming the flag.
+long long bounded_int(const std::string& flag, const std::string& text, long long lo, long long hi) {
+  const std::optional<long long> v = parse_int(text);
+  if (!v || *v < lo || *v > hi)
+    throw Error(flag + " expects whole numbers from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" +
+                text + "'");
+  return *v;
+}
+
+}  // namespace
+
+std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& args) {
+  BenchOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    auto value = [&]() -> std::string {
+      if (i + 1 >= args.size()) throw Error("option '" + args[i] + "' needs a value");
+      return args[++i];
+    };
+    if (args[i] == "--sizes") {
+      options.sizes.clear();
+      for (const auto& s : split(value())) options.sizes.push_back(bounded_int("--sizes", s, 32, 8192));
+    } else if (args[i] == "--networks") {
+      options.networks = split(value());
+    } else if (args[i] == "--iterations") {
+      options.iterations = static_cast<int>(bounded_int("--iterations", value(), 1, 1000));
+    } else if (args[i] == "--large-style") {
+      for (const auto& s : split(value()))
+        options.large_style_sizes.push_back(bounded_int("--large-style", s, 64, 16384));
+    } else if (args[i] == "--max-tile") {
+      options.max_tile = static_cast<int>(bounded_int("--max-tile", value(), 160, 8192));
+    } else if (args[i] == "--texture") {
+      options.texture_sources = split(value());
+    } else if (args[i] == "--texture-size") {
+      options.texture_size = static_cast<int>(bounded_int("--texture-size", value(), 80, 4096));
+    } else if (args[i] == "--train-iterations") {
+      options.train_iterations = static_cast<int>(bounded_int("--train-iterations", value(), 1, 100000));
+    } else if (args[i] == "--device") {
+      options.device = value();
+    } else if (args[i] == "--help" || args[i] == "-h") {
+      return std::nullopt;
+    } else {
+      throw Error("unknown option '" + args[i] + "' (see atelier bench --help)");
+    }
+  }
+  return options;
+}
+
+}  // namespace atelier
