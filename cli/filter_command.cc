@@ -1,7 +1,9 @@
 #include "cli/filter_command.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -44,6 +46,14 @@ const ParamSpec* spec_with_role(const Filter& f, ParamRole role) {
   for (const auto& s : f.params)
     if (s.role == role && (s.scope & kCli)) return &s;
   return nullptr;
+}
+
+// Ctrl-C (SIGINT) and SIGTERM cancel a run as GIMP's Cancel button does (a training keeps its checkpoint); a second
+// one ends the program at once. A signal handler can only set a lock-free flag, so this one flag has to be static.
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int signal) {
+  interrupted.store(true);
+  std::signal(signal, SIG_DFL);
 }
 
 bool is_bool_word(const std::string& s) {
@@ -132,8 +142,12 @@ int run_filter_command(const Filter& filter, const Args& args) {
   const std::string& in_path = values.get_text(in->name);
   const std::string& out_path = values.get_text(out->name);
   // A filter that makes a new picture may need no input for some values (a trained texture generator); it says so.
-  if (in_path.empty() && !filter.result_size) throw Error("missing --" + in->name + " IMAGE");
-  if (out_path.empty()) throw Error("missing --" + out->name + " FILE.png");
+  // One that makes a model writes an image only when asked to (a preview of --input in the new model).
+  if (filter.makes_model && in_path.empty() != out_path.empty())
+    throw Error(in_path.empty() ? "--" + out->name + " writes a preview of --" + in->name + " IMAGE: give that too"
+                                : "--" + in->name + " is previewed in --" + out->name + " FILE.png: give that too");
+  if (in_path.empty() && !filter.result_size && !filter.makes_model) throw Error("missing --" + in->name + " IMAGE");
+  if (out_path.empty() && !filter.makes_model) throw Error("missing --" + out->name + " FILE.png");
   // Every file the command reads, so that the output can never replace one of them.
   std::vector<std::string> inputs;
   for (const ParamSpec& s : filter.params) {
@@ -142,15 +156,21 @@ int run_filter_command(const Filter& filter, const Args& args) {
     const std::vector<std::string>& listed = values.get_list(s.name);
     inputs.insert(inputs.end(), listed.begin(), listed.end());
   }
-  check_output_path(out_path, inputs);
+  if (!out_path.empty()) check_output_path(out_path, inputs);
   Image input = in_path.empty() ? Image() : load_image(in_path);
   if (const ParamSpec* size = spec_with_role(filter, ParamRole::kInputLongSide); size && values.get_int(size->name) > 0)
     input = resize_long_side(input, values.get_int(size->name));
   ModelLibrary library;
-  RunContext ctx{&library, Progress(stderr_progress(), nullptr), {}};
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  RunContext ctx{&library, Progress(stderr_progress(), &interrupted), {}};
   auto t0 = std::chrono::steady_clock::now();
   Image result = run_filter(filter, input, values, ctx);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (out_path.empty()) {
+    std::fprintf(stderr, "done in %.1f s\n", secs);
+    return 0;
+  }
   save_image(out_path, result);
   std::fprintf(stderr, "wrote %s (%dx%d) in %.1f s\n", out_path.c_str(), result.width, result.height, secs);
   return 0;

@@ -3,8 +3,11 @@
 #include <ATen/ATen.h>
 #include <torch/optim/adam.h>
 
+#include <algorithm>
+#include <chrono>
 #include <charconv>
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
@@ -23,6 +26,56 @@ void check_settings(const std::vector<at::Tensor>& parameters, const TrainSettin
     throw Error("training: learning rates must be positive, got " + format_double(s.learning_rate) + " and " +
                 format_double(s.final_learning_rate));
   if (!(s.max_gradient_norm >= 0)) throw Error("training: the maximum gradient norm must be 0 (off) or positive");
+  if (s.first_iteration < 1 || s.first_iteration > s.iterations)
+    throw Error("training: cannot resume at iteration " + std::to_string(s.first_iteration) + " of " +
+                std::to_string(s.iterations));
+  if (s.resume && (s.resume->exp_avg.size() != parameters.size() || s.resume->exp_avg_sq.size() != parameters.size()))
+    throw Error("training: the checkpoint's optimizer state does not fit the network (" +
+                std::to_string(s.resume->exp_avg.size()) + " tensors for " + std::to_string(parameters.size()) +
+                " parameters)");
+}
+
+// Adam's per-parameter state, in the parameters' order.
+AdamState save_adam(torch::optim::Adam& adam, const std::vector<at::Tensor>& parameters) {
+  AdamState out;
+  for (const at::Tensor& p : parameters) {
+    auto it = adam.state().find(p.unsafeGetTensorImpl());
+    if (it == adam.state().end()) {  // no step taken yet for this parameter
+      out.exp_avg.push_back(at::zeros_like(p, at::kCPU));
+      out.exp_avg_sq.push_back(at::zeros_like(p, at::kCPU));
+      continue;
+    }
+    const auto& st = static_cast<const torch::optim::AdamParamState&>(*it->second);
+    out.step = std::max(out.step, st.step());
+    out.exp_avg.push_back(st.exp_avg().detach().to(at::kCPU).clone());
+    out.exp_avg_sq.push_back(st.exp_avg_sq().detach().to(at::kCPU).clone());
+  }
+  return out;
+}
+
+void restore_adam(torch::optim::Adam& adam, const std::vector<at::Tensor>& parameters, const AdamState& saved) {
+  if (saved.step <= 0) return;
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    const at::Tensor& p = parameters[i];
+    if (saved.exp_avg[i].sizes() != p.sizes() || saved.exp_avg_sq[i].sizes() != p.sizes())
+      throw Error("training: the checkpoint's optimizer state does not fit the network's parameter " +
+                  std::to_string(i));
+    auto st = std::make_unique<torch::optim::AdamParamState>();
+    st->step(saved.step);
+    st->exp_avg(saved.exp_avg[i].to(p.device(), p.scalar_type()).clone());
+    st->exp_avg_sq(saved.exp_avg_sq[i].to(p.device(), p.scalar_type()).clone());
+    adam.state()[p.unsafeGetTensorImpl()] = std::move(st);
+  }
+}
+
+// ", 3 min left" from the pace of the iterations done so far in this run.
+std::string time_left(std::chrono::steady_clock::time_point start, int done, int remaining) {
+  if (done < 2 || remaining <= 0) return "";
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double left = elapsed / done * remaining;
+  if (left < 90) return ", " + std::to_string(static_cast<int>(std::ceil(left))) + " s left";
+  if (left < 5400) return ", " + std::to_string(static_cast<int>(std::lround(left / 60))) + " min left";
+  return ", " + format_double(std::round(left / 360) / 10) + " h left";
 }
 
 // learning_rate at iteration 1, final_learning_rate at iteration N, geometric in between.
@@ -65,11 +118,16 @@ double train_parameters(const std::vector<at::Tensor>& parameters, const std::fu
   check_settings(parameters, settings);
   at::AutoGradMode grad_on(true);
   torch::optim::Adam adam(parameters, torch::optim::AdamOptions(settings.learning_rate));
+  if (settings.resume) restore_adam(adam, parameters, *settings.resume);
   const std::string of_n = "/" + std::to_string(settings.iterations);
+  const auto start = std::chrono::steady_clock::now();
   double last_finite = NAN;
   int bad_in_a_row = 0;
-  for (int i = 1; i <= settings.iterations; ++i) {
-    progress.check_cancel();
+  for (int i = settings.first_iteration; i <= settings.iterations; ++i) {
+    if (progress.cancelled()) {
+      if (settings.checkpoint && i > settings.first_iteration) settings.checkpoint(i - 1, save_adam(adam, parameters));
+      throw Cancelled();
+    }
     set_learning_rate(adam, learning_rate_at(settings, i));
     adam.zero_grad();
     at::Tensor loss = loss_fn(i);
@@ -91,12 +149,17 @@ double train_parameters(const std::vector<at::Tensor>& parameters, const std::fu
                   " iterations; lower the learning rate or the loss weights");
     }
     if (on_iteration) on_iteration(i, value);
-    progress.report(
-        static_cast<double>(i) / settings.iterations,
-        "iteration " + std::to_string(i) + of_n + ", loss " + loss_text(value) + (finite ? "" : " (step skipped)"));
+    if (settings.checkpoint && ((settings.checkpoint_every > 0 && i % settings.checkpoint_every == 0) ||
+                                i == settings.iterations))
+      settings.checkpoint(i, save_adam(adam, parameters));
+    progress.report(static_cast<double>(i) / settings.iterations,
+                    "iteration " + std::to_string(i) + of_n + ", loss " + loss_text(value) +
+                        (finite ? "" : " (step skipped)") +
+                        time_left(start, i - settings.first_iteration + 1, settings.iterations - i));
   }
   if (!std::isfinite(last_finite))
-    throw Error("training diverged (loss is not a number) in all " + std::to_string(settings.iterations) +
+    throw Error("training diverged (loss is not a number) in all " +
+                std::to_string(settings.iterations - settings.first_iteration + 1) +
                 " iterations; lower the learning rate or the loss weights");
   return last_finite;
 }

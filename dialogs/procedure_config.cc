@@ -121,8 +121,9 @@ ParamValues read_values(GimpProcedureConfig* config, const Filter& filter) {
                       " is not a local file; copy it to a local folder and choose it there");
         if (!g_file_test(path.get(), G_FILE_TEST_EXISTS))
           throw Error("'" + s.name + "': the file '" + path.get() + "' does not exist; check the name and folder");
-        if (g_file_test(path.get(), G_FILE_TEST_IS_DIR))
-          throw Error("'" + s.name + "': '" + path.get() + "' is a folder; choose an image file");
+        if (s.folder != static_cast<bool>(g_file_test(path.get(), G_FILE_TEST_IS_DIR)))
+          throw Error("'" + s.name + "': '" + path.get() + "' is " +
+                      (s.folder ? "a file; choose a folder" : "a folder; choose an image file"));
         values.set_text(s.name, path.get());
         break;
       }

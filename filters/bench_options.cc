@@ -53,6 +53,8 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
       options.texture_size = static_cast<int>(bounded_int("--texture-size", value(), 80, 4096));
     } else if (args[i] == "--train-iterations") {
       options.train_iterations = static_cast<int>(bounded_int("--train-iterations", value(), 1, 100000));
+    } else if (args[i] == "--train-style") {
+      options.train_style = true;
     } else if (args[i] == "--device") {
       options.device = value();
     } else if (args[i] == "--help" || args[i] == "-h") {

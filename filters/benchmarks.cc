@@ -143,6 +143,7 @@ void bench_large_style(int64_t size, int max_tile, const std::string& device) {
 
 void run_benchmarks(const BenchOptions& options) {
   if (!options.texture_sources.empty()) return run_texture_benchmarks(options);
+  if (options.train_style) return run_train_style_benchmarks(options);
   if (!options.large_style_sizes.empty()) {
     for (int64_t size : options.large_style_sizes) bench_large_style(size, options.max_tile, options.device);
     return;

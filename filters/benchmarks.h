@@ -21,6 +21,9 @@ struct BenchOptions {
   std::vector<std::string> texture_sources;
   int texture_size = 256;
   int train_iterations = 300;
+  // Only Train Instant Style runs instead: training speed at `sizes` (timed `iterations`) and Instant's 1024x768
+  // inference.
+  bool train_style = false;
 };
 
 // Times Gatys L-BFGS iterations per network and size, and one DeepDream octave at 512 px on InceptionV3.
@@ -33,6 +36,10 @@ void run_benchmarks(const BenchOptions& options);
 // source and to noise.
 void run_texture_benchmarks(const BenchOptions& options);
 
+// Train Instant Style (filters/train_style_benchmarks.cc): seconds per training iteration at each of the options'
+// sizes on InceptionV3, and Instant's time for a 1024x768 photo, tiled as the filter runs it and in one pass.
+void run_train_style_benchmarks(const BenchOptions& options);
+
 // The options of `atelier bench ARGS...` (filters/bench_options.cc); nullopt for --help. Throws atelier::Error for
 // an unknown option or a bad value, naming it.
 std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& args);
@@ -42,6 +49,7 @@ inline constexpr const char* kBenchmarksHelp =
     "usage: atelier bench [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5] [--device D]\n"
     "       atelier bench --large-style 512,1024 [--max-tile 256] [--device D]\n"
     "       atelier bench --texture A.png,B.png [--texture-size 256] [--train-iterations 300]\n"
+    "       atelier bench --train-style [--sizes 256] [--iterations 5] [--device D]\n"
     "Times Gatys L-BFGS iterations (after one warm-up) and one DeepDream octave at 512 px (InceptionV3), and\n"
     "prints one JSON object per line.\n"
     "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n"
@@ -49,6 +57,8 @@ inline constexpr const char* kBenchmarksHelp =
     "its peak memory, to show that memory follows the tile and not the output.\n"
     "--texture A.png,B.png [--texture-size 256] [--train-iterations 300] instead times Texture Synthesize on those\n"
     "sources (optimisation, generator training and sampling at 512 and 2048 px) and measures how close each\n"
-    "result's texture statistics come to the source's, next to a pixel-shuffled copy of the source and noise.\n";
+    "result's texture statistics come to the source's, next to a pixel-shuffled copy of the source and noise.\n"
+    "--train-style instead times Train Instant Style's training iterations at --sizes (batch 1, InceptionV3) and\n"
+    "Instant's stylisation of a 1024x768 photo (tiled as the filter runs it, and in one pass).\n";
 
 }  // namespace atelier

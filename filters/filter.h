@@ -57,6 +57,10 @@ struct Filter {
   // source): the result's size from the values and the canvas (the input's size where there is no canvas). Its
   // result keeps its own alpha; GIMP places it as a new layer at the canvas origin, not limited to the selection.
   std::function<std::pair<int, int>(const ParamValues& values, int canvas_width, int canvas_height)> result_size;
+  // Set for a filter whose product is a model saved in the library (Train Instant Style): its image result is a
+  // preview of the input. The command line needs neither input nor output (both or none); with no input the run
+  // returns an empty image.
+  bool makes_model = false;
 };
 
 // `atelier COMMAND` for a filter: cli_name, else name.

@@ -61,6 +61,7 @@ struct ParamSpec {
   ParamRole role = ParamRole::kPlain;
   std::vector<ParamCondition> used_when;  // all must hold for the parameter to matter; empty = always
   bool repeatable = false;                // CLI only: the flag may be given several times (see get_list)
+  bool folder = false;                    // File: names a folder, not a file
   // Choice whose options depend on the user's files (models in the library): the current options, with
   // `choices` the ones that always exist. Values are checked against the current options.
   std::function<std::vector<ChoiceOption>()> list_choices;

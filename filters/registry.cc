@@ -7,12 +7,13 @@
 #include "filters/large_style.h"
 #include "filters/stylize.h"
 #include "filters/texture.h"
+#include "filters/train_style.h"
 
 namespace atelier {
 
 const std::vector<const Filter*>& all_filters() {
   static const std::vector<const Filter*> filters = {&stylize_filter(), &texture_filter(), &dream_filter(),
-                                                         &large_style_filter()};
+                                                         &large_style_filter(), &train_style_filter()};
   return filters;
 }
 

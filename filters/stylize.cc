@@ -90,7 +90,8 @@ constexpr uint64_t kBytesPerWorkingPixel = 3600;
 // The Instant method: a feed-forward network of the library (bundled, imported or trained), tiled for large
 // images.
 Image run_instant(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  const ModelLibrary& library = *ctx.library;
+  // The library read afresh: the style may have been trained since the host opened it.
+  const ModelLibrary library(ctx.library->dir());
   const std::string name = "fast-style/" + v.get_text("fast-model");
   if (!library.installed(name)) {
     ModelLibrary writable(library.dir());

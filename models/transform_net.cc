@@ -234,7 +234,16 @@ at::Tensor pad_to_multiple(const at::Tensor& x, int64_t multiple) {
   return at::pad(x, {0, pw, 0, ph}, ph < h && pw < w ? "reflect" : "replicate");
 }
 
-// ---- load ----
+// ---- save and load ----
+
+void save_transform_net(const std::string& path, const TransformNet& net,
+                        const std::map<std::string, std::string>& metadata) {
+  Metadata meta = metadata;
+  meta["kind"] = "fast-style";
+  meta["architecture"] = "johnson-transform-net-ml5";
+  meta["format"] = "atelier-transform-net-1";
+  save_safetensors(path, net.weights(), meta);
+}
 
 std::shared_ptr<TransformNet> load_transform_net(const std::string& safetensors, at::Device device) {
   Metadata meta;

@@ -99,7 +99,12 @@ at::Tensor pad_to_multiple(const at::Tensor& x, int64_t multiple);
 // another architecture.
 void import_fast_style(const std::string& tf_variables_dir, const std::string& out_safetensors);
 
-// Loads a network written by import_fast_style() onto `device`, in eval mode.
+// Writes a network (trained here) as import_fast_style() does, with `metadata` (what it was trained on) added to the
+// file's kind, architecture and format entries.
+void save_transform_net(const std::string& path, const TransformNet& net,
+                        const std::map<std::string, std::string>& metadata);
+
+// Loads a network written by import_fast_style() or save_transform_net() onto `device`, in eval mode.
 std::shared_ptr<TransformNet> load_transform_net(const std::string& safetensors, at::Device device);
 
 }  // namespace atelier

@@ -54,11 +54,13 @@ void add_arguments(GimpProcedure* p, const Filter& filter) {
         // ANY rather than OPEN: with OPEN, GIMP's core refuses a missing file before the plug-in runs, with a
         // message that does not name it ("'<not transformable to string>' … out of range"); read_values names it.
         GFile* def = s.default_text.empty() ? nullptr : g_file_new_for_path(s.default_text.c_str());
-        // The dialog's file chooser needs OPEN: an auxiliary argument, kept in step like the choices.
+        // The dialog's file chooser needs OPEN (or SELECT_FOLDER): an auxiliary argument, kept in step like the choices.
         gimp_procedure_add_file_argument(p, name, label, help, GIMP_FILE_CHOOSER_ACTION_ANY, TRUE, def,
                                          G_PARAM_READWRITE);
-        gimp_procedure_add_file_aux_argument(p, dialog_property(s).c_str(), label, help,
-                                             GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, def, G_PARAM_READWRITE);
+        gimp_procedure_add_file_aux_argument(
+            p, dialog_property(s).c_str(), label, help,
+            s.folder ? GIMP_FILE_CHOOSER_ACTION_SELECT_FOLDER : GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, def,
+            G_PARAM_READWRITE);
         if (def) g_object_unref(def);
         break;
       }

@@ -56,7 +56,7 @@ std::map<std::string, Image> load_parameter_files(const Filter& filter, const Pa
       if (!key.empty() && !images.count(key)) images.emplace(key, read_layer(key));
       continue;
     }
-    if (s->type != ParamType::File) continue;
+    if (s->type != ParamType::File || s->folder) continue;
     const std::string& path = values.get_text(s->name);
     if (!path.empty() && !images.count(path)) images.emplace(path, load_with_gimp(path));
   }
