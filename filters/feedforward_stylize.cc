@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/image_tensor.h"
+#include "core/memory.h"
 #include "core/tiling.h"
 #include "models/transform_net.h"
 
@@ -21,7 +22,18 @@ constexpr int64_t kMaxWorkingSide = 32768;
 // More than the receptive field of the tiled parts of the network (layers 0-2 and 13-15), in full-res pixels.
 constexpr int64_t kMinContext = 16;
 
+constexpr int kDefaultTile = 512;
+
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+// Whether one pass over the whole (padded) image fits: one pass is about twice as fast as the tiled passes.
+bool whole_image_fits(const at::Tensor& padded, at::Device device) {
+  const int64_t pixels = padded.size(2) * padded.size(3);
+  if (pixels > kWholeImagePixels) return false;
+  if (!device.is_cpu()) return true;
+  const uint64_t available = available_memory_bytes();
+  return available == 0 || static_cast<uint64_t>(pixels * kWholeImageBytesPerPixel) <= available / 2;
+}
 
 // One progress range per pass over the tiles, sized by the pass's tiles.
 class PassProgress {
@@ -148,7 +160,8 @@ Image feedforward_stylize(const Image& input, const TransformNet& net, double st
     throw Error("fast style: the input image is empty or inconsistent");
   if (!std::isfinite(style_scale) || style_scale <= 0)
     throw Error("fast style: style scale must be a positive number, got " + std::to_string(style_scale));
-  if (opt.overlap < 0 || opt.tile_size < 2 * std::max(kMinContext, round_up(opt.overlap, kAlign)) + 4 * kAlign)
+  if (opt.overlap < 0 ||
+      (opt.tile_size != 0 && opt.tile_size < 2 * std::max(kMinContext, round_up(opt.overlap, kAlign)) + 4 * kAlign))
     throw Error("fast style: tile size " + std::to_string(opt.tile_size) + " is too small for an overlap of " +
                 std::to_string(opt.overlap) + " pixels (needs at least 2 x max(overlap, 16) + 16)");
   const int64_t h = input.height, w = input.width;
@@ -163,12 +176,14 @@ Image feedforward_stylize(const Image& input, const TransformNet& net, double st
   at::Tensor work = resize(image_rgb_to_tensor(input), wh, ww);
   at::Tensor padded = pad_to_multiple(work, kAlign);
   at::Tensor styled;
-  if (padded.size(2) <= opt.tile_size && padded.size(3) <= opt.tile_size) {
+  FeedforwardOptions tiles = opt;
+  if (tiles.tile_size == 0) tiles.tile_size = whole_image_fits(padded, net.device()) ? 0 : kDefaultTile;
+  if (tiles.tile_size == 0 || (padded.size(2) <= tiles.tile_size && padded.size(3) <= tiles.tile_size)) {
     progress.check_cancel();
     progress.report(0.0, "stylising");
     styled = net.stylize(work).to(at::kCPU);
   } else {
-    styled = stylize_tiled(padded, net, progress, opt).slice(2, 0, wh).slice(3, 0, ww);
+    styled = stylize_tiled(padded, net, progress, tiles).slice(2, 0, wh).slice(3, 0, ww);
   }
   progress.report(1.0, "done");
   return tensor_to_image(resize(styled, h, w).clamp(0, 1), image_alpha_to_tensor(input));

@@ -8,12 +8,19 @@ namespace atelier {
 
 class TransformNet;
 
+// Largest working image (pixels) stylised in one piece by default, and its peak memory per pixel (measured:
+// docs/benchmarks.md, Train Instant Style).
+inline constexpr int64_t kWholeImagePixels = 4 << 20;
+inline constexpr int64_t kWholeImageBytesPerPixel = 800;
+
 struct FeedforwardOptions {
   // Longest tile side in working pixels, context included; images up to this size run in one piece. Larger
   // images give the same result (up to float rounding) with device memory bounded by the tile size: the network
   // runs tile by tile in several passes that gather the whole image's normalisation statistics (about twice the
   // work of one run), keeping a few 1/4-resolution activations (128 channels, 32 bytes per pixel) in host memory.
-  int tile_size = 512;
+  // 0: the whole image in one piece up to kWholeImagePixels when the memory it needs is available (on the CPU:
+  // half of it), else tiles of 512 px.
+  int tile_size = 0;
   // Context around each tile's core on every side (at least 16 px, the receptive field of the tiled layers).
   int overlap = 32;
 };

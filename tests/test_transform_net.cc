@@ -110,7 +110,8 @@ TEST(TransformNet, PiecewiseRunsReproduceTheWholeRun) {
   TransformNet::Run whole;
   whole.record = &stats;
   at::Tensor expected = net->run(x, whole);
-  EXPECT_LT((expected - net->stylize(x)).abs().max().item<double>(), 1e-6);
+  // (The whole run's fused normalisation sums in another order than the recording one.)
+  EXPECT_LT((expected - net->stylize(x)).abs().max().item<double>(), 1e-5);
 
   // With fixed statistics, gathering moments over the whole image gives them back.
   MomentSums sums;
