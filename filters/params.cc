@@ -257,6 +257,17 @@ ParamSpec library_network_param(std::string name, std::string label, std::string
   return s;
 }
 
+ParamSpec with_leading_choice(ParamSpec spec, ChoiceOption first) {
+  spec.choices.insert(spec.choices.begin(), first);
+  if (spec.list_choices)
+    spec.list_choices = [listed = spec.list_choices, first] {
+      std::vector<ChoiceOption> all = listed();
+      all.insert(all.begin(), first);
+      return all;
+    };
+  return spec;
+}
+
 ParamSpec device_param(std::string label) {
   ParamSpec s = choice_param("device", std::move(label), "Where to compute; auto = the GPU when there is one",
                              {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}}, "auto", "Engine");

@@ -114,6 +114,8 @@ ParamSpec feature_network_param(std::string label, std::string help);
 // lists the bundled ones and everything imported or trained into the user's library.
 ParamSpec library_network_param(std::string name, std::string label, std::string help, const std::string& kind,
                                 std::string default_nick, std::string group);
+// A choice (typically a library_network_param) with one more option listed first ("new": train a new one).
+ParamSpec with_leading_choice(ParamSpec spec, ChoiceOption first);
 ParamSpec device_param(std::string label);
 ParamSpec seed_param(std::string label, std::string help);
 ParamSpec layer_name_param(std::string label, std::string default_name);

@@ -73,17 +73,12 @@ std::vector<ParamSpec> make_params() {
                            "L-BFGS iterations at the coarsest octave; each finer one starts from it and gets half",
                            ParamType::Int, 1, 2000, 100, "Method", 0));
   p.back().used_when = {{"method", {"optimize"}}};
-  ParamSpec model = library_network_param(
-      "model", "Gene_rator",
-      "A generator trained before (model library, kind texture-net), or new to train one on this source", kModelKind,
-      kNewModel, "Method");
-  const ChoiceOption train_new{kNewModel, "Train a new one"};
-  model.choices.insert(model.choices.begin(), train_new);
-  model.list_choices = [listed = model.list_choices, train_new] {
-    std::vector<ChoiceOption> all = listed();
-    all.insert(all.begin(), train_new);
-    return all;
-  };
+  ParamSpec model = with_leading_choice(
+      library_network_param(
+          "model", "Gene_rator",
+          "A generator trained before (model library, kind texture-net), or new to train one on this source",
+          kModelKind, kNewModel, "Method"),
+      {kNewModel, "Train a new one"});
   model.used_when = {{"method", {"generator"}}};
   p.push_back(std::move(model));
   const std::vector<ParamCondition> training = {{"method", {"generator"}}, {"model", {kNewModel}}};

@@ -12,6 +12,7 @@
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/losses/losses.h"
+#include "core/safetensors.h"
 #include "core/training.h"
 #include "filters/filter.h"
 #include "filters/style_training.h"
@@ -242,6 +243,13 @@ TEST(TrainStyleFilter, TrainedStyleMovesAHeldOutPhotoTowardTheStyle) {
   const RunContext ctx{&library, Progress(), {}};
   const Image preview = run_filter(train_style_filter(), held_out, v, ctx);
   ASSERT_TRUE(ModelLibrary(dir).installed("fast-style/ci-scream"));
+  Metadata meta;
+  load_safetensors(ModelLibrary(dir).path("fast-style/ci-scream"), &meta);
+  for (const char* key : {"style.sha256", "network", "train.size", "train.iterations", "style-strength", "seed",
+                          "start-from", "date"})
+    EXPECT_TRUE(meta.count(key)) << "the trained style's metadata lacks " << key;
+  EXPECT_EQ(meta["network"], "inception_v3");
+  EXPECT_EQ(meta["train.iterations"], "150");
 
   // Stylize lists the styles of the user's library (ATELIER_MODELS_DIR): this test's library for the moment.
   const char* user_dir = std::getenv("ATELIER_MODELS_DIR");
