@@ -32,9 +32,9 @@ std::vector<ParamSpec> make_params() {
                            "network (a bundled or imported style network), seconds",
                            {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}},
                            "Style"));
-  p.push_back(library_network_param("fast-model", "Pretrained st_yle",
-                                    "Style network used by the Instant method: a bundled one, or one imported with "
-                                    "'atelier models import fast-style DIR'",
+  p.push_back(library_network_param("fast-model", "Instant networ_k",
+                                    "Style network used by the Instant method: a bundled one, one trained with Train "
+                                    "Instant Style, or one imported with 'atelier models import fast-style DIR'",
                                     "fast-style", "wave", "Style"));
   p.back().used_when = {kInstant};
   for (ParamSpec& spec : style_image_params({kOptimise})) p.push_back(std::move(spec));
@@ -170,13 +170,14 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
 }
 
 // Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise averages two pixel phases: 1.6x the
-// 7.1 s/MP of a plain Gatys iteration at 512 px. Instant is one tiled pass (1024x768 in about 11 s, memory
-// bounded by its 512 px tiles).
+// 7.1 s/MP of a plain Gatys iteration at 512 px. Instant is one pass over images up to kWholeImagePixels (1024x768
+// in 2.2 s), else tiled passes at about twice the cost with memory bounded by the 512 px tiles.
 CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
   if (v.get_text("method") == "feed-forward") {
     const double scale = 1.0 / v.get_double("style-scale");
-    CostEstimate e = iterative_cost(static_cast<int>(std::lround(width * scale)),
-                                    static_cast<int>(std::lround(height * scale)), 0, 1, 13.0, 0.0);
+    const int w = static_cast<int>(std::lround(width * scale)), h = static_cast<int>(std::lround(height * scale));
+    const bool whole = static_cast<int64_t>(w) * h <= kWholeImagePixels;
+    CostEstimate e = iterative_cost(w, h, 0, 1, whole ? 3.0 : 6.5, whole ? kWholeImageBytesPerPixel : 0.0);
     e.megabytes += 600.0;
     return e;
   }

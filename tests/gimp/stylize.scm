@@ -1,6 +1,7 @@
 ; End to end with the real Stylize filter and the default model (needs `atelier models install inception_v3`,
 ; which ./run test does): a new layer above the source; inside the selection the composite changes, outside not.
 ;; expect-output: PASS: stylize
+;; expect-output: PASS: stylize with a style layer
 ;; requires-argument: plug-in-atelier-stylize style-image
 (load (string-append atelier-source-dir "/tests/gimp/lib.scm"))
 
@@ -21,4 +22,24 @@
   (check-changed-only-inside img '(90 140 200) '(240 240 240) '((2 2) (150 115)) '(35 25) '(80 60))
   (gimp-image-delete img)
   (pass "stylize"))
+
+; The style is a layer of another open image (#:style-layer): the new layer takes the style layer's colours (a
+; saturated red) rather than staying the blue-grey of the content; a style layer and a style file together are
+; refused.
+(let* ((img (make-image 96 72 RGB RGB-IMAGE 90 140 200))
+       (src (source-layer img))
+       (style-img (make-image 64 64 RGB RGB-IMAGE 230 40 30))
+       (red (source-layer style-img)))
+  (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                           #:style-layer red #:size 96 #:iterations 5 #:init "random" #:layer-name "from a layer")
+  (check-result-layer img src "from a layer" 96 72 0 0)
+  (let ((p (composite-pixel img 48 36)))
+    (check (> (car p) (caddr p)) "the style layer's red came through"))
+  (check (fails? (lambda ()
+                   (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                                            #:style-layer red #:style-image style-file #:iterations 1)))
+         "a style layer and a style file together are refused")
+  (gimp-image-delete style-img)
+  (gimp-image-delete img)
+  (pass "stylize with a style layer"))
 
