@@ -2,12 +2,15 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <vector>
 
 #include "core/device.h"
 #include "core/error.h"
@@ -50,6 +53,30 @@ std::string random_vgg19(const std::string& dir) {
   return path;
 }
 
+// A feature network that counts its forward passes (one per loss evaluation in the plain Gatys loop), so that
+// iterations of optimisers that evaluate the loss a different number of times can be compared.
+class CountingNetwork : public FeatureNetwork {
+ public:
+  explicit CountingNetwork(FeatureNetwork& net) : net_(net) {}
+  std::string name() const override { return net_.name(); }
+  std::vector<std::string> layer_names() const override { return net_.layer_names(); }
+  std::vector<std::string> default_style_layers() const override { return net_.default_style_layers(); }
+  std::vector<std::string> default_content_layers() const override { return net_.default_content_layers(); }
+  std::vector<std::pair<std::string, double>> default_dream_layers() const override {
+    return net_.default_dream_layers();
+  }
+  int64_t min_input_size() const override { return net_.min_input_size(); }
+  std::map<std::string, at::Tensor> extract(const at::Tensor& image, const std::vector<std::string>& layers) override {
+    ++passes;
+    return net_.extract(image, layers);
+  }
+  at::Device device() const override { return net_.device(); }
+  int passes = 0;
+
+ private:
+  FeatureNetwork& net_;
+};
+
 void bench_gatys(FeatureNetwork& net, const std::string& label, int64_t size, int iterations, c10::Device device) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(1);
   at::Tensor content = at::rand({1, 3, size, size}, gen, at::TensorOptions()).to(device);
@@ -58,18 +85,25 @@ void bench_gatys(FeatureNetwork& net, const std::string& label, int64_t size, in
   s.optimizer.iterations = iterations + 1;  // the first one warms up
   std::vector<Clock::time_point> stamps;
   double last_loss = 0;
+  CountingNetwork counting(net);
+  int passes_after_warm_up = 0;
   reset_peak_resident();
-  gatys_optimize(net, content, {{style, 1.0}}, s, Progress(), [&](int i, double loss) {
-    if (i == 1) reset_peak_resident();
+  gatys_optimize(counting, content, {{style, 1.0}}, s, Progress(), [&](int i, double loss) {
+    if (i == 1) {
+      reset_peak_resident();
+      passes_after_warm_up = counting.passes;
+    }
     stamps.push_back(Clock::now());
     last_loss = loss;
   });
   const double ms = std::chrono::duration<double, std::milli>(stamps.back() - stamps.front()).count() / iterations;
+  const int evaluations = counting.passes - passes_after_warm_up;
   std::printf(
       "{\"impl\": \"atelier-cpp\", \"benchmark\": \"gatys_iteration\", \"network\": \"%s\", \"size\": %lld, "
-      "\"device\": \"%s\", \"ms_per_iteration\": %.1f, \"iterations\": %d, \"peak_memory_mb\": %.1f, "
-      "\"final_loss\": %.6g, \"threads\": %d}\n",
-      label.c_str(), static_cast<long long>(size), device.is_cuda() ? "cuda" : "cpu", ms, iterations, peak_rss_mb(),
+      "\"device\": \"%s\", \"ms_per_iteration\": %.1f, \"iterations\": %d, \"evaluations_per_iteration\": %.2f, "
+      "\"ms_per_evaluation\": %.1f, \"peak_memory_mb\": %.1f, \"final_loss\": %.6g, \"threads\": %d}\n",
+      label.c_str(), static_cast<long long>(size), device.is_cuda() ? "cuda" : "cpu", ms, iterations,
+      static_cast<double>(evaluations) / iterations, ms * iterations / std::max(1, evaluations), peak_rss_mb(),
       last_loss, at::get_num_threads());
   std::fflush(stdout);
 }

@@ -16,6 +16,19 @@ namespace atelier {
 
 namespace {
 
+// torch::conv2d, but never on LibTorch's slow im2col kernels: for one image with a kernel of at most 3x3 and at
+// most 20480 input values, LibTorch's CPU heuristic skips oneDNN (at::native ConvParams::use_mkldnn), and its
+// fallback is 5-10 times slower in both directions: at 128 px a third of InceptionV3's convolutions took half of
+// each evaluation (docs/benchmarks.md). A second, zero image in the batch keeps them on oneDNN; on such small inputs
+// that costs less than the fallback.
+at::Tensor conv2d_fast_on_cpu(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                              at::IntArrayRef stride, at::IntArrayRef padding) {
+  const bool slow_path = x.device().is_cpu() && x.scalar_type() == at::kFloat && x.size(0) == 1 &&
+                         (weight.size(-1) <= 3 || weight.size(-2) <= 3) && x.numel() <= 20480;
+  if (!slow_path) return torch::conv2d(x, weight, bias, stride, padding);
+  return torch::conv2d(at::cat({x, at::zeros_like(x)}), weight, bias, stride, padding).narrow(0, 0, 1);
+}
+
 enum class Kind {
   Input,
   Conv,
@@ -391,7 +404,7 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
             x = torch::constant_pad_nd(x, {pw.before, pw.after, ph.before, ph.after}, 0.0);
           }
           if (x.size(2) + 2 * pad[0] < L.kh || x.size(3) + 2 * pad[1] < L.kw) throw too_small(x);
-          v[i] = apply_activation(torch::conv2d(x, L.weight, L.bias, {L.sh, L.sw}, pad), L.act);
+          v[i] = apply_activation(conv2d_fast_on_cpu(x, L.weight, L.bias, {L.sh, L.sw}, pad), L.act);
           break;
         }
         case Kind::BatchNorm:

@@ -21,6 +21,8 @@ for r in cpp:
            "atelier": r, "pytorch_python": p}
     if p and r.get("ms_per_iteration") and p.get("ms_per_iteration"):
         row["speedup_vs_pytorch_python"] = round(p["ms_per_iteration"] / r["ms_per_iteration"], 2)
+    if p and r.get("ms_per_evaluation") and p.get("ms_per_evaluation"):
+        row["speedup_per_evaluation"] = round(p["ms_per_evaluation"] / r["ms_per_evaluation"], 2)
     results.append(row)
 doc = {"date": datetime.date.today().isoformat(), "machine": platform.node(), "cpu": platform.processor(),
        "results": results}

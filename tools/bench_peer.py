@@ -192,8 +192,10 @@ def bench(net, name, size, iterations, device):
     opt = torch.optim.LBFGS([x], lr=1, max_iter=1, history_size=50, tolerance_grad=0, tolerance_change=0,
                             line_search_fn="strong_wolfe")
     layers = style_layers + [l for l in content_layers if l not in style_layers]
+    evaluations = [0]
 
     def closure():
+        evaluations[0] += 1
         opt.zero_grad()
         feats = net.extract(x, layers)
         loss = 0
@@ -211,6 +213,7 @@ def bench(net, name, size, iterations, device):
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
     t0 = time.perf_counter()
+    evaluations[0] = 0
     for _ in range(iterations):
         loss = opt.step(closure)
     loss = float(loss)
@@ -220,6 +223,8 @@ def bench(net, name, size, iterations, device):
     mem = torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else peak_rss_mb()
     return {"impl": "pytorch-python", "benchmark": "gatys_iteration", "network": name, "size": size,
             "device": device.type, "ms_per_iteration": round(dt * 1000, 1), "iterations": iterations,
+            "evaluations_per_iteration": round(evaluations[0] / iterations, 2),
+            "ms_per_evaluation": round(dt * 1000 * iterations / max(1, evaluations[0]), 1),
             "peak_memory_mb": round(mem, 1), "final_loss": loss, "threads": torch.get_num_threads()}
 
 
