@@ -87,7 +87,8 @@ std::vector<ParamSpec> make_params() {
                          ParamType::String, "", "Training"));
   p.push_back(text_param("resume", "_Resume",
                          "Continue the stopped training of this style name (cancelling keeps a checkpoint), with the "
-                         "settings it started with; only the iterations may change",
+                         "settings and photos it started with (other photos when a folder is given); only the "
+                         "iterations may change",
                          ParamType::Bool, "", "Training"));
   p.push_back(with_leading_choice(
       library_network_param("start-from", "Start _from",
@@ -207,6 +208,7 @@ std::string utc_now() {
 // What a checkpoint or a finished style records about its training.
 struct Recipe {
   std::string style_sha256, network, start_from;
+  std::string photos;  // the photos folder ("" = the default photos)
   int64_t size = 256;
   double style_strength = 1, content_weight = 1, tv_weight = 1;
   uint64_t seed = 0;
@@ -215,6 +217,7 @@ struct Recipe {
     return {{"style.sha256", style_sha256},
             {"network", network},
             {"start-from", start_from},
+            {"photos", photos},
             {"train.size", std::to_string(size)},
             {"style-strength", format_double(style_strength)},  // a dot whatever the locale
             {"content-weight", format_double(content_weight)},
@@ -241,6 +244,7 @@ Recipe recipe_from(const Metadata& m, const std::string& file) {
   r.style_sha256 = text("style.sha256");
   r.network = text("network");
   r.start_from = m.count("start-from") ? m.at("start-from") : "";
+  r.photos = m.count("photos") ? m.at("photos") : "";
   r.size = static_cast<int64_t>(metadata_number(m, "train.size", file));
   r.style_strength = metadata_number(m, "style-strength", file);
   r.content_weight = metadata_number(m, "content-weight", file);
@@ -297,6 +301,7 @@ Recipe recipe_from_values(const ParamValues& v, const std::string& style_sha256,
   r.style_sha256 = style_sha256;
   r.network = network;
   r.start_from = v.get_text("start-from");
+  r.photos = v.get_text("photos").empty() ? "" : fs::absolute(v.get_text("photos")).lexically_normal().string();
   r.size = v.get_int("size");
   r.style_strength = v.get_double("style-strength");
   r.content_weight = v.get_double("content-weight");
@@ -342,8 +347,6 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
     throw Error("there is no stopped training named '" + name +
                 "' to resume; turn resume off to start it, or give the name of the training that was stopped");
 
-  const std::vector<std::string> photo_list = photo_files(v.get_text("photos"));  // checked before minutes of work
-
   c10::InferenceMode no_inference(false);
   Checkpoint start;
   Recipe recipe;
@@ -354,6 +357,9 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
       throw Error("the stopped training '" + name +
                   "' learnt another style image; choose the same style image to resume it, or turn resume off");
   }
+  // Checked before minutes of work. A resumed training keeps learning from its own photos unless others are given.
+  const std::string photos_folder = resume && v.get_text("photos").empty() ? recipe.photos : v.get_text("photos");
+  const std::vector<std::string> photo_list = photo_files(photos_folder);
   progress.report(0, "loading the feature network");
   std::unique_ptr<FeatureNetwork> features =
       load_feature_network(resume ? recipe.network : v.get_text("network"), *ctx.library, ctx.device);

@@ -55,7 +55,8 @@ expect 1 "not in the library\|unknown\|must be one of" "$ATELIER" stylize --cont
   --fast-model ci-stopped --output "$DIR/x.png"
 cp "$DIR/lib/fast-style/ci-stopped.checkpoint.safetensors" "$DIR/lib/fast-style/ci-other.checkpoint.safetensors"
 expect 0 "saved the style as 'ci-stopped'" "$ATELIER" train-style --style "$DARKNET/scream.jpg" \
-  --photos "$DIR/photos" --output-model ci-stopped --iterations $total --resume
+  --output-model ci-stopped --iterations $total --resume
+printf '%s\n' "$out" | grep -q "read 2 photos" || fail "the resumed training did not keep its own photos: $out"
 first=$(printf '%s\n' "$out" | sed -n "s|.*iteration \([0-9]*\)/$total.*|\1|p" | head -n 1)
 [ -n "$first" ] && [ "$first" -gt "$stopped_at" ] ||
   fail "the resumed training did not continue after iteration $stopped_at: $out"
