@@ -117,9 +117,49 @@ bool in_residual(size_t i) { return i >= TransformNet::kFirstResidual && i < Tra
 bool starts_block(size_t i) { return in_residual(i) && (i - TransformNet::kFirstResidual) % 2 == 0; }
 bool ends_block(size_t i) { return in_residual(i) && (i - TransformNet::kFirstResidual) % 2 == 1; }
 
+// TF conv2d_transpose (3x3, stride 2, SAME: the full transposed convolution minus its last row and column) as a
+// 2x2 convolution to four times the channels, one per output pixel phase, then a pixel shuffle: the same sums,
+// and on oneDNN a third faster than its transposed convolution (docs/benchmarks.md). Output pixel 2y+a takes tap a
+// of input row y and, for a = 0, tap 2 of row y-1 (likewise for columns).
+at::Tensor upsample_conv(const at::Tensor& weight, const at::Tensor& x) {
+  const int64_t in = weight.size(0), out = weight.size(1);
+  const at::Tensor none = at::zeros({out, in}, weight.options());
+  auto tap = [&](int64_t a, int64_t d) { return a + 2 * (1 - d); };  // kernel index for phase a, input offset d-1
+  std::vector<at::Tensor> phases;
+  for (int64_t a = 0; a < 2; ++a)
+    for (int64_t b = 0; b < 2; ++b) {
+      std::vector<at::Tensor> rows;
+      for (int64_t dy = 0; dy < 2; ++dy) {
+        std::vector<at::Tensor> cols;
+        for (int64_t dx = 0; dx < 2; ++dx) {
+          const int64_t ky = tap(a, dy), kx = tap(b, dx);
+          cols.push_back(ky > 2 || kx > 2 ? none : weight.select(2, ky).select(2, kx).t());
+        }
+        rows.push_back(at::stack(cols, 2));  // [out, in, 2]
+      }
+      phases.push_back(at::stack(rows, 2));  // [out, in, 2, 2]
+    }
+  const at::Tensor w = at::stack(phases, 1).reshape({out * 4, in, 2, 2});
+  return at::pixel_shuffle(at::conv2d(at::constant_pad_nd(x, {1, 0, 1, 0}), w), 2);
+}
+
+// A stride-1 convolution to 3 channels with a large kernel (the 9x9 output layer) as a 1xk convolution to 3k
+// channels, one per kernel row, whose rows are then added with their vertical shifts: the same sums, and a third
+// faster on oneDNN, which handles 3 output channels poorly.
+at::Tensor few_channel_conv(const at::Tensor& weight, const at::Tensor& x) {
+  const int64_t out = weight.size(0), in = weight.size(1), k = weight.size(2), h = x.size(2), w = x.size(3);
+  const at::Tensor rows = weight.permute({0, 2, 1, 3}).reshape({out * k, in, 1, k});
+  const at::Tensor y =
+      at::constant_pad_nd(at::conv2d(x, rows, {}, at::IntArrayRef{1, 1}, at::IntArrayRef{0, (k - 1) / 2}), {0, 0, (k - 1) / 2, (k - 1) / 2})
+          .view({x.size(0), out, k, h + k - 1, w});
+  at::Tensor sum = y.select(2, 0).narrow(2, 0, h);
+  for (int64_t r = 1; r < k; ++r) sum = sum + y.select(2, r).narrow(2, r, h);
+  return sum;
+}
+
 at::Tensor conv(const LayerSpec& s, const at::Tensor& weight, const at::Tensor& x) {
-  if (s.transposed)  // TF conv2d_transpose, SAME, output 2x: the full transposed convolution minus its last row/col
-    return at::conv_transpose2d(x, weight, {}, s.stride).slice(2, 0, x.size(2) * 2).slice(3, 0, x.size(3) * 2);
+  if (s.transposed) return upsample_conv(weight, x);
+  if (s.stride == 1 && s.out <= 4 && s.kernel > 3) return few_channel_conv(weight, x);
   if (s.stride == 1) return at::conv2d(x, weight, {}, 1, (s.kernel - 1) / 2);
   // TF SAME padding with stride 2 is asymmetric for even sizes: the extra row/column goes at the end.
   auto pads = [&](int64_t n) {
