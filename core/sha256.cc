@@ -97,4 +97,10 @@ std::string sha256_file(const std::string& path) {
   return s.hex_digest();
 }
 
+std::string sha256_pixels(const Image& image) {
+  Sha256 h;
+  h.update(image.rgba.data(), image.rgba.size() * sizeof(float));
+  return h.hex_digest();
+}
+
 }  // namespace atelier

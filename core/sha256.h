@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/image.h"
+
 namespace atelier {
 
 class Sha256 {
@@ -22,6 +24,9 @@ class Sha256 {
 };
 
 std::string sha256_hex(const std::string& data);
+// Hex digest of an image's pixels (its float RGBA values): the identity of a source or style image in a model's
+// metadata, whatever file or layer it came from.
+std::string sha256_pixels(const Image& image);
 // Hex digest of a file's contents; throws atelier::Error if it cannot be read.
 std::string sha256_file(const std::string& path);
 

@@ -38,7 +38,8 @@ struct TrainSettings {
 
 // Minimises loss_fn(iteration) (iteration 1..N; the function draws its own batch and returns a scalar that depends
 // on the parameters) over `parameters` (leaf tensors requiring gradients, updated in place) with Adam. Reports
-// progress every iteration ("iteration i/N, loss L, 3 min left") and throws Cancelled when the progress's cancel flag is set.
+// progress every iteration ("iteration i/N, loss L, 3 min left") and throws Cancelled when the progress's cancel
+// flag is set.
 // A step whose loss or gradients are not finite is skipped (the parameters stay as they were); after 5 such steps
 // in a row, or when no step at all was finite, it throws atelier::Error ("training diverged ..."). Returns the last
 // finite loss. on_iteration (may be empty) gets (iteration, loss) after every iteration, skipped ones included

@@ -177,8 +177,12 @@ Image feedforward_stylize(const Image& input, const TransformNet& net, double st
   at::Tensor padded = pad_to_multiple(work, kAlign);
   at::Tensor styled;
   FeedforwardOptions tiles = opt;
-  if (tiles.tile_size == 0) tiles.tile_size = whole_image_fits(padded, net.device()) ? 0 : kDefaultTile;
-  if (tiles.tile_size == 0 || (padded.size(2) <= tiles.tile_size && padded.size(3) <= tiles.tile_size)) {
+  bool whole = padded.size(2) <= opt.tile_size && padded.size(3) <= opt.tile_size;
+  if (opt.tile_size == 0) {
+    whole = whole_image_fits(padded, net.device());
+    tiles.tile_size = kDefaultTile;
+  }
+  if (whole) {
     progress.check_cancel();
     progress.report(0.0, "stylising");
     styled = net.stylize(work).to(at::kCPU);

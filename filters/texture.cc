@@ -156,7 +156,7 @@ Image run_trained(const ParamValues& v, const RunContext& ctx) {
 // Trains a generator on the source, saves it in the model library (so that it is listed for reuse) and samples it.
 Image run_training(const Image& source, const ParamValues& v, const RunContext& ctx) {
   const std::string source_sha256 =
-      sha256_hex(std::string(reinterpret_cast<const char*>(source.rgba.data()), source.rgba.size() * sizeof(float)));
+      sha256_pixels(source);
   const std::string name = checked_model_name(v.get_text("save-model").empty() ? "texture-" + source_sha256.substr(0, 8)
                                                                                : v.get_text("save-model"));
   std::unique_ptr<FeatureNetwork> net = load_network(v, ctx);

@@ -47,13 +47,26 @@ constexpr double kTrainingStyleShare = 0.05;
 // iterations to learn (measured at 128 px: 150 iterations from wave keep more structure than 450 from scratch).
 constexpr const char* kDefaultStart = "wave";
 
-const std::vector<ChoiceOption> kPresets = {
-    {"quick", "Quick (300 iterations)"}, {"normal", "Normal (1000 iterations)"}, {"thorough", "Thorough (4000)"}};
+struct Preset {
+  ChoiceOption option;
+  int iterations;
+};
+const Preset kPresets[] = {{{"quick", "Quick (300 iterations)"}, 300},
+                           {{"normal", "Normal (1000 iterations)"}, 1000},
+                           {{"thorough", "Thorough (4000)"}, 4000}};
 
-int preset_iterations(const std::string& preset) {
-  if (preset == "quick") return 300;
-  if (preset == "thorough") return 4000;
-  return 1000;
+std::vector<ChoiceOption> preset_choices() {
+  std::vector<ChoiceOption> out;
+  for (const Preset& p : kPresets) out.push_back(p.option);
+  return out;
+}
+
+// The iterations to train: the iterations parameter, else its preset's.
+int training_iterations(const ParamValues& v) {
+  if (v.get_int("iterations") > 0) return v.get_int("iterations");
+  for (const Preset& p : kPresets)
+    if (p.option.nick == v.get_text("training")) return p.iterations;
+  throw Error("unknown training preset '" + v.get_text("training") + "'");
 }
 
 std::vector<ParamSpec> make_params() {
@@ -74,7 +87,7 @@ std::vector<ParamSpec> make_params() {
   p.push_back(choice_param("training", "_Training",
                            "How long to train: quick for a first look, thorough for the cleanest result (see the "
                            "README for times)",
-                           kPresets, "normal", "Training"));
+                           preset_choices(), "normal", "Training"));
   p.push_back(number_param("iterations", "Iteratio_ns", "Training steps (0: the Training preset's number)",
                            ParamType::Int, 0, 100000, 0, "Training", 0));
   p.push_back(number_param("size", "Training si_ze",
@@ -226,23 +239,23 @@ struct Recipe {
   }
 };
 
-double metadata_number(const Metadata& m, const std::string& key, const std::string& file) {
+const std::string& metadata_text(const Metadata& m, const std::string& key, const std::string& file) {
   auto it = m.find(key);
-  const std::optional<double> v = it == m.end() ? std::nullopt : parse_double(it->second);
+  if (it == m.end())
+    throw Error("the checkpoint '" + file + "' lacks its '" + key + "'; start the training anew (resume off)");
+  return it->second;
+}
+
+double metadata_number(const Metadata& m, const std::string& key, const std::string& file) {
+  const std::optional<double> v = parse_double(metadata_text(m, key, file));
   if (!v) throw Error("the checkpoint '" + file + "' lacks its '" + key + "'; start the training anew (resume off)");
   return *v;
 }
 
 Recipe recipe_from(const Metadata& m, const std::string& file) {
   Recipe r;
-  auto text = [&](const std::string& key) {
-    auto it = m.find(key);
-    if (it == m.end())
-      throw Error("the checkpoint '" + file + "' lacks its '" + key + "'; start the training anew (resume off)");
-    return it->second;
-  };
-  r.style_sha256 = text("style.sha256");
-  r.network = text("network");
+  r.style_sha256 = metadata_text(m, "style.sha256", file);
+  r.network = metadata_text(m, "network", file);
   r.start_from = m.count("start-from") ? m.at("start-from") : "";
   r.photos = m.count("photos") ? m.at("photos") : "";
   r.size = static_cast<int64_t>(metadata_number(m, "train.size", file));
@@ -275,7 +288,7 @@ struct Checkpoint {
   Recipe recipe;
 };
 
-Checkpoint load_checkpoint(const std::string& path, size_t parameters) {
+Checkpoint load_checkpoint(const std::string& path) {
   Metadata meta;
   TensorMap tensors = load_safetensors(path, &meta);
   if (meta["kind"] != "fast-style-checkpoint")
@@ -284,7 +297,8 @@ Checkpoint load_checkpoint(const std::string& path, size_t parameters) {
   c.recipe = recipe_from(meta, path);
   c.iteration = static_cast<int>(metadata_number(meta, "iteration", path));
   c.adam.step = static_cast<int64_t>(metadata_number(meta, "adam.step", path));
-  for (size_t i = 0; i < parameters; ++i) {
+  c.net = std::make_unique<TransformNet>(tensors, path, at::kCPU);
+  for (size_t i = 0; i < c.net->parameters().size(); ++i) {
     auto avg = tensors.find("adam.exp_avg." + std::to_string(i));
     auto sq = tensors.find("adam.exp_avg_sq." + std::to_string(i));
     if (avg == tensors.end() || sq == tensors.end())
@@ -292,7 +306,6 @@ Checkpoint load_checkpoint(const std::string& path, size_t parameters) {
     c.adam.exp_avg.push_back(avg->second);
     c.adam.exp_avg_sq.push_back(sq->second);
   }
-  c.net = std::make_unique<TransformNet>(tensors, path, at::kCPU);
   return c;
 }
 
@@ -330,7 +343,7 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   const Progress& progress = ctx.progress;
   const Image style = style_image(v, ctx);
   const std::string style_sha256 =
-      sha256_hex(std::string(reinterpret_cast<const char*>(style.rgba.data()), style.rgba.size() * sizeof(float)));
+      sha256_pixels(style);
   const std::string name = model_name(v, style_sha256);
   const std::string model = std::string(kKind) + "/" + name;
   ModelLibrary library(ctx.library->dir());
@@ -351,7 +364,7 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   Checkpoint start;
   Recipe recipe;
   if (resume) {
-    start = load_checkpoint(checkpoint_path, TransformNet().parameters().size());
+    start = load_checkpoint(checkpoint_path);
     recipe = start.recipe;
     if (recipe.style_sha256 != style_sha256)
       throw Error("the stopped training '" + name +
@@ -367,7 +380,7 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
 
   StyleTrainSettings s;
   apply_recipe(recipe, s);
-  s.iterations = v.get_int("iterations") > 0 ? v.get_int("iterations") : preset_iterations(v.get_text("training"));
+  s.iterations = training_iterations(v);
   const std::vector<at::Tensor> photos = read_photos(photo_list, s.size, progress.sub(0.0, 0.03));
   const at::Tensor style_tensor =
       resize_long_side(image_rgb_to_tensor(style), training_style_long_side(s.size)).to(ctx.device);
@@ -432,8 +445,7 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
 // Costs on two CPU cores with InceptionV3 at the default settings (docs/benchmarks.md): seconds per training
 // iteration grow with the crop's area.
 CostEstimate train_style_cost(const ParamValues& v, int width, int height) {
-  const int iterations =
-      v.get_int("iterations") > 0 ? v.get_int("iterations") : preset_iterations(v.get_text("training"));
+  const int iterations = training_iterations(v);
   const int side = v.get_int("size");
   CostEstimate e = iterative_cost(side, side, 0, iterations, 13.5, 1500.0);
   e.seconds += 3.0 * width * height / 1e6;  // the preview (Stylize's Instant)

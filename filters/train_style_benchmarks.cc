@@ -19,6 +19,7 @@
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/transform_net.h"
+#include "models/transform_net_layout.h"
 
 namespace atelier {
 namespace {
@@ -90,9 +91,8 @@ void bench_inference(const ModelLibrary& library, c10::Device device) {
   std::string layers;
   double convolutions = 0;
   for (size_t i = 0; i < TransformNet::kNormLayers; ++i) {
-    const int64_t scale = i < 2 || i == TransformNet::kNormLayers - 1 ? 1 : i == 2 || i == 14 ? 2 : 4;
-    const int64_t channels = i == 0 ? 3 : i == 1 || i == 15 ? 32 : i == 2 || i == 14 ? 64 : 128;
-    const at::Tensor x = torch::rand({1, channels, 768 / scale, 1024 / scale}).to(device);
+    const transform_net_layout::LayerSpec& layer = transform_net_layout::kSpecs[i];
+    const at::Tensor x = torch::rand({1, layer.in, 768 / layer.in_scale, 1024 / layer.in_scale}).to(device);
     net->convolve(i, x);
     const auto t0 = Clock::now();
     net->convolve(i, x).cpu();
