@@ -2,7 +2,8 @@
 # Demo: stylises Debian darknet's dog.jpg in the style of scream.jpg through the GIMP plug-in, headless, with
 # the default model, and synthesises a tileable texture from one of GIMP's own patterns; writes
 # demo-output/{content.jpg,style.jpg,stylized.png,instant-wave.png,large-tiled.png,texture-source.png,
-# texture.png,texture-2x2.png,layers.txt}.
+# texture.png,texture-2x2.png,trained-style.png,layers.txt}. The style it trains goes into a throw-away model
+# library (linked to the user's feature networks), so that the user's own library stays as it was.
 # usage: tools/demo.sh BUILD   (./run demo; ATELIER_DEMO_SIZE / ATELIER_DEMO_ITERATIONS override the size)
 set -euo pipefail
 BUILD=$(cd "$1" && pwd -P)
@@ -21,10 +22,16 @@ mkdir -p "$OUT"
 cp "$CONTENT" "$OUT/content.jpg"
 cp "$STYLE" "$OUT/style.jpg"
 rm -f "$OUT/stylized.png" "$OUT/instant-wave.png" "$OUT/large-tiled.png" "$OUT/layers.txt" \
-  "$OUT/texture-source.png" "$OUT/texture.png" "$OUT/texture-2x2.png"
+  "$OUT/texture-source.png" "$OUT/texture.png" "$OUT/texture-2x2.png" "$OUT/trained-style.png"
 
 JOB=$(mktemp "${TMPDIR:-/tmp}/atelier-demo-XXXXXX.scm")
-trap 'rm -f "$JOB"' EXIT
+LIB=$(mktemp -d "${TMPDIR:-/tmp}/atelier-demo-models-XXXXXX")
+trap 'rm -rf "$JOB" "$LIB"' EXIT
+USER_LIB=${ATELIER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/neural-atelier/models}
+for m in inception_v3 vgg19; do
+  [ -f "$USER_LIB/$m.safetensors" ] && ln -s "$USER_LIB/$m.safetensors" "$LIB/$m.safetensors"
+done
+export ATELIER_MODELS_DIR=$LIB
 cat >"$JOB" <<SCM
 (script-fu-use-v3)
 (let* ((img (gimp-file-load RUN-NONINTERACTIVE "$OUT/content.jpg"))
@@ -85,11 +92,21 @@ cat >"$JOB" <<SCM
     (gimp-file-save RUN-NONINTERACTIVE tiles "$OUT/texture-2x2.png" -1)
     (gimp-image-delete tiles))
   (gimp-image-delete img))
+; Train Instant Style, briefly (100 iterations at 128 px on the default photos, from the bundled wave network):
+; the new layer previews the trained scream style on the photo.
+(let* ((img (gimp-file-load RUN-NONINTERACTIVE "$OUT/content.jpg"))
+       (src (vector-ref (gimp-image-get-layers img) 0)))
+  (plug-in-atelier-train-style #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                               #:style "$OUT/style.jpg" #:iterations 100 #:size 128 #:output-model "demo-scream"
+                               #:layer-name "Trained style: scream")
+  (gimp-image-flatten img)
+  (gimp-file-save RUN-NONINTERACTIVE img "$OUT/trained-style.png" -1)
+  (gimp-image-delete img))
 SCM
 echo "demo: stylising $CONTENT with $STYLE at size $SIZE, $ITERATIONS iterations (a few minutes on 2 CPU cores)"
 start=$(date +%s)
 "$ROOT/tools/gimp-env.sh" "$BUILD" batch "$JOB"
-for f in stylized.png instant-wave.png large-tiled.png texture.png texture-2x2.png; do
+for f in stylized.png instant-wave.png large-tiled.png texture.png texture-2x2.png trained-style.png; do
   [ -f "$OUT/$f" ] || { echo "demo: $OUT/$f was not written" >&2; exit 1; }
 done
 echo "demo: done in $(( $(date +%s) - start )) s"
@@ -98,6 +115,7 @@ echo "demo: result   $OUT/instant-wave.png (Instant method, bundled Great Wave n
 echo "demo: result   $OUT/large-tiled.png (Large Tiled Style at 512 px in 320 px tiles, quality fast)"
 echo "demo: result   $OUT/texture.png (Texture Synthesize, tileable, from GIMP's cracked-stone pattern)"
 echo "demo: result   $OUT/texture-2x2.png (the texture repeated 2x2: no seams)"
+echo "demo: result   $OUT/trained-style.png (Train Instant Style: 100 iterations, previewed on the photo)"
 echo "demo: layers   $OUT/layers.txt"
 cat "$OUT/layers.txt"
 echo "demo: inputs   $OUT/content.jpg, $OUT/style.jpg, $OUT/texture-source.png"
