@@ -4,9 +4,12 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/memory.h"
 
 namespace atelier {
 
@@ -37,6 +40,27 @@ c10::Device select_device(const std::string& requested) {
 std::string device_description(const c10::Device& d) {
   if (d.is_cpu()) return "CPU (" + std::to_string(at::get_num_threads()) + " threads)";
   return d.str();
+}
+
+uint64_t device_free_memory_bytes(const c10::Device& d) {
+  if (d.is_cpu()) return available_memory_bytes();
+  if (!d.is_cuda() || !cuda_available()) return 0;
+  // The CUDA runtime is in the process whenever LibTorch has CUDA (libtorch_cuda needs it), but this project
+  // builds against any LibTorch, CPU-only ones without CUDA headers included: its functions are looked up by name.
+  using GetDevice = int (*)(int*);
+  using SetDevice = int (*)(int);
+  using MemGetInfo = int (*)(size_t*, size_t*);
+  const auto get_device = reinterpret_cast<GetDevice>(dlsym(RTLD_DEFAULT, "cudaGetDevice"));
+  const auto set_device = reinterpret_cast<SetDevice>(dlsym(RTLD_DEFAULT, "cudaSetDevice"));
+  const auto mem_get_info = reinterpret_cast<MemGetInfo>(dlsym(RTLD_DEFAULT, "cudaMemGetInfo"));
+  if (!get_device || !set_device || !mem_get_info) return 0;
+  int previous = 0;
+  if (get_device(&previous) != 0) return 0;
+  const int index = d.has_index() ? d.index() : previous;
+  size_t free = 0, total = 0;
+  const bool ok = set_device(index) == 0 && mem_get_info(&free, &total) == 0;
+  set_device(previous);
+  return ok ? free : 0;
 }
 
 }  // namespace atelier

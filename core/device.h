@@ -2,6 +2,7 @@
 // Compute device selection: CUDA when available, else CPU; overridable by name or ATELIER_DEVICE.
 #include <c10/core/Device.h>
 
+#include <cstdint>
 #include <string>
 
 namespace atelier {
@@ -10,6 +11,10 @@ namespace atelier {
 // Throws atelier::Error if "cuda" is asked for but unavailable (with the reason).
 c10::Device select_device(const std::string& name = "auto");
 bool cuda_available();
-std::string device_description(const c10::Device& d);  // "CPU (2 threads)" / "CUDA 0: NVIDIA H100 ..."
+std::string device_description(const c10::Device& d);
+
+// Free memory on a device, 0 when unknown: the host's available memory for the CPU, the GPU's free memory
+// (cudaMemGetInfo) for CUDA.
+uint64_t device_free_memory_bytes(const c10::Device& d);  // "CPU (2 threads)" / "CUDA 0: NVIDIA H100 ..."
 
 }  // namespace atelier

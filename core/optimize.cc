@@ -19,6 +19,17 @@ OptimizerKind optimizer_from_name(const std::string& name) {
 double optimize_image(at::Tensor& x, const std::function<at::Tensor(const at::Tensor&)>& loss_fn,
                       const OptimizeSettings& settings, const Progress& progress,
                       const IterationCallback& on_iteration) {
+  auto autograd = [&](const at::Tensor& image) -> LossAndGradient {
+    image.mutable_grad() = at::Tensor();  // a fresh gradient, as zero_grad() leaves it
+    at::Tensor loss = loss_fn(image);
+    loss.backward();
+    return {loss.detach(), image.grad()};
+  };
+  return optimize_image_with_gradient(x, autograd, settings, progress, on_iteration);
+}
+
+double optimize_image_with_gradient(at::Tensor& x, const LossAndGradientFn& fn, const OptimizeSettings& settings,
+                                    const Progress& progress, const IterationCallback& on_iteration) {
   x.set_requires_grad(true);
   std::unique_ptr<torch::optim::Optimizer> opt;
   if (settings.kind == OptimizerKind::Lbfgs) {
@@ -45,11 +56,10 @@ double optimize_image(at::Tensor& x, const std::function<at::Tensor(const at::Te
       x.mutable_grad() = cached.grad.clone();
       return cached.loss;
     }
-    opt->zero_grad();
-    at::Tensor loss = loss_fn(x);
-    loss.backward();
-    if (reuse) cached = {x.detach().clone(), loss.detach(), x.grad().detach().clone()};
-    return loss;
+    LossAndGradient value = fn(x);
+    x.mutable_grad() = value.gradient;
+    if (reuse) cached = {x.detach().clone(), value.loss, value.gradient.detach().clone()};
+    return value.loss;
   };
   for (int i = 1; i <= settings.iterations; ++i) {
     progress.check_cancel();

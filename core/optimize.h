@@ -35,4 +35,13 @@ double optimize_image(at::Tensor& x, const std::function<at::Tensor(const at::Te
                       const OptimizeSettings& settings, const Progress& progress,
                       const IterationCallback& on_iteration = {});
 
+// The same for a loss whose gradient the caller computes (e.g. tile by tile, in bounded memory): fn returns the
+// loss (a scalar tensor) and its gradient (x's shape and device) at x.
+struct LossAndGradient {
+  at::Tensor loss, gradient;
+};
+using LossAndGradientFn = std::function<LossAndGradient(const at::Tensor& x)>;
+double optimize_image_with_gradient(at::Tensor& x, const LossAndGradientFn& fn, const OptimizeSettings& settings,
+                                    const Progress& progress, const IterationCallback& on_iteration = {});
+
 }  // namespace atelier

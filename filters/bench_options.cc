@@ -47,6 +47,17 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
         options.large_style_sizes.push_back(bounded_int("--large-style", s, 64, 16384));
     } else if (args[i] == "--max-tile") {
       options.max_tile = static_cast<int>(bounded_int("--max-tile", value(), 160, 8192));
+    } else if (args[i] == "--tiling") {
+      options.tilings = split(value());
+      for (const auto& t : options.tilings)
+        if (t != "independent" && t != "exact")
+          throw Error("--tiling expects independent and/or exact, got '" + t + "'");
+    } else if (args[i] == "--content") {
+      options.content_image = value();
+    } else if (args[i] == "--style") {
+      options.style_image = value();
+    } else if (args[i] == "--output-dir") {
+      options.output_dir = value();
     } else if (args[i] == "--texture") {
       options.texture_sources = split(value());
     } else if (args[i] == "--texture-size") {

@@ -19,7 +19,6 @@
 #include "core/safetensors.h"
 #include "filters/deep_dream.h"
 #include "filters/gatys.h"
-#include "filters/large_style.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/vgg19.h"
@@ -129,59 +128,12 @@ void bench_dream_octave(FeatureNetwork& net, const std::string& label, int64_t s
   std::fflush(stdout);
 }
 
-// A deterministic photo-like picture: gradients, a disc and bars (content of the Large Tiled Style runs).
-Image bench_picture(int w, int h, bool stripes) {
-  Image img(w, h);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      float* p = img.pixel(x, y);
-      const float u = static_cast<float>(x) / w, v = static_cast<float>(y) / h;
-      const bool on = stripes ? ((x + y) / 6) % 2 == 0 : (u - 0.4f) * (u - 0.4f) + (v - 0.5f) * (v - 0.5f) < 0.05f;
-      p[0] = on ? 0.9f : 0.2f + 0.5f * u;
-      p[1] = on ? 0.7f : 0.3f + 0.4f * v;
-      p[2] = on ? 0.1f : 0.6f;
-      p[3] = 1.f;
-    }
-  return img;
-}
-
-// One Large Tiled Style run (quality fast, InceptionV3) at size x 3/4 size with a fixed largest tile: time,
-// peak resident memory and the plan, so that runs at several sizes show that memory follows the tile.
-void bench_large_style(int64_t size, int max_tile, const std::string& device) {
-  const std::string style = (std::filesystem::temp_directory_path() / "atelier-bench-style.png").string();
-  save_png(style, bench_picture(256, 256, true));
-  const Filter& filter = large_style_filter();
-  ParamValues v(filter.params);
-  v.set_text("style-image", style);
-  v.set_text("quality", "fast");
-  v.set_int("max-tile", max_tile);
-  v.set_text("network", "inception_v3");
-  v.set_text("device", device);
-  const Image input = bench_picture(static_cast<int>(size), static_cast<int>(size * 3 / 4), false);
-  const PyramidPlan plan = plan_large_style(v, input.width, input.height);
-  reset_peak_resident();
-  const auto t0 = Clock::now();
-  run_filter(filter, input, v, RunContext{});
-  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  const PyramidPlan::Level& last = plan.levels.back();
-  std::printf(
-      "{\"impl\": \"atelier-cpp\", \"benchmark\": \"large_style\", \"width\": %d, \"height\": %d, "
-      "\"max_tile\": %d, \"levels\": %zu, \"last_level_tiles\": %d, \"seconds\": %.1f, "
-      "\"planned_seconds\": %.1f, \"peak_memory_mb\": %.1f, \"planned_peak_mb\": %.1f, \"threads\": %d}\n",
-      input.width, input.height, max_tile, plan.levels.size(), last.tiles_x * last.tiles_y, secs, plan.seconds,
-      peak_rss_mb(), plan.peak_megabytes, at::get_num_threads());
-  std::fflush(stdout);
-}
-
 }  // namespace
 
 void run_benchmarks(const BenchOptions& options) {
   if (!options.texture_sources.empty()) return run_texture_benchmarks(options);
   if (options.train_style) return run_train_style_benchmarks(options);
-  if (!options.large_style_sizes.empty()) {
-    for (int64_t size : options.large_style_sizes) bench_large_style(size, options.max_tile, options.device);
-    return;
-  }
+  if (!options.large_style_sizes.empty()) return run_large_style_benchmarks(options);
   if (options.sizes.empty()) throw Error("benchmarks need at least one size, e.g. --sizes 256,512");
   const c10::Device device = select_device(options.device);
   ModelLibrary library;

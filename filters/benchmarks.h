@@ -13,9 +13,13 @@ struct BenchOptions {
   std::vector<std::string> networks = {"inception_v3", "vgg19"};  // vgg19: random weights unless installed
   int iterations = 5;                                             // timed Gatys iterations (after one warm-up)
   std::string device = "auto";
-  // Non-empty: only Large Tiled Style runs instead, at these widths (height 3/4), with this largest tile.
+  // Non-empty: only Large Tiled Style runs instead, at these widths (height 3/4), with this largest tile, in
+  // each tiling mode; on synthetic pictures unless content and style files are given; results saved to
+  // output_dir when set.
   std::vector<int64_t> large_style_sizes;
   int max_tile = 256;
+  std::vector<std::string> tilings = {"independent"};
+  std::string content_image, style_image, output_dir;
   // Non-empty: only Texture Synthesize runs instead, on these source images (the filter's defaults, a tileable
   // result of texture_size px, a generator trained for train_iterations).
   std::vector<std::string> texture_sources;
@@ -36,6 +40,11 @@ void run_benchmarks(const BenchOptions& options);
 // source and to noise.
 void run_texture_benchmarks(const BenchOptions& options);
 
+// Large Tiled Style (filters/large_style_benchmarks.cc): time and peak memory per output size and tiling mode,
+// and the result's style and content distances, their spread over the image's parts, and the edge energy at the
+// tile boundaries relative to the whole image.
+void run_large_style_benchmarks(const BenchOptions& options);
+
 // Train Instant Style (filters/train_style_benchmarks.cc): seconds per training iteration at each of the options'
 // sizes on InceptionV3, and Instant's time for a 1024x768 photo, tiled as the filter runs it and in one pass.
 void run_train_style_benchmarks(const BenchOptions& options);
@@ -47,14 +56,16 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
 // What `atelier bench --help` prints.
 inline constexpr const char* kBenchmarksHelp =
     "usage: atelier bench [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5] [--device D]\n"
-    "       atelier bench --large-style 512,1024 [--max-tile 256] [--device D]\n"
+    "       atelier bench --large-style 512,1024 [--max-tile 256] [--tiling independent,exact]\n"
+    "                     [--content C --style S] [--output-dir DIR] [--device D]\n"
     "       atelier bench --texture A.png,B.png [--texture-size 256] [--train-iterations 300]\n"
     "       atelier bench --train-style [--sizes 256] [--iterations 5] [--device D]\n"
     "Times Gatys L-BFGS iterations (after one warm-up) and one DeepDream octave at 512 px (InceptionV3), and\n"
     "prints one JSON object per line.\n"
     "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n"
     "--large-style 512,1024 [--max-tile 256] instead times Large Tiled Style (quality fast) at those widths, with\n"
-    "its peak memory, to show that memory follows the tile and not the output.\n"
+    "its peak memory (to show that memory follows the tile and not the output) and the result's style and content\n"
+    "distances, their spread over the image and the edge energy at tile boundaries (seams; 1 = none).\n"
     "--texture A.png,B.png [--texture-size 256] [--train-iterations 300] instead times Texture Synthesize on those\n"
     "sources (optimisation, generator training and sampling at 512 and 2048 px) and measures how close each\n"
     "result's texture statistics come to the source's, next to a pixel-shuffled copy of the source and noise.\n"

@@ -7,6 +7,7 @@
 #include "core/image_tensor.h"
 #include "core/tiling.h"
 #include "core/losses/losses.h"
+#include "filters/feature_tiles.h"
 #include "models/feature_network.h"
 
 namespace atelier {
@@ -19,14 +20,11 @@ std::vector<std::string> merged(const std::vector<std::string>& a, const std::ve
   return out;
 }
 
-// The sum of a style image's Gram over positions and the number of positions, per layer: whole, or tile by tile.
-// Each tile is seen with context (so that its features are those of the whole image) and only its core's features
-// count (the cores partition the image); regions start on the networks' total stride (32), so that strided layers
-// sample the same positions as on the whole image.
+// The sum of a style image's Gram over positions and the number of positions, per layer: whole, or tile by tile
+// with context, only the cores' positions counting (filters/feature_tiles.h).
 std::pair<std::vector<at::Tensor>, std::vector<double>> gram_sums(FeatureNetwork& net,
                                                                   const std::vector<std::string>& layers,
                                                                   const at::Tensor& image, int tile) {
-  constexpr int64_t kStride = 32;
   std::vector<at::Tensor> sums(layers.size());
   std::vector<double> positions(layers.size(), 0.0);
   if (tile <= 0 || std::max(image.size(2), image.size(3)) <= tile) {
@@ -34,27 +32,20 @@ std::pair<std::vector<at::Tensor>, std::vector<double>> gram_sums(FeatureNetwork
     for (size_t i = 0; i < layers.size(); ++i) sums[i] = gram_matrix(feats.at(layers[i]));
     return {sums, std::vector<double>(layers.size(), 1.0)};
   }
-  const int64_t context = std::max<int64_t>(kStride, tile / 4 / kStride * kStride);
+  const std::vector<int64_t> strides = layer_strides(net, layers);
+  const int64_t align = feature_tile_alignment(strides);
+  const int64_t context = std::max<int64_t>(align, tile / 4 / align * align);
   const TilePlan plan(image.size(2), image.size(3),
-                      {std::max<int64_t>(tile, 2 * context + kStride), context, kStride, Border::Clip});
+                      {std::max<int64_t>(tile, 2 * context + align), context, align, Border::Clip});
   for (const Tile& t : plan.tiles()) {
     const at::Tensor region = tile_input(image, t);
     const auto feats = net.extract(ensure_min_side(region, net.min_input_size()).to(net.device()), layers);
-    const Rect core = t.core_in_region();
     for (size_t i = 0; i < layers.size(); ++i) {
-      const at::Tensor& f = feats.at(layers[i]);
-      // The core's rows and columns at this layer's resolution (at least one).
-      auto span = [](int64_t from, int64_t to, double scale) {
-        const int64_t a = std::lround(from * scale);
-        return std::pair<int64_t, int64_t>{a, std::max(a + 1, static_cast<int64_t>(std::lround(to * scale)))};
-      };
-      const auto [y0, y1] = span(core.y0, core.y1, static_cast<double>(f.size(2)) / region.size(2));
-      const auto [x0, x1] = span(core.x0, core.x1, static_cast<double>(f.size(3)) / region.size(3));
-      const at::Tensor kept = f.slice(2, y0, y1).slice(3, x0, x1);
-      const double hw = static_cast<double>(kept.size(2) * kept.size(3));
-      const at::Tensor g = gram_matrix(kept) * hw;
+      const at::Tensor kept = core_features(feats.at(layers[i]), t, strides[i]);
+      if (kept.numel() == 0) continue;
+      const at::Tensor g = gram_sum(kept);
       sums[i] = sums[i].defined() ? sums[i] + g : g;
-      positions[i] += hw;
+      positions[i] += static_cast<double>(kept.size(2) * kept.size(3));
     }
   }
   return {sums, positions};
@@ -80,71 +71,88 @@ std::vector<at::Tensor> style_grams(FeatureNetwork& net, const std::vector<std::
   return grams;
 }
 
-at::Tensor gatys_optimize(FeatureNetwork& net, const at::Tensor& content, const std::vector<StyleTarget>& styles,
-                          const GatysSettings& settings, const Progress& progress,
-                          const IterationCallback& on_iteration, std::pair<int64_t, int64_t> size) {
-  const std::vector<std::string> style_layers =
-      settings.style_layers.empty() ? net.default_style_layers() : settings.style_layers;
-  const bool has_content = content.defined() && settings.content_weight > 0;
-  const std::vector<std::string> content_layers =
-      !has_content ? std::vector<std::string>{}
-                   : (settings.content_layers.empty() ? net.default_content_layers() : settings.content_layers);
-  const std::vector<std::string> all_layers = merged(style_layers, content_layers);
+int phase_count(const GatysSettings& settings) { return settings.phase_average ? 2 : 1; }
 
-  if (!settings.grams.empty() && settings.grams.size() != style_layers.size())
-    throw Error("internal error: " + std::to_string(settings.grams.size()) + " style targets for " +
-                std::to_string(style_layers.size()) + " style layers");
-  if (settings.grams.empty()) progress.report(0, "computing style targets");
-  const std::vector<at::Tensor> grams =
-      settings.grams.empty() ? style_grams(net, style_layers, styles) : settings.grams;
-  // Each phase is the image seen from a different pixel offset: a strided first layer otherwise leaves a 2-pixel
-  // grid in the result, since only some pixel phases get an even share of its gradient.
-  const int phases = settings.phase_average ? 2 : 1;
-  auto phase_view = [](const at::Tensor& t, int phase) {
-    return phase == 0 ? t : t.narrow(2, 1, t.size(2) - 1).narrow(3, 1, t.size(3) - 1);
-  };
-  std::vector<std::vector<at::Tensor>> content_targets(phases);
-  if (has_content) {
-    torch::NoGradGuard no_grad;
-    for (int p = 0; p < phases; ++p) {
-      auto feats = net.extract(phase_view(content, p), content_layers);
-      for (const auto& l : content_layers) content_targets[p].push_back(feats.at(l).detach());
-    }
+at::Tensor phase_view(const at::Tensor& image, int phase) {
+  return phase == 0 ? image : image.narrow(2, 1, image.size(2) - 1).narrow(3, 1, image.size(3) - 1);
+}
+
+GatysLayers gatys_layers(FeatureNetwork& net, const GatysSettings& settings, bool has_content) {
+  GatysLayers l;
+  l.style = settings.style_layers.empty() ? net.default_style_layers() : settings.style_layers;
+  if (has_content && settings.content_weight > 0)
+    l.content = settings.content_layers.empty() ? net.default_content_layers() : settings.content_layers;
+  l.all = merged(l.style, l.content);
+  return l;
+}
+
+GatysLoss::GatysLoss(FeatureNetwork& net, const at::Tensor& content, std::vector<at::Tensor> grams,
+                     const GatysSettings& settings)
+    : net_(net),
+      settings_(settings),
+      layers_(gatys_layers(net, settings, content.defined())),
+      grams_(std::move(grams)),
+      content_targets_(phase_count(settings)) {
+  if (grams_.size() != layers_.style.size())
+    throw Error("internal error: " + std::to_string(grams_.size()) + " style targets for " +
+                std::to_string(layers_.style.size()) + " style layers");
+  if (layers_.content.empty()) return;
+  torch::NoGradGuard no_grad;
+  for (int p = 0; p < phase_count(settings); ++p) {
+    auto feats = net.extract(phase_view(content, p), layers_.content);
+    for (const auto& l : layers_.content) content_targets_[p].push_back(feats.at(l).detach());
   }
+}
 
-  const int64_t h = content.defined() ? content.size(2) : size.first;
-  const int64_t w = content.defined() ? content.size(3) : size.second;
+at::Tensor GatysLoss::operator()(const at::Tensor& img) const {
+  const int phases = phase_count(settings_);
+  const double style_weight = settings_.style_weight / static_cast<double>(layers_.style.size()) / phases;
+  const double content_weight =
+      settings_.content_weight / std::max<double>(1, static_cast<double>(layers_.content.size())) / phases;
+  at::Tensor loss = at::zeros({}, img.options());
+  for (int p = 0; p < phases; ++p) {
+    auto feats = net_.extract(phase_view(img, p), layers_.all);
+    for (size_t i = 0; i < layers_.style.size(); ++i)
+      loss = loss + gram_loss(feats.at(layers_.style[i]), grams_[i]) * style_weight;
+    for (size_t i = 0; i < layers_.content.size(); ++i)
+      loss = loss + content_loss(feats.at(layers_.content[i]), content_targets_[p][i]) * content_weight;
+  }
+  if (settings_.tv_weight > 0) loss = loss + tv_loss(img) * settings_.tv_weight;
+  return loss;
+}
+
+void require_network_size(FeatureNetwork& net, int64_t h, int64_t w) {
   if (std::min(h, w) < net.min_input_size())
     throw Error("the image is too small for " + net.name() + ": at least " + std::to_string(net.min_input_size()) +
                 " px per side are needed, got " + std::to_string(w) + "x" + std::to_string(h));
-  at::Tensor x;
+}
+
+at::Tensor gatys_start_image(const at::Tensor& content, const GatysSettings& settings, int64_t h, int64_t w,
+                             c10::Device device) {
   if (settings.init.defined()) {
     if (settings.init.size(2) != h || settings.init.size(3) != w)
       throw Error("internal error: the start image does not have the content's size");
-    x = settings.init.detach().to(net.device(), at::kFloat).clone();
-  } else if (settings.random_init || !content.defined()) {
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
-    x = at::rand({1, 3, h, w}, gen, at::TensorOptions().dtype(at::kFloat)).to(net.device());
-  } else {
-    x = content.detach().clone();
+    return settings.init.detach().to(device, at::kFloat).clone();
   }
+  if (settings.random_init || !content.defined()) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
+    return at::rand({1, 3, h, w}, gen, at::TensorOptions().dtype(at::kFloat)).to(device);
+  }
+  return content.detach().to(device, at::kFloat).clone();
+}
 
-  const double n_style = static_cast<double>(style_layers.size());
-  const double n_content = std::max<double>(1, content_layers.size());
-  auto loss_fn = [&](const at::Tensor& img) {
-    at::Tensor loss = at::zeros({}, img.options());
-    for (int p = 0; p < phases; ++p) {
-      auto feats = net.extract(phase_view(img, p), all_layers);
-      for (size_t i = 0; i < style_layers.size(); ++i)
-        loss = loss + gram_loss(feats.at(style_layers[i]), grams[i]) * (settings.style_weight / n_style / phases);
-      for (size_t i = 0; i < content_layers.size(); ++i)
-        loss = loss + content_loss(feats.at(content_layers[i]), content_targets[p][i]) *
-                          (settings.content_weight / n_content / phases);
-    }
-    if (settings.tv_weight > 0) loss = loss + tv_loss(img) * settings.tv_weight;
-    return loss;
-  };
-  optimize_image(x, loss_fn, settings.optimizer, progress, on_iteration);
+at::Tensor gatys_optimize(FeatureNetwork& net, const at::Tensor& content, const std::vector<StyleTarget>& styles,
+                          const GatysSettings& settings, const Progress& progress,
+                          const IterationCallback& on_iteration, std::pair<int64_t, int64_t> size) {
+  if (settings.grams.empty()) progress.report(0, "computing style targets");
+  const GatysLayers layers = gatys_layers(net, settings, content.defined());
+  const int64_t h = content.defined() ? content.size(2) : size.first;
+  const int64_t w = content.defined() ? content.size(3) : size.second;
+  require_network_size(net, h, w);
+  const GatysLoss loss(net, content, settings.grams.empty() ? style_grams(net, layers.style, styles) : settings.grams,
+                       settings);
+  at::Tensor x = gatys_start_image(content, settings, h, w, net.device());
+  optimize_image(x, [&](const at::Tensor& img) { return loss(img); }, settings.optimizer, progress, on_iteration);
   return x.detach().clamp(0, 1);
 }
 

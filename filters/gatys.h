@@ -42,6 +42,41 @@ struct GatysSettings {
 std::vector<at::Tensor> style_grams(FeatureNetwork& net, const std::vector<std::string>& layers,
                                     const std::vector<StyleTarget>& styles, int tile = 0);
 
+// Each phase is the image seen from a different pixel offset (0: itself; 1: without its first row and column).
+int phase_count(const GatysSettings& settings);
+at::Tensor phase_view(const at::Tensor& image, int phase);
+
+// The layers a run uses: the settings' or the network's defaults; no content layers without content.
+struct GatysLayers {
+  std::vector<std::string> style, content, all;
+};
+GatysLayers gatys_layers(FeatureNetwork& net, const GatysSettings& settings, bool has_content);
+
+// The loss gatys_optimize minimises, for images of content's size: per phase, each style layer's gram_loss
+// (weight style_weight / layers / phases) and each content layer's content_loss (content_weight / layers /
+// phases), plus tv_weight x tv_loss. content undefined: texture synthesis (no content term).
+class GatysLoss {
+ public:
+  GatysLoss(FeatureNetwork& net, const at::Tensor& content, std::vector<at::Tensor> grams,
+            const GatysSettings& settings);
+  at::Tensor operator()(const at::Tensor& image) const;
+
+ private:
+  FeatureNetwork& net_;
+  GatysSettings settings_;
+  GatysLayers layers_;
+  std::vector<at::Tensor> grams_;
+  std::vector<std::vector<at::Tensor>> content_targets_;  // [phase][content layer]
+};
+
+// Throws atelier::Error when an h x w image is smaller than the network accepts.
+void require_network_size(FeatureNetwork& net, int64_t h, int64_t w);
+
+// The optimisation's first image: settings.init, else noise (random_init or no content), else the content; h x w,
+// on `device`.
+at::Tensor gatys_start_image(const at::Tensor& content, const GatysSettings& settings, int64_t h, int64_t w,
+                             c10::Device device);
+
 // Optimises an image of content's size (or of `size` when content is undefined: texture synthesis).
 // content: [1,3,H,W] in [0,1] on the network's device. Returns [1,3,H,W] clamped to [0,1].
 at::Tensor gatys_optimize(FeatureNetwork& net, const at::Tensor& content, const std::vector<StyleTarget>& styles,

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/device.h"
 #include "core/error.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
 #include "core/tiling.h"
+#include "filters/tiled_gatys.h"
 #include "models/feature_network.h"
 
 namespace atelier {
@@ -24,8 +26,26 @@ constexpr double kDefaultBudgetBytes = 2e9, kMaxAutoBudgetBytes = 16e9;
 // Tiles below this cannot hold enough context for the network's deep layers.
 constexpr int kMinTile = 160;
 constexpr int kTileAlign = 8;
+// Exact mode: tiles start on the networks' total stride, and their context is at least 96 px (InceptionV3's
+// smallest input, for a core of a few pixels at the image's edge).
+constexpr int kExactAlign = 32, kExactMinContext = 96;
+// Exact mode: each evaluation also runs every tile forward once to measure the whole image's Gram.
+constexpr double kExactCostFactor = 4.0 / 3.0;
 
 int round_down(double v, int multiple) { return std::max(multiple, static_cast<int>(v) / multiple * multiple); }
+int round_up(int v, int multiple) { return (v + multiple - 1) / multiple * multiple; }
+
+// How a level's tiles are laid out: independent tiles feather over mirror-padded context; exact ones see the
+// image's own borders and start on the stride.
+TileOptions tile_options(const PyramidRequest& r, int tile) {
+  if (!r.exact) {
+    const int overlap = r.overlap > 0 ? r.overlap : std::max(16, round_down(tile / 8, kTileAlign));
+    return {tile, overlap, kTileAlign, Border::Mirror};
+  }
+  const int context =
+      std::max(kExactMinContext, r.overlap > 0 ? round_up(r.overlap, kExactAlign) : round_down(tile / 8, kExactAlign));
+  return {std::max(round_down(tile, kExactAlign), 2 * context + kExactAlign), context, kExactAlign, Border::Clip};
+}
 
 // Long sides of the pyramid: first, 2 x first, ... below the full size, then the full size.
 std::vector<int> level_long_sides(int full, int first) {
@@ -41,26 +61,35 @@ int iterations_at(const PyramidRequest& r, size_t level, size_t levels) {
   return static_cast<int>(std::lround(r.coarsest_iterations * std::pow(ratio, t)));
 }
 
+double auto_budget(const std::string& device_name) {
+  uint64_t free = 0;
+  try {
+    free = device_free_memory_bytes(select_device(device_name));
+  } catch (const Error&) {
+    // An unavailable device: the run itself says so; the plan assumes the default.
+  }
+  return free > 0 ? std::min(static_cast<double>(free) / 2, kMaxAutoBudgetBytes) : kDefaultBudgetBytes;
+}
+
 }  // namespace
 
 PyramidPlan plan_style_pyramid(const PyramidRequest& r) {
   const double bytes_per_pixel = r.phase_average ? kBytesPerPixel : kBytesPerPixelOnePhase;
   const double seconds_per_mp = r.phase_average ? kSecondsPerMegapixel : kSecondsPerMegapixelOnePhase;
-  double budget = r.budget_bytes;
-  if (budget <= 0) {
-    const double available = static_cast<double>(available_memory_bytes());
-    budget = available > 0 ? std::min(available / 2, kMaxAutoBudgetBytes) : kDefaultBudgetBytes;
-  }
+  const double budget = r.budget_bytes > 0 ? r.budget_bytes : auto_budget(r.device);
   int tile = round_down(std::sqrt(budget / bytes_per_pixel), kTileAlign);
   if (r.max_tile > 0) tile = std::min(tile, round_down(r.max_tile, kTileAlign));
   tile = std::max(tile, kMinTile);
-  const int overlap = r.overlap > 0 ? r.overlap : std::max(16, round_down(tile / 8, kTileAlign));
-  if (2 * overlap + kTileAlign > tile)
+  const TileOptions options = tile_options(r, tile);
+  const int overlap = static_cast<int>(options.overlap);
+  if (2 * options.overlap + options.align > options.tile_size)
     throw Error("an overlap of " + std::to_string(overlap) + " px leaves no room in " + std::to_string(tile) +
-                " px tiles; use a smaller overlap (at most " + std::to_string((tile - kTileAlign) / 2) +
+                " px tiles; use a smaller overlap (at most " + std::to_string((tile - options.align) / 2) +
                 ") or larger tiles (max-tile, memory)");
 
   PyramidPlan plan;
+  plan.exact = r.exact;
+  plan.budget_bytes = budget;
   const std::vector<int> sides = level_long_sides(std::max(r.width, r.height), r.first_long_side);
   for (size_t k = 0; k < sides.size(); ++k) {
     PyramidPlan::Level level;
@@ -71,8 +100,8 @@ PyramidPlan plan_style_pyramid(const PyramidRequest& r) {
     const double pixels = static_cast<double>(w) * h;
     double piece_pixels = pixels, optimised_pixels = pixels;
     if (pixels * bytes_per_pixel > budget || (r.max_tile > 0 && std::max(w, h) > r.max_tile)) {
-      const TilePlan tiles(h, w, {tile, overlap, kTileAlign, Border::Mirror});
-      level.tile_size = tile;
+      const TilePlan tiles(h, w, options);
+      level.tile_size = static_cast<int>(options.tile_size);
       level.overlap = overlap;
       level.tiles_x = 0;
       optimised_pixels = 0;
@@ -81,7 +110,8 @@ PyramidPlan plan_style_pyramid(const PyramidRequest& r) {
         optimised_pixels += static_cast<double>(t.region.height() * t.region.width());
       }
       level.tiles_y = static_cast<int>(tiles.size()) / level.tiles_x;
-      piece_pixels = static_cast<double>(tile) * tile;
+      piece_pixels = static_cast<double>(options.tile_size) * options.tile_size;
+      if (r.exact) optimised_pixels *= kExactCostFactor;
     }
     plan.peak_megabytes = std::max(plan.peak_megabytes, piece_pixels * bytes_per_pixel / 1048576.0);
     plan.seconds += optimised_pixels / 1e6 * seconds_per_mp * level.iterations;
@@ -137,6 +167,12 @@ at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full
     if (level.tile_size == 0) {
       settings.init = start;
       result = gatys_optimize(net, content.to(device), {}, settings, level_progress.prefixed(label)).cpu();
+      continue;
+    }
+    if (plan.exact) {
+      settings.init = start;
+      result = gatys_optimize_tiled(net, content, settings, level.tile_size, level.overlap, plan.budget_bytes / 4,
+                                    level_progress.prefixed(label));
       continue;
     }
     const TilePlan tiles(content.size(2), content.size(3), {level.tile_size, level.overlap, kTileAlign,

@@ -22,9 +22,15 @@ struct PyramidRequest {
   int first_long_side = 256;  // the first level's long side; each next one doubles, up to the full size
   int coarsest_iterations = 100, finest_iterations = 12;  // geometric in between
   bool phase_average = false;  // InceptionV3's stride-2 grid averaged away (1.6 times the cost)
-  double budget_bytes = 0;     // memory for the piece optimised at once; 0 = half the free memory (at most 16 GB)
+  // Memory for the piece optimised at once; 0 = half the free memory of `device` (GPU memory for CUDA; at most
+  // 16 GB).
+  double budget_bytes = 0;
+  std::string device = "auto";  // the device that will run it (a device_param value)
   int max_tile = 0;            // longest side optimised at once (0 = from the budget)
-  int overlap = 0;             // context on each side of a tile (0 = an eighth of the tile)
+  int overlap = 0;             // context on each side of a tile (0 = an eighth of the tile; exact: at least 96)
+  // Tiled levels optimised whole, each evaluation tile by tile with one Gram over all tiles (TiledGatysLoss),
+  // instead of tile by tile, each tile on its own toward the shared style targets.
+  bool exact = false;
 };
 
 // How a run will go (the dialog's plan, the CLI's first line), from the request alone.
@@ -37,6 +43,8 @@ struct PyramidPlan {
     int iterations = 0;
   };
   std::vector<Level> levels;
+  bool exact = false;         // see PyramidRequest
+  double budget_bytes = 0;    // the memory budget the plan was made for
   double peak_megabytes = 0;  // the largest piece optimised at once
   double seconds = 0;         // on two CPU cores with InceptionV3 (docs/benchmarks.md)
   // "3 levels: 256x192 whole (80 it.), 512x384 whole (40 it.), 1024x768 in 2x2 tiles of 512 px (20 it.)".

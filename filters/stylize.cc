@@ -153,6 +153,7 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
     request.first_long_side = 2 * static_cast<int>(std::max(result.size(2), result.size(3)));
     request.coarsest_iterations = request.finest_iterations = kFullResolutionIterations;
     request.phase_average = phase_average;
+    request.device = v.get_text("device");
     const PyramidPlan plan = plan_style_pyramid(request);
     progress.report(0.3, "full resolution: " + plan.describe());
     PyramidRun run;

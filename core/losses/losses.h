@@ -10,6 +10,8 @@ namespace atelier {
 
 // Gram matrix [N,C,C] of activations, normalised by H*W (computed in fp32 whatever the input dtype).
 at::Tensor gram_matrix(const at::Tensor& features);
+// The same sum over positions, not divided by H*W (sums of several tiles' positions add up).
+at::Tensor gram_sum(const at::Tensor& features);
 
 // Relative Gram loss ||G(x) - T||^2 / (||T||^2 + eps): independent of the layer's scale and of image size.
 at::Tensor gram_loss(const at::Tensor& features, const at::Tensor& target_gram);
