@@ -18,7 +18,9 @@ namespace atelier::plugin {
 
 void init_i18n() {
   setlocale(LC_ALL, "");
-  bindtextdomain(GETTEXT_PACKAGE, ATELIER_LOCALEDIR);
+  // ATELIER_LOCALEDIR in the environment: a build's own catalogs (tools/gimp-env.sh), before installation.
+  const char* dir = g_getenv("ATELIER_LOCALEDIR");
+  bindtextdomain(GETTEXT_PACKAGE, dir && *dir ? dir : ATELIER_LOCALEDIR);
   bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 }
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates the procedure/argument tables in docs/gimp-plugin.md from the parameter declarations.
+# Regenerates the procedure/argument tables in docs/gimp-plugin.md and the translatable texts in
+# po/filter_strings.cc from the parameter declarations (then update the translations: ninja -C BUILD
+# neural-atelier-pot neural-atelier-update-po).
 # usage: tools/gimp-doc.sh BUILD   (e.g. ./run shell tools/gimp-doc.sh _build/sysroot)
 set -euo pipefail
 BUILD=$1
@@ -15,3 +17,5 @@ awk -v tables="$TABLES" '
   !skip { print }' "$DOC" >"$DOC.new"
 mv "$DOC.new" "$DOC"
 echo "updated $DOC" >&2
+"$BUILD/tests/gimp/dump-params" --gettext >"$ROOT/po/filter_strings.cc"
+echo "updated $ROOT/po/filter_strings.cc" >&2

@@ -50,6 +50,8 @@ RC
 export HOME=$T/home GIMP3_DIRECTORY=$T/profile
 export ATELIER_MODELS_DIR=${ATELIER_MODELS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/neural-atelier/models}
 export ATELIER_WORK_DIR=$T ATELIER_SOURCE_DIR=$SOURCE ATELIER_BUILD_DIR=$BUILD
+# The build's translations (po/<lang>/LC_MESSAGES/neural-atelier.mo), not those of an installed copy.
+export ATELIER_LOCALEDIR=$BUILD/po
 
 scheme_string() { local s=${1//\\/\\\\}; printf '"%s"' "${s//\"/\\\"}"; }
 
