@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/losses/losses.h"
 #include "models/feature_network.h"
 
 namespace atelier {
@@ -41,6 +42,18 @@ at::Tensor core_features(const at::Tensor& features, const Tile& tile, int64_t s
   const auto [y0, y1] = span(core.y0, core.y1, features.size(2));
   const auto [x0, x1] = span(core.x0, core.x1, features.size(3));
   return features.slice(2, y0, y1).slice(3, x0, x1);
+}
+
+void add_core_gram_sums(const std::map<std::string, at::Tensor>& features, const std::vector<std::string>& layers,
+                        const std::vector<int64_t>& strides, const Tile& tile, std::vector<at::Tensor>& sums,
+                        std::vector<double>& positions) {
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const at::Tensor kept = core_features(features.at(layers[i]), tile, strides[i]);
+    if (kept.numel() == 0) continue;
+    const at::Tensor g = gram_sum(kept);
+    sums[i] = sums[i].defined() ? sums[i] + g : g;
+    positions[i] += static_cast<double>(kept.size(2) * kept.size(3));
+  }
 }
 
 }  // namespace atelier

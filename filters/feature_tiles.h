@@ -7,6 +7,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,11 @@ int64_t feature_tile_alignment(const std::vector<int64_t>& strides);
 
 // The positions of `features` ([N,C,h,w], computed on tile.region) that belong to the tile's core.
 at::Tensor core_features(const at::Tensor& features, const Tile& tile, int64_t stride);
+
+// Adds each layer's Gram sum over the tile's core positions (gram_sum) to `sums` and their number to `positions`
+// (layers without core positions are left as they are). features: extract()'s output for the tile's region.
+void add_core_gram_sums(const std::map<std::string, at::Tensor>& features, const std::vector<std::string>& layers,
+                        const std::vector<int64_t>& strides, const Tile& tile, std::vector<at::Tensor>& sums,
+                        std::vector<double>& positions);
 
 }  // namespace atelier

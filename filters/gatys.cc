@@ -40,13 +40,7 @@ std::pair<std::vector<at::Tensor>, std::vector<double>> gram_sums(FeatureNetwork
   for (const Tile& t : plan.tiles()) {
     const at::Tensor region = tile_input(image, t);
     const auto feats = net.extract(ensure_min_side(region, net.min_input_size()).to(net.device()), layers);
-    for (size_t i = 0; i < layers.size(); ++i) {
-      const at::Tensor kept = core_features(feats.at(layers[i]), t, strides[i]);
-      if (kept.numel() == 0) continue;
-      const at::Tensor g = gram_sum(kept);
-      sums[i] = sums[i].defined() ? sums[i] + g : g;
-      positions[i] += static_cast<double>(kept.size(2) * kept.size(3));
-    }
+    add_core_gram_sums(feats, layers, strides, t, sums, positions);
   }
   return {sums, positions};
 }

@@ -8,7 +8,6 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/image_tensor.h"
-#include "core/memory.h"
 #include "core/tiling.h"
 #include "filters/tiled_gatys.h"
 #include "models/feature_network.h"

@@ -78,13 +78,7 @@ LossAndGradient TiledGatysLoss::operator()(const at::Tensor& image_in, const Pro
       torch::NoGradGuard no_grad;
       auto measure = [&](const Tile& t) {
         const auto feats = net_.extract(tile_input(view, t).to(device, at::kFloat), layers_.style);
-        for (size_t i = 0; i < layers_.style.size(); ++i) {
-          const at::Tensor kept = core_features(feats.at(layers_.style[i]), t, style_strides_[i]);
-          if (kept.numel() == 0) continue;
-          const at::Tensor g = gram_sum(kept);
-          sums[i] = sums[i].defined() ? sums[i] + g : g;
-          positions[i] += static_cast<double>(kept.size(2) * kept.size(3));
-        }
+        add_core_gram_sums(feats, layers_.style, style_strides_, t, sums, positions);
       };
       for_each_tile(phase.plan, measure, phase_progress.sub(0, 0.3), "measuring the style");
     }
