@@ -9,10 +9,13 @@
 
 namespace atelier {
 
-at::Tensor image_rgb_to_tensor(const Image& image, at::Device device) {
+at::Tensor image_rgb_to_tensor(const Image& image, at::Device device, at::ScalarType dtype) {
   if (image.empty()) throw Error("empty image");
   at::Tensor hwc = at::from_blob(const_cast<float*>(image.rgba.data()), {image.height, image.width, 4}, at::kFloat);
-  return hwc.slice(2, 0, 3).permute({2, 0, 1}).unsqueeze(0).contiguous().to(device);
+  return hwc.slice(2, 0, 3)
+      .permute({2, 0, 1})
+      .unsqueeze(0)
+      .to(device, dtype, /*non_blocking=*/false, /*copy=*/true, at::MemoryFormat::Contiguous);
 }
 
 at::Tensor image_alpha_to_tensor(const Image& image, at::Device device) {
@@ -24,21 +27,25 @@ at::Tensor image_alpha_to_tensor(const Image& image, at::Device device) {
 Image tensor_to_image(const at::Tensor& rgb, const at::Tensor& alpha) {
   TORCH_CHECK(rgb.dim() == 4 && rgb.size(0) == 1 && rgb.size(1) == 3, "tensor_to_image expects [1,3,H,W]");
   const int64_t h = rgb.size(2), w = rgb.size(3);
-  at::Tensor a = alpha.defined() ? alpha.to(at::kCPU, at::kFloat)
-                                 : at::ones({1, 1, h, w}, at::TensorOptions().dtype(at::kFloat));
-  at::Tensor rgba = at::cat({rgb.detach().to(at::kCPU, at::kFloat).clamp(0, 1), a.detach().clamp(0, 1)}, 1);
-  at::Tensor hwc = rgba[0].permute({1, 2, 0}).contiguous();
   Image img(static_cast<int>(w), static_cast<int>(h));
-  std::copy(hwc.data_ptr<float>(), hwc.data_ptr<float>() + hwc.numel(), img.rgba.begin());
+  const at::Tensor hwc = at::from_blob(img.rgba.data(), {h, w, 4}, at::kFloat);
+  hwc.slice(2, 0, 3).copy_(rgb.detach()[0].permute({1, 2, 0}));
+  if (alpha.defined())
+    hwc.slice(2, 3, 4).copy_(alpha.detach()[0].permute({1, 2, 0}));
+  else
+    hwc.slice(2, 3, 4).fill_(1.f);
+  hwc.clamp_(0, 1);
   return img;
 }
 
 at::Tensor resize(const at::Tensor& x, int64_t h, int64_t w) {
   if (x.size(-2) == h && x.size(-1) == w) return x;
+  if (x.scalar_type() == at::kHalf || x.scalar_type() == at::kBFloat16)
+    return resize(x.to(at::kFloat), h, w).to(x.scalar_type());
   const bool shrinking = h < x.size(-2) || w < x.size(-1);
   if (shrinking) return at::_upsample_bilinear2d_aa(x, {h, w}, /*align_corners=*/false);
   // Bicubic rings past sharp edges (values above 1 or below 0 for an image); keep it within the input's range.
-  return at::upsample_bicubic2d(x, {h, w}, /*align_corners=*/false).clamp(x.min(), x.max());
+  return at::upsample_bicubic2d(x, {h, w}, /*align_corners=*/false).clamp_(x.min(), x.max());
 }
 
 std::pair<int64_t, int64_t> fit_long_side(int64_t h, int64_t w, int64_t long_side) {

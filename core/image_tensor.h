@@ -6,14 +6,17 @@
 
 namespace atelier {
 
-// [1,3,H,W] float32 RGB in [0,1] (sRGB-encoded, as networks trained on photos expect) on `device`.
-at::Tensor image_rgb_to_tensor(const Image& image, at::Device device = at::kCPU);
+// [1,3,H,W] RGB in [0,1] (sRGB-encoded, as networks trained on photos expect) on `device`, float32 unless
+// `dtype` says otherwise (half precision halves a large image's host copy).
+at::Tensor image_rgb_to_tensor(const Image& image, at::Device device = at::kCPU, at::ScalarType dtype = at::kFloat);
 // [1,1,H,W] alpha.
 at::Tensor image_alpha_to_tensor(const Image& image, at::Device device = at::kCPU);
-// Inverse of the above: rgb [1,3,H,W] (clamped to [0,1]), optional alpha [1,1,H,W] (else opaque).
+// Inverse of the above: rgb [1,3,H,W] of any floating type on any device (clamped to [0,1]), optional alpha
+// [1,1,H,W] (else opaque). Writes straight into the image: no whole-image intermediate copies.
 Image tensor_to_image(const at::Tensor& rgb, const at::Tensor& alpha = {});
 
-// Resize [N,C,H,W] to (h, w): antialiased bilinear when shrinking, bicubic when enlarging.
+// Resize [N,C,H,W] to (h, w): antialiased bilinear when shrinking, bicubic when enlarging. Half and bfloat16
+// images are resized in float32 and returned in their own type.
 at::Tensor resize(const at::Tensor& x, int64_t h, int64_t w);
 // Scale so that the longer side is `long_side` (keeping aspect; at least 1 pixel each side).
 at::Tensor resize_long_side(const at::Tensor& x, int64_t long_side);

@@ -1,5 +1,9 @@
 #include "core/memory.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <fstream>
 #include <sstream>
 
@@ -41,6 +45,12 @@ uint64_t current_resident_bytes() { return status_bytes("VmRSS:"); }
 uint64_t peak_resident_bytes() { return status_bytes("VmHWM:"); }
 
 void reset_peak_resident() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+void release_freed_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
 
 void require_memory(uint64_t needed, const std::string& what, const std::string& advice) {
   const uint64_t available = available_memory_bytes();

@@ -15,6 +15,11 @@ uint64_t current_resident_bytes();
 uint64_t peak_resident_bytes();
 void reset_peak_resident();
 
+// Returns the heap's freed pages to the system (glibc keeps memory freed in the middle of its heap resident, so
+// the working memory of one tile or level would otherwise stay counted in the process's memory while the next,
+// whole-image step allocates its own). Does nothing where the C library has no such call.
+void release_freed_memory();
+
 // Throws OutOfMemory("<what> needs about X GB but only Y GB is available; <advice>") when `needed` exceeds
 // the available memory. Does nothing when the available memory is unknown.
 void require_memory(uint64_t needed, const std::string& what, const std::string& advice);

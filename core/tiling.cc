@@ -156,14 +156,15 @@ at::Tensor run_tiled(const TilePlan& plan, const TileFn& fn, const TiledRun& run
   auto assemble = [&](const Tile& tile) {
     const at::Tensor y = checked_output(fn(tile), tile, out);
     if (!out.defined()) {
-      if (run.blend == Blend::Feather && !at::isFloatingType(y.scalar_type()))
+      const at::ScalarType type = run.storage == at::ScalarType::Undefined ? y.scalar_type() : run.storage;
+      if (run.blend == Blend::Feather && !at::isFloatingType(type))
         throw Error("tiling: feathered blending needs floating-point tile outputs");
-      const at::TensorOptions host = y.options().device(at::kCPU);
+      const at::TensorOptions host = y.options().device(at::kCPU).dtype(type);
       if (run.blend == Blend::Core) {
         out = at::empty({y.size(0), y.size(1), h, w}, host);
       } else {
         out = at::zeros({y.size(0), y.size(1), h, w}, host);
-        weight_sum = at::zeros({1, 1, h, w}, host);
+        weight_sum = at::zeros({1, 1, h, w}, host.dtype(at::isReducedFloatingType(type) ? at::kFloat : type));
       }
     }
     if (run.blend == Blend::Core) {
@@ -174,7 +175,7 @@ at::Tensor run_tiled(const TilePlan& plan, const TileFn& fn, const TiledRun& run
     const int64_t overlap = plan.options().overlap;
     const at::Tensor weight = at::outer(feather_axis(seen.y0, seen.y1, tile.core.y0, tile.core.y1, h, overlap),
                                         feather_axis(seen.x0, seen.x1, tile.core.x0, tile.core.x1, w, overlap))
-                                  .to(out.scalar_type())
+                                  .to(weight_sum.scalar_type())
                                   .view({1, 1, seen.height(), seen.width()});
     at::Tensor acc = crop(out, seen), sum = crop(weight_sum, seen);
     // A running weighted mean rather than sum(w y) / sum(w): equal tile outputs are reproduced bit for bit.

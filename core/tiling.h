@@ -93,12 +93,16 @@ struct TiledRun {
   Blend blend = Blend::Feather;
   std::vector<GatherPass> gather;  // run in order, each over all tiles, before the output pass
   std::string message = "processing";
+  // Host type of the assembled output; Undefined: fn's. Half precision halves a large output's host buffer (the
+  // feathering weights are summed in float32 at least).
+  at::ScalarType storage = at::ScalarType::Undefined;
 };
 
 // fn(tile) returns the output for the tile's region: [N,C',region height,region width] (C' may differ from the
 // input's channels; the same N and C' for all tiles), on any device. Each output is moved to host memory before
 // the next tile runs, so fn's device holds one tile's input and output at a time. Returns the assembled
-// [N,C',H,W] on the CPU, detached from autograd, in fn's floating-point type (Blend::Feather needs one). Progress
+// [N,C',H,W] on the CPU, detached from autograd, in run.storage or fn's floating-point type (Blend::Feather needs
+// one). Progress
 // is shared evenly between the tiles of all passes.
 using TileFn = std::function<at::Tensor(const Tile&)>;
 at::Tensor run_tiled(const TilePlan& plan, const TileFn& fn, const TiledRun& run, const Progress& progress);

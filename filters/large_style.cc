@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "core/color.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
@@ -110,13 +112,21 @@ Image run_large_style(const Image& input, const ParamValues& v, const RunContext
   run.base.style_layers = net->default_style_layers();
   run.style_scale = v.get_double("style-scale");
   run.preserve_colors = v.get_text("preserve-colors");
-  const at::Tensor content_full = image_rgb_to_tensor(input);  // host memory
-  const at::Tensor result =
-      run_style_pyramid(*net, content_full, styles, plan, run, progress.sub(0.02, 0.98));
-  at::Tensor out = resize(result, input.height, input.width);
-  if (run.preserve_colors == "luminance") out = transfer_luminance(out, content_full);
+  // Host memory, half precision: the whole-image copies are what grows with the output.
+  const at::Tensor content_full = image_rgb_to_tensor(input, at::kCPU, at::kHalf);
+  at::Tensor out = resize(run_style_pyramid(*net, content_full, styles, plan, run, progress.sub(0.02, 0.98)),
+                          input.height, input.width);
+  if (run.preserve_colors == "luminance") {
+    // Band by band (it is per pixel): no float copy of the whole image.
+    constexpr int64_t kBand = 256;
+    for (int64_t y = 0; y < out.size(2); y += kBand) {
+      const int64_t rows = std::min(kBand, out.size(2) - y);
+      out.narrow(2, y, rows).copy_(transfer_luminance(out.narrow(2, y, rows), content_full.narrow(2, y, rows)));
+    }
+  }
+  Image image = tensor_to_image(out);
   progress.report(1.0, "done; peak memory " + format_fixed(peak_resident_bytes() / 1048576.0, 0) + " MB");
-  return tensor_to_image(out.clamp(0, 1));
+  return image;
 }
 
 CostEstimate large_style_cost(const ParamValues& v, int width, int height) {

@@ -8,6 +8,7 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/image_tensor.h"
+#include "core/memory.h"
 #include "core/tiling.h"
 #include "filters/tiled_gatys.h"
 #include "models/feature_network.h"
@@ -150,8 +151,10 @@ at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full
     const Progress level_progress = progress.sub(done_cost / total_cost, (done_cost + cost) / total_cost);
     done_cost += cost;
     const std::string label = "level " + std::to_string(k + 1) + "/" + std::to_string(plan.levels.size());
-    const at::Tensor content = ensure_min_side(resize(content_full, level.height, level.width), min_side);
-    const at::Tensor start = result.defined() ? resize(result, content.size(2), content.size(3)) : at::Tensor();
+    // Whole-level images stay in host memory in half precision: at the full size they are what grows with the
+    // output (docs/benchmarks.md); tiles and the optimisation work in float32.
+    const at::Tensor content =
+        ensure_min_side(resize(content_full, level.height, level.width), min_side).to(at::kHalf);
 
     // The level's style targets, computed once from the whole style image and shared by all its tiles.
     const int64_t style_side = std::llround(static_cast<double>(std::max(content.size(2), content.size(3))) *
@@ -159,39 +162,45 @@ at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full
     GatysSettings settings = run.base;
     settings.optimizer.iterations = level.iterations;
     // (Only histogram matching reads the content: it stays in host memory otherwise.)
-    const at::Tensor palette = run.preserve_colors == "histogram" ? content.to(device) : content;
+    const at::Tensor palette = run.preserve_colors == "histogram" ? content.to(device, at::kFloat) : content;
     settings.grams = style_grams(net, settings.style_layers,
                                  style_targets(styles, net, style_side, run.preserve_colors, palette),
                                  level.tile_size);
+    const at::Tensor start =
+        result.defined() ? resize(result, content.size(2), content.size(3)).to(at::kHalf) : at::Tensor();
+    result = at::Tensor();
 
     if (level.tile_size == 0) {
       settings.init = start;
-      result = gatys_optimize(net, content.to(device), {}, settings, level_progress.prefixed(label)).cpu();
-      continue;
-    }
-    if (plan.exact) {
+      result = gatys_optimize(net, content.to(device, at::kFloat), {}, settings, level_progress.prefixed(label))
+                   .to(at::kCPU, at::kHalf);
+    } else if (plan.exact) {
       settings.init = start;
       result = gatys_optimize_tiled(net, content, settings, level.tile_size, level.overlap, plan.budget_bytes / 4,
-                                    level_progress.prefixed(label));
-      continue;
+                                    level_progress.prefixed(label))
+                   .to(at::kHalf);
+    } else {
+      const TilePlan tiles(content.size(2), content.size(3),
+                           {level.tile_size, level.overlap, kTileAlign, Border::Mirror});
+      const size_t n = tiles.size();
+      TiledRun tiled;
+      tiled.blend = Blend::Feather;
+      tiled.message = label;
+      tiled.storage = at::kHalf;
+      result = run_tiled(
+          tiles,
+          [&](const Tile& tile) {
+            GatysSettings s = settings;
+            if (start.defined()) s.init = tile_input(start, tile).to(device);
+            s.seed = settings.seed + tile.index;
+            const std::string where = label + ", tile " + std::to_string(tile.index + 1) + "/" + std::to_string(n);
+            const Progress p = level_progress.sub(static_cast<double>(tile.index) / n, (tile.index + 1.0) / n);
+            return gatys_optimize(net, tile_input(content, tile).to(device, at::kFloat), {}, s, p.prefixed(where));
+          },
+          tiled, level_progress);
     }
-    const TilePlan tiles(content.size(2), content.size(3), {level.tile_size, level.overlap, kTileAlign,
-                                                            Border::Mirror});
-    const size_t n = tiles.size();
-    TiledRun tiled;
-    tiled.blend = Blend::Feather;
-    tiled.message = label;
-    result = run_tiled(
-        tiles,
-        [&](const Tile& tile) {
-          GatysSettings s = settings;
-          if (start.defined()) s.init = tile_input(start, tile).to(device);
-          s.seed = settings.seed + tile.index;
-          const std::string where = label + ", tile " + std::to_string(tile.index + 1) + "/" + std::to_string(n);
-          const Progress p = level_progress.sub(static_cast<double>(tile.index) / n, (tile.index + 1.0) / n);
-          return gatys_optimize(net, tile_input(content, tile).to(device), {}, s, p.prefixed(where));
-        },
-        tiled, level_progress);
+    // The level's working memory is freed; let the next level's whole-image buffers use it.
+    release_freed_memory();
   }
   return result;
 }

@@ -60,8 +60,8 @@ struct PyramidRun {
   at::Tensor start;  // defined: the first level starts from this image (any size, host memory)
 };
 
-// Runs the plan on `content` ([1,3,H,W] in [0,1], host memory, the full size). Returns the result at the last
-// level's size, in host memory. Progress: "level 3/4, tile 7/12: iteration ...".
+// Runs the plan on `content` ([1,3,H,W] in [0,1], host memory, the full size; half precision is enough). Returns
+// the result at the last level's size, in host memory, in half precision. Progress: "level 3/4, tile 7/12: iteration ...".
 at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content, const std::vector<StyleImage>& styles,
                              const PyramidPlan& plan, const PyramidRun& run, const Progress& progress);
 

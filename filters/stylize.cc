@@ -162,12 +162,11 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
     run.style_scale = v.get_double("style-scale");
     run.preserve_colors = preserve;
     run.start = result.cpu();
-    content = image_rgb_to_tensor(input);
+    content = image_rgb_to_tensor(input, at::kCPU, at::kHalf);
     result = run_style_pyramid(*net, content, styles, plan, run, progress.sub(0.3, 1.0));
   }
   if (preserve == "luminance") result = transfer_luminance(result, content.to(result.device()));
-  result = resize(result, input.height, input.width).clamp(0, 1);
-  return tensor_to_image(result);
+  return tensor_to_image(resize(result, input.height, input.width));
 }
 
 // Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise averages two pixel phases: 1.6x the

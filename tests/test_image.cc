@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include <fstream>
+#include <utility>
 
 #include "core/device.h"
 #include "core/error.h"
@@ -37,6 +38,29 @@ TEST(ImageTensor, RoundTripKeepsRgbAndStraightAlpha) {
   EXPECT_FLOAT_EQ(a[0][0][0][6].item<float>(), 0.5f);
   Image back = tensor_to_image(rgb, a);
   EXPECT_EQ(back.rgba, img.rgba);  // straight alpha: colours are not premultiplied
+}
+
+// Large images keep their host copies in half precision: to the tensor and back, and resized, in half.
+TEST(ImageTensor, HalfPrecisionRoundTripAndResize) {
+  Image img = gradient_image(7, 5);
+  const at::Tensor rgb = image_rgb_to_tensor(img, at::kCPU, at::kHalf);
+  ASSERT_EQ(rgb.scalar_type(), at::kHalf);
+  EXPECT_TRUE(rgb.is_contiguous());
+  EXPECT_TRUE(torch::allclose(rgb.to(at::kFloat), image_rgb_to_tensor(img), 0, 1e-3));
+  const Image back = tensor_to_image(rgb, image_alpha_to_tensor(img));
+  for (size_t i = 0; i < img.rgba.size(); ++i) EXPECT_NEAR(back.rgba[i], img.rgba[i], 1e-3) << i;
+  // Out-of-range values are clamped, and without alpha the image is opaque.
+  const Image clamped = tensor_to_image(torch::full({1, 3, 2, 3}, 1.5, at::kHalf) - torch::tensor({0.f, 2.f, 1.f}).view({1, 3, 1, 1}));
+  EXPECT_EQ(clamped.pixel(2, 1)[0], 1.f);
+  EXPECT_EQ(clamped.pixel(2, 1)[1], 0.f);
+  EXPECT_EQ(clamped.pixel(2, 1)[2], 0.5f);
+  EXPECT_EQ(clamped.pixel(2, 1)[3], 1.f);
+  const at::Tensor x = torch::rand({1, 3, 30, 20});
+  for (auto [h, w] : {std::pair<int64_t, int64_t>{60, 40}, {15, 10}}) {
+    const at::Tensor half = resize(x.to(at::kHalf), h, w);
+    EXPECT_EQ(half.scalar_type(), at::kHalf);
+    EXPECT_TRUE(torch::allclose(half.to(at::kFloat), resize(x, h, w), 0, 2e-3)) << h;
+  }
 }
 
 TEST(ImageTensor, ResizeKeepsAspectAndRange) {

@@ -140,6 +140,21 @@ TEST(Tiling, FeatheredWeightsSumToOne) {
   EXPECT_TRUE(torch::allclose(ramp, expected, 0, 1e-6)) << ramp;
 }
 
+// Half-precision storage (large outputs): the same blend as in float, to half precision, in half.
+TEST(Tiling, HalfStorageKeepsTheBlendToHalfPrecision) {
+  const at::Tensor image = random_image(1, 3, 37, 53);
+  auto shifted_ramp = [](const at::Tensor& region, const Tile& t) { return region * 0.75 + 0.002 * t.index; };
+  for (const TileOptions& o : varied_options()) {
+    const TilePlan plan(37, 53, o);
+    const at::Tensor reference = run_tiled(image, plan, shifted_ramp, blended(Blend::Feather), Progress());
+    TiledRun half = blended(Blend::Feather);
+    half.storage = at::kHalf;
+    const at::Tensor out = run_tiled(image, plan, shifted_ramp, half, Progress());
+    EXPECT_EQ(out.scalar_type(), at::kHalf) << describe(o);
+    EXPECT_LT((out.to(at::kFloat) - reference).abs().max().item<double>(), 2e-3) << describe(o);
+  }
+}
+
 TEST(Tiling, PointwiseFunctionTiledEqualsUntiled) {
   const at::Tensor image = random_image(1, 3, 37, 53);
   // Exactly rounded arithmetic only, and another channel count.
