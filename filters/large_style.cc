@@ -136,7 +136,12 @@ CostEstimate large_style_cost(const ParamValues& v, int width, int height) {
   e.height = height;
   e.iterations = plan.levels.back().iterations;
   e.seconds = plan.seconds;
-  e.megabytes = plan.peak_megabytes + 600.0;  // the network and the images
+  // The piece optimised at once, the runtime and network, and the whole-image buffers: the input image (float
+  // RGBA), four half-precision level images and the feathering weights (docs/benchmarks.md: 871 and 1240 MB
+  // measured at 2048 and 4096 px, 1007 and 1403 estimated).
+  constexpr double kRuntimeMegabytes = 400, kWholeImageBytesPerPixel = 16 + 4 * 6 + 4;
+  e.megabytes = plan.peak_megabytes + kRuntimeMegabytes +
+                static_cast<double>(width) * height * kWholeImageBytesPerPixel / 1048576.0;
   e.plan = plan.describe();
   return e;
 }
