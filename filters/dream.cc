@@ -24,6 +24,9 @@ namespace atelier {
 namespace {
 
 constexpr double kDefaultDepth = 0.33;
+// At the full dream (1) a painting's subject is lost under motifs; half keeps it recognisable while clearly
+// dreaming (tried on a held-out painting and a photo: docs/gimp-plugin.md).
+constexpr double kDefaultStrength = 0.5;
 
 std::string trim(const std::string& s) {
   size_t b = 0, e = s.size();
@@ -44,6 +47,10 @@ std::vector<ParamSpec> make_params() {
                            "(eyes, animals, buildings); the default uses the network's recommended layers",
                            ParamType::Double, 0, 1, kDefaultDepth, "Layers"));
   p.back().used_when = {{"layers", {""}}};
+  p.push_back(number_param("strength", "_Strength",
+                           "How much of the dream is added to the layer: 1 adds all of it (every motif at full "
+                           "contrast), lower values keep more of the picture",
+                           ParamType::Double, 0, 1, kDefaultStrength, "Dream", 2));
   p.push_back(number_param("step-size", "Ste_p size",
                            "How far each step moves the pixels; larger dreams faster and harsher", ParamType::Double,
                            0.0005, 0.2, 0.01, "Dream", 4));
@@ -118,7 +125,8 @@ Image run_dream(const Image& input, const ParamValues& v, const RunContext& ctx)
   const at::Tensor work = resize(original, wh, ww);
   const at::Tensor dreamed = deep_dream(*network, work, s, progress.sub(0.05, 0.98));
   // Adding the upscaled change (rather than upscaling the dream) keeps the input's full-resolution detail.
-  at::Tensor result = (wh == h && ww == w) ? dreamed : (original + resize(dreamed - work, h, w)).clamp(0, 1);
+  const at::Tensor change = resize(dreamed - work, h, w);
+  at::Tensor result = (original + change * v.get_double("strength")).clamp(0, 1);
   if (v.get_bool("keep-colors")) result = transfer_luminance(result, original);
   return tensor_to_image(result);
 }

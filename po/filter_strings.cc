@@ -124,9 +124,11 @@ N_("Network layers to dream on with a dose each, e.g. \"mixed3:1, mixed4:0.5\": 
 N_("Layers");
 N_("_Depth");
 N_("Used when Layers is empty: 0 dreams on shallow layers (strokes, textures), 1 on deep ones (eyes, animals, buildings); the default uses the network's recommended layers");
+N_("_Strength");
+N_("How much of the dream is added to the layer: 1 adds all of it (every motif at full contrast), lower values keep more of the picture");
+N_("Dream");
 N_("Ste_p size");
 N_("How far each step moves the pixels; larger dreams faster and harsher");
-N_("Dream");
 N_("Gradient steps per octave");
 N_("_Octaves");
 N_("Number of image scales dreamed on, coarse to fine; more octaves give larger motifs");

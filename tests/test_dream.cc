@@ -301,4 +301,15 @@ TEST(Dream, InceptionMixed3Rises) {
   ASSERT_EQ(out.height, 70);
   EXPECT_FLOAT_EQ(out.pixel(10, 10)[3], 1.f);
   EXPECT_FLOAT_EQ(out.pixel(80, 10)[3], 0.25f);
+
+  // Strength scales the change the dream makes: none at 0, half of the whole change at 0.5 (up to clamping).
+  v.set_bool("keep-colors", false);
+  auto change = [&](double strength) {
+    v.set_double("strength", strength);
+    return image_rgb_to_tensor(run_filter(dream_filter(), input, v, ctx)) - image_rgb_to_tensor(input);
+  };
+  EXPECT_LT(change(0).abs().max().item<double>(), 1e-6);
+  const at::Tensor whole = change(1), half = change(0.5);
+  EXPECT_GT(whole.abs().mean().item<double>(), 1e-3);
+  EXPECT_NEAR(half.abs().sum().item<double>() / whole.abs().sum().item<double>(), 0.5, 0.05);
 }
