@@ -90,12 +90,33 @@ bool restrict_to_available(GimpProcedureConfig* config, const ParamSpec& spec) {
   return any;
 }
 
+// A style (or other image) the filter needs and nobody chose yet: with several layers in the image, the topmost
+// other layer is the default, so that "paint this layer in the style of that one" needs no file at all.
+void preselect_other_layer(GimpProcedureConfig* config, const Filter& filter, GimpDrawable* drawable) {
+  if (!drawable) return;
+  std::vector<const ParamSpec*> wanted;
+  try {
+    wanted = layers_to_preselect(read_values(config, filter));
+  } catch (const Error&) {
+    return;  // a remembered value that is no longer valid: the dialog shows it, the run explains it
+  }
+  if (wanted.empty()) return;
+  GimpLayer** layers = gimp_image_get_layers(gimp_item_get_image(GIMP_ITEM(drawable)));
+  GimpLayer* other = nullptr;
+  for (GimpLayer** l = layers; l && *l && !other; ++l)
+    if (GIMP_DRAWABLE(*l) != drawable && !gimp_item_is_group(GIMP_ITEM(*l))) other = *l;
+  for (const ParamSpec* s : wanted)
+    if (other) g_object_set(config, s->name.c_str(), other, nullptr);
+  g_free(layers);
+}
+
 }  // namespace
 
-bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, GimpDrawable*, int width, int height,
-                       const Filter& filter) {
+bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, GimpDrawable* drawable, int width,
+                       int height, const Filter& filter) {
   gimp_ui_init(GETTEXT_PACKAGE);
   sync_dialog_twins(config, filter, TwinSync::kToDialog);
+  preselect_other_layer(config, filter, drawable);
   GtkWidget* dialog = gimp_procedure_dialog_new(procedure, config, tr(filter.title));
   auto* pd = GIMP_PROCEDURE_DIALOG(dialog);
   GList* top = nullptr;

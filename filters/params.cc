@@ -1,5 +1,6 @@
 #include "filters/params.h"
 
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -279,8 +280,46 @@ ParamSpec seed_param(std::string label, std::string help) {
   return number_param("seed", std::move(label), std::move(help), ParamType::Int, 0, 2147483647, 0, "Engine", 0);
 }
 
-ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group) {
-  return text_param(std::move(name), std::move(label), std::move(help), ParamType::Layer, "", std::move(group), kGimp);
+namespace {
+
+// "Style la_yer" -> "style layer", as a message names it.
+std::string plain_label(const ParamSpec& spec) {
+  std::string out;
+  for (char c : spec.label)
+    if (c != '_') out += c;
+  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+}  // namespace
+
+ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group,
+                      std::string instead_of, bool one_required) {
+  ParamSpec s =
+      text_param(std::move(name), std::move(label), std::move(help), ParamType::Layer, "", std::move(group), kGimp);
+  s.instead_of = std::move(instead_of);
+  s.one_required = one_required;
+  return s;
+}
+
+std::string layer_or_file(const ParamValues& values, const std::string& layer_param_name) {
+  const ParamSpec& layer = values.spec(layer_param_name);
+  const std::string& chosen_layer = values.get_text(layer.name);
+  if (layer.instead_of.empty()) return chosen_layer;
+  const ParamSpec& file = values.spec(layer.instead_of);
+  const std::string& chosen_file = values.get_text(file.name);
+  if (!chosen_layer.empty() && !chosen_file.empty())
+    throw Error("both " + plain_label(layer) + " and " + plain_label(file) + " are chosen (" + layer.name + ", " +
+                file.name + "); choose one of them");
+  return chosen_layer.empty() ? chosen_file : chosen_layer;
+}
+
+std::vector<const ParamSpec*> layers_to_preselect(const ParamValues& values) {
+  std::vector<const ParamSpec*> out;
+  for (const ParamSpec& s : values.specs())
+    if (s.type == ParamType::Layer && s.one_required && layer_or_file(values, s.name).empty())
+      out.push_back(&s);
+  return out;
 }
 
 ParamSpec layer_name_param(std::string label, std::string default_name) {

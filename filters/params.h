@@ -65,6 +65,10 @@ struct ParamSpec {
   // Choice whose options depend on the user's files (models in the library): the current options, with
   // `choices` the ones that always exist. Values are checked against the current options.
   std::function<std::vector<ChoiceOption>()> list_choices;
+  // Layer: the File parameter it stands in for (the two cannot both be given), and whether the filter needs one
+  // of them (then a dialog chooses another layer of the image when neither is given).
+  std::string instead_of;
+  bool one_required = false;
 };
 
 using ParamValue = std::variant<int, double, bool, std::string>;
@@ -122,8 +126,16 @@ ParamSpec layer_name_param(std::string label, std::string default_name);
 // "method": which of a filter's algorithms runs (the first option is the default); parameters that only one method
 // uses name it in their used_when.
 ParamSpec method_param(std::string help, std::vector<ChoiceOption> methods, std::string group);
-// A layer of any open image, chosen in the dialog or passed from Script-Fu (GIMP only; none by default).
-ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group);
+// A layer of any open image, chosen in the dialog or passed from Script-Fu (GIMP only; none by default), instead
+// of the file parameter `instead_of`; `one_required`: the filter needs the layer or the file.
+ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group,
+                      std::string instead_of, bool one_required);
+// The value of a layer_param or else of the file it stands in for ("" when neither is given). Throws
+// atelier::Error when both are given.
+std::string layer_or_file(const ParamValues& values, const std::string& layer_param_name);
+// The layer_params that a dialog should fill with another layer of the image: required, and neither they nor
+// their files given (whether the current method uses them or not: the user may switch to one that does).
+std::vector<const ParamSpec*> layers_to_preselect(const ParamValues& values);
 // The command line's input image (name: "input", or "content" where that says more) and output file.
 ParamSpec input_image_param(std::string name, std::string help);
 ParamSpec output_file_param();

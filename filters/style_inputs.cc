@@ -31,7 +31,7 @@ std::vector<ParamSpec> style_image_params(const std::vector<ParamCondition>& use
                          ParamType::File, "", "Style"));
   p.push_back(layer_param("style-layer", "Style la_yer",
                           "A layer of any open image as the style instead of a file (none: the style image)",
-                          "Style"));
+                          "Style", "style-image", true));
   p.push_back(text_param("style-image-2", "Second style ima_ge (optional)",
                          "A second style blended with the first (leave empty for one style)", ParamType::File, "",
                          "Style"));
@@ -85,13 +85,9 @@ std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContex
       styles.push_back({ctx.read_image(listed[i]), i < weights.size() ? *parse_double(weights[i]) : 1.0});
     return styles;
   }
-  const std::string& file = v.get_text("style-image");
-  const std::string& layer = v.get_text("style-layer");
+  const std::string first = layer_or_file(v, "style-layer");
   const std::string& second = v.get_text("style-image-2");
   const double blend = v.get_double("style-blend");
-  if (!file.empty() && !layer.empty())
-    throw Error("both a style layer and a style image file are chosen; choose one of them for the first style");
-  const std::string& first = layer.empty() ? file : layer;
   if (first.empty())
     throw Error("no style image: choose a style image or a style layer (style-image, style-layer; --style FILE "
                 "on the command line)");

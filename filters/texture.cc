@@ -36,7 +36,7 @@ std::vector<ParamSpec> make_params() {
   p.push_back(layer_param("source-layer", "So_urce layer",
                           "A layer of any open image to learn the texture from instead of the active layer (none: "
                           "the active layer, or its selection)",
-                          "Source"));
+                          "Source", "source-file", false));
   p.push_back(text_param("source-file", "Source _file",
                          "An image file to learn the texture from instead of the active layer (empty: the active "
                          "layer, or its selection)",
@@ -116,13 +116,8 @@ std::string checked_model_name(const std::string& name) {
 }
 
 Image source_image(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  const std::string& layer = v.get_text("source-layer");
-  const std::string& file = v.get_text("source-file");
-  if (!layer.empty() && !file.empty())
-    throw Error(
-        "both a source layer and a source file are chosen; choose one of them (or neither, for the active "
-        "layer)");
-  Image source = !layer.empty() ? ctx.read_image(layer) : file.empty() ? input : ctx.read_image(file);
+  const std::string chosen = layer_or_file(v, "source-layer");
+  Image source = chosen.empty() ? input : ctx.read_image(chosen);
   if (source.empty())
     throw Error(
         "no source texture: give one with --source FILE (in GIMP: select a layer, or choose a source "

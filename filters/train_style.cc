@@ -76,7 +76,8 @@ std::vector<ParamSpec> make_params() {
   p.push_back(text_param("style", "Style _image", "The painting or picture whose style the new network learns",
                          ParamType::File, "", "Style"));
   p.push_back(layer_param("style-layer", "Style la_yer",
-                          "A layer of any open image to learn the style from instead of a file", "Style"));
+                          "A layer of any open image to learn the style from instead of a file", "Style", "style",
+                          true));
   for (ParamSpec& s : style_balance_params({})) p.push_back(std::move(s));
   p.push_back(text_param("photos", "_Photos folder",
                          "Folder of photos to learn from (JPEG, PNG, ...; the more varied the better; empty: the "
@@ -137,14 +138,11 @@ std::string model_name(const ParamValues& v, const std::string& style_sha256) {
 }
 
 Image style_image(const ParamValues& v, const RunContext& ctx) {
-  const std::string& layer = v.get_text("style-layer");
-  const std::string& file = v.get_text("style");
-  if (!layer.empty() && !file.empty())
-    throw Error("both a style layer and a style file are chosen; choose one of them");
-  if (layer.empty() && file.empty())
+  const std::string chosen = layer_or_file(v, "style-layer");
+  if (chosen.empty())
     throw Error("no style image: choose the picture whose style to learn (--style FILE; in GIMP: a style image or "
                 "style layer)");
-  Image style = ctx.read_image(layer.empty() ? file : layer);
+  Image style = ctx.read_image(chosen);
   if (style.empty()) throw Error("the style image is empty");
   return style;
 }

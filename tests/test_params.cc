@@ -6,6 +6,7 @@
 #include "filters/filter.h"
 #include "filters/params.h"
 #include "filters/stylize.h"
+#include "tests/test_util.h"
 
 using namespace atelier;
 
@@ -131,7 +132,9 @@ TEST(Params, ParametersSayWhenTheyAreUsed) {
 }
 
 TEST(Params, LayerParameterIsGimpOnlyAndNoneByDefault) {
-  const std::vector<ParamSpec> specs = {layer_param("source-layer", "Source layer", "A layer of any open image", "")};
+  const std::vector<ParamSpec> specs = {
+      layer_param("source-layer", "Source layer", "A layer of any open image", "", "source-file", false),
+      text_param("source-file", "Source _file", "A file", ParamType::File, "", "")};
   EXPECT_EQ(specs[0].scope, static_cast<unsigned>(kGimp));
   EXPECT_EQ(specs[0].type, ParamType::Layer);
   ParamValues v(specs);
@@ -139,4 +142,34 @@ TEST(Params, LayerParameterIsGimpOnlyAndNoneByDefault) {
   v.set_text("source-layer", "layer:12");
   EXPECT_EQ(v.get_text("source-layer"), "layer:12");
   EXPECT_THROW(v.set_int("source-layer", 3), Error);
+}
+
+// A layer stands in for a file: one or the other, never both; a required one with neither given is what a
+// dialog fills with another layer of the image (Stylize's style, not Texture Synthesize's optional source).
+TEST(Params, LayerOrFileAndWhichLayersToPreselect) {
+  const std::vector<ParamSpec> specs = {
+      layer_param("style-layer", "Style la_yer", "A layer as the style", "", "style-image", true),
+      text_param("style-image", "Style _image", "A style file", ParamType::File, "", ""),
+      layer_param("source-layer", "So_urce layer", "A layer as the source", "", "source-file", false),
+      text_param("source-file", "Source _file", "A source file", ParamType::File, "", "")};
+  ParamValues v(specs);
+  EXPECT_EQ(layer_or_file(v, "style-layer"), "");
+  ASSERT_EQ(layers_to_preselect(v).size(), 1u);
+  EXPECT_EQ(layers_to_preselect(v)[0]->name, "style-layer");
+  v.set_text("style-image", "/tmp/style.png");
+  EXPECT_EQ(layer_or_file(v, "style-layer"), "/tmp/style.png");
+  EXPECT_TRUE(layers_to_preselect(v).empty());
+  v.set_text("style-layer", "layer:4");
+  EXPECT_EQ(test::error_of([&] { layer_or_file(v, "style-layer"); }),
+            "both style layer and style image are chosen (style-layer, style-image); choose one of them");
+  v.set_text("style-image", "");
+  EXPECT_EQ(layer_or_file(v, "style-layer"), "layer:4");
+  EXPECT_TRUE(layers_to_preselect(v).empty());
+  // The filters declare theirs this way.
+  for (const Filter* f : all_filters())
+    for (const ParamSpec& s : f->params)
+      if (s.type == ParamType::Layer) {
+        ParamValues values(f->params);
+        EXPECT_EQ(values.spec(s.instead_of).type, ParamType::File) << f->name << " " << s.name;
+      }
 }

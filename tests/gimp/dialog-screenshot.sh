@@ -32,9 +32,15 @@ for proc in "${PROCS[@]}"; do
   mkdir -p "$(dirname "$shot")"; rm -f "$shot"
   script="(begin (script-fu-use-v3)
     (let* ((img (gimp-image-new 320 200 RGB))
-           (layer (gimp-layer-new img \"layer\" 320 200 RGB-IMAGE 100 LAYER-MODE-NORMAL)))
+           (layer (gimp-layer-new img \"layer\" 320 200 RGB-IMAGE 100 LAYER-MODE-NORMAL))
+           (style (gimp-layer-new img \"painting\" 320 200 RGB-IMAGE 100 LAYER-MODE-NORMAL)))
       (gimp-image-insert-layer img layer 0 0)
       (gimp-drawable-fill layer FILL-WHITE)
+      ; A second layer: dialogs that need a style propose it (the active layer stays the one filtered).
+      (gimp-image-insert-layer img style 0 0)
+      (gimp-context-set-foreground '(200 60 40))
+      (gimp-drawable-fill style FILL-FOREGROUND)
+      (gimp-image-lower-item img style)
       (gimp-display-new img)
       ($proc #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector layer))))"
   mkdir -p "$T/run"
