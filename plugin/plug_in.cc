@@ -16,11 +16,30 @@ G_DEFINE_TYPE(AtelierPlugIn, atelier_plug_in, GIMP_TYPE_PLUG_IN)
 
 namespace atelier::plugin {
 
+namespace {
+
+// Where the catalogs are: ATELIER_LOCALEDIR in the environment (a build's own, tools/gimp-env.sh); else a locale
+// folder beside the plug-in (installed into the user's GIMP by ./run install); else the system's (a package).
+std::string catalog_dir() {
+  const char* env = g_getenv("ATELIER_LOCALEDIR");
+  if (env && *env) return env;
+  if (gchar* exe = g_file_read_link("/proc/self/exe", nullptr)) {
+    gchar* folder = g_path_get_dirname(exe);
+    gchar* beside = g_build_filename(folder, "locale", nullptr);
+    const std::string dir = beside;
+    g_free(beside);
+    g_free(folder);
+    g_free(exe);
+    if (g_file_test(dir.c_str(), G_FILE_TEST_IS_DIR)) return dir;
+  }
+  return ATELIER_LOCALEDIR;
+}
+
+}  // namespace
+
 void init_i18n() {
   setlocale(LC_ALL, "");
-  // ATELIER_LOCALEDIR in the environment: a build's own catalogs (tools/gimp-env.sh), before installation.
-  const char* dir = g_getenv("ATELIER_LOCALEDIR");
-  bindtextdomain(GETTEXT_PACKAGE, dir && *dir ? dir : ATELIER_LOCALEDIR);
+  bindtextdomain(GETTEXT_PACKAGE, catalog_dir().c_str());
   bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 }
 
@@ -48,8 +67,9 @@ GimpProcedure* create_procedure(GimpPlugIn* plug_in, const gchar* name) {
   return p;
 }
 
-// Catalogs live in the system locale dir, not under the plug-in folder where GIMP's default looks, so bind the
-// domain here and tell libgimp not to set up its own (returning FALSE); all strings are translated in-process.
+// Catalogs may live in the system locale dir, not only under the plug-in folder where GIMP's default looks, so
+// bind the domain here and tell libgimp not to set up its own (returning FALSE); all strings are translated
+// in-process.
 gboolean set_i18n(GimpPlugIn*, const gchar*, gchar**, gchar**) {
   init_i18n();
   return FALSE;
