@@ -102,8 +102,7 @@ struct TiledRun {
 // input's channels; the same N and C' for all tiles), on any device. Each output is moved to host memory before
 // the next tile runs, so fn's device holds one tile's input and output at a time. Returns the assembled
 // [N,C',H,W] on the CPU, detached from autograd, in run.storage or fn's floating-point type (Blend::Feather needs
-// one). Progress
-// is shared evenly between the tiles of all passes.
+// one). Progress is shared evenly between the tiles of all passes.
 using TileFn = std::function<at::Tensor(const Tile&)>;
 at::Tensor run_tiled(const TilePlan& plan, const TileFn& fn, const TiledRun& run, const Progress& progress);
 

@@ -137,9 +137,9 @@ CostEstimate large_style_cost(const ParamValues& v, int width, int height) {
   e.iterations = plan.levels.back().iterations;
   e.seconds = plan.seconds;
   // The piece optimised at once, the runtime and network, and the whole-image buffers: the input image (float
-  // RGBA), four half-precision level images and the feathering weights (docs/benchmarks.md: 871 and 1240 MB
-  // measured at 2048 and 4096 px, 1007 and 1403 estimated).
-  constexpr double kRuntimeMegabytes = 400, kWholeImageBytesPerPixel = 16 + 4 * 6 + 4;
+  // RGBA), the content, start and result in half precision, the feathering weights, and a level start's
+  // conversions (docs/benchmarks.md: 871 and 1240 MB measured at 2048 and 4096 px, 1007 and 1403 estimated).
+  constexpr double kRuntimeMegabytes = 400, kWholeImageBytesPerPixel = 16 + 3 * 6 + 4 + 6;
   e.megabytes = plan.peak_megabytes + kRuntimeMegabytes +
                 static_cast<double>(width) * height * kWholeImageBytesPerPixel / 1048576.0;
   e.plan = plan.describe();

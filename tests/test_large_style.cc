@@ -3,9 +3,11 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "core/image_io.h"
 #include "core/image_tensor.h"
+#include "core/memory.h"
 #include "core/tiling.h"
 #include "filters/large_style.h"
 #include "filters/style_pyramid.h"
@@ -191,6 +193,53 @@ TEST(LargeStyle, NetworkSeesAtMostATileWhateverTheOutputSize) {
   EXPECT_LE(exact_small.first, 224);
   EXPECT_EQ(exact_small.first, exact_large.first);
   EXPECT_LE(exact_large.second, 224 * 224);
+}
+
+// The memory rule itself, at small sizes: the memory a run adds to the process (its peak resident memory over the
+// resident memory before it) grows by less than half when the output's edge doubles at the same largest tile. The
+// network is wide at full resolution, like InceptionV3's first layers, so that the tile's work is most of it and a
+// pass of the network over a whole level (or any other per-pixel cost of the output's size) would show at once.
+TEST(LargeStyle, AddedPeakMemoryGrowsByLessThanHalfWhenTheEdgeDoubles) {
+  struct WideNetwork : test::FakeNetwork {
+    at::Tensor wide = torch::randn({96, 3, 3, 3}) * 0.3, narrow = torch::randn({16, 96, 3, 3}) * 0.05;
+    std::vector<std::string> default_style_layers() const override { return {"a", "b"}; }
+    std::map<std::string, at::Tensor> extract(const at::Tensor& image, const std::vector<std::string>& layers) override {
+      const at::Tensor a = torch::relu(torch::conv2d(image - 0.5, wide, {}, 1, 1));
+      std::map<std::string, at::Tensor> out{{"a", a}, {"b", torch::relu(torch::conv2d(a, narrow, {}, 2, 1))}};
+      for (const auto& l : layers)
+        if (!out.count(l)) throw Error("unknown layer '" + l + "'");
+      return out;
+    }
+  };
+  at::set_num_threads(1);
+  auto added_peak_megabytes = [](int width) {
+    WideNetwork net;
+    PyramidRequest r;
+    r.width = width;
+    r.height = width * 3 / 4;
+    r.first_long_side = 80;
+    r.coarsest_iterations = 2;
+    r.finest_iterations = 1;
+    r.max_tile = 128;
+    const PyramidPlan plan = plan_style_pyramid(r);
+    PyramidRun run;
+    run.base.style_layers = {"a", "b"};
+    run.base.content_layers = {"b"};
+    const at::Tensor content = image_rgb_to_tensor(picture(r.width, r.height), at::kCPU, at::kHalf);
+    const std::vector<StyleImage> styles{StyleImage{test::stripes_image(160, 160), 1.0}};
+    release_freed_memory();
+    const double before = static_cast<double>(current_resident_bytes());
+    reset_peak_resident();
+    const at::Tensor out = run_style_pyramid(net, content, styles, plan, run, Progress());
+    EXPECT_EQ(out.size(3), r.width);
+    return (static_cast<double>(peak_resident_bytes()) - before) / 1048576.0;
+  };
+  ATELIER_REQUIRE(peak_resident_bytes() > 0, "this system does not report peak resident memory (VmHWM)");
+  added_peak_megabytes(240);  // warms up the allocator and LibTorch's kernels
+  const double small = added_peak_megabytes(320), large = added_peak_megabytes(640);
+  std::printf("added peak memory: %.1f MB at 320 px, %.1f MB at 640 px\n", small, large);
+  EXPECT_GT(small, 1.0);
+  EXPECT_LT(large, 1.5 * small) << "small " << small << " MB, large " << large << " MB";
 }
 
 // The style targets of a level larger than a tile are gathered tile by tile: the same as the whole image's, since
