@@ -128,11 +128,12 @@ TEST(ReferenceOutputs, StylizeInstantTiled) {
   expect_matches_reference("stylize_instant_tiled", out);
 }
 
+// The references were made with the whole dream added (strength 1, the only setting then).
 TEST(ReferenceOutputs, Dream) {
   REQUIRE_INCEPTION();
   const Image out = run("dream",
                         {{"size", "88"}, {"octaves", "2"}, {"iterations", "3"}, {"network", "inception_v3"},
-                         {"seed", "5"}},
+                         {"seed", "5"}, {"strength", "1"}},
                         test_picture(88, 80));
   expect_matches_reference("dream", out);
 }
@@ -141,7 +142,7 @@ TEST(ReferenceOutputs, DreamWithLayerDosesAndKeptColours) {
   REQUIRE_INCEPTION();
   const Image out = run("dream",
                         {{"layers", "mixed2:1, mixed4:-0.5"}, {"size", "80"}, {"octaves", "1"}, {"iterations", "4"},
-                         {"keep-colors", "true"}, {"network", "inception_v3"}, {"seed", "11"}},
+                         {"keep-colors", "true"}, {"network", "inception_v3"}, {"seed", "11"}, {"strength", "1"}},
                         test_picture(80, 90));
   expect_matches_reference("dream_doses", out);
 }
