@@ -51,9 +51,9 @@ if [ -n "$BUILT_LIBRARY" ] && [ -f "$BUILT_LIBRARY/inception_v3.safetensors" ] &
   cp "$BUILT_LIBRARY/inception_v3.safetensors" "$LIBRARY/"
 fi
 ATELIER_MODELS_DIR=$LIBRARY "$BUILD/cli/atelier" models install inception_v3 >&2 ||
-  die "the plug-in is installed but the default feature network is not; run: ./run atelier models install inception_v3"
+  die "the plug-in is installed but the default feature network is not (see the message above); when that is fixed, run: ATELIER_MODELS_DIR=$LIBRARY ./run atelier models install inception_v3"
 
-missing=$(ldd "$DEST/neural-atelier" 2>/dev/null | awk '/not found/ {print $1}' | sort -u | tr '\n' ' ')
+missing=$(ldd "$DEST/neural-atelier" 2>/dev/null | awk '/=> not found/ {print $1}' | sort -u | tr '\n' ' ' || true)
 if [ -n "$missing" ]; then
   say "warning: this system lacks libraries the plug-in needs: $missing"
   say "install the runtime packages of tools/debian-packages.txt (Debian 13 / Ubuntu 25.04+), e.g. libtorch2.6"
