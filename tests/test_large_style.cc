@@ -41,6 +41,19 @@ Image picture(int w, int h) {
   return img;
 }
 
+// A width x 3/4 width pyramid from `first_long_side` in tiles of at most `max_tile`, with two iterations on the
+// coarsest level and one on the finest: the quick runs of the memory tests.
+PyramidRequest quick_request(int width, int first_long_side, int max_tile) {
+  PyramidRequest r;
+  r.width = width;
+  r.height = width * 3 / 4;
+  r.first_long_side = first_long_side;
+  r.coarsest_iterations = 2;
+  r.finest_iterations = 1;
+  r.max_tile = max_tile;
+  return r;
+}
+
 bool inception_installed() { return ModelLibrary().installed("inception_v3"); }
 
 }  // namespace
@@ -164,13 +177,7 @@ TEST(LargeStyle, NetworkSeesAtMostATileWhateverTheOutputSize) {
   at::set_num_threads(1);
   auto largest_input_at = [](int width, bool exact) {
     RecordingNetwork net;
-    PyramidRequest r;
-    r.width = width;
-    r.height = width * 3 / 4;
-    r.first_long_side = 64;
-    r.coarsest_iterations = 2;
-    r.finest_iterations = 1;
-    r.max_tile = 96;
+    PyramidRequest r = quick_request(width, 64, 96);
     r.overlap = 12;
     r.exact = exact;
     const PyramidPlan plan = plan_style_pyramid(r);
@@ -214,13 +221,7 @@ TEST(LargeStyle, AddedPeakMemoryGrowsByLessThanHalfWhenTheEdgeDoubles) {
   at::set_num_threads(1);
   auto added_peak_megabytes = [](int width) {
     WideNetwork net;
-    PyramidRequest r;
-    r.width = width;
-    r.height = width * 3 / 4;
-    r.first_long_side = 80;
-    r.coarsest_iterations = 2;
-    r.finest_iterations = 1;
-    r.max_tile = 128;
+    const PyramidRequest r = quick_request(width, 80, 128);
     const PyramidPlan plan = plan_style_pyramid(r);
     PyramidRun run;
     run.base.style_layers = {"a", "b"};
