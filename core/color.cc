@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/error.h"
@@ -65,10 +66,17 @@ std::pair<at::Tensor, at::Tensor> value_quantiles(const at::Tensor& flat, at::Te
 at::Tensor transfer_luminance(const at::Tensor& styled, const at::Tensor& original) {
   check_rgb(styled, "the styled image", "transfer_luminance");
   check_rgb(original, "the original image", "transfer_luminance");
-  at::Tensor s = rgb_to_ycbcr(styled.to(at::kFloat));
-  at::Tensor o = rgb_to_ycbcr(resize(original.to(styled.device(), at::kFloat), styled.size(2), styled.size(3)));
-  at::Tensor mixed = at::cat({s.slice(1, 0, 1), o.slice(1, 1, 3)}, 1);
-  return ycbcr_to_rgb(mixed).clamp(0, 1).to(styled.scalar_type());
+  const at::Tensor source = resize(original.to(styled.device()), styled.size(2), styled.size(3));
+  // Band by band (it is per pixel): a large image in half precision gets no float32 copy of its whole size.
+  constexpr int64_t kBand = 256;
+  at::Tensor out = at::empty_like(styled);
+  for (int64_t y = 0; y < styled.size(2); y += kBand) {
+    const int64_t rows = std::min(kBand, styled.size(2) - y);
+    const at::Tensor s = rgb_to_ycbcr(styled.narrow(2, y, rows).to(at::kFloat));
+    const at::Tensor o = rgb_to_ycbcr(source.narrow(2, y, rows).to(at::kFloat));
+    out.narrow(2, y, rows).copy_(ycbcr_to_rgb(at::cat({s.slice(1, 0, 1), o.slice(1, 1, 3)}, 1)).clamp(0, 1));
+  }
+  return out;
 }
 
 at::Tensor match_histogram(const at::Tensor& source, const at::Tensor& reference) {

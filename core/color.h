@@ -6,7 +6,8 @@
 namespace atelier {
 
 // The luminance (BT.601 Y of YCbCr on the sRGB-encoded values) of `styled` with the chroma (Cb, Cr) of `original`.
-// Both [1,3,H,W] in [0,1]; `original` is resized to `styled`'s size if they differ. Returns [1,3,H,W] in [0,1].
+// Both [1,3,H,W] in [0,1]; `original` is resized to `styled`'s size if they differ. Returns [1,3,H,W] in [0,1], in
+// `styled`'s type, computed in float32 band by band (no float copy of a large half-precision image).
 at::Tensor transfer_luminance(const at::Tensor& styled, const at::Tensor& original);
 
 // Per-channel histogram matching: each channel of `source` is mapped monotonically so that its value distribution

@@ -2,8 +2,6 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
-
 #include "core/color.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
@@ -116,14 +114,7 @@ Image run_large_style(const Image& input, const ParamValues& v, const RunContext
   const at::Tensor content_full = image_rgb_to_tensor(input, at::kCPU, at::kHalf);
   at::Tensor out = resize(run_style_pyramid(*net, content_full, styles, plan, run, progress.sub(0.02, 0.98)),
                           input.height, input.width);
-  if (run.preserve_colors == "luminance") {
-    // Band by band (it is per pixel): no float copy of the whole image.
-    constexpr int64_t kBand = 256;
-    for (int64_t y = 0; y < out.size(2); y += kBand) {
-      const int64_t rows = std::min(kBand, out.size(2) - y);
-      out.narrow(2, y, rows).copy_(transfer_luminance(out.narrow(2, y, rows), content_full.narrow(2, y, rows)));
-    }
-  }
+  if (run.preserve_colors == "luminance") out = transfer_luminance(out, content_full);
   Image image = tensor_to_image(out);
   progress.report(1.0, "done; peak memory " + format_fixed(peak_resident_bytes() / 1048576.0, 0) + " MB");
   return image;
