@@ -67,8 +67,13 @@ std::vector<at::Tensor> style_grams(FeatureNetwork& net, const std::vector<std::
 
 int phase_count(const GatysSettings& settings) { return settings.phase_average ? 2 : 1; }
 
-at::Tensor phase_view(const at::Tensor& image, int phase) {
-  return phase == 0 ? image : image.narrow(2, 1, image.size(2) - 1).narrow(3, 1, image.size(3) - 1);
+at::Tensor phase_view(const at::Tensor& image, int phase, int phases) {
+  if (phases == 1) return image;
+  return image.narrow(2, phase, image.size(2) - 1).narrow(3, phase, image.size(3) - 1);
+}
+
+at::Tensor phase_batch(const at::Tensor& image, int phases) {
+  return phases == 1 ? image : at::cat({phase_view(image, 0), phase_view(image, 1)});
 }
 
 GatysLayers gatys_layers(FeatureNetwork& net, const GatysSettings& settings, bool has_content) {
@@ -90,11 +95,27 @@ GatysLoss::GatysLoss(FeatureNetwork& net, const at::Tensor& content, std::vector
   if (grams_.size() != layers_.style.size())
     throw Error("internal error: " + std::to_string(grams_.size()) + " style targets for " +
                 std::to_string(layers_.style.size()) + " style layers");
+  auto inverse_norm = [](const at::Tensor& t) { return 1.0 / (t.pow(2).sum().item<double>() + 1e-8); };
+  for (const at::Tensor& g : grams_) gram_scales_.push_back(inverse_norm(g));
   if (layers_.content.empty()) return;
   torch::NoGradGuard no_grad;
-  for (int p = 0; p < phase_count(settings); ++p) {
-    auto feats = net.extract(phase_view(content, p), layers_.content);
-    for (const auto& l : layers_.content) content_targets_[p].push_back(feats.at(l).detach());
+  const int phases = phase_count(settings);
+  if (settings.batch_phases) {
+    auto feats = net.extract(phase_batch(content, phases), layers_.content);
+    for (const auto& l : layers_.content) content_targets_[0].push_back(feats.at(l).detach());
+    content_targets_.resize(1);
+  } else {
+    for (int p = 0; p < phases; ++p) {
+      auto feats = net.extract(phase_view(content, p, phases), layers_.content);
+      for (const auto& l : layers_.content) content_targets_[p].push_back(feats.at(l).detach());
+    }
+  }
+  for (const auto& targets : content_targets_) {
+    content_scales_.emplace_back();
+    for (const at::Tensor& t : targets) {
+      content_scales_.back().emplace_back();
+      for (int64_t b = 0; b < t.size(0); ++b) content_scales_.back().back().push_back(inverse_norm(t.narrow(0, b, 1)));
+    }
   }
 }
 
@@ -104,12 +125,24 @@ at::Tensor GatysLoss::operator()(const at::Tensor& img) const {
   const double content_weight =
       settings_.content_weight / std::max<double>(1, static_cast<double>(layers_.content.size())) / phases;
   at::Tensor loss = at::zeros({}, img.options());
-  for (int p = 0; p < phases; ++p) {
-    auto feats = net_.extract(phase_view(img, p), layers_.all);
+  // gram_loss and content_loss with their constant denominators taken from the constructor. The Gram distance
+  // sums over the batch (the phases, when they are batched); the content loss is relative per phase.
+  auto add_losses = [&](const std::map<std::string, at::Tensor>& feats, size_t phase) {
     for (size_t i = 0; i < layers_.style.size(); ++i)
-      loss = loss + gram_loss(feats.at(layers_.style[i]), grams_[i]) * style_weight;
-    for (size_t i = 0; i < layers_.content.size(); ++i)
-      loss = loss + content_loss(feats.at(layers_.content[i]), content_targets_[p][i]) * content_weight;
+      loss = loss + squared_distance(gram_matrix(feats.at(layers_.style[i])), grams_[i]) *
+                        (style_weight * gram_scales_[i]);
+    for (size_t i = 0; i < layers_.content.size(); ++i) {
+      const at::Tensor& f = feats.at(layers_.content[i]);
+      const at::Tensor& target = content_targets_[phase][i];
+      for (int64_t b = 0; b < f.size(0); ++b)
+        loss = loss + squared_distance(f.narrow(0, b, 1), target.narrow(0, b, 1)) *
+                          (content_weight * content_scales_[phase][i][b]);
+    }
+  };
+  if (settings_.batch_phases) {
+    add_losses(net_.extract(phase_batch(img, phases), layers_.all), 0);
+  } else {
+    for (int p = 0; p < phases; ++p) add_losses(net_.extract(phase_view(img, p, phases), layers_.all), p);
   }
   if (settings_.tv_weight > 0) loss = loss + tv_loss(img) * settings_.tv_weight;
   return loss;

@@ -31,8 +31,11 @@ struct GatysSettings {
   // image); `styles` is then not used.
   std::vector<at::Tensor> grams;
   // Average the losses over two pixel phases (offset 0 and 1): removes the grid a strided first layer (InceptionV3)
-  // leaves, at twice the cost per iteration.
+  // leaves.
   bool phase_average = false;
+  // The two phases go through the network as one batch of two images (one pass: a third less time on two CPU
+  // cores, docs/benchmarks.md) rather than one after the other (the same loss; kept as the benchmarks' reference).
+  bool batch_phases = true;
   uint64_t seed = 0;
 };
 
@@ -42,9 +45,12 @@ struct GatysSettings {
 std::vector<at::Tensor> style_grams(FeatureNetwork& net, const std::vector<std::string>& layers,
                                     const std::vector<StyleTarget>& styles, int tile = 0);
 
-// Each phase is the image seen from a different pixel offset (0: itself; 1: without its first row and column).
+// Each phase is the image seen from a different pixel offset, both one pixel smaller on each axis (0: without the
+// last row and column; 1: without the first ones); one phase: the image itself.
 int phase_count(const GatysSettings& settings);
-at::Tensor phase_view(const at::Tensor& image, int phase);
+at::Tensor phase_view(const at::Tensor& image, int phase, int phases = 2);
+// Both phases of a two-phase setting as one batch [2,C,H-1,W-1]; one phase: the image itself.
+at::Tensor phase_batch(const at::Tensor& image, int phases);
 
 // The layers a run uses: the settings' or the network's defaults; no content layers without content.
 struct GatysLayers {
@@ -66,7 +72,12 @@ class GatysLoss {
   GatysSettings settings_;
   GatysLayers layers_;
   std::vector<at::Tensor> grams_;
-  std::vector<std::vector<at::Tensor>> content_targets_;  // [phase][content layer]
+  // [phase][content layer]; batched phases: [0][content layer], both phases in the batch.
+  std::vector<std::vector<at::Tensor>> content_targets_;
+  // The losses' constant denominators, computed once: 1 / (||T||^2 + eps) per style layer, and per content target
+  // and batch item.
+  std::vector<double> gram_scales_;
+  std::vector<std::vector<std::vector<double>>> content_scales_;
 };
 
 // Throws atelier::Error when an h x w image is smaller than the network accepts.

@@ -36,11 +36,12 @@ TiledGatysLoss::TiledGatysLoss(FeatureNetwork& net, const at::Tensor& content, s
   tile_size = std::max(round_up(tile_size, align), 2 * context + align);
   const int64_t h = content.defined() ? content.size(2) : height, w = content.defined() ? content.size(3) : width;
   torch::NoGradGuard no_grad;
-  for (int p = 0; p < phase_count(settings); ++p) {
-    Phase phase{TilePlan(h - p, w - p, {tile_size, context, align, Border::Clip}), {},
+  const int phases = phase_count(settings);
+  for (int p = 0; p < phases; ++p) {
+    Phase phase{TilePlan(h - (phases - 1), w - (phases - 1), {tile_size, context, align, Border::Clip}), {},
                 std::vector<double>(layers_.content.size(), 1e-8)};
     if (!layers_.content.empty()) {
-      const at::Tensor view = phase_view(content, p);
+      const at::Tensor view = phase_view(content, p, phases);
       for (const Tile& t : phase.plan.tiles()) {
         const auto feats = net.extract(tile_input(view, t).to(net.device(), at::kFloat), layers_.content);
         std::vector<at::Tensor> cores;
@@ -67,8 +68,8 @@ LossAndGradient TiledGatysLoss::operator()(const at::Tensor& image_in, const Pro
   double loss = 0;
   for (size_t p = 0; p < phases_.size(); ++p) {
     const Phase& phase = phases_[p];
-    const at::Tensor view = phase_view(image, static_cast<int>(p));
-    at::Tensor gradient_view = phase_view(gradient, static_cast<int>(p));
+    const at::Tensor view = phase_view(image, static_cast<int>(p), static_cast<int>(phases_.size()));
+    at::Tensor gradient_view = phase_view(gradient, static_cast<int>(p), static_cast<int>(phases_.size()));
     const Progress phase_progress = progress.sub(p / phases, (p + 1) / phases);
 
     // Pass 1: the whole image's Gram per style layer, as sums over the tiles' cores.

@@ -112,3 +112,34 @@ TEST(Gatys, RejectsImagesSmallerThanTheNetworkAccepts) {
   at::Tensor tiny = torch::rand({1, 3, 4, 4});
   EXPECT_THROW(gatys_optimize(net, tiny, {{tiny, 1.0}}, GatysSettings(), Progress()), Error);
 }
+
+// The two pixel phases through the network as one batch give the loss and gradient of the two passes one after
+// the other (the grid-free average is unchanged; only its cost falls).
+TEST(Gatys, BatchedPhasesGiveTheLossAndGradientOfSeparatePasses) {
+  test::FakeNetwork net;
+  torch::manual_seed(7);
+  const at::Tensor content = torch::rand({1, 3, 27, 33});
+  const at::Tensor style = torch::rand({1, 3, 30, 30});
+  GatysSettings s;
+  s.phase_average = true;
+  const GatysLayers layers = gatys_layers(net, s, true);
+  const std::vector<at::Tensor> grams = style_grams(net, layers.style, {{style, 1.0}});
+  auto loss_and_gradient = [&](bool batched) {
+    GatysSettings settings = s;
+    settings.batch_phases = batched;
+    const GatysLoss loss(net, content, grams, settings);
+    at::Tensor x = content.flip(3).clone().requires_grad_(true);
+    at::Tensor value = loss(x);
+    value.backward();
+    return std::make_pair(value.item<double>(), x.grad().clone());
+  };
+  const auto [batched_loss, batched_gradient] = loss_and_gradient(true);
+  const auto [separate_loss, separate_gradient] = loss_and_gradient(false);
+  EXPECT_NEAR(batched_loss, separate_loss, 1e-5 * separate_loss);
+  EXPECT_TRUE(torch::allclose(batched_gradient, separate_gradient, 1e-4, 1e-7));
+  // Both phases count: the averaged loss is not the first phase's alone.
+  GatysSettings one = s;
+  one.phase_average = false;
+  const GatysLoss single(net, phase_view(content, 0), grams, one);
+  EXPECT_GT(std::abs(single(phase_view(content.flip(3), 0)).item<double>() - separate_loss), 1e-6);
+}

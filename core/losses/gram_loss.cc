@@ -15,9 +15,12 @@ at::Tensor gram_matrix(const at::Tensor& features) {
   return gram_sum(features) / static_cast<double>(features.size(2) * features.size(3));
 }
 
+at::Tensor squared_distance(const at::Tensor& a, const at::Tensor& b) {
+  return at::mse_loss(a, b.sizes() == a.sizes() ? b : b.expand_as(a), at::Reduction::Sum);
+}
+
 at::Tensor gram_loss(const at::Tensor& features, const at::Tensor& target_gram) {
-  at::Tensor g = gram_matrix(features);
-  return (g - target_gram).pow(2).sum() / (target_gram.pow(2).sum() + 1e-8);
+  return squared_distance(gram_matrix(features), target_gram) / (target_gram.pow(2).sum() + 1e-8);
 }
 
 }  // namespace atelier

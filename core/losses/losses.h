@@ -13,6 +13,9 @@ at::Tensor gram_matrix(const at::Tensor& features);
 // The same sum over positions, not divided by H*W (sums of several tiles' positions add up).
 at::Tensor gram_sum(const at::Tensor& features);
 
+// ||a - b||^2 with b broadcast to a's shape, one fused kernel each way (no difference or square tensors).
+at::Tensor squared_distance(const at::Tensor& a, const at::Tensor& b);
+
 // Relative Gram loss ||G(x) - T||^2 / (||T||^2 + eps): independent of the layer's scale and of image size.
 at::Tensor gram_loss(const at::Tensor& features, const at::Tensor& target_gram);
 
