@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "filters/cost.h"
+#include "filters/machine_speed.h"
 #include "dialogs/procedure_config.h"
 #include "dialogs/i18n.h"
 
@@ -19,6 +20,7 @@ struct DialogState {
   GimpProcedureDialog* dialog;
   GtkWidget* estimate;
   int width, height;
+  const MachineSpeedProbe* speed;
 };
 
 std::string take(gchar* text) {
@@ -34,7 +36,7 @@ std::string format_duration(double seconds) {
 }
 
 void show_estimate(const DialogState& state, const ParamValues& values) {
-  CostEstimate e = estimate_cost(*state.filter, values, state.width, state.height);
+  CostEstimate e = estimate_cost(*state.filter, values, state.width, state.height, state.speed->speed());
   gchar* text = g_markup_printf_escaped(_("<i>Estimate: %s on the CPU, %.1f GB of memory (%d×%d px, %d "
                                           "iterations); a GPU is much faster.</i>"),
                                         format_duration(e.seconds).c_str(), e.megabytes / 1024.0, e.width, e.height,
@@ -46,6 +48,7 @@ void show_estimate(const DialogState& state, const ParamValues& values) {
     markup = std::string(plan) + "\n" + markup;
     g_free(plan);
   }
+  if (state.speed->measuring()) markup += std::string("\n") + _("<i>Measuring this computer's speed…</i>");
   gtk_label_set_markup(GTK_LABEL(state.estimate), markup.c_str());
 }
 
@@ -171,7 +174,10 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
     top = g_list_append(top, const_cast<gchar*>(frame.c_str()));
   }
 
-  DialogState state{&filter, pd, gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE), width, height};
+  // The estimate follows this machine's speed, measured once in the background (a few seconds) and cached.
+  const MachineSpeedProbe speed;
+  DialogState state{&filter, pd, gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE), width, height,
+                    &speed};
   gtk_label_set_line_wrap(GTK_LABEL(state.estimate), TRUE);
   gtk_label_set_max_width_chars(GTK_LABEL(state.estimate), 50);
   top = g_list_append(top, const_cast<gchar*>("estimate"));
@@ -183,7 +189,22 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
                                       on_config_changed(c, static_cast<DialogState*>(v));
                                     }),
                                     &state);
+  struct Refresh {
+    GimpProcedureConfig* config;
+    DialogState* state;
+    bool finished = false;
+  } refresh{config, &state};
+  guint poll = 0;
+  if (speed.measuring())
+    poll = g_timeout_add(250, +[](gpointer data) -> gboolean {
+      auto* r = static_cast<Refresh*>(data);
+      if (r->state->speed->measuring()) return G_SOURCE_CONTINUE;
+      on_config_changed(r->config, r->state);
+      r->finished = true;
+      return G_SOURCE_REMOVE;
+    }, &refresh);
   const bool ok = gimp_procedure_dialog_run(pd);
+  if (poll && !refresh.finished) g_source_remove(poll);
   g_signal_handler_disconnect(config, handler);
   sync_dialog_twins(config, filter, TwinSync::kFromDialog);
   gtk_widget_destroy(dialog);

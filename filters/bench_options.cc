@@ -66,6 +66,10 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
       options.train_iterations = static_cast<int>(bounded_int("--train-iterations", value(), 1, 100000));
     } else if (args[i] == "--train-style") {
       options.train_style = true;
+    } else if (args[i] == "--stylize") {
+      options.stylize_schedules = split(value());
+    } else if (args[i] == "--working-size") {
+      options.working_size = static_cast<int>(bounded_int("--working-size", value(), 80, 4096));
     } else if (args[i] == "--device") {
       options.device = value();
     } else if (args[i] == "--help" || args[i] == "-h") {

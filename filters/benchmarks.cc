@@ -133,6 +133,7 @@ void bench_dream_octave(FeatureNetwork& net, const std::string& label, int64_t s
 void run_benchmarks(const BenchOptions& options) {
   if (!options.texture_sources.empty()) return run_texture_benchmarks(options);
   if (options.train_style) return run_train_style_benchmarks(options);
+  if (!options.stylize_schedules.empty()) return run_stylize_benchmarks(options);
   if (!options.large_style_sizes.empty()) return run_large_style_benchmarks(options);
   if (options.sizes.empty()) throw Error("benchmarks need at least one size, e.g. --sizes 256,512");
   const c10::Device device = select_device(options.device);

@@ -28,6 +28,10 @@ struct BenchOptions {
   // Only Train Instant Style runs instead: training speed at `sizes` (timed `iterations`) and Instant's 1024x768
   // inference.
   bool train_style = false;
+  // Non-empty: only Stylize's time to quality runs instead, each schedule "SCALES:ITERATIONS[:COARSE][:sequential]"
+  // on content_image and style_image at working_size.
+  std::vector<std::string> stylize_schedules;
+  int working_size = 384;
 };
 
 // Times Gatys L-BFGS iterations per network and size, and one DeepDream octave at 512 px on InceptionV3.
@@ -49,6 +53,10 @@ void run_large_style_benchmarks(const BenchOptions& options);
 // sizes on InceptionV3, and Instant's time for a 1024x768 photo, tiled as the filter runs it and in one pass.
 void run_train_style_benchmarks(const BenchOptions& options);
 
+// Stylize's Optimise method (filters/stylize_benchmarks.cc): per schedule the time and the loss of the result,
+// all measured with the same loss at the working size.
+void run_stylize_benchmarks(const BenchOptions& options);
+
 // The options of `atelier bench ARGS...` (filters/bench_options.cc); nullopt for --help. Throws atelier::Error for
 // an unknown option or a bad value, naming it.
 std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& args);
@@ -60,6 +68,7 @@ inline constexpr const char* kBenchmarksHelp =
     "                     [--content C --style S] [--output-dir DIR] [--device D]\n"
     "       atelier bench --texture A.png,B.png [--texture-size 256] [--train-iterations 300]\n"
     "       atelier bench --train-style [--sizes 256] [--iterations 5] [--device D]\n"
+    "       atelier bench --stylize 1:200,2:60:150 --content C --style S [--working-size 384] [--output-dir DIR]\n"
     "Times Gatys L-BFGS iterations (after one warm-up) and one DeepDream octave at 512 px (InceptionV3), and\n"
     "prints one JSON object per line.\n"
     "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n"
@@ -70,6 +79,10 @@ inline constexpr const char* kBenchmarksHelp =
     "sources (optimisation, generator training and sampling at 512 and 2048 px) and measures how close each\n"
     "result's texture statistics come to the source's, next to a pixel-shuffled copy of the source and noise.\n"
     "--train-style instead times Train Instant Style's training iterations at --sizes (batch 1, InceptionV3) and\n"
-    "Instant's stylisation of a 1024x768 photo (tiled as the filter runs it, and in one pass).\n";
+    "Instant's stylisation of a 1024x768 photo (tiled as the filter runs it, and in one pass).\n"
+    "--stylize SCALES:ITERATIONS[:COARSE_ITERATIONS][:sequential],... instead runs Stylize's Optimise method with\n"
+    "each schedule (coarse to fine over SCALES scales; sequential: the pixel phases one after the other) and\n"
+    "prints its time and the loss of its result, every result measured with the same loss at the working size;\n"
+    "image=FILE (a result of the working size made elsewhere) is only measured.\n";
 
 }  // namespace atelier

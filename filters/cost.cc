@@ -35,12 +35,20 @@ CostEstimate iterative_cost(int width, int height, int long_side, int iterations
   return e;
 }
 
-CostEstimate estimate_cost(const Filter& filter, const ParamValues& values, int width, int height) {
-  if (filter.estimate) return filter.estimate(values, width, height);
-  // Unknown filters: 4 s per megapixel and iteration, 1.5 GB per megapixel.
-  const int size = has_number(values, "size") ? static_cast<int>(values.get_double("size")) : 0;
-  const int iterations = has_number(values, "iterations") ? static_cast<int>(values.get_double("iterations")) : 1;
-  return iterative_cost(width, height, size, iterations, 4.0, 1500.0);
+CostEstimate estimate_cost(const Filter& filter, const ParamValues& values, int width, int height,
+                           const MachineSpeed& speed) {
+  CostEstimate e;
+  if (filter.estimate) {
+    e = filter.estimate(values, width, height);
+  } else {
+    // Unknown filters: 4 s per megapixel and iteration, 1.5 GB per megapixel.
+    const int size = has_number(values, "size") ? static_cast<int>(values.get_double("size")) : 0;
+    const int iterations = has_number(values, "iterations") ? static_cast<int>(values.get_double("iterations")) : 1;
+    e = iterative_cost(width, height, size, iterations, 4.0, 1500.0);
+  }
+  e.seconds *= speed.relative_to_development(static_cast<double>(e.width) * e.height / 1e6);
+  e.measured_speed = speed.measured;
+  return e;
 }
 
 }  // namespace atelier

@@ -172,8 +172,9 @@ at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full
 
     if (level.tile_size == 0) {
       settings.init = start;
-      result = gatys_optimize(net, content.to(device, at::kFloat), {}, settings, level_progress.prefixed(label))
-                   .to(at::kCPU, at::kHalf);
+      // (One whole level, as Stylize runs by default, needs no level in its messages.)
+      const Progress whole = plan.levels.size() == 1 ? level_progress : level_progress.prefixed(label);
+      result = gatys_optimize(net, content.to(device, at::kFloat), {}, settings, whole).to(at::kCPU, at::kHalf);
     } else if (plan.exact) {
       settings.init = start;
       result = gatys_optimize_tiled(net, content, settings, level.tile_size, level.overlap, plan.budget_bytes / 4,

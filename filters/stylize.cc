@@ -13,8 +13,10 @@
 #include "core/memory.h"
 #include "filters/feedforward_stylize.h"
 #include "filters/gatys.h"
+#include "filters/machine_speed.h"
 #include "filters/style_inputs.h"
 #include "filters/style_pyramid.h"
+#include "filters/stylize_optimise.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/transform_net.h"
@@ -24,6 +26,10 @@ namespace {
 
 const ParamCondition kOptimise{"method", {"optimize"}};
 const ParamCondition kInstant{"method", {"feed-forward"}};
+// One scale by default: measured with `atelier bench --stylize` (docs/benchmarks.md), starting from a half-size
+// result reached a given loss at the working size later than the working size alone, and painted larger strokes
+// over less of the content; more scales are a choice of look.
+constexpr int kDefaultScales = 1;
 
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p =
@@ -56,8 +62,14 @@ std::vector<ParamSpec> make_params() {
                            ParamType::Int, 0, 8192, 384, "Quality", 0));
   p.back().used_when = {kOptimise};
   p.push_back(number_param("iterations", "I_terations",
-                           "Optimisation steps: more gives a cleaner result and takes longer", ParamType::Int, 1, 5000,
-                           200, "Quality", 0));
+                           "Optimisation steps at each scale: more gives a cleaner result and takes longer",
+                           ParamType::Int, 1, 5000, 200, "Quality", 0));
+  p.back().used_when = {kOptimise};
+  p.push_back(number_param("scales", "Sca_les",
+                           "Coarse to fine: the optimisation goes through this many scales, each half the size of "
+                           "the next, ending at the working size; the small scales paint larger shapes and strokes "
+                           "(1 = the working size only)",
+                           ParamType::Int, 1, 4, kDefaultScales, "Quality", 0));
   p.back().used_when = {kOptimise};
   p.push_back(text_param("full-resolution", "_Full resolution",
                          "When the layer is larger than the working size, continue at twice the size, level by level "
@@ -86,6 +98,19 @@ constexpr int kFullResolutionIterations = 30;
 // Peak host memory per working pixel of an L-BFGS run on InceptionV3 with phase averaging: ~1.4 KB of
 // activations and gradients per pixel per phase (measured at 1024 px) plus the L-BFGS history.
 constexpr uint64_t kBytesPerWorkingPixel = 3600;
+
+// The full-resolution pass: levels from twice the working size up to the layer's size.
+PyramidRequest full_resolution_request(int width, int height, int work_long_side, bool phase_average,
+                                       const ParamValues& v) {
+  PyramidRequest request;
+  request.width = width;
+  request.height = height;
+  request.first_long_side = 2 * work_long_side;
+  request.coarsest_iterations = request.finest_iterations = kFullResolutionIterations;
+  request.phase_average = phase_average;
+  request.device = v.get_text("device");
+  return request;
+}
 
 // The Instant method: a feed-forward network of the library (bundled, imported or trained), tiled for large
 // images.
@@ -123,38 +148,31 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
   // Tiny or thin layers work larger and are scaled back; the second pixel phase sees one pixel less.
   const bool phase_average = net->name() == "inception_v3";
   content = ensure_min_side(content, net->min_input_size() + (phase_average ? 1 : 0));
-  const int64_t work_long = std::max(content.size(2), content.size(3));
   if (device.is_cpu())
     require_memory(static_cast<uint64_t>(content.size(2) * content.size(3)) * kBytesPerWorkingPixel,
                    "stylising at " + std::to_string(content.size(3)) + "x" + std::to_string(content.size(2)),
                    "lower the working size (size), use a GPU, or use Large Tiled Style for the full resolution");
   const std::string preserve = v.get_text("preserve-colors");
 
-  const std::vector<StyleTarget> targets = style_targets(
-      styles, *net, std::llround(static_cast<double>(work_long) * v.get_double("style-scale")), preserve, content);
-
-  GatysSettings g;
+  StylizeOptimise request;
+  GatysSettings& g = request.base;
   apply_style_balance(v, g);
   g.random_init = v.get_text("init") == "random";
   g.phase_average = phase_average;
   g.seed = static_cast<uint64_t>(v.get_int("seed"));
   g.optimizer.kind = optimizer_from_name(v.get_text("optimizer"));
-  g.optimizer.iterations = v.get_int("iterations");
   g.optimizer.learning_rate = v.get_double("learning-rate");
+  request.schedule = stylize_schedule(v);
+  request.style_scale = v.get_double("style-scale");
+  request.preserve_colors = preserve;
 
   const bool full_resolution =
       v.get_bool("full-resolution") && std::max(input.width, input.height) > std::max(content.size(2), content.size(3));
-  at::Tensor result = gatys_optimize(*net, content, targets, g, progress.sub(0.02, full_resolution ? 0.3 : 1.0));
+  at::Tensor result = stylize_optimise(*net, content, styles, request, progress.sub(0.02, full_resolution ? 0.3 : 1.0));
   if (full_resolution) {
     // The working-size result starts a pyramid up to the layer's size (Large Tiled Style's engine).
-    PyramidRequest request;
-    request.width = input.width;
-    request.height = input.height;
-    request.first_long_side = 2 * static_cast<int>(std::max(result.size(2), result.size(3)));
-    request.coarsest_iterations = request.finest_iterations = kFullResolutionIterations;
-    request.phase_average = phase_average;
-    request.device = v.get_text("device");
-    const PyramidPlan plan = plan_style_pyramid(request);
+    const PyramidPlan plan = plan_style_pyramid(full_resolution_request(
+        input.width, input.height, static_cast<int>(std::max(result.size(2), result.size(3))), phase_average, v));
     progress.report(0.3, "full resolution: " + plan.describe());
     PyramidRun run;
     run.base = g;
@@ -169,9 +187,14 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
   return tensor_to_image(resize(result, input.height, input.width));
 }
 
-// Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise averages two pixel phases: 1.6x the
-// 7.1 s/MP of a plain Gatys iteration at 512 px. Instant is one pass over images up to kWholeImagePixels (1024x768
-// in 2.2 s), else tiled passes at about twice the cost with memory bounded by the 512 px tiles.
+// Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise: each scale's iterations take
+// kEvaluationsPerIteration loss evaluations (the line search's extra ones) at MachineSpeed's cost for the scale's
+// size on the development machine (estimate_cost scales it to the user's), plus loading the network and each
+// scale's style targets. Instant is one pass over images up to kWholeImagePixels (1024x768 in 2.2 s), else tiled
+// passes at about twice the cost with memory bounded by the 512 px tiles.
+constexpr double kEvaluationsPerIteration = 1.1, kLoadSeconds = 2.0, kScaleSetupSeconds = 0.5;
+constexpr int kInceptionSmallestSide = 76;  // InceptionV3's 75 px and the second phase's pixel
+
 CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
   if (v.get_text("method") == "feed-forward") {
     const double scale = 1.0 / v.get_double("style-scale");
@@ -181,10 +204,25 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
     e.megabytes += 600.0;
     return e;
   }
-  return iterative_cost(width, height, v.get_int("size"), v.get_int("iterations"), 11.5, 3600.0);
+  CostEstimate e = iterative_cost(width, height, v.get_int("size"), v.get_int("iterations"), 0, 3600.0);
+  const MachineSpeed development;
+  e.seconds = kLoadSeconds;
+  for (const PyramidPlan::Level& l : stylize_plan(e.width, e.height, stylize_schedule(v), kInceptionSmallestSide).levels)
+    e.seconds += kScaleSetupSeconds +
+                 l.iterations * kEvaluationsPerIteration * development.evaluation_seconds(l.width * l.height / 1e6);
+  if (v.get_bool("full-resolution") && std::max(width, height) > std::max(e.width, e.height)) {
+    e.seconds +=
+        plan_style_pyramid(full_resolution_request(width, height, std::max(e.width, e.height), true, v)).seconds;
+  }
+  return e;
 }
 
 }  // namespace
+
+StylizeSchedule stylize_schedule(const ParamValues& v) {
+  const int iterations = v.get_int("iterations");
+  return {v.get_int("scales"), iterations, iterations};
+}
 
 const Filter& stylize_filter() {
   static const Filter f{

@@ -43,6 +43,8 @@ expect 1 "expects whole numbers" "$ATELIER" bench --sizes -5
 expect 1 "expects whole numbers" "$ATELIER" bench --sizes abc
 expect 1 "expects whole numbers" "$ATELIER" bench --iterations 1.5
 no_backtrace "$ATELIER" bench --sizes -5
+expect 1 "needs --content FILE and --style FILE" "$ATELIER" bench --stylize 1:200
+expect 1 "expects schedules SCALES:ITERATIONS" "$ATELIER" bench --stylize 1:200,2:x --content a.png --style b.png
 no_backtrace "$ATELIER" bench --sizes abc
 
 # A damaged weight file (one NaN) is refused by name instead of producing a black image.

@@ -1,9 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "core/error.h"
 #include "filters/cost.h"
 #include "filters/dream.h"
 #include "filters/filter.h"
+#include "filters/machine_speed.h"
 #include "filters/params.h"
 #include "filters/stylize.h"
 #include "tests/test_util.h"
@@ -62,11 +66,28 @@ TEST(Params, FiltersDeclareTheirCostModels) {
   ParamValues stylize(stylize_filter().params);
   stylize.set_int("size", 384);
   stylize.set_int("iterations", 200);
+  stylize.set_int("scales", 1);
   CostEstimate e = estimate_cost(stylize_filter(), stylize, 1000, 500);
   EXPECT_EQ(e.width, 384);
   EXPECT_EQ(e.height, 192);
   EXPECT_EQ(e.iterations, 200);
-  EXPECT_NEAR(e.seconds, 384 * 192 / 1e6 * 200 * 11.5, 1e-6);
+  // Loading, the style targets, and 1.1 evaluations per iteration at the development machine's speed.
+  const MachineSpeed development;
+  EXPECT_NEAR(e.seconds, 2.0 + 0.5 + 200 * 1.1 * development.evaluation_seconds(384 * 192 / 1e6), 1e-6);
+  EXPECT_FALSE(e.measured_speed);
+  // Measured on a machine half as fast: twice the time.
+  MachineSpeed slow = development;
+  slow.fixed_seconds *= 2;
+  slow.seconds_per_megapixel *= 2;
+  slow.measured = true;
+  const CostEstimate on_slow = estimate_cost(stylize_filter(), stylize, 1000, 500, slow);
+  EXPECT_NEAR(on_slow.seconds, 2 * e.seconds, 1e-6);
+  EXPECT_TRUE(on_slow.measured_speed);
+  // Coarse to fine: the half-size scale adds as many iterations at its own, smaller cost.
+  stylize.set_int("scales", 2);
+  const CostEstimate two_scales = estimate_cost(stylize_filter(), stylize, 1000, 500);
+  EXPECT_GT(two_scales.seconds, e.seconds);
+  EXPECT_LT(two_scales.seconds, 2 * e.seconds);
   stylize.set_text("method", "feed-forward");
   stylize.set_double("style-scale", 2.0);
   e = estimate_cost(stylize_filter(), stylize, 1000, 500);
@@ -172,4 +193,36 @@ TEST(Params, LayerOrFileAndWhichLayersToPreselect) {
         ParamValues values(f->params);
         EXPECT_EQ(values.spec(s.instead_of).type, ParamType::File) << f->name << " " << s.name;
       }
+}
+
+// The measured speed is cached per host and thread count; a damaged cache is measured again, never an error.
+TEST(Params, MachineSpeedIsCachedPerThreadCount) {
+  const std::string path = test::temp_path("machine-speed.json");
+  std::remove(path.c_str());
+  EXPECT_FALSE(load_machine_speed(path, 2).has_value());
+  MachineSpeed measured;
+  measured.fixed_seconds = 0.5;
+  measured.seconds_per_megapixel = 7.25;
+  measured.threads = 2;
+  measured.measured = true;
+  save_machine_speed(path, measured);
+  MachineSpeed other = measured;
+  other.threads = 1;
+  other.seconds_per_megapixel = 12.5;
+  save_machine_speed(path, other);
+  const std::optional<MachineSpeed> two = load_machine_speed(path, 2), one = load_machine_speed(path, 1);
+  ASSERT_TRUE(two.has_value());
+  ASSERT_TRUE(one.has_value());
+  EXPECT_DOUBLE_EQ(two->seconds_per_megapixel, 7.25);
+  EXPECT_DOUBLE_EQ(two->fixed_seconds, 0.5);
+  EXPECT_TRUE(two->measured);
+  EXPECT_DOUBLE_EQ(one->seconds_per_megapixel, 12.5);
+  EXPECT_FALSE(load_machine_speed(path, 4).has_value());
+  {
+    std::ofstream damaged(path, std::ios::trunc);
+    damaged << "{\"fixed_seconds\": ";
+  }
+  EXPECT_FALSE(load_machine_speed(path, 2).has_value());
+  save_machine_speed(path, measured);  // and it is written afresh
+  EXPECT_TRUE(load_machine_speed(path, 2).has_value());
 }

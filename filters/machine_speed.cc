@@ -1,0 +1,160 @@
+#include "filters/machine_speed.h"
+
+#include <ATen/ATen.h>
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/device.h"
+#include "core/error.h"
+#include "core/json_checked.h"
+#include "filters/gatys.h"
+#include "models/feature_network.h"
+#include "models/model_library.h"
+
+namespace atelier {
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+std::string entry_key(int threads) { return host_name() + "/cpu/" + std::to_string(threads) + " threads"; }
+
+Json read_cache(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Json::object();
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    Json all = json::parse(text.str());
+    return all.is_object() ? all : Json::object();
+  } catch (const Error&) {
+    return Json::object();  // a damaged cache is measured again
+  }
+}
+
+// Seconds per evaluation (forward and backward) of `loss` on an image of content's size: the fastest of a few
+// after one warm-up (other work on the machine only ever slows a run down).
+double time_evaluation(const GatysLoss& loss, const at::Tensor& content) {
+  using Clock = std::chrono::steady_clock;
+  auto evaluate = [&] {
+    at::Tensor x = content.flip(3).clone().requires_grad_(true);
+    const auto t0 = Clock::now();
+    loss(x).backward();
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
+  evaluate();
+  double fastest = evaluate();
+  for (int i = 0; i < 2; ++i) fastest = std::min(fastest, evaluate());
+  return fastest;
+}
+
+}  // namespace
+
+double MachineSpeed::relative_to_development(double megapixels) const {
+  return evaluation_seconds(megapixels) / MachineSpeed{}.evaluation_seconds(megapixels);
+}
+
+std::string machine_speed_cache_path() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  const std::filesystem::path base = xdg && *xdg ? std::filesystem::path(xdg)
+                                                 : std::filesystem::path(home && *home ? home : "/tmp") / ".cache";
+  return (base / "neural-atelier" / "machine-speed.json").string();
+}
+
+std::optional<MachineSpeed> load_machine_speed(const std::string& path, int threads) {
+  const Json cache = read_cache(path);
+  const Json& entry = json::get(cache, entry_key(threads));
+  if (!entry.is_object()) return std::nullopt;
+  try {
+    MachineSpeed s;
+    s.fixed_seconds = json::number(json::at(entry, "fixed_seconds"));
+    s.seconds_per_megapixel = json::number(json::at(entry, "seconds_per_megapixel"));
+    s.threads = threads;
+    s.measured = true;
+    if (!(s.fixed_seconds >= 0) || !(s.seconds_per_megapixel > 0)) return std::nullopt;
+    return s;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+void save_machine_speed(const std::string& path, const MachineSpeed& speed) {
+  Json all = read_cache(path);
+  all[entry_key(speed.threads)] = {{"fixed_seconds", speed.fixed_seconds},
+                                   {"seconds_per_megapixel", speed.seconds_per_megapixel}};
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  // Written beside and renamed: a dialog opened meanwhile never reads half a file.
+  const std::string temporary = path + ".part";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << json::dump(all, 2) << "\n";
+    if (!out) throw Error("cannot write " + temporary);
+  }
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) throw Error("cannot write " + path + ": " + ec.message());
+}
+
+MachineSpeed measure_machine_speed(const std::string& library_dir) {
+  const ModelLibrary library(library_dir);
+  auto net = load_feature_network("inception_v3", library, at::kCPU);
+  GatysSettings settings;
+  settings.phase_average = true;
+  const GatysLayers layers = gatys_layers(*net, settings, true);
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(3);
+  const at::Tensor style = at::rand({1, 3, 192, 192}, gen, at::TensorOptions());
+  const std::vector<at::Tensor> grams = style_grams(*net, layers.style, {{style, 1.0}});
+  double megapixels[2], seconds[2];
+  const int64_t sides[2][2] = {{144, 192}, {288, 384}};
+  for (int k = 0; k < 2; ++k) {
+    const at::Tensor content = at::rand({1, 3, sides[k][0], sides[k][1]}, gen, at::TensorOptions());
+    const GatysLoss loss(*net, content, grams, settings);
+    megapixels[k] = static_cast<double>(sides[k][0] * sides[k][1]) / 1e6;
+    seconds[k] = time_evaluation(loss, content);
+  }
+  MachineSpeed s;
+  s.seconds_per_megapixel = std::max(1e-3, (seconds[1] - seconds[0]) / (megapixels[1] - megapixels[0]));
+  s.fixed_seconds = std::max(0.0, seconds[0] - megapixels[0] * s.seconds_per_megapixel);
+  s.threads = at::get_num_threads();
+  s.measured = true;
+  return s;
+}
+
+MachineSpeedProbe::MachineSpeedProbe(std::string library_dir, std::string cache_path) {
+  const int threads = at::get_num_threads();
+  if (const std::optional<MachineSpeed> cached = load_machine_speed(cache_path, threads)) {
+    result_ = *cached;
+    done_ = true;
+    return;
+  }
+  worker_ = std::thread([this, library_dir = std::move(library_dir), cache_path = std::move(cache_path)] {
+    try {
+      result_ = measure_machine_speed(library_dir.empty() ? ModelLibrary().dir() : library_dir);
+    } catch (const std::exception&) {
+      result_ = MachineSpeed{};  // no network to measure with: the estimate keeps the development machine's figures
+    }
+    try {
+      if (result_.measured) save_machine_speed(cache_path, result_);
+    } catch (const std::exception&) {
+      // An unwritable cache: measured again next time.
+    }
+    done_ = true;
+  });
+}
+
+MachineSpeedProbe::~MachineSpeedProbe() {
+  if (worker_.joinable()) worker_.join();
+}
+
+}  // namespace atelier

@@ -1,0 +1,59 @@
+#pragma once
+// How fast this machine runs the loss evaluations the iterative filters repeat, measured once and cached, so that
+// the dialog's time estimate follows the machine it runs on instead of the development machine's constants
+// (torch-free header).
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace atelier {
+
+// One evaluation of Stylize's loss on InceptionV3 on the CPU (forward and backward, both pixel phases in one
+// batch) costs fixed_seconds + megapixels x seconds_per_megapixel; the fixed part (per-operation work that does
+// not shrink with the image) dominates below about 0.1 megapixels.
+struct MachineSpeed {
+  double fixed_seconds = 0.22;         // the development machine (docs/benchmarks.md)
+  double seconds_per_megapixel = 2.4;  // idem
+  bool measured = false;               // false: the development machine's figures
+  int threads = 0;                     // the CPU threads it was measured with
+
+  double evaluation_seconds(double megapixels) const { return fixed_seconds + megapixels * seconds_per_megapixel; }
+  // This machine's time for work at `megapixels` over the development machine's (the machine the filters' cost
+  // models were measured on): the factor their estimates are scaled by.
+  double relative_to_development(double megapixels) const;
+};
+
+// $XDG_CACHE_HOME/neural-atelier/machine-speed.json, else ~/.cache/neural-atelier/machine-speed.json.
+std::string machine_speed_cache_path();
+// The cached measurement for this host and `threads`, if any (a missing or unreadable file: none).
+std::optional<MachineSpeed> load_machine_speed(const std::string& path, int threads);
+// Writes the measurement for this host (other hosts' and thread counts' entries are kept). Throws atelier::Error.
+void save_machine_speed(const std::string& path, const MachineSpeed& speed);
+
+// Times evaluations at 192x144 and 384x288 px on the CPU with InceptionV3 from the model library at
+// `library_dir` (about 4 s on two cores, loading the network included). Throws atelier::Error when InceptionV3 is not installed.
+MachineSpeed measure_machine_speed(const std::string& library_dir);
+
+// The dialog's measurement: the cached one at once when there is one, else measured on a worker thread (once per
+// host and thread count) and cached. The destructor waits for the measurement to end.
+class MachineSpeedProbe {
+ public:
+  // library_dir empty: the user's model library.
+  explicit MachineSpeedProbe(std::string library_dir = {}, std::string cache_path = machine_speed_cache_path());
+  ~MachineSpeedProbe();
+  MachineSpeedProbe(const MachineSpeedProbe&) = delete;
+  MachineSpeedProbe& operator=(const MachineSpeedProbe&) = delete;
+
+  bool measuring() const { return !done_; }
+  // The measurement once done; the development machine's figures before (or when measuring failed).
+  MachineSpeed speed() const { return done_ ? result_ : MachineSpeed{}; }
+
+ private:
+  std::atomic<bool> done_{false};
+  MachineSpeed result_;
+  std::thread worker_;
+};
+
+}  // namespace atelier
