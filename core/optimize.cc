@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/thread_tuner.h"
 
 namespace atelier {
 
@@ -50,13 +51,14 @@ double optimize_image_with_gradient(at::Tensor& x, const LossAndGradientFn& fn, 
     at::Tensor x, loss, grad;
   } cached;
   const bool reuse = settings.kind == OptimizerKind::Lbfgs && settings.fixed_objective;
+  ThreadTuner threads;  // every evaluation has the same size: one thread where that is faster
   auto closure = [&]() -> at::Tensor {
     progress.check_cancel();
     if (reuse && cached.x.defined() && at::equal(cached.x, x.detach())) {
       x.mutable_grad() = cached.grad.clone();
       return cached.loss;
     }
-    LossAndGradient value = fn(x);
+    LossAndGradient value = threads.run([&] { return fn(x); });
     x.mutable_grad() = value.gradient;
     if (reuse) cached = {x.detach().clone(), value.loss, value.gradient.detach().clone()};
     return value.loss;

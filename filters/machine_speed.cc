@@ -107,6 +107,7 @@ void save_machine_speed(const std::string& path, const MachineSpeed& speed) {
 }
 
 MachineSpeed measure_machine_speed(const std::string& library_dir) {
+  const int threads = at::get_num_threads();
   const ModelLibrary library(library_dir);
   auto net = load_feature_network("inception_v3", library, at::kCPU);
   GatysSettings settings;
@@ -121,12 +122,18 @@ MachineSpeed measure_machine_speed(const std::string& library_dir) {
     const at::Tensor content = at::rand({1, 3, sides[k][0], sides[k][1]}, gen, at::TensorOptions());
     const GatysLoss loss(*net, content, grams, settings);
     megapixels[k] = static_cast<double>(sides[k][0] * sides[k][1]) / 1e6;
+    // As the optimisation runs it (core/thread_tuner.h): the faster of the default thread count and one thread.
     seconds[k] = time_evaluation(loss, content);
+    if (threads > 1) {
+      at::set_num_threads(1);
+      seconds[k] = std::min(seconds[k], time_evaluation(loss, content));
+      at::set_num_threads(threads);
+    }
   }
   MachineSpeed s;
   s.seconds_per_megapixel = std::max(1e-3, (seconds[1] - seconds[0]) / (megapixels[1] - megapixels[0]));
   s.fixed_seconds = std::max(0.0, seconds[0] - megapixels[0] * s.seconds_per_megapixel);
-  s.threads = at::get_num_threads();
+  s.threads = threads;
   s.measured = true;
   return s;
 }

@@ -11,11 +11,13 @@
 namespace atelier {
 
 // One evaluation of Stylize's loss on InceptionV3 on the CPU (forward and backward, both pixel phases in one
-// batch) costs fixed_seconds + megapixels x seconds_per_megapixel; the fixed part (per-operation work that does
-// not shrink with the image) dominates below about 0.1 megapixels.
+// batch, with the thread count core/thread_tuner.h would keep) costs fixed_seconds + megapixels x
+// seconds_per_megapixel.
 struct MachineSpeed {
-  double fixed_seconds = 0.22;         // the development machine (docs/benchmarks.md)
-  double seconds_per_megapixel = 2.4;  // idem
+  // The development machine with two threads (median of seven measurements, 2026-12-01), as the filters' cost
+  // models were measured on it (docs/benchmarks.md).
+  double fixed_seconds = 0.29;
+  double seconds_per_megapixel = 4.2;
   bool measured = false;               // false: the development machine's figures
   int threads = 0;                     // the CPU threads it was measured with
 
@@ -33,7 +35,8 @@ std::optional<MachineSpeed> load_machine_speed(const std::string& path, int thre
 void save_machine_speed(const std::string& path, const MachineSpeed& speed);
 
 // Times evaluations at 192x144 and 384x288 px on the CPU with InceptionV3 from the model library at
-// `library_dir` (about 4 s on two cores, loading the network included). Throws atelier::Error when InceptionV3 is not installed.
+// `library_dir` (about 6 s on two cores, loading the network included), each with the default thread count and
+// with one thread. Throws atelier::Error when InceptionV3 is not installed.
 MachineSpeed measure_machine_speed(const std::string& library_dir);
 
 // The dialog's measurement: the cached one at once when there is one, else measured on a worker thread (once per

@@ -3,7 +3,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "core/optimize.h"
+#include "core/thread_tuner.h"
 
 using namespace atelier;
 
@@ -42,4 +47,33 @@ TEST(Optimize, LbfgsReusesTheAcceptedPointsEvaluationWithTheSameResult) {
   EXPECT_LT(reused.losses.back(), 0.01 * reused.losses.front());
   // One evaluation per iteration saved, but for the first.
   EXPECT_EQ(reused.evaluations, fresh.evaluations - 19);
+}
+
+// The tuner keeps whichever of the default thread count and one thread ran the work faster, and restores the
+// default afterwards.
+TEST(Optimize, ThreadTunerKeepsTheFasterThreadCountAndRestoresTheDefault) {
+  const int before = at::get_num_threads();
+  at::set_num_threads(2);
+  for (const bool one_is_faster : {true, false}) {
+    std::vector<int> seen;
+    {
+      ThreadTuner tuner;
+      for (int i = 0; i < 8; ++i)
+        tuner.run([&] {
+          seen.push_back(at::get_num_threads());
+          const bool fast = (at::get_num_threads() == 1) == one_is_faster;
+          std::this_thread::sleep_for(std::chrono::milliseconds(fast ? 1 : 30));
+          return 0;
+        });
+      EXPECT_EQ(tuner.chosen(), one_is_faster ? 1 : 2);
+    }
+    EXPECT_EQ(seen, std::vector<int>({2, 2, 1, 1, one_is_faster ? 1 : 2, one_is_faster ? 1 : 2,
+                                      one_is_faster ? 1 : 2, one_is_faster ? 1 : 2}));
+    EXPECT_EQ(at::get_num_threads(), 2);
+  }
+  // With one thread by default there is nothing to choose.
+  at::set_num_threads(1);
+  ThreadTuner single;
+  EXPECT_EQ(single.chosen(), 1);
+  at::set_num_threads(before);
 }

@@ -1,0 +1,42 @@
+#pragma once
+// Intra-op threads for work repeated many times at one size (an optimisation's loss evaluations). On small images
+// the threads' synchronisation can cost more than it saves: on two cores one InceptionV3 evaluation at 128 px
+// took 79 ms on one thread and 305 ms on two (docs/benchmarks.md), and where that turns over depends on the
+// machine and the size. So it is measured: the work runs with the default thread count and with one thread, timed
+// after a warm-up each, and the faster is kept for the rest. Results differ between the two only by float
+// rounding. (torch-free header)
+#include <chrono>
+#include <utility>
+
+namespace atelier {
+
+class ThreadTuner {
+ public:
+  ThreadTuner();   // the default: the current intra-op thread count
+  ~ThreadTuner();  // restores it
+  ThreadTuner(const ThreadTuner&) = delete;
+  ThreadTuner& operator=(const ThreadTuner&) = delete;
+
+  // Runs `work` with the thread count the tuning has reached so far.
+  template <class Work>
+  auto run(Work&& work) {
+    next();
+    const auto start = std::chrono::steady_clock::now();
+    auto result = std::forward<Work>(work)();
+    finished(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return result;
+  }
+
+  // The thread count kept, once the tuning is over (0 before).
+  int chosen() const { return chosen_; }
+
+ private:
+  void next();                   // sets the thread count for the next call
+  void finished(double seconds);  // records a call's time
+  int default_threads_ = 1;
+  int calls_ = 0;
+  int chosen_ = 0;
+  double default_seconds_ = 0;
+};
+
+}  // namespace atelier
