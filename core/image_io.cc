@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <vector>
 
 #include <libexif/exif-data.h>
@@ -47,6 +48,28 @@ std::string lower_extension(const std::string& path) {
 constexpr double kMaxPixels = double(1 << 30) / 4;
 
 // Width and height from a PNG's IHDR chunk, for headers the decoder refuses to read (too large).
+// A PNG without its empty IDAT chunks (they carry no data; other bytes unchanged). stb_image reads an empty IDAT
+// by a memcpy of 0 bytes into its not yet allocated buffer, a null pointer: undefined behaviour that the
+// sanitizers report (found by fuzz_image) and that lets the compiler assume the buffer exists. Other data is left
+// to stb_image, which checks it.
+std::vector<unsigned char> without_empty_png_data_chunks(std::vector<unsigned char> bytes) {
+  static const unsigned char kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kSignature, 8) != 0) return bytes;
+  std::vector<unsigned char> out(bytes.begin(), bytes.begin() + 8);
+  size_t at = 8;
+  while (at + 12 <= bytes.size()) {
+    const unsigned char* c = bytes.data() + at;
+    const uint64_t length = (uint64_t{c[0]} << 24) | (uint64_t{c[1]} << 16) | (uint64_t{c[2]} << 8) | c[3];
+    const size_t end = static_cast<size_t>(std::min<uint64_t>(at + 12 + length, bytes.size()));
+    if (length != 0 || std::memcmp(c + 4, "IDAT", 4) != 0)
+      out.insert(out.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                 bytes.begin() + static_cast<std::ptrdiff_t>(end));
+    at = end;
+  }
+  out.insert(out.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.end());
+  return out;
+}
+
 bool png_dimensions(const std::string& path, uint64_t* w, uint64_t* h) {
   unsigned char b[24] = {};
   std::ifstream f(path, std::ios::binary);
@@ -162,22 +185,33 @@ Image load_image(const std::string& path) {
     if (!probe) throw Error("cannot open image '" + path + "': " + std::strerror(errno));
   }
   if (fs::is_directory(path)) throw Error("'" + path + "' is a folder, not an image file");
+  std::error_code size_error;
+  if (fs::file_size(path, size_error) > static_cast<uintmax_t>(INT32_MAX) && !size_error)
+    throw Error("cannot read image '" + path + "': files over 2 GB are not supported; save it smaller or tiled");
+  std::vector<unsigned char> file;
+  {
+    std::ifstream in(path, std::ios::binary);
+    file.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error("cannot read image '" + path + "': " + std::strerror(errno));
+  }
+  const std::vector<unsigned char> bytes = without_empty_png_data_chunks(std::move(file));
+  const int size = static_cast<int>(std::min<size_t>(bytes.size(), INT32_MAX));
   int w = 0, h = 0, n = 0;
-  const bool sixteen = stbi_is_16_bit(path.c_str());
+  const bool sixteen = stbi_is_16_bit_from_memory(bytes.data(), size);
   uint64_t png_w = 0, png_h = 0;
-  if (stbi_info(path.c_str(), &w, &h, &n))
+  if (stbi_info_from_memory(bytes.data(), size, &w, &h, &n))
     require_memory_for(path, static_cast<uint64_t>(w), static_cast<uint64_t>(h), sixteen);
   else if (png_dimensions(path, &png_w, &png_h))
     require_memory_for(path, png_w, png_h, sixteen);
   Image img;
   if (sixteen) {
-    stbi_us* data = stbi_load_16(path.c_str(), &w, &h, &n, 4);
+    stbi_us* data = stbi_load_16_from_memory(bytes.data(), size, &w, &h, &n, 4);
     if (!data) throw Error("cannot read image '" + path + "': " + stbi_failure_reason());
     img = Image(w, h);
     for (size_t i = 0; i < img.rgba.size(); ++i) img.rgba[i] = data[i] / 65535.f;
     stbi_image_free(data);
   } else {
-    stbi_uc* data = stbi_load(path.c_str(), &w, &h, &n, 4);
+    stbi_uc* data = stbi_load_from_memory(bytes.data(), size, &w, &h, &n, 4);
     if (!data)
       throw Error("cannot read image '" + path + "': " + stbi_failure_reason() +
                   " (supported: PNG, JPEG, BMP, TGA, GIF, PSD, HDR, PNM)");

@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include <fstream>
+#include <iterator>
 #include <utility>
 
 #include "core/device.h"
@@ -118,6 +119,24 @@ TEST(ImageIo, PngRoundTripAndClearErrors) {
   std::ofstream(junk) << "not an image";
   EXPECT_THROW(load_image(junk), Error);
   EXPECT_THROW(save_png("/nonexistent-dir/x.png", img), Error);
+}
+
+// PNG allows empty IDAT chunks; the decoder's handling of them was undefined behaviour (found by fuzz_image): such
+// a file reads as the same picture as without them.
+TEST(ImageIo, PngWithEmptyDataChunksReadsLikeWithout) {
+  const Image img = gradient_image(16, 9);
+  const std::string plain = test::temp_path("plain.png"), padded = test::temp_path("empty-idat.png");
+  save_png(plain, img);
+  std::ifstream in(plain, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string empty_idat("\0\0\0\0IDAT\x35\xaf\x06\x1e", 12);
+  bytes.insert(33, empty_idat);  // after the signature (8) and IHDR (25)
+  bytes.insert(33, empty_idat);
+  std::ofstream(padded, std::ios::binary) << bytes;
+  const Image a = load_image(plain), b = load_image(padded);
+  ASSERT_EQ(b.width, 16);
+  ASSERT_EQ(b.height, 9);
+  EXPECT_EQ(a.rgba, b.rgba);
 }
 
 TEST(Device, CpuAlwaysWorksCudaOnlyWhenAvailable) {
