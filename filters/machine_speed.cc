@@ -44,9 +44,10 @@ Json read_cache(const std::string& path) {
 
 // Seconds per evaluation (forward and backward) of `loss` on an image of content's size: the fastest of a few
 // after one warm-up (other work on the machine only ever slows a run down).
-double time_evaluation(const GatysLoss& loss, const at::Tensor& content) {
+double time_evaluation(const GatysLoss& loss, const at::Tensor& content, const std::atomic<bool>* stop) {
   using Clock = std::chrono::steady_clock;
   auto evaluate = [&] {
+    if (stop && *stop) throw Cancelled();
     at::Tensor x = content.flip(3).clone().requires_grad_(true);
     const auto t0 = Clock::now();
     loss(x).backward();
@@ -106,7 +107,7 @@ void save_machine_speed(const std::string& path, const MachineSpeed& speed) {
   if (ec) throw Error("cannot write " + path + ": " + ec.message());
 }
 
-MachineSpeed measure_machine_speed(const std::string& library_dir) {
+MachineSpeed measure_machine_speed(const std::string& library_dir, const std::atomic<bool>* stop) {
   const int threads = at::get_num_threads();
   const ModelLibrary library(library_dir);
   auto net = load_feature_network("inception_v3", library, at::kCPU);
@@ -123,10 +124,10 @@ MachineSpeed measure_machine_speed(const std::string& library_dir) {
     const GatysLoss loss(*net, content, grams, settings);
     megapixels[k] = static_cast<double>(sides[k][0] * sides[k][1]) / 1e6;
     // As the optimisation runs it (core/thread_tuner.h): the faster of the default thread count and one thread.
-    seconds[k] = time_evaluation(loss, content);
+    seconds[k] = time_evaluation(loss, content, stop);
     if (threads > 1) {
       at::set_num_threads(1);
-      seconds[k] = std::min(seconds[k], time_evaluation(loss, content));
+      seconds[k] = std::min(seconds[k], time_evaluation(loss, content, stop));
       at::set_num_threads(threads);
     }
   }
@@ -147,9 +148,10 @@ MachineSpeedProbe::MachineSpeedProbe(std::string library_dir, std::string cache_
   }
   worker_ = std::thread([this, library_dir = std::move(library_dir), cache_path = std::move(cache_path)] {
     try {
-      result_ = measure_machine_speed(library_dir.empty() ? ModelLibrary().dir() : library_dir);
+      result_ = measure_machine_speed(library_dir.empty() ? ModelLibrary().dir() : library_dir, &stop_);
     } catch (const std::exception&) {
-      result_ = MachineSpeed{};  // no network to measure with: the estimate keeps the development machine's figures
+      // Stopped, or no network to measure with: the estimate keeps the development machine's figures.
+      result_ = MachineSpeed{};
     }
     try {
       if (result_.measured) save_machine_speed(cache_path, result_);
@@ -161,6 +163,7 @@ MachineSpeedProbe::MachineSpeedProbe(std::string library_dir, std::string cache_
 }
 
 MachineSpeedProbe::~MachineSpeedProbe() {
+  stop_ = true;
   if (worker_.joinable()) worker_.join();
 }
 

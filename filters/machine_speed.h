@@ -37,10 +37,12 @@ void save_machine_speed(const std::string& path, const MachineSpeed& speed);
 // Times evaluations at 192x144 and 384x288 px on the CPU with InceptionV3 from the model library at
 // `library_dir` (about 6 s on two cores, loading the network included), each with the default thread count and
 // with one thread. Throws atelier::Error when InceptionV3 is not installed.
-MachineSpeed measure_machine_speed(const std::string& library_dir);
+// `stop` (when given) is checked before every evaluation: set, the measurement ends with atelier::Cancelled.
+MachineSpeed measure_machine_speed(const std::string& library_dir, const std::atomic<bool>* stop = nullptr);
 
 // The dialog's measurement: the cached one at once when there is one, else measured on a worker thread (once per
-// host and thread count) and cached. The destructor waits for the measurement to end.
+// host and thread count) and cached. The destructor stops an unfinished measurement (within one evaluation,
+// under a second) and waits for it: closing the dialog early does not hold up the run.
 class MachineSpeedProbe {
  public:
   // library_dir empty: the user's model library.
@@ -55,6 +57,7 @@ class MachineSpeedProbe {
 
  private:
   std::atomic<bool> done_{false};
+  std::atomic<bool> stop_{false};
   MachineSpeed result_;
   std::thread worker_;
 };

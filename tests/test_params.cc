@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/error.h"
 #include "filters/cost.h"
@@ -10,6 +13,7 @@
 #include "filters/machine_speed.h"
 #include "filters/params.h"
 #include "filters/stylize.h"
+#include "models/model_library.h"
 #include "tests/test_util.h"
 
 using namespace atelier;
@@ -225,4 +229,27 @@ TEST(Params, MachineSpeedIsCachedPerThreadCount) {
   EXPECT_FALSE(load_machine_speed(path, 2).has_value());
   save_machine_speed(path, measured);  // and it is written afresh
   EXPECT_TRUE(load_machine_speed(path, 2).has_value());
+}
+
+// The dialog's probe: closed before its first evaluation it stops and caches nothing; left to finish it caches
+// the measurement, which the next probe finds at once.
+TEST(Params, MachineSpeedProbeMeasuresOnceAndStopsWhenClosedEarly) {
+  const ModelLibrary library;
+  ATELIER_REQUIRE(library.installed("inception_v3"), "InceptionV3 is not installed");
+  const std::string path = test::temp_path("probe-machine-speed.json");
+  std::remove(path.c_str());
+  {
+    const MachineSpeedProbe early(library.dir(), path);
+    EXPECT_TRUE(early.measuring());
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+  {
+    const MachineSpeedProbe full(library.dir(), path);
+    while (full.measuring()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(full.speed().measured);
+    EXPECT_GT(full.speed().seconds_per_megapixel, 0);
+  }
+  const MachineSpeedProbe cached(library.dir(), path);
+  EXPECT_FALSE(cached.measuring());
+  EXPECT_TRUE(cached.speed().measured);
 }
