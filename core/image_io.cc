@@ -47,19 +47,25 @@ std::string lower_extension(const std::string& path) {
 // The largest image the reader decodes (stb's own limit for 4-channel images: 2^30 bytes of 8-bit RGBA).
 constexpr double kMaxPixels = double(1 << 30) / 4;
 
-// Width and height from a PNG's IHDR chunk, for headers the decoder refuses to read (too large).
+bool is_png(const std::vector<unsigned char>& bytes) {
+  return bytes.size() >= 8 && std::memcmp(bytes.data(), "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
+uint64_t big_endian_32(const unsigned char* p) {
+  return (uint64_t{p[0]} << 24) | (uint64_t{p[1]} << 16) | (uint64_t{p[2]} << 8) | p[3];
+}
+
 // A PNG without its empty IDAT chunks (they carry no data; other bytes unchanged). stb_image reads an empty IDAT
 // by a memcpy of 0 bytes into its not yet allocated buffer, a null pointer: undefined behaviour that the
 // sanitizers report (found by fuzz_image) and that lets the compiler assume the buffer exists. Other data is left
 // to stb_image, which checks it.
 std::vector<unsigned char> without_empty_png_data_chunks(std::vector<unsigned char> bytes) {
-  static const unsigned char kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  if (bytes.size() < 8 || std::memcmp(bytes.data(), kSignature, 8) != 0) return bytes;
+  if (!is_png(bytes)) return bytes;
   std::vector<unsigned char> out(bytes.begin(), bytes.begin() + 8);
   size_t at = 8;
   while (at + 12 <= bytes.size()) {
     const unsigned char* c = bytes.data() + at;
-    const uint64_t length = (uint64_t{c[0]} << 24) | (uint64_t{c[1]} << 16) | (uint64_t{c[2]} << 8) | c[3];
+    const uint64_t length = big_endian_32(c);
     const size_t end = static_cast<size_t>(std::min<uint64_t>(at + 12 + length, bytes.size()));
     if (length != 0 || std::memcmp(c + 4, "IDAT", 4) != 0)
       out.insert(out.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at),
@@ -70,15 +76,10 @@ std::vector<unsigned char> without_empty_png_data_chunks(std::vector<unsigned ch
   return out;
 }
 
-bool png_dimensions(const std::string& path, uint64_t* w, uint64_t* h) {
-  unsigned char b[24] = {};
-  std::ifstream f(path, std::ios::binary);
-  if (!f.read(reinterpret_cast<char*>(b), sizeof b)) return false;
-  if (std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) != 0 || std::memcmp(b + 12, "IHDR", 4) != 0) return false;
-  auto be32 = [&](int at) {
-    return (uint64_t{b[at]} << 24) | (uint64_t{b[at + 1]} << 16) | (uint64_t{b[at + 2]} << 8) | b[at + 3];
-  };
-  *w = be32(16), *h = be32(20);
+// Width and height from a PNG's IHDR chunk, for headers the decoder refuses to read (too large).
+bool png_dimensions(const std::vector<unsigned char>& bytes, uint64_t* w, uint64_t* h) {
+  if (!is_png(bytes) || bytes.size() < 24 || std::memcmp(bytes.data() + 12, "IHDR", 4) != 0) return false;
+  *w = big_endian_32(bytes.data() + 16), *h = big_endian_32(bytes.data() + 20);
   return true;
 }
 
@@ -201,7 +202,7 @@ Image load_image(const std::string& path) {
   uint64_t png_w = 0, png_h = 0;
   if (stbi_info_from_memory(bytes.data(), size, &w, &h, &n))
     require_memory_for(path, static_cast<uint64_t>(w), static_cast<uint64_t>(h), sixteen);
-  else if (png_dimensions(path, &png_w, &png_h))
+  else if (png_dimensions(bytes, &png_w, &png_h))
     require_memory_for(path, png_w, png_h, sixteen);
   Image img;
   if (sixteen) {
