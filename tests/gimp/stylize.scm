@@ -2,6 +2,7 @@
 ; which ./run test does): a new layer above the source; inside the selection the composite changes, outside not.
 ;; expect-output: PASS: stylize
 ;; expect-output: PASS: stylize with a style layer
+;; expect-output: PASS: stylize coarse to fine
 ;; requires-argument: plug-in-atelier-stylize style-image
 (load (string-append atelier-source-dir "/tests/gimp/lib.scm"))
 
@@ -43,3 +44,19 @@
   (gimp-image-delete img)
   (pass "stylize with a style layer"))
 
+
+; Coarse to fine (#:scales 2): 160x120 first, then the layer's 320x240; the result is a new layer of the layer's
+; size that moved toward the red style.
+(let* ((img (make-image 320 240 RGB RGB-IMAGE 90 140 200))
+       (src (source-layer img))
+       (style-img (make-image 64 64 RGB RGB-IMAGE 230 40 30))
+       (red (source-layer style-img)))
+  (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                           #:style-layer red #:size 320 #:scales 2 #:iterations 3 #:init "random"
+                           #:layer-name "two scales")
+  (check-result-layer img src "two scales" 320 240 0 0)
+  (let ((p (composite-pixel img 160 120)))
+    (check (> (car p) (caddr p)) "the style's red came through at two scales"))
+  (gimp-image-delete style-img)
+  (gimp-image-delete img)
+  (pass "stylize coarse to fine"))
