@@ -65,6 +65,15 @@ at::Tensor ensure_min_side(const at::Tensor& x, int64_t min_side) {
   return resize(x, std::max<int64_t>(min_side, std::llround(h * s)), std::max<int64_t>(min_side, std::llround(w * s)));
 }
 
+void offer_snapshot(const Progress& progress, const at::Tensor& rgb) {
+  const SnapshotSink* sink = progress.snapshot_due();
+  if (!sink || !rgb.defined() || rgb.dim() != 4 || rgb.size(1) != 3) return;
+  at::NoGradGuard no_grad;
+  at::Tensor picture = rgb.detach().narrow(0, 0, 1).to(at::kFloat);
+  if (std::max(picture.size(2), picture.size(3)) > sink->long_side()) picture = resize_long_side(picture, sink->long_side());
+  sink->show(tensor_to_image(picture.to(at::kCPU)));
+}
+
 Image resize_long_side(const Image& image, int64_t long_side) {
   const auto [h, w] = fit_long_side(image.height, image.width, long_side);
   return tensor_to_image(resize(image_rgb_to_tensor(image), h, w).clamp(0, 1),

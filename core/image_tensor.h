@@ -3,6 +3,7 @@
 #include <ATen/core/Tensor.h>
 
 #include "core/image.h"
+#include "core/progress.h"
 
 namespace atelier {
 
@@ -14,6 +15,10 @@ at::Tensor image_alpha_to_tensor(const Image& image, at::Device device = at::kCP
 // Inverse of the above: rgb [1,3,H,W] of any floating type on any device (clamped to [0,1]), optional alpha
 // [1,1,H,W] (else opaque). Writes straight into the image: no whole-image intermediate copies.
 Image tensor_to_image(const at::Tensor& rgb, const at::Tensor& alpha = {});
+
+// Shows rgb ([1,3,H,W] in [0,1], any device and floating type) as the work in progress when the host wants a
+// picture now (Progress::snapshot_due), scaled down to the host's size; otherwise costs nothing.
+void offer_snapshot(const Progress& progress, const at::Tensor& rgb);
 
 // Resize [N,C,H,W] to (h, w): antialiased bilinear when shrinking, bicubic when enlarging. Half and bfloat16
 // images are resized in float32 and returned in their own type.

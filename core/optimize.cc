@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/image_tensor.h"
 #include "core/thread_tuner.h"
 
 namespace atelier {
@@ -65,12 +66,14 @@ double optimize_image_with_gradient(at::Tensor& x, const LossAndGradientFn& fn, 
   };
   for (int i = 1; i <= settings.iterations; ++i) {
     progress.check_cancel();
+    if (progress.finishing()) break;  // "stop and keep": x is the result so far
     at::Tensor loss = opt->step(closure);
     last = loss.item<double>();
     if (!std::isfinite(last))
       throw Error("the optimisation diverged (loss is " + std::to_string(last) +
                   "); lower the learning rate or the style/TV weights, or use L-BFGS");
     if (on_iteration) on_iteration(i, last);
+    offer_snapshot(progress, x);
     progress.report(static_cast<double>(i) / settings.iterations, "iteration " + std::to_string(i) + "/" +
                                                                       std::to_string(settings.iterations) + ", loss " +
                                                                       std::to_string(last));

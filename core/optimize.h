@@ -1,6 +1,7 @@
 #pragma once
 // Image optimisation loop: minimises loss(x) over the pixels x with L-BFGS or Adam for a fixed iteration budget,
-// reporting progress and checking the cancel flag every iteration.
+// reporting progress and checking the cancel flag every iteration. A raised finish flag ("stop and keep") ends it
+// before the next iteration; an image x ([1,3,H,W] in [0,1]) is offered to the host as the work in progress.
 #include <ATen/core/Tensor.h>
 
 #include <functional>

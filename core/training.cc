@@ -128,6 +128,10 @@ double train_parameters(const std::vector<at::Tensor>& parameters, const std::fu
       if (settings.checkpoint && i > settings.first_iteration) settings.checkpoint(i - 1, save_adam(adam, parameters));
       throw Cancelled();
     }
+    if (progress.finishing() && i > settings.first_iteration) {  // "stop and keep": the parameters as they are
+      if (settings.checkpoint) settings.checkpoint(i - 1, save_adam(adam, parameters));
+      break;
+    }
     set_learning_rate(adam, learning_rate_at(settings, i));
     adam.zero_grad();
     at::Tensor loss = loss_fn(i);

@@ -30,8 +30,8 @@ struct TrainSettings {
   // then; null = fresh moments). The learning rate continues its schedule.
   int first_iteration = 1;
   const AdamState* resume = nullptr;
-  // Called every checkpoint_every iterations (0 = never), after the last one, and when cancelled (before Cancelled
-  // propagates, when at least one iteration was done in this run).
+  // Called every checkpoint_every iterations (0 = never), after the last one, and when cancelled or stopped early
+  // (before Cancelled propagates or the run returns, when at least one iteration was done in this run).
   int checkpoint_every = 0;
   CheckpointFn checkpoint;
 };
@@ -39,7 +39,8 @@ struct TrainSettings {
 // Minimises loss_fn(iteration) (iteration 1..N; the function draws its own batch and returns a scalar that depends
 // on the parameters) over `parameters` (leaf tensors requiring gradients, updated in place) with Adam. Reports
 // progress every iteration ("iteration i/N, loss L, 3 min left") and throws Cancelled when the progress's cancel
-// flag is set.
+// flag is set. When the progress's finish flag ("stop and keep") is set after at least one iteration of this run,
+// it returns with the parameters as they are.
 // A step whose loss or gradients are not finite is skipped (the parameters stay as they were); after 5 such steps
 // in a row, or when no step at all was finite, it throws atelier::Error ("training diverged ..."). Returns the last
 // finite loss. on_iteration (may be empty) gets (iteration, loss) after every iteration, skipped ones included

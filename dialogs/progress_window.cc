@@ -2,13 +2,41 @@
 
 #include <libgimp/gimpui.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "dialogs/i18n.h"
 
 namespace atelier::dialogs {
+namespace {
 
-ProgressWindow::ProgressWindow(const std::string& title, std::atomic<bool>* cancel) : cancel_(cancel) {
+constexpr gint kResponseKeep = 1;
+
+struct Flags {
+  std::atomic<bool>* cancel;
+  std::atomic<bool>* finish;
+};
+
+void on_response(GtkDialog* dialog, gint response, gpointer data) {
+  const Flags* flags = static_cast<const Flags*>(data);
+  if (response == kResponseKeep) {
+    flags->finish->store(true);
+    gtk_dialog_set_response_sensitive(dialog, kResponseKeep, FALSE);
+  } else {
+    flags->cancel->store(true);
+  }
+}
+
+guchar to_byte(float v) { return static_cast<guchar>(std::lround(std::clamp(v, 0.f, 1.f) * 255.f)); }
+
+}  // namespace
+
+ProgressWindow::ProgressWindow(const std::string& title, std::atomic<bool>* cancel, std::atomic<bool>* finish)
+    : cancel_(cancel), finish_(finish) {
   window_ = gimp_dialog_new(title.c_str(), "neural-atelier-progress", nullptr, static_cast<GtkDialogFlags>(0), nullptr,
-                            nullptr, _("_Cancel"), GTK_RESPONSE_CANCEL, nullptr);
+                            nullptr, _("Stop and _Keep"), kResponseKeep, _("_Cancel"), GTK_RESPONSE_CANCEL, nullptr);
+  keep_button_ = gtk_dialog_get_widget_for_response(GTK_DIALOG(window_), kResponseKeep);
+  gtk_widget_set_tooltip_text(keep_button_, _("End the run now and keep the result so far as the new layer"));
   gtk_window_set_default_size(GTK_WINDOW(window_), 360, -1);
   GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
   gtk_container_set_border_width(GTK_CONTAINER(box), 12);
@@ -19,14 +47,17 @@ ProgressWindow::ProgressWindow(const std::string& title, std::atomic<bool>* canc
   bar_ = gtk_progress_bar_new();
   gtk_progress_bar_set_show_text(GTK_PROGRESS_BAR(bar_), TRUE);
   gtk_box_pack_start(GTK_BOX(box), bar_, FALSE, FALSE, 0);
+  // Below the bar, so that the buttons' places stay where they were until the first picture arrives.
+  picture_ = gtk_image_new();
+  gtk_box_pack_start(GTK_BOX(box), picture_, FALSE, FALSE, 0);
 
-  // Both the Cancel button and closing the window cancel (GtkDialog turns delete-event into a response).
-  g_signal_connect(window_, "response", G_CALLBACK(+[](GtkDialog*, gint, gpointer flag) {
-                     static_cast<std::atomic<bool>*>(flag)->store(true);
-                   }),
-                   cancel_);
+  // Cancel and closing the window cancel (GtkDialog turns delete-event into a response); Stop and Keep finishes.
+  g_signal_connect_data(window_, "response", G_CALLBACK(on_response), new Flags{cancel_, finish_},
+                        +[](gpointer data, GClosure*) { delete static_cast<Flags*>(data); },
+                        static_cast<GConnectFlags>(0));
   gimp_window_set_transient(GTK_WINDOW(window_));
   gtk_widget_show_all(window_);
+  gtk_widget_hide(picture_);
 }
 
 ProgressWindow::~ProgressWindow() {
@@ -37,8 +68,27 @@ void ProgressWindow::update(double fraction, const std::string& message) {
   gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(bar_), fraction);
   if (cancel_->load())
     gtk_label_set_text(GTK_LABEL(label_), _("Cancelling…"));
+  else if (finish_->load())
+    gtk_label_set_text(GTK_LABEL(label_), _("Finishing with the result so far…"));
   else if (!message.empty())
     gtk_label_set_text(GTK_LABEL(label_), message.c_str());
+}
+
+void ProgressWindow::show_snapshot(const Image& picture) {
+  if (picture.empty()) return;
+  GdkPixbuf* pixbuf = gdk_pixbuf_new(GDK_COLORSPACE_RGB, FALSE, 8, picture.width, picture.height);
+  if (!pixbuf) return;
+  guchar* pixels = gdk_pixbuf_get_pixels(pixbuf);
+  const int stride = gdk_pixbuf_get_rowstride(pixbuf);
+  for (int y = 0; y < picture.height; ++y)
+    for (int x = 0; x < picture.width; ++x) {
+      const float* p = picture.pixel(x, y);
+      guchar* q = pixels + static_cast<size_t>(y) * stride + static_cast<size_t>(x) * 3;
+      for (int c = 0; c < 3; ++c) q[c] = to_byte(p[c]);
+    }
+  gtk_image_set_from_pixbuf(GTK_IMAGE(picture_), pixbuf);  // the image holds its own reference
+  g_object_unref(pixbuf);
+  gtk_widget_show(picture_);
 }
 
 }  // namespace atelier::dialogs

@@ -136,7 +136,8 @@ at::Tensor deep_dream(FeatureNetwork& network, const at::Tensor& rgb01, const Dr
     const auto [oh, ow] = sizes[k];
     const at::Tensor base = resize(original, oh, ow);
     image = detail.defined() ? (base + resize(detail, oh, ow)).clamp(0, 1) : base.clone();
-    for (int step = 0; step < settings.iterations; ++step) {
+    // "Stop and keep" ends the steps; the octaves left only enlarge what was dreamt so far.
+    for (int step = 0; step < settings.iterations && !progress.finishing(); ++step) {
       progress.check_cancel();
       const int64_t dy = shift(rng), dx = shift(rng);
       at::Tensor x = image.roll({dy, dx}, {2, 3}).detach().requires_grad_(true);
@@ -145,6 +146,7 @@ at::Tensor deep_dream(FeatureNetwork& network, const at::Tensor& rgb01, const Dr
       grad = grad / (grad.abs().mean() + 1e-8);
       image = (x.detach() + settings.step_size * grad).roll({-dy, -dx}, {2, 3}).clamp(0, 1);
       ++done;
+      offer_snapshot(progress, image);
       progress.report(done / total_steps, "octave " + std::to_string(k + 1) + "/" + std::to_string(sizes.size()) +
                                               ", step " + std::to_string(step + 1) + "/" +
                                               std::to_string(settings.iterations));

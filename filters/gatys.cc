@@ -176,9 +176,10 @@ at::Tensor gatys_optimize(FeatureNetwork& net, const at::Tensor& content, const 
   const int64_t h = content.defined() ? content.size(2) : size.first;
   const int64_t w = content.defined() ? content.size(3) : size.second;
   require_network_size(net, h, w);
+  at::Tensor x = gatys_start_image(content, settings, h, w, net.device());
+  if (progress.finishing()) return x.clamp(0, 1);  // stopped early: not even the targets are needed
   const GatysLoss loss(net, content, settings.grams.empty() ? style_grams(net, layers.style, styles) : settings.grams,
                        settings);
-  at::Tensor x = gatys_start_image(content, settings, h, w, net.device());
   optimize_image(x, [&](const at::Tensor& img) { return loss(img); }, settings.optimizer, progress, on_iteration);
   return x.detach().clamp(0, 1);
 }

@@ -155,6 +155,10 @@ at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full
     // output (docs/benchmarks.md); tiles and the optimisation work in float32.
     const at::Tensor content =
         ensure_min_side(resize(content_full, level.height, level.width), min_side).to(at::kHalf);
+    if (progress.finishing() && result.defined()) {  // stopped early: the result so far, enlarged
+      result = resize(result.to(at::kFloat), content.size(2), content.size(3)).clamp(0, 1).to(at::kHalf);
+      continue;
+    }
 
     // The level's style targets, computed once from the whole style image and shared by all its tiles.
     const int64_t style_side = std::llround(static_cast<double>(std::max(content.size(2), content.size(3))) *

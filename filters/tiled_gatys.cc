@@ -131,9 +131,10 @@ at::Tensor gatys_optimize_tiled(FeatureNetwork& net, const at::Tensor& content, 
                                 int64_t tile_size, int64_t context, double optimizer_bytes, const Progress& progress) {
   const int64_t h = content.size(2), w = content.size(3);
   require_network_size(net, h, w);
+  at::Tensor x = gatys_start_image(content, settings, h, w, at::kCPU);
+  if (progress.finishing()) return x.clamp(0, 1);  // stopped early: not even the targets are needed
   progress.report(0, "computing the content targets");
   const TiledGatysLoss loss(net, content, settings.grams, settings, tile_size, context);
-  at::Tensor x = gatys_start_image(content, settings, h, w, at::kCPU);
   OptimizeSettings optimizer = settings.optimizer;
   // L-BFGS keeps two image-sized vectors per remembered step: at most 20 steps, fewer when they would not fit.
   const double step_bytes = 2.0 * 4.0 * static_cast<double>(x.numel());

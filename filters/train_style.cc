@@ -351,7 +351,8 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   const bool resume = v.get_bool("resume");
   bool known = false;
   for (const ModelInfo& m : library.known()) known = known || m.name == model;
-  if (known)
+  // A training stopped with "stop and keep" is both a saved style and a checkpoint: resuming it replaces the style.
+  if (known && !(resume && fs::exists(checkpoint_path)))
     throw Error("the model library already has a style named '" + name +
                 "'; choose another name (output-model)" + (resume ? " (only a stopped training can be resumed)" : ""));
   if (resume && !fs::exists(checkpoint_path))
@@ -397,11 +398,11 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   net->to(ctx.device);
   std::error_code ec;
   fs::create_directories(fs::path(final_path).parent_path(), ec);
+  int saved = 0;  // the iteration of the last checkpoint written in this run
   if (start.iteration < s.iterations) {
     s.first_iteration = start.iteration + 1;
     s.resume = resume ? &start.adam : nullptr;
     s.checkpoint_every = kCheckpointEvery;
-    int saved = 0;
     s.checkpoint = [&](int iteration, const AdamState& adam) {
       if (iteration >= s.iterations) return;
       save_checkpoint(checkpoint_path, *net, adam, iteration, recipe);
@@ -418,8 +419,10 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
     }
   }
 
+  // "Stop and keep": the network as trained so far is saved; its checkpoint stays, so training can resume.
+  const bool stopped_early = progress.finishing() && saved > 0 && saved < s.iterations;
   Metadata meta = recipe.metadata();
-  meta["train.iterations"] = std::to_string(std::max(s.iterations, start.iteration));
+  meta["train.iterations"] = std::to_string(stopped_early ? saved : std::max(s.iterations, start.iteration));
   meta["style.size"] = std::to_string(style.width) + "x" + std::to_string(style.height);
   meta["trained"] = "atelier train-style";
   meta["date"] = utc_now();
@@ -433,8 +436,13 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   info.file = file;
   info.sha256 = sha256_file(final_path);
   library.record_import(info);
-  fs::remove(checkpoint_path, ec);
-  progress.report(0.97, "saved the style as '" + name + "' (Stylize, Instant method: " + name + ")");
+  if (stopped_early)
+    progress.report(0.97, "stopped after iteration " + std::to_string(saved) + ": saved the style as '" + name +
+                              "' as trained so far; resume with the same name and resume on to train on");
+  else
+    fs::remove(checkpoint_path, ec);
+  if (!stopped_early)
+    progress.report(0.97, "saved the style as '" + name + "' (Stylize, Instant method: " + name + ")");
   if (input.empty()) return Image();
   c10::InferenceMode inference;
   return feedforward_stylize(input, *net, 1.0, progress.sub(0.97, 1.0).prefixed("preview"));

@@ -17,7 +17,7 @@ struct JobResult {
   std::string message;  // for kOutOfMemory / kFailed
 };
 
-// interactive: show our own progress window with a Cancel button (needs an initialised GTK).
+// interactive: show our own progress window (Cancel, Stop and Keep, the work in progress; needs an initialised GTK).
 // files: the images of the File parameters, loaded beforehand on the main thread (see file_images.h).
 // canvas: the image's size (RunContext::canvas_width/height).
 JobResult run_job(const Filter& filter, const Image& input, const ParamValues& values,

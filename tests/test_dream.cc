@@ -174,6 +174,24 @@ TEST(Dream, ProgressAndCancel) {
   EXPECT_THROW(deep_dream(net, img, s, Progress(nullptr, &cancel)), Cancelled);
 }
 
+// "Stop and keep" after the 2nd of 3 steps in the first of 2 octaves: no more steps, and the result is the
+// requested size (the octave left only enlarges what was dreamt).
+TEST(Dream, StopAndKeepEndsTheStepsAndFinishesAtTheFullSize) {
+  TinyNet net;
+  const at::Tensor img = picture(24, 24);
+  DreamSettings s = small_settings({{"a", 1.0}});
+  s.octaves = 2;
+  s.iterations = 3;
+  std::atomic<bool> finish{false};
+  int steps = 0;
+  Progress progress([&](double, const std::string&) { finish = ++steps == 2; }, nullptr);
+  progress.with_finish(&finish);
+  const at::Tensor out = deep_dream(net, img, s, progress);
+  EXPECT_EQ(steps, 2);
+  EXPECT_EQ(out.sizes(), img.sizes());
+  EXPECT_GT((out - img).abs().max().item<double>(), 1e-4);
+}
+
 TEST(Dream, BadSettingsAndLayers) {
   TinyNet net;
   const at::Tensor img = picture(16, 16);

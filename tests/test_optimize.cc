@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 #include <vector>
 
+#include "core/image.h"
 #include "core/optimize.h"
 #include "core/thread_tuner.h"
 
@@ -76,4 +79,37 @@ TEST(Optimize, ThreadTunerKeepsTheFasterThreadCountAndRestoresTheDefault) {
   ThreadTuner single;
   EXPECT_EQ(single.chosen(), 1);
   at::set_num_threads(before);
+}
+
+// "Stop and keep": raised during an iteration, the run ends before the next one with the image as it is; every
+// iteration offers the host a picture of the work in progress, scaled to the host's size.
+TEST(Optimize, StopAndKeepEndsBeforeTheNextIterationAndPicturesAreOffered) {
+  at::set_num_threads(1);
+  at::Tensor x = torch::full({1, 3, 8, 8}, 0.2);
+  const at::Tensor start = x.clone();
+  std::atomic<bool> finish{false};
+  std::vector<Image> pictures;
+  Progress progress;
+  progress.with_finish(&finish).with_snapshots(std::make_shared<SnapshotSink>(
+      [&](const Image& p) { pictures.push_back(p); }, std::chrono::milliseconds(0), 4));
+  OptimizeSettings s;
+  s.iterations = 20;
+  int iterations = 0;
+  optimize_image(
+      x, [](const at::Tensor& img) { return (img - 0.7).pow(2).sum(); }, s, progress,
+      [&](int i, double) {
+        iterations = i;
+        finish = i == 3;
+      });
+  EXPECT_EQ(iterations, 3);
+  EXPECT_GT((x - start).abs().max().item<double>(), 0.1) << "the result so far is kept";
+  ASSERT_EQ(pictures.size(), 3u);
+  EXPECT_EQ(pictures.back().width, 4);
+  EXPECT_EQ(pictures.back().height, 4);
+  EXPECT_NEAR(pictures.back().rgba[0], x[0][0][0][0].item<float>(), 1e-4);
+
+  // Raised before the run: the start image, untouched.
+  at::Tensor y = start.clone();
+  optimize_image(y, [](const at::Tensor& img) { return (img - 0.7).pow(2).sum(); }, s, progress);
+  EXPECT_TRUE(at::equal(y, start));
 }

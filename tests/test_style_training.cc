@@ -163,6 +163,27 @@ TEST(StyleTraining, CancellingSavesACheckpointFirst) {
   EXPECT_EQ(saved_at, 3);
 }
 
+// "Stop and keep": the training returns with the network as it is after the current iteration, and the
+// checkpoint of that iteration is written (so that it can be resumed).
+TEST(StyleTraining, StopAndKeepReturnsAfterTheCurrentIterationWithACheckpoint) {
+  at::set_num_threads(1);
+  test::FakeNetwork features;
+  torch::manual_seed(4);
+  TransformNet net;
+  const std::map<std::string, at::Tensor> before = copy_weights(net);
+  std::atomic<bool> finish{false};
+  Progress progress([&](double, const std::string& m) {
+    if (m.rfind("iteration 3/", 0) == 0) finish = true;
+  }, nullptr);
+  progress.with_finish(&finish);
+  int saved_at = 0;
+  StyleTrainSettings s = small_settings(10);
+  s.checkpoint = [&](int iteration, const AdamState&) { saved_at = iteration; };
+  train_style_network(net, features, stripes(48), fake_photos(3, 32), s, progress);
+  EXPECT_EQ(saved_at, 3);
+  EXPECT_GT(max_difference(copy_weights(net), before), 1e-6);
+}
+
 TEST(StyleTraining, BatchesAreMirroredCropsOfThePhotos) {
   const std::vector<at::Tensor> photos = fake_photos(2, 32);
   const at::Tensor a = training_batch(photos, 3, 32, 7), b = training_batch(photos, 3, 32, 7);
@@ -218,6 +239,39 @@ TEST(TrainStyleFilter, BadInputIsRefusedBeforeAnyWork) {
   resume.set_bool("resume", true);
   EXPECT_NE(run(resume).find("no stopped training named 'never-started'"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir + "/fast-style")) << "a refused run must not write into the library";
+}
+
+// "Stop and keep" during training saves the style as trained so far (its metadata says how far) and keeps the
+// checkpoint; resuming continues it to the end and replaces the style.
+TEST(TrainStyleFilter, StopAndKeepSavesTheStyleSoFarAndResumingReplacesIt) {
+  const std::string dir = scratch_library("lib-stop-keep");
+  const ModelLibrary library(dir);
+  ATELIER_REQUIRE(library.installed("inception_v3"), "InceptionV3 is not installed");
+  at::set_num_threads(1);
+  const std::string style = test::fixture("tiny_rgba.png");
+  ParamValues v = train_values(style, kDarknet, "kept");
+  v.set_int("size", 96);
+  v.set_int("iterations", 4);
+  std::atomic<bool> finish{false};
+  Progress progress([&](double, const std::string& m) {
+    if (m.find("iteration 2/4") != std::string::npos) finish = true;
+  }, nullptr);
+  progress.with_finish(&finish);
+  const RunContext ctx{&library, progress, {}};
+  const Image photo = load_image(test::fixture("tiny_rgba.png"));
+  run_filter(train_style_filter(), photo, v, ctx);
+  ASSERT_TRUE(ModelLibrary(dir).installed("fast-style/kept"));
+  Metadata meta;
+  load_safetensors(ModelLibrary(dir).path("fast-style/kept"), &meta);
+  EXPECT_EQ(meta["train.iterations"], "2");
+  EXPECT_TRUE(fs::exists(dir + "/fast-style/kept.checkpoint.safetensors"));
+
+  finish = false;
+  v.set_bool("resume", true);
+  run_filter(train_style_filter(), photo, v, RunContext{&library, Progress(), {}});
+  load_safetensors(ModelLibrary(dir).path("fast-style/kept"), &meta);
+  EXPECT_EQ(meta["train.iterations"], "4");
+  EXPECT_FALSE(fs::exists(dir + "/fast-style/kept.checkpoint.safetensors"));
 }
 
 // The measure: a network trained in CI on a few photos moves a photo it never saw toward the style's

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -195,4 +196,29 @@ TEST(StylizeOptimise, CoarseToFineStartsFromTheCoarseResultAndReachesALowerLoss)
   torch::NoGradGuard no_grad;
   const double one = measure(one_scale).item<double>(), two = measure(two_scales).item<double>();
   EXPECT_LT(two, one) << "two scales " << two << ", one scale " << one;
+}
+
+// "Stop and keep" during the coarse scale: the run ends at the working size from the coarse result, without
+// iterations (or targets) at the finer scale.
+TEST(StylizeOptimise, StopAndKeepAtTheCoarseScaleFinishesAtTheWorkingSize) {
+  test::FakeNetwork net;
+  torch::manual_seed(11);
+  const at::Tensor content = image_rgb_to_tensor(smooth_image(64, 48));
+  const std::vector<StyleImage> styles = {{test::stripes_image(96, 96), 1.0}};
+  StylizeOptimise request;
+  request.schedule = {2, 6, 6};
+  std::atomic<bool> finish{false};
+  std::vector<std::string> messages;
+  Progress progress([&](double, const std::string& m) {
+    messages.push_back(m);
+    if (m.rfind("level 1/2: iteration 2/", 0) == 0) finish = true;
+  }, nullptr);
+  progress.with_finish(&finish);
+  const at::Tensor result = stylize_optimise(net, content, styles, request, progress);
+  ASSERT_EQ(result.sizes(), content.sizes());
+  EXPECT_GT((result - content).abs().mean().item<double>(), 1e-3) << "the coarse iterations are kept";
+  for (const std::string& m : messages) {
+    EXPECT_EQ(m.find("level 1/2: iteration 3/"), std::string::npos) << m;
+    EXPECT_EQ(m.rfind("level 2/2", 0), std::string::npos) << m;
+  }
 }

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# GUI cancel test under Xvfb: stores last values with 1000 iterations (about 20 s), starts cancel.scm, and once
-# the plug-in runs clicks our progress window's Cancel button (dialogs open at (0,0) without a window manager).
-# The test passes when the run ends cancelled within a few seconds with the image untouched.
-# usage: cancel.sh BUILD_DIR XTEST_KEY_BINARY
+# GUI test of our progress window's buttons under Xvfb: stores last values with 1000 iterations (about 20 s),
+# starts cancel.scm (or keep.scm), and once the plug-in runs and its window shows the work in progress, clicks
+# Cancel (or Stop and Keep; dialogs open at (0,0) without a window manager).
+# cancel: the test passes when the run ends cancelled within a few seconds with the image untouched.
+# keep: when it ends within a few seconds with a new layer holding the result so far (a partial tint).
+# usage: cancel.sh BUILD_DIR XTEST_KEY_BINARY [cancel|keep]   (ATELIER_SHOT=FILE: a screenshot before the click)
 . "$(dirname "${BASH_SOURCE[0]}")/xvfb.sh"
 set -uo pipefail
-BUILD=$(cd "$1" && pwd -P) XKEY=$2
+BUILD=$(cd "$1" && pwd -P) XKEY=$2 MODE=${3:-cancel}
+case "$MODE" in
+  cancel) BUTTON_X=280 ;;
+  keep) BUTTON_X=140 ;;
+  *) echo "unknown mode $MODE"; exit 2 ;;
+esac
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 command -v Xvfb >/dev/null || { echo "SKIP: needs Xvfb"; exit 77; }
-gui_test_setup cancel
+gui_test_setup "$MODE"
 
 # The profile is made by gimp-env.sh in ATELIER_WORK_DIR; seed it with the last values first.
 mkdir -p "$T/profile/plug-in-settings"
 printf '(iterations 1000)\n' >"$T/profile/plug-in-settings/GimpProcedureConfigRun-plug-in-atelier-test-tint.last"
 ATELIER_TEST_PLUGIN=1 ATELIER_WORK_DIR="$T" ATELIER_KEEP=1 setsid "$SOURCE/tools/gimp-env.sh" "$BUILD" gui-batch \
-  "$SOURCE/tests/gimp/cancel.scm" >"$T/gimp.log" 2>&1 &
+  "$SOURCE/tests/gimp/$MODE.scm" >"$T/gimp.log" 2>&1 &
 GPID=$!
 started=0
 for _ in $(seq 1 120); do
@@ -24,8 +31,9 @@ done
 sleep 3
 start=$(date +%s)
 [ -n "${ATELIER_SHOT:-}" ] && import -window root "$ATELIER_SHOT"
-# Our progress window opens at (0,0) without a window manager; its Cancel button is at its bottom right.
-"$XKEY" 304 93 click
+# Our progress window opens at (0,0) without a window manager; below the bar the picture of the work in progress
+# (the 96x64 test layer, shown after 1.5 s), below that Stop and Keep (left) and Cancel (right).
+"$XKEY" "$BUTTON_X" 163 click
 # The plug-in must be gone soon after the click (1000 iterations would take 20 s).
 for _ in $(seq 1 20); do
   pgrep -f "^$T/plug-ins/neural-atelier-test.* -run " >/dev/null || break
@@ -39,10 +47,10 @@ cat "$T/gimp.log"
 echo "---- plug-in started: $started, ended ${stopped_after} s after the click, gimp exit status $rc"
 status=0
 [ $started -eq 1 ] || { echo "FAIL: the plug-in never ran"; status=1; }
-[ $stopped_after -le 8 ] || { echo "FAIL: cancel did not stop the run"; status=1; }
-[ $rc -eq 0 ] && grep -q '^PASS: cancel' "$T/gimp.log" || { echo "FAIL: cancel.scm did not pass"; status=1; }
+[ $stopped_after -le 8 ] || { echo "FAIL: $MODE did not stop the run"; status=1; }
+[ $rc -eq 0 ] && grep -q "^PASS: $MODE" "$T/gimp.log" || { echo "FAIL: $MODE.scm did not pass"; status=1; }
 for bad in "inconsistent state" "Plug-in crashed"; do
   grep -qF "$bad" "$T/gimp.log" && { echo "FAIL: found '$bad'"; status=1; }
 done
-[ $status -eq 0 ] && echo "PASS: cancel.sh"
+[ $status -eq 0 ] && echo "PASS: cancel.sh $MODE"
 exit $status

@@ -59,20 +59,28 @@ Image tint(const Image& input, const ParamValues& v, const RunContext& ctx) {
   } else {
     color[v.choice_index("color")] = 1.f;
   }
+  // The tint grows with the iterations done, so that "Stop and Keep" gives a visibly partial result (and the
+  // progress window a changing picture); a full run is the full strength.
+  const float strength = static_cast<float>(v.get_double("strength"));
+  auto tinted = [&](float s) {
+    Image out = input;
+    for (size_t i = 0; i < out.rgba.size(); i += 4)
+      for (int c = 0; c < 3; ++c) {
+        float x = v.get_bool("invert") ? 1.f - out.rgba[i + c] : out.rgba[i + c];
+        out.rgba[i + c] = (1 - s) * x + s * color[c];
+      }
+    return out;
+  };
   const int iterations = v.get_int("iterations");
-  for (int i = 0; i < iterations; ++i) {
+  int done = 0;
+  while (done < iterations && !ctx.progress.finishing()) {
     ctx.progress.check_cancel();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    ctx.progress.report((i + 1.0) / iterations, "iteration " + std::to_string(i + 1));
+    ++done;
+    if (const SnapshotSink* sink = ctx.progress.snapshot_due()) sink->show(tinted(strength * done / iterations));
+    ctx.progress.report(static_cast<double>(done) / iterations, "iteration " + std::to_string(done));
   }
-  const float s = static_cast<float>(v.get_double("strength"));
-  Image out = input;
-  for (size_t i = 0; i < out.rgba.size(); i += 4)
-    for (int c = 0; c < 3; ++c) {
-      float x = v.get_bool("invert") ? 1.f - out.rgba[i + c] : out.rgba[i + c];
-      out.rgba[i + c] = (1 - s) * x + s * color[c];
-    }
-  return out;
+  return tinted(strength * done / iterations);
 }
 
 }  // namespace
