@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "filters/cost.h"
 #include "filters/machine_speed.h"
+#include "dialogs/dialog_help.h"
 #include "dialogs/procedure_config.h"
 #include "dialogs/i18n.h"
 
@@ -116,11 +117,12 @@ void preselect_other_layer(GimpProcedureConfig* config, const Filter& filter, Gi
 }  // namespace
 
 bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, GimpDrawable* drawable, int width,
-                       int height, const Filter& filter) {
+                       int height, const Filter& filter, const std::string& help_dir) {
   gimp_ui_init(GETTEXT_PACKAGE);
   sync_dialog_twins(config, filter, TwinSync::kToDialog);
   preselect_other_layer(config, filter, drawable);
   GtkWidget* dialog = gimp_procedure_dialog_new(procedure, config, tr(filter.title));
+  route_help_to_our_pages(dialog, help_dir, filter.name);
   auto* pd = GIMP_PROCEDURE_DIALOG(dialog);
   GList* top = nullptr;
 

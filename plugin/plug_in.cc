@@ -18,24 +18,29 @@ namespace atelier::plugin {
 
 namespace {
 
-// Where the catalogs are: ATELIER_LOCALEDIR in the environment (a build's own, tools/gimp-env.sh); else a locale
-// folder beside the plug-in (installed into the user's GIMP by ./run install); else the system's (a package).
-std::string catalog_dir() {
-  const char* env = g_getenv("ATELIER_LOCALEDIR");
-  if (env && *env) return env;
+// Where the plug-in's data folder `name` is: the environment variable `env` (a build's own, tools/gimp-env.sh);
+// else a folder beside the plug-in (installed into the user's GIMP by ./run install); else the system's (a
+// package).
+std::string data_dir(const char* env, const char* name, const char* installed) {
+  const char* value = g_getenv(env);
+  if (value && *value) return value;
   if (gchar* exe = g_file_read_link("/proc/self/exe", nullptr)) {
     gchar* folder = g_path_get_dirname(exe);
-    gchar* beside = g_build_filename(folder, "locale", nullptr);
+    gchar* beside = g_build_filename(folder, name, nullptr);
     const std::string dir = beside;
     g_free(beside);
     g_free(folder);
     g_free(exe);
     if (g_file_test(dir.c_str(), G_FILE_TEST_IS_DIR)) return dir;
   }
-  return ATELIER_LOCALEDIR;
+  return installed;
 }
 
+std::string catalog_dir() { return data_dir("ATELIER_LOCALEDIR", "locale", ATELIER_LOCALEDIR); }
+
 }  // namespace
+
+std::string help_dir() { return data_dir("ATELIER_HELPDIR", "help", ATELIER_HELPDIR); }
 
 void init_i18n() {
   setlocale(LC_ALL, "");
@@ -45,7 +50,12 @@ void init_i18n() {
 
 namespace {
 
-GList* query_procedures(GimpPlugIn*) {
+GList* query_procedures(GimpPlugIn* plug_in) {
+  // The help pages (tools/help_pages.py) as GIMP's help domain "neural-atelier": (gimp-help "neural-atelier"
+  // "plug-in-atelier-stylize") opens Stylize's page. (The dialogs open their pages themselves: dialog_help.h.)
+  GFile* help = g_file_new_for_path(help_dir().c_str());
+  gimp_plug_in_set_help_domain(plug_in, GETTEXT_PACKAGE, help);
+  g_object_unref(help);
   GList* names = nullptr;
   for (const Filter* f : plugin_filters()) names = g_list_append(names, g_strdup(procedure_name(*f).c_str()));
   return names;

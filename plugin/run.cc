@@ -13,6 +13,7 @@
 #include "plugin/i18n.h"
 #include "plugin/job.h"
 #include "plugin/pixels.h"
+#include "plugin/plug_in.h"
 
 namespace atelier::plugin {
 namespace {
@@ -82,7 +83,7 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     if (!gtk_init_check(nullptr, nullptr))
       return fail(procedure, GIMP_PDB_CALLING_ERROR,
                   _("RUN-INTERACTIVE needs a display; call it with RUN-NONINTERACTIVE from scripts."));
-    if (!dialogs::run_filter_dialog(procedure, config, drawable, region.width, region.height, filter))
+    if (!dialogs::run_filter_dialog(procedure, config, drawable, region.width, region.height, filter, help_dir()))
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
   }
   ParamValues values(filter.params);

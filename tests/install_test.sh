@@ -18,6 +18,7 @@ ATELIER_MODELS_DIR=$MODELS "$SOURCE/tools/install.sh" "$BUILD" || fail "tools/in
 DEST=$HOME/.config/GIMP/3.0/plug-ins/neural-atelier
 [ -x "$DEST/neural-atelier" ] || fail "no plug-in in $DEST"
 [ -f "$DEST/locale/de/LC_MESSAGES/neural-atelier.mo" ] || fail "no German catalogue beside the plug-in"
+[ -f "$DEST/help/de/stylize.html" ] && [ -f "$DEST/help/en/gimp-help.xml" ] || fail "no help pages beside the plug-in"
 [ -f "$HOME/.local/share/neural-atelier/models/inception_v3.safetensors" ] || fail "no network in the user's library"
 
 cat >"$T/installed.py" <<'PY'

@@ -7,15 +7,15 @@ set -euo pipefail
 BUILD=$1
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 DOC=$ROOT/docs/gimp-plugin.md
-ninja -C "$BUILD" tests/gimp/dump-params >&2
+ninja -C "$BUILD" plugin/dump-params >&2
 TABLES=$(mktemp)
 trap 'rm -f "$TABLES"' EXIT
-"$BUILD/tests/gimp/dump-params" --markdown >"$TABLES"
+"$BUILD/plugin/dump-params" --markdown >"$TABLES"
 awk -v tables="$TABLES" '
   /<!-- BEGIN GENERATED ARGUMENTS/ { print; while ((getline line < tables) > 0) print line; skip = 1; next }
   /<!-- END GENERATED ARGUMENTS/ { skip = 0 }
   !skip { print }' "$DOC" >"$DOC.new"
 mv "$DOC.new" "$DOC"
 echo "updated $DOC" >&2
-"$BUILD/tests/gimp/dump-params" --gettext >"$ROOT/po/filter_strings.cc"
+"$BUILD/plugin/dump-params" --gettext >"$ROOT/po/filter_strings.cc"
 echo "updated $ROOT/po/filter_strings.cc" >&2

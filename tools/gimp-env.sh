@@ -11,7 +11,8 @@
 #   atelier-work-dir / ATELIER_WORK_DIR     a fresh directory for the script's files
 #   atelier-source-dir / ATELIER_SOURCE_DIR the repository
 # Environment: ATELIER_TEST_PLUGIN=1 also installs the test plug-in (tests/gimp), ATELIER_KEEP=1 keeps the
-# throwaway directory, ATELIER_WORK_DIR picks it, ATELIER_MODELS_DIR is passed on (the model library).
+# throwaway directory, ATELIER_WORK_DIR picks it, ATELIER_MODELS_DIR is passed on (the model library),
+# ATELIER_GIMPRC_EXTRA is added to the profile's gimprc.
 set -euo pipefail
 
 usage() { echo "usage: $0 BUILD (batch FILE.scm | gui-batch FILE.scm | python FILE.py | gui [ARGS...])" >&2; exit 2; }
@@ -46,12 +47,16 @@ cat >"$T/profile/gimprc" <<RC
 (check-updates no)
 (show-tips no)
 RC
+# Tests add their own settings (e.g. the help browser).
+[ -n "${ATELIER_GIMPRC_EXTRA:-}" ] && printf '%s\n' "$ATELIER_GIMPRC_EXTRA" >>"$T/profile/gimprc"
 
 export HOME=$T/home GIMP3_DIRECTORY=$T/profile
 export ATELIER_MODELS_DIR=${ATELIER_MODELS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/neural-atelier/models}
 export ATELIER_WORK_DIR=$T ATELIER_SOURCE_DIR=$SOURCE ATELIER_BUILD_DIR=$BUILD
 # The build's translations (po/<lang>/LC_MESSAGES/neural-atelier.mo), not those of an installed copy.
 export ATELIER_LOCALEDIR=$BUILD/po
+# The build's help pages (the dialogs' Help buttons).
+export ATELIER_HELPDIR=$BUILD/plugin/help
 
 scheme_string() { local s=${1//\\/\\\\}; printf '"%s"' "${s//\"/\\\"}"; }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs this build's plug-in into the user's own GIMP 3: the plug-in and its translations into the user's
-# plug-in folder, the default feature network into the user's model library. Called by ./run install.
+# Installs this build's plug-in into the user's own GIMP 3: the plug-in, its translations and help pages into the
+# user's plug-in folder, the default feature network into the user's model library. Called by ./run install.
 #
 #   tools/install.sh BUILD            install (or update)
 #   tools/install.sh BUILD --remove   remove the plug-in (the model library is kept: it may be shared)
@@ -42,6 +42,9 @@ for mo in "$BUILD"/po/*/LC_MESSAGES/*.mo; do
   mkdir -p "$DEST/locale/$lang/LC_MESSAGES"
   cp "$mo" "$DEST/locale/$lang/LC_MESSAGES/"
 done
+# The help pages (each dialog's Help button), found beside the plug-in.
+rm -rf "$DEST/help"
+[ -d "$BUILD/plugin/help" ] && cp -r "$BUILD/plugin/help" "$DEST/help"
 say "plug-in installed: $DEST"
 
 LIBRARY=${XDG_DATA_HOME:-$HOME/.local/share}/neural-atelier/models

@@ -1,5 +1,5 @@
 # The PDB arguments of the registered procedures match the parameter declarations: names, types, ranges,
-# defaults and choices (product filters: from tests/gimp/dump-params; the test filter: written out below).
+# defaults and choices (product filters: from plugin/dump-params; the test filter: written out below).
 # Run by tools/gimp-env.sh (Python-Fu); prints PASS/FAIL.
 # expect-output: PASS: arguments
 import json
@@ -77,7 +77,7 @@ test_tint = [
 ]  # "output" is CLI-only and must not appear
 compare("plug-in-atelier-test-tint", test_tint)
 
-dump = subprocess.run([os.path.join(os.environ["ATELIER_BUILD_DIR"], "tests/gimp/dump-params")],
+dump = subprocess.run([os.path.join(os.environ["ATELIER_BUILD_DIR"], "plugin/dump-params")],
                       check=True, capture_output=True, text=True).stdout
 for p in json.loads(dump):
     compare(p["procedure"], p["arguments"])

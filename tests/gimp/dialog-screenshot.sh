@@ -9,14 +9,14 @@ BUILD=$(cd "$1" && pwd -P) OUT=$2
 shift 2
 PROCS=("$@")
 if [ ${#PROCS[@]} -eq 0 ]; then
-  mapfile -t PROCS < <("$BUILD/tests/gimp/dump-params" |
+  mapfile -t PROCS < <("$BUILD/plugin/dump-params" |
     python3 -c 'import json, sys; print("\n".join(p["procedure"] for p in json.load(sys.stdin)))')
   PROCS+=(plug-in-atelier-test-tint)
 fi
 # The dialog's window title: the filter's title (the test filter's is "Test Tint").
 title_of() {
   [ "$1" = plug-in-atelier-test-tint ] && { echo "Test Tint"; return; }
-  "$BUILD/tests/gimp/dump-params" | python3 -c '
+  "$BUILD/plugin/dump-params" | python3 -c '
 import json, sys
 print(next(p["title"] for p in json.load(sys.stdin) if p["procedure"] == sys.argv[1]))' "$1"
 }

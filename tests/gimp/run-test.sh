@@ -12,7 +12,7 @@ trap 'rm -f "$LOG"' EXIT
 
 # ";; requires-argument: PROCEDURE ARGUMENT": skip until the declarations give that procedure that argument.
 while read -r proc arg; do
-  "$BUILD/tests/gimp/dump-params" | python3 -c '
+  "$BUILD/plugin/dump-params" | python3 -c '
 import json, sys
 procs = {p["procedure"]: [a["name"] for a in p["arguments"]] for p in json.load(sys.stdin)}
 sys.exit(0 if sys.argv[2] in procs.get(sys.argv[1], []) else 1)' "$proc" "$arg" ||

@@ -1,9 +1,9 @@
-# Sourced by the GUI tests: start_xvfb [LOG] starts a private Xvfb on a free display number, sets XPID (for the
-# caller's cleanup) and exports DISPLAY; gui_test_setup NAME does the whole set-up of a GUI test.
+# Sourced by the GUI tests: start_xvfb [LOG] starts a private Xvfb (ATELIER_XVFB_SIZE, default 1400x1000) on a
+# free display number, sets XPID (for the caller's cleanup) and exports DISPLAY; gui_test_setup NAME does the whole set-up of a GUI test.
 start_xvfb() {
   local n=$((100 + RANDOM % 400))
   while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
-  Xvfb ":$n" -screen 0 1400x1000x24 -nolisten tcp >"${1:-/dev/null}" 2>&1 &
+  Xvfb ":$n" -screen 0 "${ATELIER_XVFB_SIZE:-1400x1000}x24" -nolisten tcp >"${1:-/dev/null}" 2>&1 &
   XPID=$!
   export DISPLAY=":$n"
   sleep 1

@@ -1,7 +1,8 @@
 // The GIMP procedure arguments the product plug-in must have, derived from the declarations (all_filters(),
 // scope kGimp). Default: JSON, which tests/gimp/arguments.py compares with GIMP's PDB. --markdown: the argument
 // tables of docs/gimp-plugin.md (tools/gimp-doc.sh puts them there). --gettext: the declarations' user-visible
-// strings as N_() calls for xgettext (po/filter_strings.cc, also written by tools/gimp-doc.sh).
+// strings as N_() calls for xgettext (po/filter_strings.cc, also written by tools/gimp-doc.sh). --help-json: the
+// texts and options of every procedure, untranslated, for the help pages (tools/help_pages.py, at build time).
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -100,6 +101,45 @@ void print_json() {
   std::puts(atelier::json::dump(procedures, 2).c_str());
 }
 
+// Every option as the dialog shows it (untranslated msgids; the help pages translate them).
+void print_help_json() {
+  atelier::Json procedures = atelier::Json::array();
+  for (const atelier::Filter* f : atelier::all_filters()) {
+    atelier::Json options = atelier::Json::array();
+    for (const ParamSpec& s : f->params) {
+      if (!(s.scope & atelier::kGimp)) continue;
+      atelier::Json o = {{"name", s.name}, {"type", kTypes[static_cast<int>(s.type)]}, {"label", s.label},
+                         {"help", s.help}, {"group", s.group}};
+      switch (s.type) {
+        case ParamType::Int:
+        case ParamType::Double:
+          o["min"] = s.min, o["max"] = s.max, o["default"] = s.default_number;
+          break;
+        case ParamType::Bool:
+          o["default"] = s.default_bool;
+          break;
+        case ParamType::Choice: {
+          atelier::Json choices = atelier::Json::array();
+          for (const auto& c : s.choices) choices.push_back({{"nick", c.nick}, {"label", c.label}});
+          o["choices"] = choices, o["default"] = s.default_text;
+          break;
+        }
+        default:
+          o["default"] = s.default_text;
+      }
+      options.push_back(o);
+    }
+    procedures.push_back(atelier::Json{{"procedure", "plug-in-atelier-" + f->name},
+                                       {"name", f->name},
+                                       {"menu_label", f->menu_label},
+                                       {"title", f->title},
+                                       {"blurb", f->blurb},
+                                       {"help", f->help},
+                                       {"options", options}});
+  }
+  std::puts(atelier::json::dump(procedures, 2).c_str());
+}
+
 std::string c_literal(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
@@ -136,6 +176,8 @@ int main(int argc, char** argv) {
     print_markdown();
   else if (argc > 1 && std::strcmp(argv[1], "--gettext") == 0)
     print_gettext();
+  else if (argc > 1 && std::strcmp(argv[1], "--help-json") == 0)
+    print_help_json();
   else
     print_json();
   return 0;
