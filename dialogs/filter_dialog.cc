@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct DialogState {
   GtkWidget* estimate;
   int width, height;
   const MachineSpeedProbe* speed;
+  FilterPreview* preview;  // nullptr: none
 };
 
 std::string take(gchar* text) {
@@ -68,8 +70,10 @@ void on_config_changed(GimpProcedureConfig* config, DialogState* state) {
     const ParamValues values = read_values(config, *state->filter);
     show_estimate(*state, values);
     update_sensitivity(*state, values);
+    if (state->preview) state->preview->values_changed(&values);
   } catch (const std::exception&) {
     gtk_label_set_text(GTK_LABEL(state->estimate), "");
+    if (state->preview) state->preview->values_changed(nullptr);
   }
 }
 
@@ -114,10 +118,40 @@ void preselect_other_layer(GimpProcedureConfig* config, const Filter& filter, Gi
   g_free(layers);
 }
 
+// The options scroll when the screen is too short for them (Stylize has two dozen); the preview stands beside them.
+void place_beside_scrolled_options(GtkDialog* dialog, GtkWidget* preview) {
+  GtkWidget* content = gtk_dialog_get_content_area(dialog);
+  GtkWidget* options = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+  GList* children = gtk_container_get_children(GTK_CONTAINER(content));
+  for (GList* c = children; c; c = c->next) {
+    GtkWidget* child = GTK_WIDGET(c->data);
+    g_object_ref(child);
+    gtk_container_remove(GTK_CONTAINER(content), child);
+    gtk_box_pack_start(GTK_BOX(options), child, TRUE, TRUE, 0);
+    g_object_unref(child);
+  }
+  g_list_free(children);
+  GtkWidget* scrolled = gtk_scrolled_window_new(nullptr, nullptr);
+  gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width(GTK_SCROLLED_WINDOW(scrolled), TRUE);
+  // Room for the dialog's title and buttons on the screen the dialog opens on.
+  GdkRectangle screen{0, 0, 1024, 768};
+  if (GdkMonitor* m = gdk_display_get_primary_monitor(gdk_display_get_default())) gdk_monitor_get_workarea(m, &screen);
+  gtk_scrolled_window_set_max_content_height(GTK_SCROLLED_WINDOW(scrolled), std::max(300, screen.height - 220));
+  gtk_container_add(GTK_CONTAINER(scrolled), options);
+  GtkWidget* row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_pack_start(GTK_BOX(row), scrolled, TRUE, TRUE, 0);
+  if (preview) gtk_box_pack_start(GTK_BOX(row), preview, FALSE, FALSE, 0);
+  gtk_box_pack_start(GTK_BOX(content), row, TRUE, TRUE, 0);
+  gtk_widget_show_all(row);
+}
+
 }  // namespace
 
 bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, GimpDrawable* drawable, int width,
-                       int height, const Filter& filter, const std::string& help_dir) {
+                       int height, const Filter& filter, const std::string& help_dir,
+                       const PreviewSource* preview_source) {
   gimp_ui_init(GETTEXT_PACKAGE);
   sync_dialog_twins(config, filter, TwinSync::kToDialog);
   preselect_other_layer(config, filter, drawable);
@@ -178,14 +212,18 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
 
   // The estimate follows this machine's speed, measured once in the background (a few seconds) and cached.
   const MachineSpeedProbe speed;
+  std::unique_ptr<FilterPreview> preview;
+  if (preview_source && filter.preview)
+    preview = std::make_unique<FilterPreview>(filter, *preview_source, [&speed] { return speed.measuring(); });
   DialogState state{&filter, pd, gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE), width, height,
-                    &speed};
+                    &speed, preview.get()};
   gtk_label_set_line_wrap(GTK_LABEL(state.estimate), TRUE);
   gtk_label_set_max_width_chars(GTK_LABEL(state.estimate), 50);
   top = g_list_append(top, const_cast<gchar*>("estimate"));
 
   gimp_procedure_dialog_fill_list(pd, top);
   g_list_free(top);
+  place_beside_scrolled_options(GTK_DIALOG(dialog), preview ? preview->widget() : nullptr);
   on_config_changed(config, &state);
   gulong handler = g_signal_connect(config, "notify", G_CALLBACK(+[](GimpProcedureConfig* c, GParamSpec*, gpointer v) {
                                       on_config_changed(c, static_cast<DialogState*>(v));

@@ -2,10 +2,8 @@
 
 #include <libgimp/gimpui.h>
 
-#include <algorithm>
-#include <cmath>
-
 #include "dialogs/i18n.h"
+#include "dialogs/pixbuf.h"
 
 namespace atelier::dialogs {
 namespace {
@@ -26,8 +24,6 @@ void on_response(GtkDialog* dialog, gint response, gpointer data) {
     flags->cancel->store(true);
   }
 }
-
-guchar to_byte(float v) { return static_cast<guchar>(std::lround(std::clamp(v, 0.f, 1.f) * 255.f)); }
 
 }  // namespace
 
@@ -75,17 +71,8 @@ void ProgressWindow::update(double fraction, const std::string& message) {
 }
 
 void ProgressWindow::show_snapshot(const Image& picture) {
-  if (picture.empty()) return;
-  GdkPixbuf* pixbuf = gdk_pixbuf_new(GDK_COLORSPACE_RGB, FALSE, 8, picture.width, picture.height);
+  GdkPixbuf* pixbuf = pixbuf_from_image(picture);
   if (!pixbuf) return;
-  guchar* pixels = gdk_pixbuf_get_pixels(pixbuf);
-  const int stride = gdk_pixbuf_get_rowstride(pixbuf);
-  for (int y = 0; y < picture.height; ++y)
-    for (int x = 0; x < picture.width; ++x) {
-      const float* p = picture.pixel(x, y);
-      guchar* q = pixels + static_cast<size_t>(y) * stride + static_cast<size_t>(x) * 3;
-      for (int c = 0; c < 3; ++c) q[c] = to_byte(p[c]);
-    }
   gtk_image_set_from_pixbuf(GTK_IMAGE(picture_), pixbuf);  // the image holds its own reference
   g_object_unref(pixbuf);
   gtk_widget_show(picture_);

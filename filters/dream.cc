@@ -198,10 +198,14 @@ CostEstimate dream_cost(const ParamValues& v, int width, int height) {
   return iterative_cost(width, height, v.get_int("size"), std::max(steps, v.get_int("iterations")), 1.4, 1900.0);
 }
 
+// Live: the dream at the preview's size is a few seconds on a CPU (docs/benchmarks.md).
+PreviewPlan dream_preview(const ParamValues& v) { return {true, v}; }
+
 }  // namespace
 
 const Filter& dream_filter() {
-  static const Filter f{"dream",
+  static const Filter f = [] {
+    Filter f{"dream",
                         "Neural _Dream...",
                         "Neural Dream",
                         "Amplify the patterns a neural network sees in the layer (DeepDream)",
@@ -213,6 +217,9 @@ const Filter& dream_filter() {
                         dream_cost,
                         "use a smaller working size (size), fewer layers, process a selection, or choose the CPU "
                         "device"};
+    f.preview = dream_preview;
+    return f;
+  }();
   return f;
 }
 

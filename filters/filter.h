@@ -34,6 +34,13 @@ struct RunContext {
   Image read_image(const std::string& path) const;
 };
 
+// How the dialog previews a filter on a small copy of its input (the region scaled to fit kPreviewSide).
+struct PreviewPlan {
+  bool live = false;   // cheap enough to redo at every change (a second or two on a CPU); else when asked
+  ParamValues values;  // what the copy runs with (e.g. fewer iterations than the real run)
+};
+constexpr int kPreviewSide = 320;
+
 struct Filter {
   std::string name;        // "stylize": GIMP procedure "plug-in-atelier-" + name; the CLI subcommand (see cli_name)
   std::string menu_label;  // "_Stylize..."
@@ -61,6 +68,9 @@ struct Filter {
   // preview of the input. The command line needs neither input nor output (both or none); with no input the run
   // returns an empty image.
   bool makes_model = false;
+  // The dialog's preview for these values; unset = no preview (a filter whose result does not show on a small
+  // copy of the input).
+  std::function<PreviewPlan(const ParamValues& values)> preview;
 };
 
 // `atelier COMMAND` for a filter: cli_name, else name.

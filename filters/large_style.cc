@@ -137,10 +137,18 @@ CostEstimate large_style_cost(const ParamValues& v, int width, int height) {
   return e;
 }
 
+// When asked: the pyramid at the preview's size with the Fast quality (a first look at the colours and strokes).
+PreviewPlan large_style_preview(const ParamValues& v) {
+  PreviewPlan plan{false, v};
+  plan.values.set_text("quality", "fast");
+  return plan;
+}
+
 }  // namespace
 
 const Filter& large_style_filter() {
-  static const Filter f{
+  static const Filter f = [] {
+    Filter f{
       "large-tiled-style",
       "_Large Tiled Style...",
       "Large Tiled Style",
@@ -154,6 +162,9 @@ const Filter& large_style_filter() {
       large_style_cost,
       "lower the memory budget or the largest tile (smaller tiles need less memory), or choose the CPU device",
       "large-style"};
+    f.preview = large_style_preview;
+    return f;
+  }();
   return f;
 }
 

@@ -217,6 +217,17 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
   return e;
 }
 
+// Instant is live; Optimise runs when asked, a short look (kPreviewIterations at one scale) at the preview's size.
+constexpr int kPreviewIterations = 40;
+PreviewPlan stylize_preview(const ParamValues& v) {
+  PreviewPlan plan{v.get_text("method") == "feed-forward", v};
+  if (plan.live) return plan;
+  plan.values.set_int("iterations", std::min(v.get_int("iterations"), kPreviewIterations));
+  plan.values.set_int("scales", 1);
+  plan.values.set_bool("full-resolution", false);
+  return plan;
+}
+
 }  // namespace
 
 StylizeSchedule stylize_schedule(const ParamValues& v) {
@@ -225,7 +236,8 @@ StylizeSchedule stylize_schedule(const ParamValues& v) {
 }
 
 const Filter& stylize_filter() {
-  static const Filter f{
+  static const Filter f = [] {
+    Filter f{
       "stylize",
       "_Stylize...",
       "Neural Stylize",
@@ -239,6 +251,9 @@ const Filter& stylize_filter() {
       },
       stylize_cost,
       "lower the working size (size) or use a larger style scale, process a selection, or choose the CPU device"};
+    f.preview = stylize_preview;
+    return f;
+  }();
   return f;
 }
 

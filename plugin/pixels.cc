@@ -1,5 +1,7 @@
 #include "plugin/pixels.h"
 
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <gegl.h>
@@ -20,6 +22,21 @@ Image read_region(GimpDrawable* drawable, const Region& r) {
                   image.rgba.data(), GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   g_object_unref(buffer);
   clamp01(image.rgba);  // float images may hold values outside [0,1]; the engine expects [0,1]
+  return image;
+}
+
+Image read_region_scaled(GimpDrawable* drawable, const Region& r, int long_side) {
+  const double scale = std::min(1.0, static_cast<double>(long_side) / std::max(r.width, r.height));
+  if (scale >= 1.0) return read_region(drawable, r);
+  Image image(std::max(1, static_cast<int>(std::lround(r.width * scale))),
+              std::max(1, static_cast<int>(std::lround(r.height * scale))));
+  GeglBuffer* buffer = gimp_drawable_get_buffer(drawable);
+  gegl_buffer_get(buffer,
+                  GEGL_RECTANGLE(static_cast<int>(std::floor(r.x * scale)), static_cast<int>(std::floor(r.y * scale)),
+                                 image.width, image.height),
+                  scale, babl_format("R'G'B'A float"), image.rgba.data(), GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  g_object_unref(buffer);
+  clamp01(image.rgba);
   return image;
 }
 

@@ -12,6 +12,9 @@ struct Region {
 
 // Reads a region of the drawable, clamped to [0,1] (GRAY drawables come back as RGB with grey values).
 Image read_region(GimpDrawable* drawable, const Region& region);
+// The region scaled down (by GEGL) so that its longer side is at most long_side: a preview's input, read without
+// reading the whole region.
+Image read_region_scaled(GimpDrawable* drawable, const Region& region, int long_side);
 // Writes the image to the top-left corner of the drawable (values clamped to [0,1]).
 void write_image(GimpDrawable* drawable, const Image& image);
 

@@ -2,9 +2,12 @@
 
 #include <libgimp/gimpui.h>
 
+#include <algorithm>
+#include <cmath>
 #include <exception>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "core/error.h"
 #include "dialogs/filter_dialog.h"
@@ -83,7 +86,16 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     if (!gtk_init_check(nullptr, nullptr))
       return fail(procedure, GIMP_PDB_CALLING_ERROR,
                   _("RUN-INTERACTIVE needs a display; call it with RUN-NONINTERACTIVE from scripts."));
-    if (!dialogs::run_filter_dialog(procedure, config, drawable, region.width, region.height, filter, help_dir()))
+    dialogs::PreviewSource preview;
+    if (filter.preview) {
+      preview.input = read_region_scaled(drawable, region, kPreviewSide);
+      const double scale = static_cast<double>(preview.input.width) / region.width;
+      preview.canvas = {std::max(1, static_cast<int>(std::lround(gimp_image_get_width(image) * scale))),
+                        std::max(1, static_cast<int>(std::lround(gimp_image_get_height(image) * scale)))};
+      preview.load_files = [&filter](const ParamValues& v) { return load_parameter_files(filter, v); };
+    }
+    if (!dialogs::run_filter_dialog(procedure, config, drawable, region.width, region.height, filter, help_dir(),
+                                    filter.preview ? &preview : nullptr))
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
   }
   ParamValues values(filter.params);
@@ -107,7 +119,8 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     return fail(procedure, GIMP_PDB_EXECUTION_ERROR, e.what());
   }
   Image input = read_region(drawable, region);
-  JobResult job = run_job(filter, input, values, files, ui, gimp_image_get_width(image), gimp_image_get_height(image));
+  JobResult job = run_job(filter, std::move(input), values, std::move(files), ui, gimp_image_get_width(image),
+                          gimp_image_get_height(image));
   switch (job.status) {
     case JobResult::Status::kCancelled:
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);

@@ -192,6 +192,17 @@ TEST(Dream, StopAndKeepEndsTheStepsAndFinishesAtTheFullSize) {
   EXPECT_GT((out - img).abs().max().item<double>(), 1e-4);
 }
 
+// The dialog's preview follows every change with the same values (the small copy is the only saving).
+TEST(Dream, PreviewIsLive) {
+  const Filter& f = dream_filter();
+  ASSERT_TRUE(f.preview);
+  ParamValues v(f.params);
+  v.set_int("octaves", 3);
+  const PreviewPlan plan = f.preview(v);
+  EXPECT_TRUE(plan.live);
+  EXPECT_EQ(plan.values.get_int("octaves"), 3);
+}
+
 TEST(Dream, BadSettingsAndLayers) {
   TinyNet net;
   const at::Tensor img = picture(16, 16);

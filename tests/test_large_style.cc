@@ -262,3 +262,14 @@ TEST(LargeStyle, StyleTargetsInTilesMatchTheWholeImage) {
     EXPECT_LT(rel, 1e-5) << layers[i];
   }
 }
+
+// The dialog's preview runs when asked, with the Fast quality at the preview's size.
+TEST(LargeStyle, PreviewIsAFastPyramidOnRequest) {
+  const Filter& f = large_style_filter();
+  ASSERT_TRUE(f.preview);
+  ParamValues v(f.params);
+  v.set_text("quality", "best");
+  const PreviewPlan plan = f.preview(v);
+  EXPECT_FALSE(plan.live);
+  EXPECT_EQ(plan.values.get_text("quality"), "fast");
+}

@@ -222,3 +222,23 @@ TEST(StylizeOptimise, StopAndKeepAtTheCoarseScaleFinishesAtTheWorkingSize) {
     EXPECT_EQ(m.rfind("level 2/2", 0), std::string::npos) << m;
   }
 }
+
+// The dialog's preview: Instant follows every change; Optimise runs when asked, as a short look (at most 40
+// iterations, one scale, the working size only).
+TEST(StylizeFilter, PreviewIsLiveForInstantAndAShortOptimiseOnRequest) {
+  const Filter& f = stylize_filter();
+  ASSERT_TRUE(f.preview);
+  ParamValues v(f.params);
+  v.set_int("scales", 3);
+  v.set_bool("full-resolution", true);
+  const PreviewPlan optimise = f.preview(v);
+  EXPECT_FALSE(optimise.live);
+  EXPECT_EQ(optimise.values.get_int("iterations"), 40);
+  EXPECT_EQ(optimise.values.get_int("scales"), 1);
+  EXPECT_FALSE(optimise.values.get_bool("full-resolution"));
+  v.set_int("iterations", 12);
+  EXPECT_EQ(f.preview(v).values.get_int("iterations"), 12) << "fewer iterations stay as they are";
+  v.set_text("method", "feed-forward");
+  EXPECT_TRUE(f.preview(v).live);
+  EXPECT_EQ(f.preview(v).values.get_text("fast-model"), v.get_text("fast-model"));
+}

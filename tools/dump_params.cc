@@ -129,8 +129,11 @@ void print_help_json() {
       }
       options.push_back(o);
     }
+    const std::string preview =
+        !f->preview ? "none" : f->preview(atelier::ParamValues(f->params)).live ? "live" : "on request";
     procedures.push_back(atelier::Json{{"procedure", "plug-in-atelier-" + f->name},
                                        {"name", f->name},
+                                       {"preview", preview},
                                        {"menu_label", f->menu_label},
                                        {"title", f->title},
                                        {"blurb", f->blurb},

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # GUI test under Xvfb: opens a procedure's dialog with RUN-INTERACTIVE and saves a screenshot PNG (kept in the
-# build dir as a test artefact). Passes when the dialog window (with the plug-in process) came up.
+# build dir as a test artefact). Passes when the dialog window (with the plug-in process) came up and, for a filter
+# with a preview, the preview showed the filter's result (live: by itself; on request: after Update Preview is
+# clicked): the preview's area of the dialog changed from the layer's picture. The layer is a photo (Debian's
+# darknet dog.jpg, else white), the proposed style layer a painting (darknet's scream.jpg, else red).
 # usage: dialog-screenshot.sh BUILD_DIR OUT.png [PROCEDURE...]   (default: every product procedure + the test one;
 # the first goes to OUT.png, the others to OUT-<filter>.png)
 . "$(dirname "${BASH_SOURCE[0]}")/xvfb.sh"
 set -uo pipefail
-BUILD=$(cd "$1" && pwd -P) OUT=$2
+BUILD=$(cd "$1" && pwd -P) OUT=$2 XKEY=$BUILD/tests/gimp/xtest-key
 shift 2
 PROCS=("$@")
 if [ ${#PROCS[@]} -eq 0 ]; then
@@ -13,6 +16,13 @@ if [ ${#PROCS[@]} -eq 0 ]; then
     python3 -c 'import json, sys; print("\n".join(p["procedure"] for p in json.load(sys.stdin)))')
   PROCS+=(plug-in-atelier-test-tint)
 fi
+# The filter's preview: live, on request or none.
+preview_of() {
+  [ "$1" = plug-in-atelier-test-tint ] && { echo none; return; }
+  "$BUILD/plugin/dump-params" --help-json | python3 -c '
+import json, sys
+print(next(p["preview"] for p in json.load(sys.stdin) if p["procedure"] == sys.argv[1]))' "$1"
+}
 # The dialog's window title: the filter's title (the test filter's is "Test Tint").
 title_of() {
   [ "$1" = plug-in-atelier-test-tint ] && { echo "Test Tint"; return; }
@@ -24,22 +34,33 @@ SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 command -v Xvfb >/dev/null && command -v import >/dev/null || { echo "SKIP: needs Xvfb and ImageMagick"; exit 77; }
 
 gui_test_setup dialog
+DARKNET=/usr/share/darknet/data
 
 status=0
 for proc in "${PROCS[@]}"; do
   shot=${OUT%.png}${proc#plug-in-atelier}.png
   [ "$proc" = "${PROCS[0]}" ] && shot=$OUT
   mkdir -p "$(dirname "$shot")"; rm -f "$shot"
+  layer="(gimp-layer-new img \"layer\" 320 200 RGB-IMAGE 100 LAYER-MODE-NORMAL)" layer_fill=FILL-WHITE
+  [ -f "$DARKNET/dog.jpg" ] &&
+    layer="(gimp-file-load-layer RUN-NONINTERACTIVE img \"$DARKNET/dog.jpg\")" layer_fill=""
+  style="(gimp-layer-new img \"painting\" 320 200 RGB-IMAGE 100 LAYER-MODE-NORMAL)" style_fill=FILL-FOREGROUND
+  [ -f "$DARKNET/scream.jpg" ] &&
+    style="(gimp-file-load-layer RUN-NONINTERACTIVE img \"$DARKNET/scream.jpg\")" style_fill=""
   script="(begin (script-fu-use-v3)
     (let* ((img (gimp-image-new 320 200 RGB))
-           (layer (gimp-layer-new img \"layer\" 320 200 RGB-IMAGE 100 LAYER-MODE-NORMAL))
-           (style (gimp-layer-new img \"painting\" 320 200 RGB-IMAGE 100 LAYER-MODE-NORMAL)))
+           (layer $layer)
+           (style $style))
       (gimp-image-insert-layer img layer 0 0)
-      (gimp-drawable-fill layer FILL-WHITE)
+      (gimp-layer-scale layer 320 200 FALSE)
+      (gimp-layer-set-offsets layer 0 0)
+      ${layer_fill:+(gimp-drawable-fill layer $layer_fill)}
       ; A second layer: dialogs that need a style propose it (the active layer stays the one filtered).
       (gimp-image-insert-layer img style 0 0)
+      (gimp-layer-scale style 320 200 FALSE)
+      (gimp-layer-set-offsets style 0 0)
       (gimp-context-set-foreground '(200 60 40))
-      (gimp-drawable-fill style FILL-FOREGROUND)
+      ${style_fill:+(gimp-drawable-fill style $style_fill)}
       (gimp-image-lower-item img style)
       (gimp-display-new img)
       ($proc #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector layer))))"
@@ -66,6 +87,24 @@ for proc in "${PROCS[@]}"; do
     sleep 1
   done
   sleep 2
+  # The preview (right of the options; its picture in the square below the Preview check box) must come to show
+  # something else than the layer's picture: the filter's result.
+  preview=$(preview_of "$proc") preview_state="none"
+  if [ "$preview" != none ] && [ -f "$dialog_shot" ] && [ -x "$XKEY" ]; then
+    pw=$(identify -format '%w' "$dialog_shot")
+    area="330x330+$((pw - 340))+40"
+    convert "$dialog_shot" -crop "$area" +repage "$T/preview-before.png"
+    # Update Preview: below the picture and its two-line hint.
+    [ "$preview" = "on request" ] && "$XKEY" $((pw - 170)) 421 click
+    preview_state="unchanged"
+    for _ in $(seq 1 60); do
+      sleep 3
+      timeout 5 import -window "$title" "$T/now.png" 2>/dev/null || continue
+      convert "$T/now.png" -crop "$area" +repage "$T/preview-now.png"
+      changed=$(compare -metric AE -fuzz 10% "$T/preview-before.png" "$T/preview-now.png" null: 2>&1 | cut -d' ' -f1)
+      if [ "${changed%.*}" -gt 5000 ] 2>/dev/null; then preview_state="shows the result ($changed pixels changed)"; break; fi
+    done
+  fi
   import -window root "$shot"
   dialog_size=$(identify -format '%wx%h %k' "$dialog_shot" 2>/dev/null || echo "none")
   kill -- -"$GPID" 2>/dev/null
@@ -73,12 +112,18 @@ for proc in "${PROCS[@]}"; do
   GPID=""
   rm -rf "$T/run"
   colours=$(identify -format '%k' "$shot" 2>/dev/null || echo 0)
-  echo "$proc: plug-in started: $found, screenshot $shot ($colours colours), window '$title': $dialog_size"
+  echo "$proc: plug-in started: $found, screenshot $shot ($colours colours), window '$title': $dialog_size," \
+    "preview ($preview): $preview_state"
   read -r dw dh dk < <(echo "$dialog_size" | tr 'x' ' ')
   if [ $found -ne 1 ] || [ "${colours:-0}" -lt 50 ] || [ "${dw:-0}" -lt 200 ] 2>/dev/null ||
     [ "${dh:-0}" -lt 150 ] 2>/dev/null || [ "${dk:-0}" -lt 10 ] 2>/dev/null || [ "$dialog_size" = none ]; then
     echo "FAIL: $proc: no dialog window titled '$title'"; cat "$T/import.log"; sed -n '1,40p' "$T/gimp.log"; status=1
   fi
+  case "$preview_state" in
+    none | shows*) ;;
+    *) echo "FAIL: $proc: the preview never showed the filter's result"; grep -v 'stale context' "$T/gimp.log" | tail -20
+      status=1 ;;
+  esac
 done
 [ $status -eq 0 ] && echo "PASS: dialog screenshots"
 exit $status
