@@ -64,13 +64,14 @@ void update_sensitivity(const DialogState& state, const ParamValues& values) {
   }
 }
 
-void on_config_changed(GimpProcedureConfig* config, DialogState* state) {
+// values_changed false: only the estimate is refreshed (the speed measurement ended), the preview keeps its run.
+void on_config_changed(GimpProcedureConfig* config, DialogState* state, bool values_changed = true) {
   try {
     sync_dialog_twins(config, *state->filter, TwinSync::kFromDialog);
     const ParamValues values = read_values(config, *state->filter);
     show_estimate(*state, values);
     update_sensitivity(*state, values);
-    if (state->preview) state->preview->values_changed(&values);
+    if (state->preview && values_changed) state->preview->values_changed(&values);
   } catch (const std::exception&) {
     gtk_label_set_text(GTK_LABEL(state->estimate), "");
     if (state->preview) state->preview->values_changed(nullptr);
@@ -239,7 +240,7 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
     poll = g_timeout_add(250, +[](gpointer data) -> gboolean {
       auto* r = static_cast<Refresh*>(data);
       if (r->state->speed->measuring()) return G_SOURCE_CONTINUE;
-      on_config_changed(r->config, r->state);
+      on_config_changed(r->config, r->state, false);
       r->finished = true;
       return G_SOURCE_REMOVE;
     }, &refresh);

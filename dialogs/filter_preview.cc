@@ -152,7 +152,7 @@ bool FilterPreview::poll() {
   if (outcome.status == FilterOutcome::Status::kOk) {
     show_picture(image_, outcome.image);
     show_status(_("A small copy; the result at full size shows finer detail."));
-  } else if (outcome.status != FilterOutcome::Status::kCancelled) {
+  } else if (outcome.status != FilterOutcome::Status::kCancelled) {  // who cancelled said why
     show_status(outcome.message);
   }
   return false;
