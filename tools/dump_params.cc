@@ -69,66 +69,51 @@ void print_markdown() {
   }
 }
 
+// A GIMP argument's name, type, range or choices and default; with_texts: also its label, help and group, and the
+// choices' labels (untranslated msgids; the help pages translate them).
+atelier::Json argument_json(const ParamSpec& s, bool with_texts) {
+  atelier::Json a = {{"name", s.name}, {"type", kTypes[static_cast<int>(s.type)]}};
+  if (with_texts) a["label"] = s.label, a["help"] = s.help, a["group"] = s.group;
+  switch (s.type) {
+    case ParamType::Int:
+    case ParamType::Double:
+      a["min"] = s.min, a["max"] = s.max, a["default"] = s.default_number;
+      break;
+    case ParamType::Bool:
+      a["default"] = s.default_bool;
+      break;
+    case ParamType::Choice: {
+      atelier::Json choices = atelier::Json::array();
+      for (const auto& c : s.choices)
+        choices.push_back(with_texts ? atelier::Json{{"nick", c.nick}, {"label", c.label}} : atelier::Json(c.nick));
+      a["choices"] = choices, a["default"] = s.default_text;
+      break;
+    }
+    default:
+      a["default"] = s.default_text;
+  }
+  return a;
+}
+
+atelier::Json arguments_json(const atelier::Filter& f, bool with_texts) {
+  atelier::Json args = atelier::Json::array();
+  for (const ParamSpec& s : f.params)
+    if (s.scope & atelier::kGimp) args.push_back(argument_json(s, with_texts));
+  return args;
+}
+
 void print_json() {
   atelier::Json procedures = atelier::Json::array();
-  for (const atelier::Filter* f : atelier::all_filters()) {
-    atelier::Json args = atelier::Json::array();
-    for (const ParamSpec& s : f->params) {
-      if (!(s.scope & atelier::kGimp)) continue;
-      atelier::Json a = {{"name", s.name}, {"type", kTypes[static_cast<int>(s.type)]}};
-      switch (s.type) {
-        case ParamType::Int:
-        case ParamType::Double:
-          a["min"] = s.min, a["max"] = s.max, a["default"] = s.default_number;
-          break;
-        case ParamType::Bool:
-          a["default"] = s.default_bool;
-          break;
-        case ParamType::Choice: {
-          atelier::Json nicks = atelier::Json::array();
-          for (const auto& c : s.choices) nicks.push_back(c.nick);
-          a["choices"] = nicks, a["default"] = s.default_text;
-          break;
-        }
-        default:
-          a["default"] = s.default_text;
-      }
-      args.push_back(a);
-    }
-    procedures.push_back(
-        atelier::Json{{"procedure", "plug-in-atelier-" + f->name}, {"title", f->title}, {"arguments", args}});
-  }
+  for (const atelier::Filter* f : atelier::all_filters())
+    procedures.push_back(atelier::Json{
+        {"procedure", "plug-in-atelier-" + f->name}, {"title", f->title}, {"arguments", arguments_json(*f, false)}});
   std::puts(atelier::json::dump(procedures, 2).c_str());
 }
 
-// Every option as the dialog shows it (untranslated msgids; the help pages translate them).
+// Every procedure's texts and options as the dialog shows them, and its preview, for the help pages and tests.
 void print_help_json() {
   atelier::Json procedures = atelier::Json::array();
   for (const atelier::Filter* f : atelier::all_filters()) {
-    atelier::Json options = atelier::Json::array();
-    for (const ParamSpec& s : f->params) {
-      if (!(s.scope & atelier::kGimp)) continue;
-      atelier::Json o = {{"name", s.name}, {"type", kTypes[static_cast<int>(s.type)]}, {"label", s.label},
-                         {"help", s.help}, {"group", s.group}};
-      switch (s.type) {
-        case ParamType::Int:
-        case ParamType::Double:
-          o["min"] = s.min, o["max"] = s.max, o["default"] = s.default_number;
-          break;
-        case ParamType::Bool:
-          o["default"] = s.default_bool;
-          break;
-        case ParamType::Choice: {
-          atelier::Json choices = atelier::Json::array();
-          for (const auto& c : s.choices) choices.push_back({{"nick", c.nick}, {"label", c.label}});
-          o["choices"] = choices, o["default"] = s.default_text;
-          break;
-        }
-        default:
-          o["default"] = s.default_text;
-      }
-      options.push_back(o);
-    }
     const std::string preview =
         !f->preview ? "none" : f->preview(atelier::ParamValues(f->params)).live ? "live" : "on request";
     procedures.push_back(atelier::Json{{"procedure", "plug-in-atelier-" + f->name},
@@ -138,7 +123,7 @@ void print_help_json() {
                                        {"title", f->title},
                                        {"blurb", f->blurb},
                                        {"help", f->help},
-                                       {"options", options}});
+                                       {"options", arguments_json(*f, true)}});
   }
   std::puts(atelier::json::dump(procedures, 2).c_str());
 }
