@@ -47,7 +47,7 @@ std::vector<ParamSpec> make_params() {
                            "(eyes, animals, buildings); the default uses the network's recommended layers",
                            ParamType::Double, 0, 1, kDefaultDepth, "Layers"));
   p.back().used_when = {{"layers", {""}}};
-  p.push_back(number_param("strength", "_Strength",
+  p.push_back(number_param("strength", "S_trength",
                            "How much of the dream is added to the layer: 1 adds all of it (every motif at full "
                            "contrast), lower values keep more of the picture",
                            ParamType::Double, 0, 1, kDefaultStrength, "Dream", 2));
@@ -56,10 +56,10 @@ std::vector<ParamSpec> make_params() {
                            0.0005, 0.2, 0.01, "Dream", 4));
   p.push_back(
       number_param("iterations", "_Iterations", "Gradient steps per octave", ParamType::Int, 1, 1000, 20, "Dream", 0));
-  p.push_back(number_param("octaves", "_Octaves",
+  p.push_back(number_param("octaves", "Oct_aves",
                            "Number of image scales dreamed on, coarse to fine; more octaves give larger motifs",
                            ParamType::Int, 1, 12, 4, "Dream", 0));
-  p.push_back(number_param("octave-scale", "Octave sc_ale", "Size ratio between one octave and the next",
+  p.push_back(number_param("octave-scale", "Octave _factor", "Size ratio between one octave and the next",
                            ParamType::Double, 1.05, 3, 1.4, "Dream"));
   p.push_back(number_param("jitter", "_Jitter",
                            "Random shift in pixels applied before each step and undone after it; hides grid artefacts",

@@ -35,7 +35,7 @@ std::vector<ParamSpec> make_params() {
   for (ParamSpec& spec : style_image_params({})) p.push_back(std::move(spec));
   const std::vector<ParamSpec> balance = style_balance_params({});
   p.push_back(balance[0]);
-  p.push_back(number_param("style-scale", "Style s_cale",
+  p.push_back(number_param("style-scale", "Style sc_ale",
                            "Size of the style's brush strokes relative to the result: the style image is seen at "
                            "this multiple of the result's size",
                            ParamType::Double, 0.05, 4, 1, "Style"));
@@ -45,20 +45,20 @@ std::vector<ParamSpec> make_params() {
   p.push_back(choice_param("quality", "_Quality",
                            "Iterations per pyramid level: fast (a first look), normal, best (slow, cleanest)",
                            {{"fast", "Fast"}, {"normal", "Normal"}, {"best", "Best"}}, "normal", "Quality"));
-  p.push_back(number_param("start-size", "Pyramid _start",
+  p.push_back(number_param("start-size", "Pyramid start",
                            "Long side in pixels of the first, coarsest level; each next level doubles it up to the "
                            "full size", ParamType::Int, 128, 2048, 256, "Quality", 0));
   p.push_back(number_param("memory", "_Memory budget (MB)",
                            "Memory the optimisation may use at once; levels larger than this are done in tiles "
                            "(0 = half the free memory of the device: GPU memory on a GPU)",
                            ParamType::Int, 0, 262144, 0, "Tiles", 0));
-  p.push_back(number_param("max-tile", "Largest _tile",
+  p.push_back(number_param("max-tile", "Largest tile",
                            "Longest side in pixels optimised at once, context included (0 = from the memory budget)",
                            ParamType::Int, 0, 8192, 0, "Tiles", 0));
   p.push_back(number_param("overlap", "O_verlap",
                            "Context in pixels on each side of a tile, blended with its neighbours (0 = an eighth of "
                            "the tile; exact tiles: at least 96)", ParamType::Int, 0, 2048, 0, "Tiles", 0));
-  p.push_back(choice_param("tiling", "Tile _optimisation",
+  p.push_back(choice_param("tiling", "Tile optimisation",
                            "independent: each tile optimised on its own toward the shared style targets; exact: the "
                            "whole level optimised at once, each step evaluated tile by tile with one Gram over all "
                            "tiles (the same optimisation as without tiles; about a third slower per step)",
@@ -68,7 +68,7 @@ std::vector<ParamSpec> make_params() {
                            {{"content", "Content image"}, {"random", "Random noise"}}, "content", "Content"));
   p.push_back(feature_network_param("_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
   p.push_back(device_param("_Device"));
-  p.push_back(seed_param("Se_ed", "Seed of the starting noise (same seed and settings give the same result)"));
+  p.push_back(seed_param("Seed", "Seed of the starting noise (same seed and settings give the same result)"));
   p.back().used_when = {{"init", {"random"}}};
   p.push_back(layer_name_param("O_utput layer name", "Large Tiled Style"));
   return p;

@@ -46,7 +46,8 @@ enum class ParamRole {
 
 struct ParamSpec {
   std::string name;   // kebab-case: GIMP argument name, Script-Fu keyword, CLI flag (--name)
-  std::string label;  // dialog label, with a mnemonic ("_Iterations"); avoid _s and _l (dialog buttons)
+  std::string label;  // dialog label, usually with a mnemonic ("_Iterations"); unique per dialog and clear of GIMP's
+                      // buttons (h r c o l s; German h z c o g s): Params.DialogMnemonicsAreUniqueInEnglishAndGerman
   std::string help;   // one sentence, shown as tooltip and in --help
   ParamType type = ParamType::Int;
   double min = 0, max = 0;    // Int / Double

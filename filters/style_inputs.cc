@@ -51,7 +51,7 @@ std::vector<ParamSpec> style_image_params(const std::vector<ParamCondition>& use
 }
 
 std::vector<ParamSpec> style_balance_params(const std::vector<ParamCondition>& used_when) {
-  return {with_condition(number_param("style-strength", "Style st_rength",
+  return {with_condition(number_param("style-strength", "Style s_trength",
                                       "How strongly the style is imposed relative to the content (1 = balanced)",
                                       ParamType::Double, 0.01, 100, 1, "Style"),
                          used_when),
@@ -59,7 +59,7 @@ std::vector<ParamSpec> style_balance_params(const std::vector<ParamCondition>& u
                                       "How much of the layer's structure is kept (higher = more faithful)",
                                       ParamType::Double, 0, 100, 1, "Content"),
                          used_when),
-          with_condition(number_param("tv-weight", "Smoot_hness",
+          with_condition(number_param("tv-weight", "Smoothn_ess",
                                       "Total-variation weight: higher gives smoother, less noisy results",
                                       ParamType::Double, 0, 100, 1, "Content"),
                          used_when)};

@@ -47,7 +47,7 @@ std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> balance = style_balance_params({kOptimise});
   p.push_back(balance[0]);  // style strength, in the Style group
   p.push_back(
-      number_param("style-scale", "Style s_cale",
+      number_param("style-scale", "Style sc_ale",
                    "Size of the style's brush strokes: the style image is seen at this multiple of the working size",
                    ParamType::Double, 0.1, 4, 1, "Style"));
   p.push_back(preserve_colors_param());
@@ -61,35 +61,35 @@ std::vector<ParamSpec> make_params() {
                            "the result is scaled to the layer's size",
                            ParamType::Int, 0, 8192, 384, "Quality", 0));
   p.back().used_when = {kOptimise};
-  p.push_back(number_param("iterations", "I_terations",
+  p.push_back(number_param("iterations", "Iteratio_ns",
                            "Optimisation steps at each scale: more gives a cleaner result and takes longer",
                            ParamType::Int, 1, 5000, 200, "Quality", 0));
   p.back().used_when = {kOptimise};
-  p.push_back(number_param("scales", "Sca_les",
+  p.push_back(number_param("scales", "Scales",
                            "Coarse to fine: the optimisation goes through this many scales, each half the size of "
                            "the next, ending at the working size; the small scales paint larger shapes and strokes "
                            "(1 = the working size only)",
                            ParamType::Int, 1, 4, kDefaultScales, "Quality", 0));
   p.back().used_when = {kOptimise};
-  p.push_back(text_param("full-resolution", "_Full resolution",
+  p.push_back(text_param("full-resolution", "F_ull resolution",
                          "When the layer is larger than the working size, continue at twice the size, level by level "
                          "up to the layer's own size, in tiles where memory requires (Large Tiled Style's engine): "
                          "sharp instead of scaled up, and slower",
                          ParamType::Bool, "", "Quality"));
   p.back().used_when = {kOptimise};
-  p.push_back(choice_param("optimizer", "_Optimizer", "L-BFGS converges in fewer steps; Adam uses less memory",
+  p.push_back(choice_param("optimizer", "Optimizer", "L-BFGS converges in fewer steps; Adam uses less memory",
                            {{"lbfgs", "L-BFGS"}, {"adam", "Adam"}}, "lbfgs", "Quality"));
   p.back().used_when = {kOptimise};
-  p.push_back(number_param("learning-rate", "_Adam learning rate",
+  p.push_back(number_param("learning-rate", "A_dam learning rate",
                            "Step size of the Adam optimizer (ignored by L-BFGS)", ParamType::Double, 0.0001, 1, 0.02,
                            "Quality", 4));
   p.back().used_when = {kOptimise, {"optimizer", {"adam"}}};
-  p.push_back(feature_network_param("_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
+  p.push_back(feature_network_param("Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
   p.back().used_when = {kOptimise};
-  p.push_back(device_param("_Device"));
-  p.push_back(seed_param("Se_ed", "Random seed (same seed and settings give the same result)"));
+  p.push_back(device_param("De_vice"));
+  p.push_back(seed_param("Seed", "Random seed (same seed and settings give the same result)"));
   p.back().used_when = {kOptimise};
-  p.push_back(layer_name_param("O_utput layer name", "Stylized"));
+  p.push_back(layer_name_param("Output layer name", "Stylized"));
   return p;
 }
 

@@ -41,7 +41,7 @@ std::vector<ParamSpec> make_params() {
                          "An image file to learn the texture from instead of the active layer (empty: the active "
                          "layer, or its selection)",
                          ParamType::File, "", "Source", kGimp));
-  p.push_back(number_param("scale", "S_cale",
+  p.push_back(number_param("scale", "Sc_ale",
                            "Size of the texture's motifs in the result: the source is seen at this multiple of its "
                            "size (sources are first limited to 1024 px)",
                            ParamType::Double, 0.1, 4, 1, "Source"));
@@ -49,7 +49,7 @@ std::vector<ParamSpec> make_params() {
                            "Side of a square result in pixels (0: --width and --height, else the source's size)",
                            ParamType::Int, 0, 16384, 0, "Output", 0));
   p.back().scope = kCli;
-  for (const auto& [key, label, what] : {std::tuple{"width", "_Width", "Width"}, {"height", "_Height", "Height"}}) {
+  for (const auto& [key, label, what] : {std::tuple{"width", "_Width", "Width"}, {"height", "H_eight", "Height"}}) {
     p.push_back(number_param(key, label,
                              std::string(what) + " of the result in pixels (0: the canvas's; command line: the source's)",
                              ParamType::Int, 0, 16384, 0, "Output", 0));
@@ -60,11 +60,11 @@ std::vector<ParamSpec> make_params() {
   p.push_back(method_param("optimize: shapes a new image from noise (no training; minutes per image); generator: a "
                            "Texture Network trained once on the source, then any size in seconds",
                            kMethods, "Method"));
-  p.push_back(choice_param("loss", "L_oss",
+  p.push_back(choice_param("loss", "Loss",
                            "Texture statistics to match: Gram matrices (classic, fast) or sliced Wasserstein "
                            "(whole feature distributions: truer contrast; about three times slower)",
                            kLosses, "gram", "Method"));
-  p.push_back(number_param("octaves", "Oct_aves",
+  p.push_back(number_param("octaves", "Octaves",
                            "Sizes worked at, coarse to fine, each twice the one before: more octaves lay out larger "
                            "structures",
                            ParamType::Int, 1, 5, 3, "Method", 0));
@@ -75,17 +75,17 @@ std::vector<ParamSpec> make_params() {
   p.back().used_when = {{"method", {"optimize"}}};
   ParamSpec model = with_leading_choice(
       library_network_param(
-          "model", "Gene_rator",
+          "model", "_Generator",
           "A generator trained before (model library, kind texture-net), or new to train one on this source",
           kModelKind, kNewModel, "Method"),
       {kNewModel, "Train a new one"});
   model.used_when = {{"method", {"generator"}}};
   p.push_back(std::move(model));
   const std::vector<ParamCondition> training = {{"method", {"generator"}}, {"model", {kNewModel}}};
-  p.push_back(number_param("train-iterations", "Trainin_g iterations", "Training steps of a new generator",
+  p.push_back(number_param("train-iterations", "Training iteratio_ns", "Training steps of a new generator",
                            ParamType::Int, 10, 20000, 600, "Method", 0));
   p.back().used_when = training;
-  p.push_back(number_param("train-size", "Training si_ze",
+  p.push_back(number_param("train-size", "Sample si_ze",
                            "Side in pixels of the samples a new generator trains on; larger learns larger structures, "
                            "more slowly",
                            ParamType::Int, 64, 1024, 192, "Method", 0));
@@ -95,9 +95,9 @@ std::vector<ParamSpec> make_params() {
                          "texture-<first digits of the source's checksum>)",
                          ParamType::String, "", "Method"));
   p.back().used_when = training;
-  p.push_back(feature_network_param("_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
+  p.push_back(feature_network_param("Networ_k", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
   p.push_back(device_param("_Device"));
-  p.push_back(seed_param("S_eed", "Seed of the noise: other seeds give other samples of the same texture"));
+  p.push_back(seed_param("Seed", "Seed of the noise: other seeds give other samples of the same texture"));
   p.push_back(layer_name_param("La_yer name", "Texture"));
   return p;
 }

@@ -85,7 +85,7 @@ std::vector<ParamSpec> make_params() {
                              std::string(kDefaultPhotoDir) + ")",
                          ParamType::File, "", "Training"));
   p.back().folder = true;
-  p.push_back(choice_param("training", "_Training",
+  p.push_back(choice_param("training", "Trainin_g",
                            "How long to train: quick for a first look, thorough for the cleanest result (see the "
                            "README for times)",
                            preset_choices(), "normal", "Training"));
@@ -95,11 +95,11 @@ std::vector<ParamSpec> make_params() {
                            "Side in pixels of the photo crops trained on; larger learns larger brush strokes, more "
                            "slowly",
                            ParamType::Int, 96, 1024, 256, "Training", 0));
-  p.push_back(text_param("output-model", "Style _name",
+  p.push_back(text_param("output-model", "Style na_me",
                          "Name of the new style in the model library, as Stylize's Instant method lists it (letters, "
                          "digits, '-', '_', '.'; empty: the style file's name)",
                          ParamType::String, "", "Training"));
-  p.push_back(text_param("resume", "_Resume",
+  p.push_back(text_param("resume", "Res_ume",
                          "Continue the stopped training of this style name (cancelling keeps a checkpoint), with the "
                          "settings and photos it started with (other photos when a folder is given); only the "
                          "iterations may change",
@@ -111,10 +111,10 @@ std::vector<ParamSpec> make_params() {
                             "fades as the new one is learnt)",
                             kKind, kDefaultStart, "Training"),
       {kNewNetwork, "A new network"}));
-  p.push_back(feature_network_param("Net_work", "Feature network whose features define content and style; auto = "
+  p.push_back(feature_network_param("Networ_k", "Feature network whose features define content and style; auto = "
                                                 "VGG-19 when installed, else InceptionV3"));
   p.push_back(device_param("_Device"));
-  p.push_back(seed_param("S_eed", "Seed of the crops drawn from the photos and of the network's first weights"));
+  p.push_back(seed_param("Seed", "Seed of the crops drawn from the photos and of the network's first weights"));
   p.push_back(layer_name_param("Pre_view layer name", "Instant style"));
   return p;
 }

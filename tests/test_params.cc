@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "core/error.h"
@@ -252,4 +255,146 @@ TEST(Params, MachineSpeedProbeMeasuresOnceAndStopsWhenClosedEarly) {
   const MachineSpeedProbe cached(library.dir(), path);
   EXPECT_FALSE(cached.measuring());
   EXPECT_TRUE(cached.speed().measured);
+}
+
+namespace {
+// GIMP 3.0.4's generated procedure dialog adds its own buttons, with these mnemonics (libgimp/gimpproceduredialog.c,
+// libgimpwidgets/gimpdialog.c; German: the gimp30-libgimp catalogue). Our own widgets in it (group titles, the
+// estimate, the preview's "Preview" check box and "Update Preview" button) carry none (checked below).
+struct Button {
+  const char* label;
+  const char* german;
+};
+const Button kDialogButtons[] = {{"_Help", "_Hilfe"},
+                                 {"_Reset", "_Zurücksetzen"},
+                                 {"_Cancel", "Abbre_chen"},
+                                 {"_OK", "_OK"},
+                                 {"_Load Saved Settings", "_Gespeicherte Einstellungen laden"},
+                                 {"_Save Settings", "Einstellungen _speichern"}};
+
+// The mnemonic of a GTK label, lower-cased as GTK compares them (UTF-8; "" when the label has none).
+std::string mnemonic_of(const std::string& label) {
+  const size_t u = label.find('_');
+  if (u == std::string::npos || u + 1 >= label.size()) return "";
+  const unsigned char c = static_cast<unsigned char>(label[u + 1]);
+  if (c < 0x80) return std::string(1, static_cast<char>(std::tolower(c)));
+  std::string m = label.substr(u + 1, 2);  // two-byte sequences (Ä Ö Ü ä ö ü ...)
+  const unsigned char c2 = static_cast<unsigned char>(m[1]);
+  if (c == 0xC3 && c2 >= 0x80 && c2 <= 0x9E && c2 != 0x97) m[1] = static_cast<char>(c2 + 0x20);  // À-Þ -> à-þ
+  return m;
+}
+
+// "What clashes" in one dialog's labels: every label with a mnemonic has exactly one '_', and no two labels (the
+// buttons included) share a mnemonic.
+std::string clashes(const std::string& dialog, const std::vector<std::pair<std::string, std::string>>& buttons,
+                    const std::vector<std::pair<std::string, std::string>>& params) {
+  std::ostringstream out;
+  std::map<std::string, std::string> taken;  // mnemonic -> the label that has it
+  for (const auto& [what, label] : buttons) taken[mnemonic_of(label)] = "dialog button \"" + label + "\"";
+  for (const auto& [name, label] : params) {
+    const size_t n = std::count(label.begin(), label.end(), '_');
+    if (n > 1) out << dialog << ": \"" << label << "\" (" << name << ") has " << n << " underscores\n";
+    const std::string m = mnemonic_of(label);
+    if (m.empty()) continue;
+    const auto [it, fresh] = taken.emplace(m, "\"" + label + "\" (" + name + ")");
+    if (!fresh) out << dialog << ": mnemonic '" << m << "' of \"" << label << "\" (" << name << ") clashes with "
+                    << it->second << "\n";
+  }
+  return out.str();
+}
+
+// msgid -> msgstr of a .po file's translated, non-fuzzy entries (the ones msgfmt compiles).
+std::map<std::string, std::string> read_po(const std::string& path) {
+  std::ifstream in(path);
+  std::map<std::string, std::string> out;
+  std::string line, id, str, *current = nullptr;
+  bool fuzzy = false;
+  auto unquote = [](const std::string& l) {
+    std::string s;
+    const size_t a = l.find('"'), b = l.rfind('"');
+    for (size_t i = a + 1; i < b; ++i) {
+      if (l[i] == '\\' && i + 1 < b) {
+        ++i;
+        s += l[i] == 'n' ? '\n' : l[i] == 't' ? '\t' : l[i];
+      } else {
+        s += l[i];
+      }
+    }
+    return s;
+  };
+  auto flush = [&] {
+    if (!id.empty() && !str.empty() && !fuzzy) out[id] = str;
+    id.clear(), str.clear(), fuzzy = false, current = nullptr;
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("#,", 0) == 0) {
+      flush();
+      fuzzy = line.find("fuzzy") != std::string::npos;
+    } else if (line.rfind("msgid ", 0) == 0) {
+      if (current == &str) {
+        const bool f = fuzzy;
+        flush();
+        fuzzy = f;
+      }
+      id = unquote(line), current = &id;
+    } else if (line.rfind("msgstr ", 0) == 0) {
+      str = unquote(line), current = &str;
+    } else if (line.rfind("\"", 0) == 0 && current) {
+      *current += unquote(line);
+    } else if (line.empty()) {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+// Each filter's dialog shows all its GIMP parameters at once (one frame per group) beside GIMP's own buttons: a
+// mnemonic used twice makes Alt+letter cycle instead of act, and GIMP logs "duplicate mnemonic". Checked in English
+// and with the German catalogue (po/de.po) against GIMP's German buttons. A dialog with more options than free
+// letters leaves some labels without one.
+TEST(Params, DialogMnemonicsAreUniqueInEnglishAndGerman) {
+  const std::map<std::string, std::string> german = read_po(test::source_dir() + "/../po/de.po");
+  ASSERT_GT(german.size(), 50u) << "po/de.po not read";
+  std::vector<std::pair<std::string, std::string>> buttons, german_buttons;
+  for (const Button& b : kDialogButtons) {
+    buttons.emplace_back(b.label, b.label);
+    german_buttons.emplace_back(b.label, b.german);
+  }
+  std::string problems;
+  for (const Filter* f : all_filters()) {
+    std::vector<std::pair<std::string, std::string>> labels, german_labels;
+    for (const ParamSpec& s : f->params) {
+      if (!(s.scope & kGimp)) continue;
+      EXPECT_EQ(s.group.find('_'), std::string::npos) << f->name << ": group titles carry no mnemonic: " << s.group;
+      labels.emplace_back(s.name, s.label);
+      const auto t = german.find(s.label);
+      if (t == german.end()) {
+        problems += f->name + ": \"" + s.label + "\" (" + s.name + ") has no German translation in po/de.po\n";
+        continue;
+      }
+      if (mnemonic_of(s.label).empty() != mnemonic_of(t->second).empty())
+        problems += f->name + ": \"" + s.label + "\" and its German \"" + t->second +
+                    "\" disagree about having a mnemonic\n";
+      german_labels.emplace_back(s.name, t->second);
+    }
+    problems += clashes(f->name, buttons, labels);
+    problems += clashes(f->name + " (de)", german_buttons, german_labels);
+  }
+  EXPECT_EQ(problems, "");
+  // The widgets our dialog code adds beside the parameters have no mnemonics (no letter is left for them).
+  for (const char* file : {"/../dialogs/filter_dialog.cc", "/../dialogs/filter_preview.cc"}) {
+    const std::string code = read_text(test::source_dir() + file);
+    ASSERT_FALSE(code.empty()) << file;
+    for (const char* call : {"_mnemonic(", "use-underline"})
+      EXPECT_EQ(code.find(call), std::string::npos) << file << " adds a widget with a mnemonic: include it here";
+  }
 }
