@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  list                             known models, whether installed, path and size\n"
     "  install [NAME...]                install models (default: inception_v3; needs npm and the network)\n"
     "  verify [NAME...]                 check installed models against their SHA-256 (default: all installed)\n"
+    "  remove NAME...                   delete installed models (bundled ones can be installed again)\n"
     "  import vgg19 FILE.pth            import torchvision's vgg19-dcbb9e9d.pth\n"
     "  import fast-style DIR [--name NAME]\n"
     "                                   import a fast-style network (TF variables + manifest.json)\n"
@@ -139,6 +140,12 @@ int models_command(const Args& all_args) {
     return 0;
   }
   if (cmd == "verify") return verify(lib, rest);
+  if (cmd == "remove") {
+    if (rest.empty()) throw Error("usage: atelier models remove NAME... (see 'atelier models list')");
+    for (const auto& n : rest) lib.info(n);  // unknown names fail before anything is deleted
+    for (const auto& n : rest) remove_model(lib, n, print_line);
+    return 0;
+  }
   if (cmd == "import") return import(lib, rest);
   std::fprintf(stderr, "atelier models: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return 2;

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/progress.h"
+#include "models/model_library.h"
 
 namespace atelier::dialogs {
 namespace {
@@ -65,6 +66,10 @@ FilterThread::FilterThread(const Filter& filter, Image input, ParamValues values
     } catch (const OutOfMemory& e) {
       out.status = FilterOutcome::Status::kOutOfMemory;
       out.message = e.what();
+    } catch (const ModelMissing& e) {
+      out.status = FilterOutcome::Status::kFailed;
+      out.message = e.what();
+      out.missing_model = e.model;
     } catch (const std::exception& e) {
       out.status = FilterOutcome::Status::kFailed;
       out.message = user_message(e);

@@ -18,7 +18,8 @@ struct FilterOutcome {
   enum class Status { kOk, kCancelled, kOutOfMemory, kFailed };
   Status status = Status::kFailed;
   Image image;
-  std::string message;  // for kOutOfMemory / kFailed: what went wrong and what to do
+  std::string message;        // for kOutOfMemory / kFailed: what went wrong and what to do
+  std::string missing_model;  // for kFailed: the model the run needs that is not installed, if that was why
 };
 
 class FilterThread {

@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "core/error.h"
 #include "core/sha256.h"
+#include "core/subprocess.h"
 #include "models/install_paths.h"
 #include "models/model_library.h"
 
@@ -43,11 +45,22 @@ bool on_path(const std::string& tool) {
   return false;
 }
 
-// Runs a shell command with its output in log_path; returns the exit status.
-int run_logged(const std::string& cmd, const std::string& log_path) {
-  const int rc = std::system((cmd + " >" + quote(log_path) + " 2>&1 </dev/null").c_str());
-  if (rc == -1) return 127;
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+// Where the converter and the bundled networks are: an installed program (under its prefix) uses its data
+// folder first; one run from a build tree (or copied into the user's GIMP by ./run install) uses the sources.
+std::vector<std::string> data_dirs(const std::string& source_subdir) {
+  const std::string source = std::string(ATELIER_SOURCE_DIR) + "/" + source_subdir;
+  std::error_code ec;
+  const std::string exe = fs::read_symlink("/proc/self/exe", ec).string();
+  const std::string prefix = std::string(ATELIER_PREFIX) + "/";
+  if (!ec && exe.rfind(prefix, 0) == 0 && exe.rfind(std::string(ATELIER_SOURCE_DIR) + "/", 0) != 0)
+    return {ATELIER_DATA_DIR, source};
+  return {source, ATELIER_DATA_DIR};
+}
+
+std::string looked_in(const std::vector<std::string>& dirs) {
+  std::string out;
+  for (const auto& d : dirs) out += (out.empty() ? "" : " and ") + d;
+  return out;
 }
 
 std::string tail_of(const std::string& path, size_t max_chars = 1500) {
@@ -111,12 +124,13 @@ class PendingFile {
 };
 
 std::string find_converter() {
-  for (const std::string& dir : {std::string(ATELIER_SOURCE_DIR) + "/models/convert", std::string(ATELIER_DATA_DIR)}) {
+  const auto dirs = data_dirs("models/convert");
+  for (const std::string& dir : dirs) {
     const std::string p = dir + "/" + kConverter;
     if (fs::is_regular_file(p)) return p;
   }
-  throw Error(std::string("the converter ") + kConverter + " is missing (looked in " + ATELIER_SOURCE_DIR +
-              "/models/convert and " + ATELIER_DATA_DIR + "); reinstall Neural Atelier");
+  throw Error(std::string("the converter ") + kConverter + " is missing (looked in " + looked_in(dirs) +
+              "); reinstall Neural Atelier");
 }
 
 bool looks_offline(const std::string& log) {
@@ -126,7 +140,7 @@ bool looks_offline(const std::string& log) {
   return false;
 }
 
-void install_inception_v3(ModelLibrary& lib, const LogFn& log) {
+void install_inception_v3(ModelLibrary& lib, const LogFn& log, const Progress& progress) {
   const ModelInfo& info = lib.info("inception_v3");
   for (const char* tool : {"npm", "node", "tar"})
     if (!on_path(tool))
@@ -136,7 +150,8 @@ void install_inception_v3(ModelLibrary& lib, const LogFn& log) {
   TempDir tmp;
   const std::string npm_log = tmp.path() + "/npm.log";
   log(std::string("fetching ") + kNsfwjsSpec + " from the npm registry (25 MB)...");
-  if (run_logged("cd " + quote(tmp.path()) + " && npm pack --loglevel=error " + kNsfwjsSpec, npm_log) != 0) {
+  progress.report(kUnknownFraction, "fetching the InceptionV3 weights from the npm registry (25 MB)");
+  if (run_shell("cd " + quote(tmp.path()) + " && npm pack --loglevel=error " + kNsfwjsSpec, npm_log, progress) != 0) {
     const std::string out = tail_of(npm_log);
     if (looks_offline(out)) {
       // npm's "request to URL failed, reason: ..." line says it all; the rest is a stack of details.
@@ -153,14 +168,15 @@ void install_inception_v3(ModelLibrary& lib, const LogFn& log) {
   if (tar_sha != kNsfwjsTarballSha256)
     throw Error(std::string("checksum mismatch for ") + kNsfwjsTarball + ": expected SHA-256 " + kNsfwjsTarballSha256 +
                 ", found " + tar_sha + "; the package in the registry is not the one this program was made for");
-  if (run_logged("tar xzf " + quote(tarball) + " -C " + quote(tmp.path()), tmp.path() + "/tar.log") != 0)
+  if (run_shell("tar xzf " + quote(tarball) + " -C " + quote(tmp.path()), tmp.path() + "/tar.log", progress) != 0)
     throw Error("cannot extract " + std::string(kNsfwjsTarball) + ": " + tail_of(tmp.path() + "/tar.log"));
 
   log("converting the InceptionV3 weights...");
+  progress.report(kUnknownFraction, "converting the InceptionV3 weights");
   PendingFile out(lib.file_path("inception_v3"));
   const std::string conv_log = tmp.path() + "/convert.log";
-  if (run_logged("node " + quote(converter) + " " + quote(tmp.path() + "/package") + " " + quote(out.path()),
-                 conv_log) != 0)
+  if (run_shell("node " + quote(converter) + " " + quote(tmp.path() + "/package") + " " + quote(out.path()),
+                conv_log, progress) != 0)
     throw Error("converting nsfwjs' InceptionV3 failed:\n" + tail_of(conv_log));
   const std::string sha = sha256_file(out.path());
   if (sha != info.sha256)
@@ -173,7 +189,8 @@ void install_inception_v3(ModelLibrary& lib, const LogFn& log) {
 // The pretrained fast-style networks ship with the program (models/fast-style/, installed to the data dir).
 void install_bundled(ModelLibrary& lib, const ModelInfo& info, const LogFn& log) {
   std::string bundled;
-  for (const std::string& dir : {std::string(ATELIER_SOURCE_DIR) + "/models", std::string(ATELIER_DATA_DIR)}) {
+  const auto dirs = data_dirs("models");
+  for (const std::string& dir : dirs) {
     std::error_code ec;
     if (fs::is_regular_file(dir + "/" + info.file, ec)) {
       bundled = dir + "/" + info.file;
@@ -182,7 +199,7 @@ void install_bundled(ModelLibrary& lib, const ModelInfo& info, const LogFn& log)
   }
   if (bundled.empty())
     throw Error("the bundled network " + info.file + " is missing from this installation (looked in " +
-                ATELIER_SOURCE_DIR + "/models and " + ATELIER_DATA_DIR + "); reinstall Neural Atelier");
+                looked_in(dirs) + "); reinstall Neural Atelier");
   PendingFile out(lib.file_path(info.name));
   std::error_code ec;
   fs::copy_file(bundled, out.path(), fs::copy_options::overwrite_existing, ec);
@@ -195,22 +212,36 @@ void install_bundled(ModelLibrary& lib, const ModelInfo& info, const LogFn& log)
   log("installed " + info.name + ": " + lib.file_path(info.name));
 }
 
-void install_vgg19(ModelLibrary& lib, const LogFn& log) {
+void install_vgg19(ModelLibrary& lib, const LogFn& log, const Progress& progress) {
   const std::string cannot = std::string("this machine cannot download VGG-19 (") + kVgg19Url +
                              "). If you have the file, run 'atelier models import vgg19 /path/to/vgg19-dcbb9e9d.pth'";
   if (!on_path("python3")) throw Error(cannot + " (no downloader: python3 is not installed)");
   TempDir tmp;
   const std::string pth = tmp.path() + "/vgg19-dcbb9e9d.pth";
+  const std::string counter = tmp.path() + "/received";
   log(std::string("downloading ") + kVgg19Url + " (548 MB)...");
+  progress.report(0, "downloading VGG-19 (548 MB)");
+  // Writes "<bytes received> <bytes in all>" to argv[3] after each MiB, for the progress bar.
   const std::string script =
-      "import sys, urllib.request\n"
+      "import os, sys, urllib.request\n"
       "with urllib.request.urlopen(sys.argv[1], timeout=30) as r, open(sys.argv[2], 'wb') as f:\n"
+      "    total, got = int(r.headers.get('Content-Length') or 0), 0\n"
       "    while True:\n"
       "        b = r.read(1 << 20)\n"
       "        if not b: break\n"
-      "        f.write(b)\n";
-  if (run_logged("python3 -c " + quote(script) + " " + quote(kVgg19Url) + " " + quote(pth), tmp.path() + "/dl.log") !=
-      0) {
+      "        f.write(b)\n"
+      "        got += len(b)\n"
+      "        with open(sys.argv[3] + '.new', 'w') as c: c.write('%d %d' % (got, total))\n"
+      "        os.replace(sys.argv[3] + '.new', sys.argv[3])\n";
+  auto report_received = [&] {
+    std::ifstream c(counter);
+    double got = 0, total = 0;
+    if (c >> got >> total && total > 0)
+      progress.report(got / total, "downloading VGG-19: " + std::to_string(static_cast<int>(got / (1 << 20))) +
+                                       " of " + std::to_string(static_cast<int>(total / (1 << 20))) + " MB");
+  };
+  if (run_shell("python3 -c " + quote(script) + " " + quote(kVgg19Url) + " " + quote(pth) + " " + quote(counter),
+                tmp.path() + "/dl.log", progress, report_received) != 0) {
     std::string why = tail_of(tmp.path() + "/dl.log", 400);
     why = why.substr(why.find_last_of('\n') + 1);  // the exception line of Python's traceback
     throw Error(cannot + ". The download failed: " + why);
@@ -219,6 +250,7 @@ void install_vgg19(ModelLibrary& lib, const LogFn& log) {
   if (sha.rfind(kVgg19ShaPrefix, 0) != 0)
     throw Error("checksum mismatch for the downloaded vgg19-dcbb9e9d.pth (SHA-256 " + sha + " does not start with " +
                 kVgg19ShaPrefix + "); try again");
+  progress.report(kUnknownFraction, "converting VGG-19");
   import_model(lib, "vgg19", pth, "", log);
 }
 
@@ -235,7 +267,7 @@ Verification verify_model(const ModelLibrary& library, const std::string& name) 
   return v;
 }
 
-void install_model(ModelLibrary& library, const std::string& name, const LogFn& log) {
+void install_model(ModelLibrary& library, const std::string& name, const LogFn& log, const Progress& progress) {
   const ModelInfo& info = library.info(name);
   if (!info.installable)
     throw Error("model '" + name + "' cannot be installed automatically; " + library.how_to_install(name));
@@ -248,10 +280,23 @@ void install_model(ModelLibrary& library, const std::string& name, const LogFn& 
     }
     log(name + ": the installed file does not match its checksum; installing it again");
   }
-  if (name == "inception_v3") return install_inception_v3(library, log);
-  if (name == "vgg19") return install_vgg19(library, log);
+  if (name == "inception_v3") return install_inception_v3(library, log, progress);
+  if (name == "vgg19") return install_vgg19(library, log, progress);
   if (info.kind == "fast-style") return install_bundled(library, info, log);
   throw Error("no installer for model '" + name + "'");
+}
+
+void remove_model(ModelLibrary& library, const std::string& name, const LogFn& log) {
+  const ModelInfo info = library.info(name);
+  if (!library.installed(name)) throw Error("model '" + name + "' is not installed; there is nothing to remove");
+  const std::string file = library.file_path(name);
+  std::error_code ec;
+  fs::remove(file, ec);
+  if (ec) throw Error("cannot delete " + file + ": " + ec.message() + "; check the folder's permissions");
+  // A trained style's checkpoint (filters/train_style.cc) lies beside it; without the network it is of no use.
+  fs::remove(library.dir() + "/" + name + ".checkpoint.safetensors", ec);
+  library.forget(name);
+  log("removed " + name + " (" + file + ")");
 }
 
 std::string import_model(ModelLibrary& library, const std::string& kind, const std::string& source,

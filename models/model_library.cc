@@ -169,12 +169,12 @@ std::string ModelLibrary::how_to_install(const std::string& name) const {
 
 std::string ModelLibrary::path(const std::string& name) const {
   const std::string p = file_path(name);
-  if (!installed(name)) throw Error("model '" + name + "' is not installed (no " + p + "); " + how_to_install(name));
+  if (!installed(name))
+    throw ModelMissing(name, "model '" + name + "' is not installed (no " + p + "); " + how_to_install(name));
   return p;
 }
 
-void ModelLibrary::record_import(const ModelInfo& info) {
-  if (!safe_relative(info.file)) throw Error("model file name '" + info.file + "' must stay inside the library");
+void ModelLibrary::write_index(const std::string& skip_name, const ModelInfo* add) {
   Json entries = Json::array();
   const std::string path = dir_ + "/" + kIndexFile;
   {
@@ -185,13 +185,13 @@ void ModelLibrary::record_import(const ModelInfo& info) {
       try {
         const Json old_index = json::parse(ss.str());
         for (const auto& v : json::array(json::at(old_index, "models"), "models"))
-          if (json::get(v, "name") != info.name) entries.push_back(v);
+          if (json::get(v, "name") != skip_name) entries.push_back(v);
       } catch (const Error&) {
         // A corrupt index is replaced; the models it listed can be imported again.
       }
     }
   }
-  entries.push_back(to_json(info));
+  if (add) entries.push_back(to_json(*add));
   const Json index = {{"models", std::move(entries)}};
   std::error_code ec;
   fs::create_directories(dir_, ec);
@@ -203,6 +203,11 @@ void ModelLibrary::record_import(const ModelInfo& info) {
   }
   fs::rename(tmp, path, ec);
   if (ec) throw Error("cannot replace '" + path + "': " + ec.message());
+}
+
+void ModelLibrary::record_import(const ModelInfo& info) {
+  if (!safe_relative(info.file)) throw Error("model file name '" + info.file + "' must stay inside the library");
+  write_index(info.name, &info);
   bool found = false;
   for (auto& m : known_)
     if (m.name == info.name) {
@@ -214,6 +219,20 @@ void ModelLibrary::record_import(const ModelInfo& info) {
       found = true;
     }
   if (!found) known_.push_back(info);
+}
+
+void ModelLibrary::forget(const std::string& name) {
+  write_index(name, nullptr);
+  const auto& b = builtin();
+  const auto built_in = std::find_if(b.begin(), b.end(), [&](const ModelInfo& x) { return x.name == name; });
+  for (auto it = known_.begin(); it != known_.end(); ++it)
+    if (it->name == name) {
+      if (built_in != b.end())
+        *it = *built_in;
+      else
+        known_.erase(it);
+      return;
+    }
 }
 
 bool valid_model_name(const std::string& name) {

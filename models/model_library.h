@@ -4,7 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+#include "core/progress.h"
+
 namespace atelier {
+
+// A run needs a model that is not installed: the message says how to install it; hosts may offer to (GIMP's
+// model manager).
+struct ModelMissing : Error {
+  ModelMissing(std::string model_name, const std::string& message) : Error(message), model(std::move(model_name)) {}
+  std::string model;
+};
 
 struct ModelInfo {
   std::string name;  // "inception_v3", "vgg19", "fast-style/wave", ...
@@ -31,7 +41,7 @@ class ModelLibrary {
   std::vector<ModelInfo> known() const;
   const ModelInfo& info(const std::string& name) const;  // throws atelier::Error for unknown names
   bool installed(const std::string& name) const;
-  // Path of an installed model's weights; throws atelier::Error with the exact install command if missing.
+  // Path of an installed model's weights; throws ModelMissing with the exact install command if missing.
   std::string path(const std::string& name) const;
   // Where a model's weights live once installed (dir()/info(name).file).
   std::string file_path(const std::string& name) const;
@@ -41,9 +51,13 @@ class ModelLibrary {
   // Records an imported model (or the SHA-256 of an imported built-in one) in the library's index
   // (dir()/index.json) so that known() lists it; replaces an entry of the same name.
   void record_import(const ModelInfo& info);
+  // Drops a model's entry from the index: an imported or trained model leaves known(); a built-in one stays
+  // known with its built-in description.
+  void forget(const std::string& name);
 
  private:
   void read_index();
+  void write_index(const std::string& skip_name, const ModelInfo* add);
   std::string dir_;
   std::vector<ModelInfo> known_;
 };
@@ -63,10 +77,20 @@ struct Verification {
 };
 Verification verify_model(const ModelLibrary& library, const std::string& name);
 
+// What Progress::report's fraction is while a step of unknown length runs (fetching with npm, converting).
+constexpr double kUnknownFraction = -1;
+
 // Installs a built-in model into the library (inception_v3: npm pack nsfwjs@4.4.0 + conversion with node;
 // vgg19: download torchvision's weights). Does nothing but say so when it is installed and verified.
 // Throws atelier::Error saying what failed and what to do (missing npm/node, no network, checksum mismatch).
-void install_model(ModelLibrary& library, const std::string& name, const LogFn& log);
+// progress: the download's fraction (or kUnknownFraction) and what it does now; its cancel flag stops the
+// helper programs and throws Cancelled, leaving the library as it was.
+void install_model(ModelLibrary& library, const std::string& name, const LogFn& log, const Progress& progress = {});
+
+// Deletes an installed model's weights (and a trained style's checkpoint). Built-in models stay listed, to be
+// installed again; imported and trained ones leave the library. Throws atelier::Error when it is not installed
+// or cannot be deleted.
+void remove_model(ModelLibrary& library, const std::string& name, const LogFn& log);
 
 // Imports weights the user has: kind "vgg19" (torchvision .pth file) or "fast-style" (a TF variables directory
 // with manifest.json, stored as fast-style/NAME). Returns the model's name in the library.

@@ -5,6 +5,7 @@
 
 #include "plugin/arguments.h"
 #include "plugin/i18n.h"
+#include "plugin/models_procedure.h"
 #include "plugin/plugin_filters.h"
 #include "plugin/run.h"
 
@@ -58,10 +59,12 @@ GList* query_procedures(GimpPlugIn* plug_in) {
   g_object_unref(help);
   GList* names = nullptr;
   for (const Filter* f : plugin_filters()) names = g_list_append(names, g_strdup(procedure_name(*f).c_str()));
+  if (registers_model_manager()) names = g_list_append(names, g_strdup(kModelsProcedure));
   return names;
 }
 
 GimpProcedure* create_procedure(GimpPlugIn* plug_in, const gchar* name) {
+  if (registers_model_manager() && std::string(name) == kModelsProcedure) return create_models_procedure(plug_in);
   const Filter* filter = find_plugin_filter(name);
   if (!filter) return nullptr;
   GimpProcedure* p = gimp_image_procedure_new(plug_in, name, GIMP_PDB_PROC_TYPE_PLUGIN, run_filter,

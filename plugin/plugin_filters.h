@@ -9,4 +9,8 @@ namespace atelier::plugin {
 
 const std::vector<const Filter*>& plugin_filters();
 
+// Whether this binary registers Filters ▸ Neural ▸ Models… (the product does; the test binary, installed beside
+// it, must not register the same procedure again).
+bool registers_model_manager();
+
 }  // namespace atelier::plugin

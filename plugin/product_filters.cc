@@ -7,4 +7,6 @@ const std::vector<const Filter*>& plugin_filters() {
   return all_filters();
 }
 
+bool registers_model_manager() { return true; }
+
 }  // namespace atelier::plugin

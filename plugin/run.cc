@@ -12,6 +12,7 @@
 #include "core/blas_threads.h"
 #include "core/error.h"
 #include "dialogs/filter_dialog.h"
+#include "dialogs/model_manager.h"
 #include "plugin/arguments.h"
 #include "plugin/file_images.h"
 #include "plugin/i18n.h"
@@ -113,15 +114,23 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     ui = true;
   }
   // No layer and no undo group exist while the engine runs: the status-bar Cancel kills this process.
-  std::map<std::string, Image> files;
-  try {
-    files = load_parameter_files(filter, values);
-  } catch (const Error& e) {
-    return fail(procedure, GIMP_PDB_EXECUTION_ERROR, e.what());
+  JobResult job;
+  while (true) {
+    std::map<std::string, Image> files;
+    try {
+      files = load_parameter_files(filter, values);
+    } catch (const Error& e) {
+      return fail(procedure, GIMP_PDB_EXECUTION_ERROR, e.what());
+    }
+    Image input = read_region(drawable, region);
+    job = run_job(filter, std::move(input), values, std::move(files), ui, gimp_image_get_width(image),
+                  gimp_image_get_height(image));
+    if (!ui || job.status != JobResult::Status::kFailed || job.missing_model.empty()) break;
+    // A model is missing: offer the model manager, and run again once it is installed. (The user has seen the
+    // message, so a declined offer ends the run without GIMP repeating it.)
+    if (!dialogs::offer_model_manager(job.message, job.missing_model))
+      return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
   }
-  Image input = read_region(drawable, region);
-  JobResult job = run_job(filter, std::move(input), values, std::move(files), ui, gimp_image_get_width(image),
-                          gimp_image_get_height(image));
   switch (job.status) {
     case JobResult::Status::kCancelled:
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);

@@ -1,12 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "core/error.h"
 #include "core/sha256.h"
+#include "core/subprocess.h"
 #include "filters/params.h"
 #include "models/model_library.h"
 #include "tests/test_util.h"
@@ -151,4 +153,80 @@ TEST(ModelLibrary, ImportedStyleNetworksAreChoices) {
   EXPECT_NE(error.find("my_style"), std::string::npos) << error;
   EXPECT_EQ(spec.choices.size(), 9u);  // the bundled ones, declared once in ModelLibrary::builtin()
   EXPECT_EQ(spec.choices.front().label, "La Muse (Picasso)");
+}
+
+// Removing a bundled network deletes the library's copy; it stays listed, and a run that needs it is told how to
+// install it (ModelMissing names it, so that GIMP can offer the model manager).
+TEST(ModelLibrary, RemovedBundledNetworksStayKnown) {
+  const std::string d = fresh_dir("lib-remove-bundled");
+  ModelLibrary lib(d);
+  std::vector<std::string> lines;
+  install_model(lib, "fast-style/wave", [&](const std::string& l) { lines.push_back(l); });
+  ASSERT_TRUE(lib.installed("fast-style/wave"));
+  EXPECT_EQ(verify_model(lib, "fast-style/wave").status, VerifyStatus::Ok);
+  remove_model(lib, "fast-style/wave", [&](const std::string& l) { lines.push_back(l); });
+  EXPECT_FALSE(lib.installed("fast-style/wave"));
+  EXPECT_FALSE(fs::exists(d + "/fast-style/wave.safetensors"));
+  EXPECT_TRUE(ModelLibrary(d).info("fast-style/wave").installable);
+  try {
+    lib.path("fast-style/wave");
+    FAIL();
+  } catch (const ModelMissing& e) {
+    EXPECT_EQ(e.model, "fast-style/wave");
+    EXPECT_NE(std::string(e.what()).find("atelier models install fast-style/wave"), std::string::npos) << e.what();
+  }
+  const std::string again = test::error_of([&] { remove_model(lib, "fast-style/wave", ignore); });
+  EXPECT_NE(again.find("not installed"), std::string::npos) << again;
+  EXPECT_THROW(remove_model(lib, "resnet50", ignore), Error);
+}
+
+// A trained style leaves the library with its checkpoint; other entries of the index stay.
+TEST(ModelLibrary, RemovedTrainedStylesLeaveTheList) {
+  const std::string d = fresh_dir("lib-remove-trained");
+  {
+    ModelLibrary lib(d);
+    fs::create_directories(d + "/fast-style");
+    for (const char* n : {"mine", "other"}) {
+      std::ofstream(d + "/fast-style/" + n + ".safetensors") << n;
+      lib.record_import({std::string("fast-style/") + n, "fast-style", "Trained style", "trained", "yours",
+                         std::string("fast-style/") + n + ".safetensors", sha256_hex(n), false});
+    }
+    std::ofstream(d + "/fast-style/mine.checkpoint.safetensors") << "checkpoint";
+    remove_model(lib, "fast-style/mine", ignore);
+    EXPECT_THROW(lib.info("fast-style/mine"), Error);
+  }
+  ModelLibrary lib(d);
+  EXPECT_THROW(lib.info("fast-style/mine"), Error);
+  EXPECT_FALSE(fs::exists(d + "/fast-style/mine.checkpoint.safetensors"));
+  EXPECT_TRUE(lib.installed("fast-style/other"));
+  EXPECT_EQ(verify_model(lib, "fast-style/other").status, VerifyStatus::Ok);
+}
+
+// The installer's helper programs (npm, node, the downloader) run in their own process group, which Cancel
+// stops whole.
+TEST(ModelLibrary, HelperProgramsReportAndCanBeCancelled) {
+  const std::string d = fresh_dir("lib-subprocess");
+  EXPECT_EQ(run_shell("echo said; exit 3", d + "/log", Progress()), 3);
+  std::ifstream log(d + "/log");
+  std::string said;
+  log >> said;
+  EXPECT_EQ(said, "said");
+
+  std::atomic<bool> cancel{false};
+  int polls = 0;
+  const Progress progress([](double, const std::string&) {}, &cancel);
+  const std::string pid_file = d + "/pid";
+  EXPECT_THROW(run_shell("sleep 60 & echo $! >" + pid_file + "; wait", d + "/log2", progress,
+                         [&] {
+                           if (++polls == 5) cancel = true;
+                         }),
+               Cancelled);
+  EXPECT_GE(polls, 5);
+  std::ifstream pf(pid_file);
+  int pid = 0;
+  ASSERT_TRUE(pf >> pid);
+  // The background sleep was stopped with its shell (gone, or a zombie waiting for init).
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string pid_s, comm, state;
+  if (stat >> pid_s >> comm >> state) EXPECT_EQ(state, "Z");
 }

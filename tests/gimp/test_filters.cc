@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/image_io.h"
 #include "filters/filter.h"
+#include "models/model_library.h"
 #include "plugin/plugin_filters.h"
 
 namespace atelier::plugin {
@@ -83,13 +84,40 @@ Image tint(const Image& input, const ParamValues& v, const RunContext& ctx) {
   return tinted(strength * done / iterations);
 }
 
+std::vector<ParamSpec> needs_model_params() {
+  ParamSpec s;
+  s.name = "model", s.label = "_Model", s.help = "The model of the library that the run needs.";
+  s.type = ParamType::String, s.default_text = "fast-style/mathura", s.scope = kGimp;
+  return {s};
+}
+
+// Fails with ModelMissing like a neural filter whose network is not installed, so that the offer of the model
+// manager can be tested (tests/gimp/models.sh offer); with the model there, inverts the layer.
+Image needs_model(const Image& input, const ParamValues& v, const RunContext& ctx) {
+  ModelLibrary(ctx.library->dir()).path(v.get_text("model"));
+  Image out = input;
+  for (size_t i = 0; i < out.rgba.size(); i += 4)
+    for (int c = 0; c < 3; ++c) out.rgba[i + c] = 1.f - out.rgba[i + c];
+  return out;
+}
+
 }  // namespace
 
 const std::vector<const Filter*>& plugin_filters() {
   static const Filter filter{"test-tint", "Test _Tint...", "Test Tint", "Tints the layer (test filter)",
                              "",          tint_params(),   tint,  {}};
-  static const std::vector<const Filter*> filters = {&filter};
+  static const Filter needs{"test-needs-model",
+                            "Test _Needs Model...",
+                            "Test Needs Model",
+                            "Inverts the layer once a model is installed (test filter)",
+                            "",
+                            needs_model_params(),
+                            needs_model,
+                            {}};
+  static const std::vector<const Filter*> filters = {&filter, &needs};
   return filters;
 }
+
+bool registers_model_manager() { return false; }
 
 }  // namespace atelier::plugin
