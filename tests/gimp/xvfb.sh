@@ -8,8 +8,7 @@ start_xvfb() {
     Xvfb ":$n" -screen 0 "${ATELIER_XVFB_SIZE:-1400x1000}x24" -nolisten tcp >"${1:-/dev/null}" 2>&1 &
     XPID=$!
     export DISPLAY=":$n"
-    # Up when it answers (a busy machine can take seconds). A server that never answered was seen now and then:
-    # try another display then.
+    # Up when it answers (a busy machine can take seconds); one that never does is replaced by another display.
     for _ in $(seq 1 100); do
       if command -v import >/dev/null; then
         timeout 2 import -window root -resize 1x1 null: 2>/dev/null && return 0
