@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <thread>
 
@@ -70,7 +71,7 @@ int run_shell(const std::string& command, const std::string& log_path, const Pro
     int status = 0;
     const pid_t r = ::waitpid(pid, &status, WNOHANG);
     if (r == pid) return exit_status(status);
-    if (r < 0) return 128;
+    if (r < 0 && errno != EINTR) return 128;
     if (progress.cancelled()) {
       stop_group(pid);
       throw Cancelled();

@@ -447,6 +447,16 @@ GtkWidget* button(const char* label, GCallback on_click, Manager* m) {
   return b;
 }
 
+// A left-aligned, wrapping, selectable (paths, error messages) text at the end of `box`.
+GtkWidget* add_text(GtkWidget* box, const std::string& text) {
+  GtkWidget* label = gtk_label_new(text.c_str());
+  gtk_label_set_xalign(GTK_LABEL(label), 0);
+  gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
+  gtk_label_set_selectable(GTK_LABEL(label), TRUE);
+  gtk_box_pack_start(GTK_BOX(box), label, FALSE, FALSE, 0);
+  return label;
+}
+
 void build(Manager& m) {
   m.dialog = gimp_dialog_new(_("Neural Atelier Models"), "neural-atelier-models", nullptr,
                              static_cast<GtkDialogFlags>(0), nullptr, nullptr, _("_Close"), GTK_RESPONSE_CLOSE,
@@ -456,10 +466,7 @@ void build(Manager& m) {
   gtk_container_set_border_width(GTK_CONTAINER(box), 12);
   gtk_box_pack_start(GTK_BOX(gtk_dialog_get_content_area(GTK_DIALOG(m.dialog))), box, TRUE, TRUE, 0);
 
-  GtkWidget* where = gtk_label_new(printf_string(_("Model library: %s"), m.dir).c_str());
-  gtk_label_set_xalign(GTK_LABEL(where), 0);
-  gtk_label_set_selectable(GTK_LABEL(where), TRUE);
-  gtk_box_pack_start(GTK_BOX(box), where, FALSE, FALSE, 0);
+  add_text(box, printf_string(_("Model library: %s"), m.dir));
 
   m.store = gtk_list_store_new(kColCount, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                                G_TYPE_STRING);
@@ -496,11 +503,7 @@ void build(Manager& m) {
   gtk_box_pack_start(GTK_BOX(row), actions, FALSE, FALSE, 0);
   gtk_box_pack_start(GTK_BOX(box), row, TRUE, TRUE, 0);
 
-  m.details = gtk_label_new("");
-  gtk_label_set_xalign(GTK_LABEL(m.details), 0);
-  gtk_label_set_line_wrap(GTK_LABEL(m.details), TRUE);
-  gtk_label_set_selectable(GTK_LABEL(m.details), TRUE);
-  gtk_box_pack_start(GTK_BOX(box), m.details, FALSE, FALSE, 0);
+  m.details = add_text(box, "");
 
   GtkWidget* progress_row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
   m.bar = gtk_progress_bar_new();
@@ -510,11 +513,7 @@ void build(Manager& m) {
   gtk_box_pack_start(GTK_BOX(progress_row), m.bar, TRUE, TRUE, 0);
   gtk_box_pack_start(GTK_BOX(progress_row), m.cancel, FALSE, FALSE, 0);
   gtk_box_pack_start(GTK_BOX(box), progress_row, FALSE, FALSE, 0);
-  m.status = gtk_label_new("");
-  gtk_label_set_xalign(GTK_LABEL(m.status), 0);
-  gtk_label_set_line_wrap(GTK_LABEL(m.status), TRUE);
-  gtk_label_set_selectable(GTK_LABEL(m.status), TRUE);
-  gtk_box_pack_start(GTK_BOX(box), m.status, FALSE, FALSE, 0);
+  m.status = add_text(box, "");
 
   gimp_window_set_transient(GTK_WINDOW(m.dialog));
   gtk_widget_show_all(m.dialog);

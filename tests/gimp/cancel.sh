@@ -4,7 +4,8 @@
 # Cancel (or Stop and Keep; dialogs open at (0,0) without a window manager).
 # cancel: the test passes when the run ends cancelled within a few seconds with the image untouched.
 # keep: when it ends within a few seconds with a new layer holding the result so far (a partial tint).
-# usage: cancel.sh BUILD_DIR XTEST_KEY_BINARY [cancel|keep]   (ATELIER_SHOT=FILE: a screenshot before the click)
+# usage: cancel.sh BUILD_DIR XTEST_KEY_BINARY [cancel|keep]
+# The screen before the click is kept as BUILD_DIR/tests/gimp/progress-window-MODE.png (or ATELIER_SHOT=FILE).
 . "$(dirname "${BASH_SOURCE[0]}")/xvfb.sh"
 set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) XKEY=$2 MODE=${3:-cancel}
@@ -30,7 +31,8 @@ for _ in $(seq 1 120); do
 done
 sleep 3
 start=$(date +%s)
-[ -n "${ATELIER_SHOT:-}" ] && import -window root "$ATELIER_SHOT"
+SHOT=${ATELIER_SHOT:-$BUILD/tests/gimp/progress-window-$MODE.png}
+command -v import >/dev/null && import -window root "$SHOT"
 # Our progress window opens at (0,0) without a window manager; below the bar the picture of the work in progress
 # (the 96x64 test layer, shown after 1.5 s), below that Stop and Keep (left) and Cancel (right).
 "$XKEY" "$BUTTON_X" 163 click
@@ -47,6 +49,13 @@ cat "$T/gimp.log"
 echo "---- plug-in started: $started, ended ${stopped_after} s after the click, gimp exit status $rc"
 status=0
 [ $started -eq 1 ] || { echo "FAIL: the plug-in never ran"; status=1; }
+# The window showed the work in progress: the black test layer, slightly tinted red, where the window's grey
+# background (about 60 60) would be otherwise.
+if [ -f "$SHOT" ] && command -v convert >/dev/null; then
+  read -r pr pg < <(convert "$SHOT" -crop 1x1+180+90 -format '%[fx:int(255*r)] %[fx:int(255*g)]\n' info:)
+  [ "${pg:-99}" -lt 30 ] && [ "${pr:-0}" -ge "${pg:-99}" ] ||
+    { echo "FAIL: no picture of the work in progress in $SHOT (rgb $pr $pg at 180,90)"; status=1; }
+fi
 [ $stopped_after -le 8 ] || { echo "FAIL: $MODE did not stop the run"; status=1; }
 [ $rc -eq 0 ] && grep -q "^PASS: $MODE" "$T/gimp.log" || { echo "FAIL: $MODE.scm did not pass"; status=1; }
 for bad in "inconsistent state" "Plug-in crashed"; do

@@ -5,7 +5,8 @@
 # offer: a run whose model is missing (the test plug-in's test-needs-model, from offer.scm) offers the manager;
 #   the test clicks Open Models…, Install (the model is selected already) and Close, and the run must repeat by
 #   itself and add its layer.
-# usage: models.sh BUILD_DIR XTEST_KEY_BINARY [manage|offer]   (ATELIER_SHOT_DIR: keep the screenshots there)
+# usage: models.sh BUILD_DIR XTEST_KEY_BINARY [manage|offer]
+# The screenshots are kept in BUILD_DIR/tests/gimp/models-MODE/ (or ATELIER_SHOT_DIR).
 . "$(dirname "${BASH_SOURCE[0]}")/xvfb.sh"
 set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) XKEY=$2 MODE=${3:-manage}
@@ -86,7 +87,8 @@ elif wait_for 90 pgrep -f "^$T/run/plug-ins/neural-atelier/neural-atelier.* -run
 else
   fail "the model manager never came up"
 fi
-if [ -n "${ATELIER_SHOT_DIR:-}" ]; then mkdir -p "$ATELIER_SHOT_DIR" && cp "$T"/*.png "$ATELIER_SHOT_DIR/"; fi
+SHOT_DIR=${ATELIER_SHOT_DIR:-$BUILD/tests/gimp/models-$MODE}
+mkdir -p "$SHOT_DIR" && cp "$T"/*.png "$SHOT_DIR/" 2>/dev/null
 [ -n "$GPID" ] && kill -- -"$GPID" 2>/dev/null
 wait "$GPID" 2>/dev/null
 GPID=""
