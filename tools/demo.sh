@@ -63,6 +63,14 @@ cat >"$JOB" <<SCM
   (gimp-image-delete img))
 (let* ((img (gimp-file-load RUN-NONINTERACTIVE "$OUT/content.jpg"))
        (src (vector-ref (gimp-image-get-layers img) 0)))
+  ; Shorter than the defaults (4 octaves of 20 steps at 512 px) to keep the demo quick.
+  (plug-in-atelier-dream #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                         #:size 384 #:octaves 3 #:iterations 10 #:layer-name "Neural Dream")
+  (gimp-image-flatten img)
+  (gimp-file-save RUN-NONINTERACTIVE img "$OUT/dream.png" -1)
+  (gimp-image-delete img))
+(let* ((img (gimp-file-load RUN-NONINTERACTIVE "$OUT/content.jpg"))
+       (src (vector-ref (gimp-image-get-layers img) 0)))
   ; 512 px wide: larger than one 320 px tile, so the last pyramid level runs in tiles.
   (gimp-image-scale img 512 (round (* 512 (/ (gimp-image-get-height img) (gimp-image-get-width img)))))
   (plug-in-atelier-large-tiled-style #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
@@ -112,6 +120,7 @@ done
 echo "demo: done in $(( $(date +%s) - start )) s"
 echo "demo: result   $OUT/stylized.png (Optimise method, style scream.jpg)"
 echo "demo: result   $OUT/instant-wave.png (Instant method, bundled Great Wave network)"
+echo "demo: result   $OUT/dream.png (Neural Dream, 3 octaves of 10 steps at 384 px, strength 0.5)"
 echo "demo: result   $OUT/large-tiled.png (Large Tiled Style at 512 px in 320 px tiles, quality fast)"
 echo "demo: result   $OUT/texture.png (Texture Synthesize, tileable, from GIMP's cracked-stone pattern)"
 echo "demo: result   $OUT/texture-2x2.png (the texture repeated 2x2: no seams)"
