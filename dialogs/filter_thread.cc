@@ -66,13 +66,10 @@ FilterThread::FilterThread(const Filter& filter, Image input, ParamValues values
     } catch (const OutOfMemory& e) {
       out.status = FilterOutcome::Status::kOutOfMemory;
       out.message = e.what();
-    } catch (const ModelMissing& e) {
-      out.status = FilterOutcome::Status::kFailed;
-      out.message = e.what();
-      out.missing_model = e.model;
     } catch (const std::exception& e) {
       out.status = FilterOutcome::Status::kFailed;
       out.message = user_message(e);
+      if (const auto* missing = dynamic_cast<const ModelMissing*>(&e)) out.missing_model = missing->model;
     } catch (...) {
       out.status = FilterOutcome::Status::kFailed;
       out.message = "internal error (unknown exception)";

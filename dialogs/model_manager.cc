@@ -389,12 +389,13 @@ bool ask_import(GtkWindow* parent, ImportRequest* request) {
     request->path = path ? path : "";
     g_free(path);
     request->kind = gtk_combo_box_get_active(GTK_COMBO_BOX(kind)) == 1 ? "fast-style" : "vgg19";
+    // A style's name in the library: the one typed, else the folder's.
     request->name = request->kind == "fast-style" ? gtk_entry_get_text(GTK_ENTRY(name)) : "";
-    const std::string effective =
-        request->name.empty() ? std::filesystem::path(request->path).filename().string() : request->name;
+    if (request->kind == "fast-style" && request->name.empty())
+      request->name = std::filesystem::path(request->path).filename().string();
     if (request->path.empty()) {
       gtk_label_set_text(GTK_LABEL(error), _("Choose the file or folder to import."));
-    } else if (request->kind == "fast-style" && !valid_model_name(effective)) {
+    } else if (request->kind == "fast-style" && !valid_model_name(request->name)) {
       gtk_label_set_text(GTK_LABEL(error), _("The name may only use letters, digits, '_', '-' and '.': type one "
                                              "under Name."));
     } else {
@@ -410,12 +411,7 @@ void on_import(GtkButton*, gpointer data) {
   Manager& m = *static_cast<Manager*>(data);
   ImportRequest request;
   if (!ask_import(GTK_WINDOW(m.dialog), &request)) return;
-  const std::string shown =
-      request.kind == "vgg19"
-          ? std::string("vgg19")
-          : "fast-style/" +
-                (request.name.empty() ? std::filesystem::path(request.path).filename().string() : request.name);
-  start_task(m, shown, printf_string(_("Importing %s…"), request.path), false,
+  start_task(m, request.kind == "vgg19" ? std::string("vgg19") : "fast-style/" + request.name, printf_string(_("Importing %s…"), request.path), false,
              [dir = m.dir, request](const Progress&) {
                ModelLibrary library(dir);
                const std::string name =

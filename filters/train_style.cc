@@ -347,7 +347,7 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   ModelLibrary library(ctx.library->dir());
   const std::string file = model + ".safetensors";
   const std::string final_path = library.dir() + "/" + file;
-  const std::string checkpoint_path = library.dir() + "/" + model + ".checkpoint.safetensors";
+  const std::string checkpoint_path = library.checkpoint_path(model);
   const bool resume = v.get_bool("resume");
   bool known = false;
   for (const ModelInfo& m : library.known()) known = known || m.name == model;

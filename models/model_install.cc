@@ -293,8 +293,8 @@ void remove_model(ModelLibrary& library, const std::string& name, const LogFn& l
   std::error_code ec;
   fs::remove(file, ec);
   if (ec) throw Error("cannot delete " + file + ": " + ec.message() + "; check the folder's permissions");
-  // A trained style's checkpoint (filters/train_style.cc) lies beside it; without the network it is of no use.
-  fs::remove(library.dir() + "/" + name + ".checkpoint.safetensors", ec);
+  // A trained style's checkpoint lies beside it; without the network it is of no use.
+  fs::remove(library.checkpoint_path(name), ec);
   library.forget(name);
   log("removed " + name + " (" + file + ")");
 }

@@ -45,6 +45,8 @@ class ModelLibrary {
   std::string path(const std::string& name) const;
   // Where a model's weights live once installed (dir()/info(name).file).
   std::string file_path(const std::string& name) const;
+  // Where a stopped training of model `name` keeps its state until resumed (filters/train_style.cc).
+  std::string checkpoint_path(const std::string& name) const { return dir_ + "/" + name + ".checkpoint.safetensors"; }
   // How to get a model that is not installed, as a user-facing sentence.
   std::string how_to_install(const std::string& name) const;
 

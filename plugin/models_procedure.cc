@@ -8,28 +8,25 @@
 #include "core/error.h"
 #include "dialogs/model_manager.h"
 #include "plugin/i18n.h"
+#include "plugin/plug_in.h"
 
 namespace atelier::plugin {
 namespace {
-
-GimpValueArray* fail(GimpProcedure* procedure, GimpPDBStatusType status, const char* message) {
-  return gimp_procedure_new_return_values(procedure, status, g_error_new_literal(GIMP_PLUG_IN_ERROR, 0, message));
-}
 
 GimpValueArray* run_models(GimpProcedure* procedure, GimpProcedureConfig* config, gpointer) {
   GimpRunMode mode = GIMP_RUN_NONINTERACTIVE;
   g_object_get(config, "run-mode", &mode, nullptr);
   if (mode == GIMP_RUN_NONINTERACTIVE)
-    return fail(procedure, GIMP_PDB_CALLING_ERROR,
+    return failure(procedure, GIMP_PDB_CALLING_ERROR,
                 _("The model manager is a window. Scripts manage models with the command line: 'atelier models "
                   "list', 'install', 'verify', 'import' and 'remove'."));
   if (!gtk_init_check(nullptr, nullptr))
-    return fail(procedure, GIMP_PDB_CALLING_ERROR, _("The model manager needs a display."));
+    return failure(procedure, GIMP_PDB_CALLING_ERROR, _("The model manager needs a display."));
   gimp_ui_init(GETTEXT_PACKAGE);
   try {
     dialogs::run_model_manager();
   } catch (const std::exception& e) {
-    return fail(procedure, GIMP_PDB_EXECUTION_ERROR, user_message(e).c_str());
+    return failure(procedure, GIMP_PDB_EXECUTION_ERROR, user_message(e));
   }
   return gimp_procedure_new_return_values(procedure, GIMP_PDB_SUCCESS, nullptr);
 }

@@ -43,6 +43,11 @@ std::string catalog_dir() { return data_dir("ATELIER_LOCALEDIR", "locale", ATELI
 
 std::string help_dir() { return data_dir("ATELIER_HELPDIR", "help", ATELIER_HELPDIR); }
 
+GimpValueArray* failure(GimpProcedure* procedure, GimpPDBStatusType status, const std::string& message) {
+  GError* error = g_error_new_literal(GIMP_PLUG_IN_ERROR, 0, message.c_str());
+  return gimp_procedure_new_return_values(procedure, status, error);
+}
+
 void init_i18n() {
   setlocale(LC_ALL, "");
   bindtextdomain(GETTEXT_PACKAGE, catalog_dir().c_str());

@@ -23,11 +23,6 @@
 namespace atelier::plugin {
 namespace {
 
-GimpValueArray* fail(GimpProcedure* procedure, GimpPDBStatusType status, const std::string& message) {
-  GError* error = g_error_new_literal(GIMP_PLUG_IN_ERROR, 0, message.c_str());
-  return gimp_procedure_new_return_values(procedure, status, error);
-}
-
 std::string layer_name(const Filter& filter, const ParamValues& values) {
   for (const ParamSpec& s : filter.params)
     if (s.role == ParamRole::kLayerName && !values.get_text(s.name).empty()) return values.get_text(s.name);
@@ -66,27 +61,27 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
                             GimpProcedureConfig* config, const Filter& filter) {
   const gint n = gimp_core_object_array_get_length(reinterpret_cast<GObject**>(drawables));
   if (n != 1)
-    return fail(procedure, GIMP_PDB_CALLING_ERROR,
+    return failure(procedure, GIMP_PDB_CALLING_ERROR,
                 std::string(_("Select exactly one layer; this filter works on one layer at a time.")));
   GimpDrawable* drawable = drawables[0];
   if (!GIMP_IS_LAYER(drawable) || GIMP_IS_LAYER_MASK(drawable))
-    return fail(procedure, GIMP_PDB_CALLING_ERROR,
+    return failure(procedure, GIMP_PDB_CALLING_ERROR,
                 _("The selected item is not a layer. Select a layer (not a channel or a mask) in the Layers dock."));
   if (gimp_item_get_image(GIMP_ITEM(drawable)) != image)
-    return fail(procedure, GIMP_PDB_CALLING_ERROR,
+    return failure(procedure, GIMP_PDB_CALLING_ERROR,
                 _("The layer belongs to another image than the one given; pass a layer of that image."));
   if (gimp_image_get_base_type(image) == GIMP_INDEXED)
-    return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
+    return failure(procedure, GIMP_PDB_EXECUTION_ERROR,
                 _("Indexed images are not supported; convert it with Image ▸ Mode ▸ RGB (or Grayscale) first."));
   Region region;
   if (!gimp_drawable_mask_intersect(drawable, &region.x, &region.y, &region.width, &region.height))
-    return fail(procedure, GIMP_PDB_EXECUTION_ERROR,
+    return failure(procedure, GIMP_PDB_EXECUTION_ERROR,
                 _("The selection does not overlap the layer. Select an area inside the layer, or use "
                   "Select ▸ None to process the whole layer."));
 
   if (run_mode == GIMP_RUN_INTERACTIVE) {
     if (!gtk_init_check(nullptr, nullptr))
-      return fail(procedure, GIMP_PDB_CALLING_ERROR,
+      return failure(procedure, GIMP_PDB_CALLING_ERROR,
                   _("RUN-INTERACTIVE needs a display; call it with RUN-NONINTERACTIVE from scripts."));
     dialogs::PreviewSource preview;
     if (filter.preview) {
@@ -104,7 +99,7 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
   try {
     values = read_values(config, filter);
   } catch (const Error& e) {
-    return fail(procedure, GIMP_PDB_CALLING_ERROR, e.what());
+    return failure(procedure, GIMP_PDB_CALLING_ERROR, e.what());
   }
 
   // With-last-vals runs come from the GUI too: give them the Cancel window when there is a display.
@@ -120,7 +115,7 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     try {
       files = load_parameter_files(filter, values);
     } catch (const Error& e) {
-      return fail(procedure, GIMP_PDB_EXECUTION_ERROR, e.what());
+      return failure(procedure, GIMP_PDB_EXECUTION_ERROR, e.what());
     }
     Image input = read_region(drawable, region);
     job = run_job(filter, std::move(input), values, std::move(files), ui, gimp_image_get_width(image),
@@ -136,7 +131,7 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
     case JobResult::Status::kOutOfMemory:  // the message says what to try (run_filter)
     case JobResult::Status::kFailed:
-      return fail(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
+      return failure(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
     case JobResult::Status::kOk:
       break;
   }
@@ -156,9 +151,9 @@ GimpValueArray* run_filter(GimpProcedure* procedure, GimpRunMode run_mode, GimpI
   try {
     return run_checked(procedure, run_mode, image, drawables, config, *static_cast<const Filter*>(run_data));
   } catch (const std::exception& e) {
-    return fail(procedure, GIMP_PDB_EXECUTION_ERROR, user_message(e));
+    return failure(procedure, GIMP_PDB_EXECUTION_ERROR, user_message(e));
   } catch (...) {
-    return fail(procedure, GIMP_PDB_EXECUTION_ERROR, "internal error (unknown exception)");
+    return failure(procedure, GIMP_PDB_EXECUTION_ERROR, "internal error (unknown exception)");
   }
 }
 
