@@ -35,12 +35,10 @@ double optimize_image_with_gradient(at::Tensor& x, const LossAndGradientFn& fn, 
   x.set_requires_grad(true);
   std::unique_ptr<torch::optim::Optimizer> opt;
   if (settings.kind == OptimizerKind::Lbfgs) {
-    opt = std::make_unique<torch::optim::LBFGS>(std::vector<at::Tensor>{x}, torch::optim::LBFGSOptions(1.0)
-                                                                                .max_iter(1)
-                                                                                .history_size(settings.history)
-                                                                                .tolerance_grad(0)
-                                                                                .tolerance_change(0)
-                                                                                .line_search_fn("strong_wolfe"));
+    auto options = torch::optim::LBFGSOptions(1.0).max_iter(1).history_size(settings.history);
+    options.tolerance_grad(0).tolerance_change(0);
+    if (settings.line_search) options.line_search_fn("strong_wolfe");
+    opt = std::make_unique<torch::optim::LBFGS>(std::vector<at::Tensor>{x}, options);
   } else {
     opt = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{x},
                                                torch::optim::AdamOptions(settings.learning_rate));

@@ -17,8 +17,11 @@ OptimizerKind optimizer_from_name(const std::string& name);  // "lbfgs" | "adam"
 struct OptimizeSettings {
   OptimizerKind kind = OptimizerKind::Lbfgs;
   int iterations = 300;
-  double learning_rate = 0.02;  // Adam; L-BFGS uses 1 with a strong-Wolfe line search
+  double learning_rate = 0.02;  // Adam; L-BFGS steps 1 (scaled by its curvature estimate)
   int history = 50;             // L-BFGS memory
+  // L-BFGS: a strong-Wolfe line search (the default), or the step its curvature estimate proposes, taken as is (one
+  // evaluation per iteration, as neural-style-pt does).
+  bool line_search = true;
   // loss_fn is one fixed function of x: an L-BFGS iteration then reuses the loss and gradient its line search
   // last computed at the point it accepted, instead of evaluating that point again (a third to a half of all
   // evaluations, same result). false: the loss may change between iterations (on_iteration redraws random

@@ -63,7 +63,7 @@ std::vector<ParamSpec> make_params() {
   p.back().used_when = {kOptimise};
   p.push_back(number_param("iterations", "Iteratio_ns",
                            "Optimisation steps at each scale: more gives a cleaner result and takes longer",
-                           ParamType::Int, 1, 5000, 200, "Quality", 0));
+                           ParamType::Int, 1, 5000, 180, "Quality", 0));
   p.back().used_when = {kOptimise};
   p.push_back(number_param("scales", "Scales",
                            "Coarse to fine: the optimisation goes through this many scales, each half the size of "
@@ -187,8 +187,9 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
   return tensor_to_image(resize(result, input.height, input.width));
 }
 
-// Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise: each scale's iterations take
-// kEvaluationsPerIteration loss evaluations (the line search's extra ones) at MachineSpeed's cost for the scale's
+// Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise: each iteration is one loss evaluation
+// and the optimiser's own work, together kEvaluationsPerIteration evaluations (measured: 200 iterations at
+// 384x288 px took 178.7 s, estimated 183.4 s) at MachineSpeed's cost for the scale's
 // size on the development machine (estimate_cost scales it to the user's), plus loading the network and each
 // scale's style targets. Instant is one pass over images up to kWholeImagePixels (1024x768 in 2.2 s), else tiled
 // passes at about twice the cost with memory bounded by the 512 px tiles.

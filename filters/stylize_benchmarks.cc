@@ -33,16 +33,22 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// "SCALES:ITERATIONS[:COARSE_ITERATIONS][:sequential]" (sequential: the two pixel phases one after the other, as
-// before they were batched).
+// "SCALES:ITERATIONS[:COARSE_ITERATIONS][:OPTION]..." with the options sequential (the two pixel phases one after
+// the other, as before they were batched), single (one pixel phase: what phase averaging costs, and what the grid
+// costs in the two-phase measure) and linesearch (L-BFGS with a strong-Wolfe line search, as before issue 14).
 struct NamedSchedule {
   std::string text;
   StylizeSchedule schedule;
   bool sequential_phases = false;
+  bool single_phase = false;
+  bool line_search = false;
 };
 
 NamedSchedule parse_schedule(const std::string& text) {
-  NamedSchedule s{text, {}, false};
+  NamedSchedule s{text, {}};
+  const std::string usage =
+      "--stylize expects schedules SCALES:ITERATIONS[:COARSE_ITERATIONS][:sequential|:single|:linesearch], "
+      "got '" + text + "'";
   if (text == "default") {
     s.schedule = stylize_schedule(ParamValues(stylize_filter().params));
     return s;
@@ -54,16 +60,18 @@ NamedSchedule parse_schedule(const std::string& text) {
     const std::string part = text.substr(start, end - start);
     if (part == "sequential") {
       s.sequential_phases = true;
+    } else if (part == "single") {
+      s.single_phase = true;
+    } else if (part == "linesearch") {
+      s.line_search = true;
     } else {
       const std::optional<long long> v = parse_int(part);
-      if (!v || *v < 1 || *v > 5000 || numbers.size() == 3)
-        throw Error("--stylize expects schedules SCALES:ITERATIONS[:COARSE_ITERATIONS][:sequential], got '" + text + "'");
+      if (!v || *v < 1 || *v > 5000 || numbers.size() == 3) throw Error(usage);
       numbers.push_back(static_cast<int>(*v));
     }
     start = end + 1;
   }
-  if (numbers.size() < 2)
-    throw Error("--stylize expects schedules SCALES:ITERATIONS[:COARSE_ITERATIONS][:sequential], got '" + text + "'");
+  if (numbers.size() < 2) throw Error(usage);
   s.schedule.scales = numbers[0];
   s.schedule.iterations = numbers[1];
   s.schedule.coarse_iterations = numbers.size() > 2 ? numbers[2] : numbers[1];
@@ -117,8 +125,9 @@ void run_stylize_benchmarks(const BenchOptions& o) {
     }
     const NamedSchedule named = parse_schedule(text);
     StylizeOptimise request;
-    request.base.phase_average = true;
+    request.base.phase_average = !named.single_phase;
     request.base.batch_phases = !named.sequential_phases;
+    request.base.optimizer.line_search = named.line_search;
     request.schedule = named.schedule;
     reset_peak_resident();
     const auto t0 = Clock::now();
@@ -136,7 +145,8 @@ void run_stylize_benchmarks(const BenchOptions& o) {
     values.set_int("scales", named.schedule.scales);
     values.set_int("iterations", named.schedule.iterations);
     const StylizeSchedule expressed = stylize_schedule(values);
-    const bool estimable = !named.sequential_phases && expressed.coarse_iterations == named.schedule.coarse_iterations;
+    const bool estimable = !named.sequential_phases && !named.single_phase && !named.line_search &&
+                           expressed.coarse_iterations == named.schedule.coarse_iterations;
     const double estimate =
         estimable ? estimate_cost(stylize_filter(), values, static_cast<int>(content.size(3)),
                                   static_cast<int>(content.size(2)), speed)

@@ -18,7 +18,14 @@ namespace atelier {
 class FeatureNetwork;
 
 struct StylizeOptimise {
-  GatysSettings base;  // weights, optimizer, start, seed, phase averaging (style layers: the network's when empty)
+  // Weights, optimizer, start, seed, phase averaging (style layers: the network's when empty). L-BFGS takes its own
+  // step without a line search: on this loss it reaches a given loss sooner, with one evaluation per iteration
+  // (docs/benchmarks.md, issue 14).
+  GatysSettings base = [] {
+    GatysSettings g;
+    g.optimizer.line_search = false;
+    return g;
+  }();
   StylizeSchedule schedule;
   double style_scale = 1.0;
   std::string preserve_colors = "off";

@@ -79,6 +79,21 @@ TEST(Gatys, LbfgsDecreasesLoss) {
   EXPECT_LT(r.losses.back(), 0.5 * r.losses.front());
 }
 
+// Stylize's setting: L-BFGS steps without a line search.
+TEST(Gatys, LbfgsWithoutLineSearchDecreasesLoss) {
+  test::FakeNetwork net;
+  torch::manual_seed(11);
+  const at::Tensor content = torch::rand({1, 3, 32, 32}).mul(0.3).add(0.35);
+  const at::Tensor style = torch::rand({1, 3, 32, 32});
+  GatysSettings s;
+  s.optimizer.iterations = 15;
+  s.optimizer.line_search = false;
+  std::vector<double> losses;
+  gatys_optimize(net, content, {{style, 1.0}}, s, Progress(), [&](int, double loss) { losses.push_back(loss); });
+  ASSERT_EQ(losses.size(), 15u);
+  EXPECT_LT(losses.back(), 0.5 * losses.front());
+}
+
 TEST(Gatys, AdamDecreasesLoss) {
   GatysRun r = stylize_fake(OptimizerKind::Adam, 0, false, 30);
   EXPECT_LT(r.losses.back(), 0.8 * r.losses.front());

@@ -52,6 +52,31 @@ TEST(Optimize, LbfgsReusesTheAcceptedPointsEvaluationWithTheSameResult) {
   EXPECT_EQ(reused.evaluations, fresh.evaluations - 19);
 }
 
+// Without its line search, L-BFGS evaluates the loss once per iteration and still converges on a badly
+// conditioned quadratic (pixel weights from 1 to 50).
+TEST(Optimize, LbfgsWithoutLineSearchEvaluatesOncePerIterationAndConverges) {
+  at::set_num_threads(1);
+  const at::Tensor weights = torch::linspace(1, 50, 3 * 8 * 8).view({1, 3, 8, 8});
+  const at::Tensor target = torch::linspace(-1, 1, 3 * 8 * 8).view({1, 3, 8, 8}).flip(3);
+  at::Tensor x = torch::zeros({1, 3, 8, 8});
+  int evaluations = 0;
+  std::vector<double> losses;
+  OptimizeSettings s;
+  s.iterations = 30;
+  s.line_search = false;
+  optimize_image(
+      x,
+      [&](const at::Tensor& image) {
+        ++evaluations;
+        return (weights * (image - target).pow(2)).sum();
+      },
+      s, Progress(), [&](int, double loss) { losses.push_back(loss); });
+  EXPECT_EQ(evaluations, 30);
+  ASSERT_EQ(losses.size(), 30u);
+  EXPECT_LT(losses.back(), 1e-6 * losses.front());
+  EXPECT_TRUE(torch::allclose(x, target, 0, 1e-2));
+}
+
 // The tuner keeps whichever of the default thread count and one thread ran the work faster, and restores the
 // default afterwards.
 TEST(Optimize, ThreadTunerKeepsTheFasterThreadCountAndRestoresTheDefault) {
