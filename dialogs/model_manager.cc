@@ -411,8 +411,8 @@ void on_import(GtkButton*, gpointer data) {
   Manager& m = *static_cast<Manager*>(data);
   ImportRequest request;
   if (!ask_import(GTK_WINDOW(m.dialog), &request)) return;
-  start_task(m, request.kind == "vgg19" ? std::string("vgg19") : "fast-style/" + request.name, printf_string(_("Importing %s…"), request.path), false,
-             [dir = m.dir, request](const Progress&) {
+  start_task(m, request.kind == "vgg19" ? std::string("vgg19") : "fast-style/" + request.name,
+             printf_string(_("Importing %s…"), request.path), false, [dir = m.dir, request](const Progress&) {
                ModelLibrary library(dir);
                const std::string name =
                    import_model(library, request.kind, request.path, request.name, [](const std::string&) {});

@@ -48,7 +48,8 @@ NamedSchedule parse_schedule(const std::string& text) {
   NamedSchedule s{text, {}};
   const std::string usage =
       "--stylize expects schedules SCALES:ITERATIONS[:COARSE_ITERATIONS][:sequential|:single|:linesearch], "
-      "got '" + text + "'";
+      "got '" +
+      text + "'";
   if (text == "default") {
     s.schedule = stylize_schedule(ParamValues(stylize_filter().params));
     return s;

@@ -18,8 +18,8 @@ GimpValueArray* run_models(GimpProcedure* procedure, GimpProcedureConfig* config
   g_object_get(config, "run-mode", &mode, nullptr);
   if (mode == GIMP_RUN_NONINTERACTIVE)
     return failure(procedure, GIMP_PDB_CALLING_ERROR,
-                _("The model manager is a window. Scripts manage models with the command line: 'atelier models "
-                  "list', 'install', 'verify', 'import' and 'remove'."));
+                   _("The model manager is a window. Scripts manage models with the command line: 'atelier models "
+                     "list', 'install', 'verify', 'import' and 'remove'."));
   if (!gtk_init_check(nullptr, nullptr))
     return failure(procedure, GIMP_PDB_CALLING_ERROR, _("The model manager needs a display."));
   gimp_ui_init(GETTEXT_PACKAGE);

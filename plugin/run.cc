@@ -62,27 +62,27 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
   const gint n = gimp_core_object_array_get_length(reinterpret_cast<GObject**>(drawables));
   if (n != 1)
     return failure(procedure, GIMP_PDB_CALLING_ERROR,
-                std::string(_("Select exactly one layer; this filter works on one layer at a time.")));
+                   std::string(_("Select exactly one layer; this filter works on one layer at a time.")));
   GimpDrawable* drawable = drawables[0];
   if (!GIMP_IS_LAYER(drawable) || GIMP_IS_LAYER_MASK(drawable))
     return failure(procedure, GIMP_PDB_CALLING_ERROR,
-                _("The selected item is not a layer. Select a layer (not a channel or a mask) in the Layers dock."));
+                   _("The selected item is not a layer. Select a layer (not a channel or a mask) in the Layers dock."));
   if (gimp_item_get_image(GIMP_ITEM(drawable)) != image)
     return failure(procedure, GIMP_PDB_CALLING_ERROR,
-                _("The layer belongs to another image than the one given; pass a layer of that image."));
+                   _("The layer belongs to another image than the one given; pass a layer of that image."));
   if (gimp_image_get_base_type(image) == GIMP_INDEXED)
     return failure(procedure, GIMP_PDB_EXECUTION_ERROR,
-                _("Indexed images are not supported; convert it with Image ▸ Mode ▸ RGB (or Grayscale) first."));
+                   _("Indexed images are not supported; convert it with Image ▸ Mode ▸ RGB (or Grayscale) first."));
   Region region;
   if (!gimp_drawable_mask_intersect(drawable, &region.x, &region.y, &region.width, &region.height))
     return failure(procedure, GIMP_PDB_EXECUTION_ERROR,
-                _("The selection does not overlap the layer. Select an area inside the layer, or use "
-                  "Select ▸ None to process the whole layer."));
+                   _("The selection does not overlap the layer. Select an area inside the layer, or use "
+                     "Select ▸ None to process the whole layer."));
 
   if (run_mode == GIMP_RUN_INTERACTIVE) {
     if (!gtk_init_check(nullptr, nullptr))
       return failure(procedure, GIMP_PDB_CALLING_ERROR,
-                  _("RUN-INTERACTIVE needs a display; call it with RUN-NONINTERACTIVE from scripts."));
+                     _("RUN-INTERACTIVE needs a display; call it with RUN-NONINTERACTIVE from scripts."));
     dialogs::PreviewSource preview;
     if (filter.preview) {
       preview.input = read_region_scaled(drawable, region, kPreviewSide);
