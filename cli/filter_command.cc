@@ -87,8 +87,7 @@ bool parse_filter_args(const Filter& filter, const Args& args, ParamValues& valu
       negated = spec && spec->type == ParamType::Bool;
       if (!negated) spec = nullptr;
     }
-    if (!spec)
-      throw Error("unknown option '--" + a + "' for 'atelier " + cli_command(filter) + "' (see --help)");
+    if (!spec) throw Error("unknown option '--" + a + "' for 'atelier " + cli_command(filter) + "' (see --help)");
     if (spec->type == ParamType::Bool && !has_value) {
       // "--keep-colors" alone, or "--keep-colors true" as --help writes it.
       if (!negated && i + 1 < args.size() && is_bool_word(args[i + 1])) {

@@ -67,9 +67,7 @@ int verify(const ModelLibrary& lib, Args names) {
   for (const auto& n : names) {
     Verification v = verify_model(lib, n);
     switch (v.status) {
-      case VerifyStatus::Ok:
-        std::printf("%-22s OK (sha256 %s)\n", n.c_str(), v.actual.c_str());
-        break;
+      case VerifyStatus::Ok: std::printf("%-22s OK (sha256 %s)\n", n.c_str(), v.actual.c_str()); break;
       case VerifyStatus::NotPinned:
         std::printf("%-22s installed, no checksum to compare with (sha256 %s)\n", n.c_str(), v.actual.c_str());
         break;

@@ -13,7 +13,9 @@
 
 namespace atelier {
 
-bool cuda_available() { return torch::cuda::is_available(); }
+bool cuda_available() {
+  return torch::cuda::is_available();
+}
 
 c10::Device select_device(const std::string& requested) {
   std::string name = requested.empty() ? "auto" : requested;

@@ -31,13 +31,14 @@ bool is_out_of_memory(const std::exception& e) {
 
 std::string user_message(const std::exception& e) {
   if (dynamic_cast<const Error*>(&e)) return without_backtrace(e.what());
-  if (is_out_of_memory(e))
-    return "out of memory: try a smaller size, a selection, or fewer pixels";
+  if (is_out_of_memory(e)) return "out of memory: try a smaller size, a selection, or fewer pixels";
   std::string detail;
-  if (const auto* c = dynamic_cast<const c10::Error*>(&e)) detail = without_backtrace(c->what_without_backtrace());
+  if (const auto* c = dynamic_cast<const c10::Error*>(&e))
+    detail = without_backtrace(c->what_without_backtrace());
   else if (dynamic_cast<const std::invalid_argument*>(&e) || dynamic_cast<const std::out_of_range*>(&e))
     detail = "a value could not be converted";
-  else detail = without_backtrace(e.what());
+  else
+    detail = without_backtrace(e.what());
   return "internal error (" + detail + "); please report this with the command or settings you used";
 }
 

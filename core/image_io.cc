@@ -233,13 +233,13 @@ Image apply_exif_orientation(const Image& image, int orientation) {
     for (int x = 0; x < out.width; ++x) {
       int sx = x, sy = y;
       switch (orientation) {
-        case 2: sx = w - 1 - x; break;                      // mirrored horizontally
-        case 3: sx = w - 1 - x, sy = h - 1 - y; break;      // rotated 180
-        case 4: sy = h - 1 - y; break;                      // mirrored vertically
-        case 5: sx = y, sy = x; break;                      // transposed
-        case 6: sx = y, sy = h - 1 - x; break;              // rotated 90 clockwise to view
-        case 7: sx = w - 1 - y, sy = h - 1 - x; break;      // transversed
-        case 8: sx = w - 1 - y, sy = x; break;              // rotated 90 counter-clockwise to view
+        case 2: sx = w - 1 - x; break;                  // mirrored horizontally
+        case 3: sx = w - 1 - x, sy = h - 1 - y; break;  // rotated 180
+        case 4: sy = h - 1 - y; break;                  // mirrored vertically
+        case 5: sx = y, sy = x; break;                  // transposed
+        case 6: sx = y, sy = h - 1 - x; break;          // rotated 90 clockwise to view
+        case 7: sx = w - 1 - y, sy = h - 1 - x; break;  // transversed
+        case 8: sx = w - 1 - y, sy = x; break;          // rotated 90 counter-clockwise to view
       }
       const float* s = image.pixel(sx, sy);
       std::copy(s, s + 4, out.pixel(x, y));
@@ -267,9 +267,9 @@ void check_output_path(const std::string& path, const std::vector<std::string>& 
     throw Error("the output '" + path + "' is a folder; give a file name such as out.png");
   for (const std::string& in : inputs) {
     if (in.empty()) continue;
-    const bool same = fs::exists(target, ec) && fs::exists(in, ec) ? fs::equivalent(target, in, ec)
-                                                                    : fs::weakly_canonical(target, ec) ==
-                                                                          fs::weakly_canonical(in, ec);
+    const bool same = fs::exists(target, ec) && fs::exists(in, ec)
+                          ? fs::equivalent(target, in, ec)
+                          : fs::weakly_canonical(target, ec) == fs::weakly_canonical(in, ec);
     if (same)
       throw Error("the output '" + path + "' is also an input ('" + in +
                   "'); writing it would destroy the original. Choose another output file name.");

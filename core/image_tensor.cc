@@ -12,10 +12,8 @@ namespace atelier {
 at::Tensor image_rgb_to_tensor(const Image& image, at::Device device, at::ScalarType dtype) {
   if (image.empty()) throw Error("empty image");
   at::Tensor hwc = at::from_blob(const_cast<float*>(image.rgba.data()), {image.height, image.width, 4}, at::kFloat);
-  return hwc.slice(2, 0, 3)
-      .permute({2, 0, 1})
-      .unsqueeze(0)
-      .to(device, dtype, /*non_blocking=*/false, /*copy=*/true, at::MemoryFormat::Contiguous);
+  return hwc.slice(2, 0, 3).permute({2, 0, 1}).unsqueeze(0).to(device, dtype, /*non_blocking=*/false, /*copy=*/true,
+                                                               at::MemoryFormat::Contiguous);
 }
 
 at::Tensor image_alpha_to_tensor(const Image& image, at::Device device) {
@@ -70,7 +68,8 @@ void offer_snapshot(const Progress& progress, const at::Tensor& rgb) {
   if (!sink || !rgb.defined() || rgb.dim() != 4 || rgb.size(1) != 3) return;
   at::NoGradGuard no_grad;
   at::Tensor picture = rgb.detach().narrow(0, 0, 1).to(at::kFloat);
-  if (std::max(picture.size(2), picture.size(3)) > sink->long_side()) picture = resize_long_side(picture, sink->long_side());
+  if (std::max(picture.size(2), picture.size(3)) > sink->long_side())
+    picture = resize_long_side(picture, sink->long_side());
   sink->show(tensor_to_image(picture.to(at::kCPU)));
 }
 

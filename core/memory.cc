@@ -41,10 +41,16 @@ uint64_t status_bytes(const std::string& wanted) {
 
 }  // namespace
 
-uint64_t current_resident_bytes() { return status_bytes("VmRSS:"); }
-uint64_t peak_resident_bytes() { return status_bytes("VmHWM:"); }
+uint64_t current_resident_bytes() {
+  return status_bytes("VmRSS:");
+}
+uint64_t peak_resident_bytes() {
+  return status_bytes("VmHWM:");
+}
 
-void reset_peak_resident() { std::ofstream("/proc/self/clear_refs") << "5"; }
+void reset_peak_resident() {
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
 
 void release_freed_memory() {
 #if defined(__GLIBC__)

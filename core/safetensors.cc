@@ -18,9 +18,8 @@ struct DtypeName {
   at::ScalarType type;
 };
 constexpr DtypeName kDtypes[] = {
-    {"F32", at::kFloat}, {"F16", at::kHalf}, {"BF16", at::kBFloat16}, {"F64", at::kDouble},
-    {"I64", at::kLong},  {"I32", at::kInt},  {"I16", at::kShort},     {"I8", at::kChar},
-    {"U8", at::kByte},   {"BOOL", at::kBool},
+    {"F32", at::kFloat}, {"F16", at::kHalf},  {"BF16", at::kBFloat16}, {"F64", at::kDouble}, {"I64", at::kLong},
+    {"I32", at::kInt},   {"I16", at::kShort}, {"I8", at::kChar},       {"U8", at::kByte},    {"BOOL", at::kBool},
 };
 
 at::ScalarType dtype_from_name(const std::string& n, const std::string& path, const std::string& tensor) {
@@ -87,8 +86,7 @@ TensorMap load_safetensors(const std::string& path, Metadata* metadata) {
       const int64_t b_signed = json::integer(offs[0], "data offset"), e_signed = json::integer(offs[1], "data offset");
       if (b_signed < 0 || e_signed < 0) throw Error("negative data offset");
       const uint64_t b = static_cast<uint64_t>(b_signed), e = static_cast<uint64_t>(e_signed);
-      if (e < b || e - b != bytes)
-        throw Error("data_offsets do not match shape and dtype");
+      if (e < b || e - b != bytes) throw Error("data_offsets do not match shape and dtype");
       if (e > data_size) throw Error("data runs past the end of the file (truncated download?)");
       at::Tensor t = at::empty(shape, at::TensorOptions().dtype(type));
       f.seekg(static_cast<std::streamoff>(data_start + b));
@@ -119,9 +117,8 @@ void save_safetensors(const std::string& path, const TensorMap& tensors, const M
   for (const auto& [name, tensor] : tensors) {
     at::Tensor t = tensor.detach().to(at::kCPU).contiguous();
     const uint64_t bytes = t.numel() * t.element_size();
-    header[name] = {{"dtype", dtype_name(t.scalar_type())},
-                    {"shape", t.sizes().vec()},
-                    {"data_offsets", {offset, offset + bytes}}};
+    header[name] = {
+        {"dtype", dtype_name(t.scalar_type())}, {"shape", t.sizes().vec()}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
     blobs.push_back(t);
   }

@@ -58,8 +58,7 @@ int run_shell(const std::string& command, const std::string& log_path, const Pro
   // posix_spawn rather than std::system: the child gets its own process group, which Cancel can stop whole.
   SpawnSetup setup;
   posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
+  posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&setup.actions, STDOUT_FILENO, STDERR_FILENO);
   posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&setup.attr, 0);

@@ -191,8 +191,7 @@ at::Tensor run_tiled(const at::Tensor& image, const TilePlan& plan, const TileTe
   if (image.dim() != 4 || image.size(2) != plan.height() || image.size(3) != plan.width())
     throw Error("tiling: the image is not [N,C," + std::to_string(plan.height()) + "," + std::to_string(plan.width()) +
                 "] as planned");
-  return run_tiled(
-      plan, [&](const Tile& tile) { return fn(tile_input(image, tile), tile); }, run, progress);
+  return run_tiled(plan, [&](const Tile& tile) { return fn(tile_input(image, tile), tile); }, run, progress);
 }
 
 }  // namespace atelier

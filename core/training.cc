@@ -4,8 +4,8 @@
 #include <torch/optim/adam.h>
 
 #include <algorithm>
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -153,8 +153,8 @@ double train_parameters(const std::vector<at::Tensor>& parameters, const std::fu
                   " iterations; lower the learning rate or the loss weights");
     }
     if (on_iteration) on_iteration(i, value);
-    if (settings.checkpoint && ((settings.checkpoint_every > 0 && i % settings.checkpoint_every == 0) ||
-                                i == settings.iterations))
+    if (settings.checkpoint &&
+        ((settings.checkpoint_every > 0 && i % settings.checkpoint_every == 0) || i == settings.iterations))
       settings.checkpoint(i, save_adam(adam, parameters));
     progress.report(static_cast<double>(i) / settings.iterations,
                     "iteration " + std::to_string(i) + of_n + ", loss " + loss_text(value) +

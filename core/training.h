@@ -14,7 +14,7 @@ namespace atelier {
 
 // Adam's state, kept in a checkpoint so that a resumed training continues exactly where it stopped.
 struct AdamState {
-  int64_t step = 0;                         // Adam's step count (for its bias correction)
+  int64_t step = 0;                             // Adam's step count (for its bias correction)
   std::vector<at::Tensor> exp_avg, exp_avg_sq;  // one per parameter, in the parameters' order (CPU)
 };
 

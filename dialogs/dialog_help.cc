@@ -29,7 +29,9 @@ gboolean on_show_help(GtkWidget*, GtkWidgetHelpType, gpointer help) {
   return TRUE;
 }
 
-void on_help_clicked(GtkButton*, gpointer help) { show(*static_cast<const HelpPage*>(help)); }
+void on_help_clicked(GtkButton*, gpointer help) {
+  show(*static_cast<const HelpPage*>(help));
+}
 
 }  // namespace
 
@@ -50,15 +52,15 @@ std::string help_page_path(const std::string& help_dir, const std::string& page)
 void route_help_to_our_pages(GtkWidget* dialog, const std::string& help_dir, const std::string& page) {
   auto* help = new HelpPage{dialog, help_dir, page};
   // F1: GimpDialog's handlers of "show-help" are blocked, ours answers instead.
-  g_signal_handlers_block_matched(dialog, G_SIGNAL_MATCH_ID, g_signal_lookup("show-help", GTK_TYPE_WIDGET), 0,
-                                  nullptr, nullptr, nullptr);
-  g_signal_connect_data(dialog, "show-help", G_CALLBACK(on_show_help), help,
-                        +[](gpointer data, GClosure*) { delete static_cast<HelpPage*>(data); },
-                        static_cast<GConnectFlags>(0));
+  g_signal_handlers_block_matched(dialog, G_SIGNAL_MATCH_ID, g_signal_lookup("show-help", GTK_TYPE_WIDGET), 0, nullptr,
+                                  nullptr, nullptr);
+  g_signal_connect_data(
+      dialog, "show-help", G_CALLBACK(on_show_help), help,
+      +[](gpointer data, GClosure*) { delete static_cast<HelpPage*>(data); }, static_cast<GConnectFlags>(0));
   // The Help button: the same.
   if (GtkWidget* button = gtk_dialog_get_widget_for_response(GTK_DIALOG(dialog), GTK_RESPONSE_HELP)) {
-    g_signal_handlers_block_matched(button, G_SIGNAL_MATCH_ID, g_signal_lookup("clicked", GTK_TYPE_BUTTON), 0,
-                                    nullptr, nullptr, nullptr);
+    g_signal_handlers_block_matched(button, G_SIGNAL_MATCH_ID, g_signal_lookup("clicked", GTK_TYPE_BUTTON), 0, nullptr,
+                                    nullptr, nullptr);
     g_signal_connect(button, "clicked", G_CALLBACK(on_help_clicked), help);
   }
 }

@@ -7,15 +7,14 @@
 #include <vector>
 
 #include "core/error.h"
+#include "dialogs/dialog_help.h"
+#include "dialogs/i18n.h"
+#include "dialogs/procedure_config.h"
 #include "filters/cost.h"
 #include "filters/machine_speed.h"
-#include "dialogs/dialog_help.h"
-#include "dialogs/procedure_config.h"
-#include "dialogs/i18n.h"
 
 namespace atelier::dialogs {
 namespace {
-
 
 struct DialogState {
   const Filter* filter;
@@ -171,8 +170,7 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
       if (s->max > useful && useful > s->min)
         gimp_scale_entry_set_bounds(GIMP_SCALE_ENTRY(scale), s->min, useful, FALSE);
     }
-    if (s->type == ParamType::Choice && !restrict_to_available(config, *s) &&
-        s->role == ParamRole::kFeatureNetwork) {
+    if (s->type == ParamType::Choice && !restrict_to_available(config, *s) && s->role == ParamRole::kFeatureNetwork) {
       gimp_procedure_dialog_get_label(pd, "no-network",
                                       _("<b>No feature network is installed.</b>\nInstall one in a terminal with:\n"
                                         "<tt>atelier models install inception_v3</tt>"),
@@ -216,8 +214,9 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
   std::unique_ptr<FilterPreview> preview;
   if (preview_source && filter.preview)
     preview = std::make_unique<FilterPreview>(filter, *preview_source, [&speed] { return speed.measuring(); });
-  DialogState state{&filter, pd, gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE), width, height,
-                    &speed, preview.get()};
+  DialogState state{&filter,      pd,     gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE),
+                    width,        height, &speed,
+                    preview.get()};
   gtk_label_set_line_wrap(GTK_LABEL(state.estimate), TRUE);
   gtk_label_set_max_width_chars(GTK_LABEL(state.estimate), 50);
   top = g_list_append(top, const_cast<gchar*>("estimate"));
@@ -237,13 +236,16 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
   } refresh{config, &state};
   guint poll = 0;
   if (speed.measuring())
-    poll = g_timeout_add(250, +[](gpointer data) -> gboolean {
-      auto* r = static_cast<Refresh*>(data);
-      if (r->state->speed->measuring()) return G_SOURCE_CONTINUE;
-      on_config_changed(r->config, r->state, false);
-      r->finished = true;
-      return G_SOURCE_REMOVE;
-    }, &refresh);
+    poll = g_timeout_add(
+        250,
+        +[](gpointer data) -> gboolean {
+          auto* r = static_cast<Refresh*>(data);
+          if (r->state->speed->measuring()) return G_SOURCE_CONTINUE;
+          on_config_changed(r->config, r->state, false);
+          r->finished = true;
+          return G_SOURCE_REMOVE;
+        },
+        &refresh);
   const bool ok = gimp_procedure_dialog_run(pd);
   if (poll && !refresh.finished) g_source_remove(poll);
   g_signal_handler_disconnect(config, handler);

@@ -57,10 +57,8 @@ FilterPreview::FilterPreview(const Filter& filter, PreviewSource source, std::fu
                      }
                    }),
                    this);
-  g_signal_connect(update_, "clicked", G_CALLBACK(+[](GtkButton*, gpointer self) {
-                     static_cast<FilterPreview*>(self)->start();
-                   }),
-                   this);
+  g_signal_connect(update_, "clicked",
+                   G_CALLBACK(+[](GtkButton*, gpointer self) { static_cast<FilterPreview*>(self)->start(); }), this);
 }
 
 FilterPreview::~FilterPreview() {
@@ -92,12 +90,15 @@ void FilterPreview::values_changed(const ParamValues* values) {
 
 void FilterPreview::schedule(guint delay_ms) {
   if (debounce_) g_source_remove(debounce_);
-  debounce_ = g_timeout_add(delay_ms, +[](gpointer self) -> gboolean {
-    auto* p = static_cast<FilterPreview*>(self);
-    p->debounce_ = 0;
-    p->start();
-    return G_SOURCE_REMOVE;
-  }, this);
+  debounce_ = g_timeout_add(
+      delay_ms,
+      +[](gpointer self) -> gboolean {
+        auto* p = static_cast<FilterPreview*>(self);
+        p->debounce_ = 0;
+        p->start();
+        return G_SOURCE_REMOVE;
+      },
+      this);
 }
 
 void FilterPreview::start() {
@@ -123,12 +124,15 @@ void FilterPreview::start() {
   run_ = std::make_unique<FilterThread>(filter_, source_.input, plan.values, std::move(files), source_.canvas);
   show_status(_("Updating the preview…"));
   if (!poll_)
-    poll_ = g_timeout_add(kPollMs, +[](gpointer self) -> gboolean {
-      auto* p = static_cast<FilterPreview*>(self);
-      if (p->poll()) return G_SOURCE_CONTINUE;
-      p->poll_ = 0;
-      return G_SOURCE_REMOVE;
-    }, this);
+    poll_ = g_timeout_add(
+        kPollMs,
+        +[](gpointer self) -> gboolean {
+          auto* p = static_cast<FilterPreview*>(self);
+          if (p->poll()) return G_SOURCE_CONTINUE;
+          p->poll_ = 0;
+          return G_SOURCE_REMOVE;
+        },
+        this);
 }
 
 bool FilterPreview::poll() {
@@ -158,6 +162,8 @@ bool FilterPreview::poll() {
   return false;
 }
 
-void FilterPreview::show_status(const std::string& text) { gtk_label_set_text(GTK_LABEL(status_), text.c_str()); }
+void FilterPreview::show_status(const std::string& text) {
+  gtk_label_set_text(GTK_LABEL(status_), text.c_str());
+}
 
 }  // namespace atelier::dialogs

@@ -18,8 +18,8 @@ namespace atelier::dialogs {
 
 // What the preview works on, prepared by the plug-in.
 struct PreviewSource {
-  Image input;                                  // the region scaled to fit kPreviewSide
-  std::pair<int, int> canvas;                   // the canvas, scaled like the input
+  Image input;                 // the region scaled to fit kPreviewSide
+  std::pair<int, int> canvas;  // the canvas, scaled like the input
   // The images the values name (style files and layers), read on the main thread; throws atelier::Error.
   std::function<std::map<std::string, Image>(const ParamValues&)> load_files;
 };
@@ -48,7 +48,7 @@ class FilterPreview {
   std::function<bool()> wait_;
   std::unique_ptr<ParamValues> values_;  // the latest valid values
   std::unique_ptr<FilterThread> run_;
-  bool rerun_ = false;                   // values changed while a run was going
+  bool rerun_ = false;  // values changed while a run was going
   guint debounce_ = 0, poll_ = 0;
   GtkWidget *box_, *toggle_, *image_, *status_, *update_;
 };

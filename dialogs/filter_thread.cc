@@ -83,11 +83,21 @@ FilterThread::~FilterThread() {
   if (worker_.joinable()) worker_.join();
 }
 
-bool FilterThread::done() const { return state_->done.load(); }
-void FilterThread::cancel() { state_->cancel.store(true); }
-void FilterThread::finish() { state_->finish.store(true); }
-std::atomic<bool>* FilterThread::cancel_flag() { return &state_->cancel; }
-std::atomic<bool>* FilterThread::finish_flag() { return &state_->finish; }
+bool FilterThread::done() const {
+  return state_->done.load();
+}
+void FilterThread::cancel() {
+  state_->cancel.store(true);
+}
+void FilterThread::finish() {
+  state_->finish.store(true);
+}
+std::atomic<bool>* FilterThread::cancel_flag() {
+  return &state_->cancel;
+}
+std::atomic<bool>* FilterThread::finish_flag() {
+  return &state_->finish;
+}
 
 std::pair<double, std::string> FilterThread::progress() const {
   std::lock_guard<std::mutex> lock(state_->mutex);

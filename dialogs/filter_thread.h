@@ -39,8 +39,8 @@ class FilterThread {
   std::atomic<bool>* cancel_flag();
   std::atomic<bool>* finish_flag();
   std::pair<double, std::string> progress() const;  // fraction of the whole run, the latest message
-  Image take_snapshot();                             // the latest picture not taken yet; empty when none
-  FilterOutcome take_outcome();                      // after done(): the result (waits for the thread)
+  Image take_snapshot();                            // the latest picture not taken yet; empty when none
+  FilterOutcome take_outcome();                     // after done(): the result (waits for the thread)
 
  private:
   struct State;

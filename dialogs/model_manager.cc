@@ -106,7 +106,7 @@ struct Manager {
   GtkWidget* status = nullptr;
   GtkWidget* cancel = nullptr;
   std::unique_ptr<LibraryTask> task;
-  std::string task_model;  // the model the task works on, selected again when it ends
+  std::string task_model;                   // the model the task works on, selected again when it ends
   std::function<void(Manager&)> task_done;  // runs on the main thread when the task has ended
   bool close_when_done = false;
   std::map<std::string, VerifyStatus> verified;  // this window's checks
@@ -124,14 +124,10 @@ std::string state_label(const Manager& m, const ModelLibrary& library, const std
   const auto it = m.verified.find(name);
   if (it == m.verified.end()) return _("Installed");
   switch (it->second) {
-    case VerifyStatus::Ok:
-      return _("Installed, verified");
-    case VerifyStatus::NotPinned:
-      return _("Installed (no checksum to verify)");
-    case VerifyStatus::Mismatch:
-      return _("Damaged: install it again");
-    case VerifyStatus::Missing:
-      break;
+    case VerifyStatus::Ok: return _("Installed, verified");
+    case VerifyStatus::NotPinned: return _("Installed (no checksum to verify)");
+    case VerifyStatus::Mismatch: return _("Damaged: install it again");
+    case VerifyStatus::Missing: break;
   }
   return _("Not installed");
 }
@@ -157,7 +153,9 @@ std::string selected_name(const Manager& m) {
   return out;
 }
 
-void set_status(Manager& m, const std::string& text) { gtk_label_set_text(GTK_LABEL(m.status), text.c_str()); }
+void set_status(Manager& m, const std::string& text) {
+  gtk_label_set_text(GTK_LABEL(m.status), text.c_str());
+}
 
 // The progress bar and Stop keep their place while nothing runs (transparent), so that nothing jumps.
 void show_progress(Manager& m, bool running, bool stoppable) {
@@ -253,8 +251,8 @@ gboolean poll_task(gpointer data) {
   return G_SOURCE_CONTINUE;
 }
 
-void start_task(Manager& m, const std::string& model, const std::string& what, bool cancellable,
-                LibraryTask::Work work, std::function<void(Manager&)> done = nullptr) {
+void start_task(Manager& m, const std::string& model, const std::string& what, bool cancellable, LibraryTask::Work work,
+                std::function<void(Manager&)> done = nullptr) {
   m.task_model = model;
   m.task_done = std::move(done);
   set_status(m, what);
@@ -287,14 +285,11 @@ void on_verify(GtkButton*, gpointer data) {
       [dir = m.dir, name, outcome](const Progress&) {
         *outcome = verify_model(ModelLibrary(dir), name);
         switch (outcome->status) {
-          case VerifyStatus::Ok:
-            return printf_string(_("%s is intact: its checksum matches."), name);
-          case VerifyStatus::NotPinned:
-            return printf_string(_("%s has no published checksum to compare with."), name);
+          case VerifyStatus::Ok: return printf_string(_("%s is intact: its checksum matches."), name);
+          case VerifyStatus::NotPinned: return printf_string(_("%s has no published checksum to compare with."), name);
           case VerifyStatus::Mismatch:
             return printf_string(_("%s is damaged (its checksum does not match): install it again."), name);
-          case VerifyStatus::Missing:
-            break;
+          case VerifyStatus::Missing: break;
         }
         return printf_string(_("%s is not installed."), name);
       },
@@ -348,9 +343,9 @@ void update_import_kind(GtkComboBox* kind, gpointer data) {
 
 // Asks what to import (torchvision's VGG-19 file or a fast-style folder) and from where.
 bool ask_import(GtkWindow* parent, ImportRequest* request) {
-  GtkWidget* dialog = gimp_dialog_new(_("Import a Model"), "neural-atelier-import", GTK_WIDGET(parent),
-                                      GTK_DIALOG_MODAL, nullptr, nullptr, _("_Cancel"), GTK_RESPONSE_CANCEL,
-                                      _("_Import"), GTK_RESPONSE_OK, nullptr);
+  GtkWidget* dialog =
+      gimp_dialog_new(_("Import a Model"), "neural-atelier-import", GTK_WIDGET(parent), GTK_DIALOG_MODAL, nullptr,
+                      nullptr, _("_Cancel"), GTK_RESPONSE_CANCEL, _("_Import"), GTK_RESPONSE_OK, nullptr);
   GtkWidget* grid = gtk_grid_new();
   gtk_grid_set_row_spacing(GTK_GRID(grid), 6);
   gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
@@ -371,9 +366,8 @@ bool ask_import(GtkWindow* parent, ImportRequest* request) {
   gtk_label_set_xalign(GTK_LABEL(error), 0);
   gtk_label_set_line_wrap(GTK_LABEL(error), TRUE);
   int row = 0;
-  for (auto [label, widget] : {std::pair<const char*, GtkWidget*>{_("_Kind:"), kind},
-                               {_("_From:"), chooser},
-                               {_("_Name:"), name}}) {
+  for (auto [label, widget] :
+       {std::pair<const char*, GtkWidget*>{_("_Kind:"), kind}, {_("_From:"), chooser}, {_("_Name:"), name}}) {
     GtkWidget* l = gtk_label_new_with_mnemonic(label);
     gtk_label_set_mnemonic_widget(GTK_LABEL(l), widget);
     gtk_label_set_xalign(GTK_LABEL(l), 0);
@@ -454,9 +448,9 @@ GtkWidget* add_text(GtkWidget* box, const std::string& text) {
 }
 
 void build(Manager& m) {
-  m.dialog = gimp_dialog_new(_("Neural Atelier Models"), "neural-atelier-models", nullptr,
-                             static_cast<GtkDialogFlags>(0), nullptr, nullptr, _("_Close"), GTK_RESPONSE_CLOSE,
-                             nullptr);
+  m.dialog =
+      gimp_dialog_new(_("Neural Atelier Models"), "neural-atelier-models", nullptr, static_cast<GtkDialogFlags>(0),
+                      nullptr, nullptr, _("_Close"), GTK_RESPONSE_CLOSE, nullptr);
   gtk_window_set_default_size(GTK_WINDOW(m.dialog), 900, 560);
   GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8);
   gtk_container_set_border_width(GTK_CONTAINER(box), 12);
@@ -546,8 +540,7 @@ bool offer_model_manager(const std::string& message, const std::string& model) {
                                           _("The model “%s” is not installed"), model.c_str());
   gtk_message_dialog_format_secondary_text(
       GTK_MESSAGE_DIALOG(ask), "%s\n\n%s",
-      _("Install it in the model manager (Filters ▸ Neural ▸ Models…); the filter then runs again."),
-      message.c_str());
+      _("Install it in the model manager (Filters ▸ Neural ▸ Models…); the filter then runs again."), message.c_str());
   gtk_dialog_add_buttons(GTK_DIALOG(ask), _("_Close"), GTK_RESPONSE_CLOSE, _("Open _Models…"), GTK_RESPONSE_ACCEPT,
                          nullptr);
   gtk_dialog_set_default_response(GTK_DIALOG(ask), GTK_RESPONSE_ACCEPT);

@@ -48,9 +48,9 @@ ProgressWindow::ProgressWindow(const std::string& title, std::atomic<bool>* canc
   gtk_box_pack_start(GTK_BOX(box), picture_, FALSE, FALSE, 0);
 
   // Cancel and closing the window cancel (GtkDialog turns delete-event into a response); Stop and Keep finishes.
-  g_signal_connect_data(window_, "response", G_CALLBACK(on_response), new Flags{cancel_, finish_},
-                        +[](gpointer data, GClosure*) { delete static_cast<Flags*>(data); },
-                        static_cast<GConnectFlags>(0));
+  g_signal_connect_data(
+      window_, "response", G_CALLBACK(on_response), new Flags{cancel_, finish_},
+      +[](gpointer data, GClosure*) { delete static_cast<Flags*>(data); }, static_cast<GConnectFlags>(0));
   gimp_window_set_transient(GTK_WINDOW(window_));
   gtk_widget_show_all(window_);
   gtk_widget_hide(picture_);

@@ -14,8 +14,8 @@
 
 #include "core/device.h"
 #include "core/error.h"
-#include "core/memory.h"
 #include "core/image_io.h"
+#include "core/memory.h"
 #include "core/safetensors.h"
 #include "filters/deep_dream.h"
 #include "filters/gatys.h"
@@ -28,7 +28,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double peak_rss_mb() { return static_cast<double>(peak_resident_bytes()) / (1024.0 * 1024.0); }
+double peak_rss_mb() {
+  return static_cast<double>(peak_resident_bytes()) / (1024.0 * 1024.0);
+}
 
 // A VGG-19 with random weights in torchvision's layout: same FLOPs as the real one.
 std::string random_vgg19(const std::string& dir) {

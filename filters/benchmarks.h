@@ -9,7 +9,7 @@
 namespace atelier {
 
 struct BenchOptions {
-  std::vector<int64_t> sizes = {256, 512};                       // square image sides
+  std::vector<int64_t> sizes = {256, 512};                        // square image sides
   std::vector<std::string> networks = {"inception_v3", "vgg19"};  // vgg19: random weights unless installed
   int iterations = 5;                                             // timed Gatys iterations (after one warm-up)
   std::string device = "auto";

@@ -8,8 +8,8 @@
 #include <set>
 
 #include "core/error.h"
-#include "core/numbers.h"
 #include "core/image_tensor.h"
+#include "core/numbers.h"
 #include "models/feature_network.h"
 
 namespace atelier {

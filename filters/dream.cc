@@ -14,8 +14,8 @@
 
 #include "core/color.h"
 #include "core/error.h"
-#include "core/numbers.h"
 #include "core/image_tensor.h"
+#include "core/numbers.h"
 #include "filters/deep_dream.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
@@ -199,24 +199,26 @@ CostEstimate dream_cost(const ParamValues& v, int width, int height) {
 }
 
 // Live: the dream at the preview's size is a few seconds on a CPU (docs/benchmarks.md).
-PreviewPlan dream_preview(const ParamValues& v) { return {true, v}; }
+PreviewPlan dream_preview(const ParamValues& v) {
+  return {true, v};
+}
 
 }  // namespace
 
 const Filter& dream_filter() {
   static const Filter f = [] {
     Filter f{"dream",
-                        "Neural _Dream...",
-                        "Neural Dream",
-                        "Amplify the patterns a neural network sees in the layer (DeepDream)",
-                        "Repeatedly changes the image so that the chosen layers of a pretrained network respond more "
-                        "strongly to it, over several scales (octaves): shallow layers paint strokes and textures, "
-                        "deep layers eyes, animals and buildings. A negative dose suppresses what a layer sees.",
-                        make_params(),
-                        run_dream,
-                        dream_cost,
-                        "use a smaller working size (size), fewer layers, process a selection, or choose the CPU "
-                        "device"};
+             "Neural _Dream...",
+             "Neural Dream",
+             "Amplify the patterns a neural network sees in the layer (DeepDream)",
+             "Repeatedly changes the image so that the chosen layers of a pretrained network respond more "
+             "strongly to it, over several scales (octaves): shallow layers paint strokes and textures, "
+             "deep layers eyes, animals and buildings. A negative dose suppresses what a layer sees.",
+             make_params(),
+             run_dream,
+             dream_cost,
+             "use a smaller working size (size), fewer layers, process a selection, or choose the CPU "
+             "device"};
     f.preview = dream_preview;
     return f;
   }();

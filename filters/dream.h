@@ -24,7 +24,6 @@ std::vector<std::pair<std::string, double>> parse_layer_doses(const std::string&
 // between it blends the two neighbouring layers (the nearer one at dose 1). `layer_names` is the network's list
 // from input to output; when it has InceptionV3 block outputs (mixedN) or ReLU layers (reluN_M), only those are
 // used, else every layer.
-std::vector<std::pair<std::string, double>> layers_for_depth(const std::vector<std::string>& layer_names,
-                                                             double depth);
+std::vector<std::pair<std::string, double>> layers_for_depth(const std::vector<std::string>& layer_names, double depth);
 
 }  // namespace atelier

@@ -24,7 +24,9 @@ constexpr int64_t kMinContext = 16;
 
 constexpr int kDefaultTile = 512;
 
-int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+int64_t round_up(int64_t v, int64_t m) {
+  return (v + m - 1) / m * m;
+}
 
 // Whether one pass over the whole (padded) image fits: one pass is about twice as fast as the tiled passes.
 bool whole_image_fits(const at::Tensor& padded, at::Device device) {
@@ -55,9 +57,13 @@ TileCore core_of(const Tile& tile) {
   return {c.y0, c.y1, c.x0, c.x1};
 }
 
-Rect quarter(const Rect& r) { return {r.y0 / 4, r.y1 / 4, r.x0 / 4, r.x1 / 4}; }
+Rect quarter(const Rect& r) {
+  return {r.y0 / 4, r.y1 / 4, r.x0 / 4, r.x1 / 4};
+}
 
-at::Tensor crop(const at::Tensor& x, const Rect& r) { return x.slice(2, r.y0, r.y1).slice(3, r.x0, r.x1); }
+at::Tensor crop(const at::Tensor& x, const Rect& r) {
+  return x.slice(2, r.y0, r.y1).slice(3, r.x0, r.x1);
+}
 
 // Runs the network over `padded` tile by tile with exactly the result of one run over the whole image: every
 // tile is normalised with the whole image's statistics. Those of the full- and half-resolution layers are
@@ -77,8 +83,8 @@ at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, cons
   constexpr size_t kDown = TransformNet::kFirstResidual, kUp = TransformNet::kFirstUp,
                    kLayers = TransformNet::kNormLayers;
   // Passes: one per down-sampling layer, per residual layer, per up-sampling layer and the output.
-  PassProgress passes(progress, static_cast<double>((kDown + kLayers - kUp + 1) * plan.size() +
-                                                    (kUp - kDown) * low_plan.size()));
+  PassProgress passes(progress,
+                      static_cast<double>((kDown + kLayers - kUp + 1) * plan.size() + (kUp - kDown) * low_plan.size()));
   NormStats stats;
   stats.mean.resize(kLayers);
   stats.var.resize(kLayers);

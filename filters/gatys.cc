@@ -5,8 +5,8 @@
 
 #include "core/error.h"
 #include "core/image_tensor.h"
-#include "core/tiling.h"
 #include "core/losses/losses.h"
+#include "core/tiling.h"
 #include "filters/feature_tiles.h"
 #include "models/feature_network.h"
 
@@ -65,7 +65,9 @@ std::vector<at::Tensor> style_grams(FeatureNetwork& net, const std::vector<std::
   return grams;
 }
 
-int phase_count(const GatysSettings& settings) { return settings.phase_average ? 2 : 1; }
+int phase_count(const GatysSettings& settings) {
+  return settings.phase_average ? 2 : 1;
+}
 
 at::Tensor phase_view(const at::Tensor& image, int phase, int phases) {
   if (phases == 1) return image;
@@ -129,8 +131,8 @@ at::Tensor GatysLoss::operator()(const at::Tensor& img) const {
   // sums over the batch (the phases, when they are batched); the content loss is relative per phase.
   auto add_losses = [&](const std::map<std::string, at::Tensor>& feats, size_t phase) {
     for (size_t i = 0; i < layers_.style.size(); ++i)
-      loss = loss + squared_distance(gram_matrix(feats.at(layers_.style[i])), grams_[i]) *
-                        (style_weight * gram_scales_[i]);
+      loss = loss +
+             squared_distance(gram_matrix(feats.at(layers_.style[i])), grams_[i]) * (style_weight * gram_scales_[i]);
     for (size_t i = 0; i < layers_.content.size(); ++i) {
       const at::Tensor& f = feats.at(layers_.content[i]);
       const at::Tensor& target = content_targets_[phase][i];

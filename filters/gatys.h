@@ -14,8 +14,8 @@ namespace atelier {
 class FeatureNetwork;
 
 struct StyleTarget {
-  at::Tensor image;      // [1,3,h,w] in [0,1], already at the scale it should be seen
-  double weight = 1.0;   // blend weight among several styles (normalised)
+  at::Tensor image;     // [1,3,h,w] in [0,1], already at the scale it should be seen
+  double weight = 1.0;  // blend weight among several styles (normalised)
 };
 
 struct GatysSettings {

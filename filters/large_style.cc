@@ -47,7 +47,8 @@ std::vector<ParamSpec> make_params() {
                            {{"fast", "Fast"}, {"normal", "Normal"}, {"best", "Best"}}, "normal", "Quality"));
   p.push_back(number_param("start-size", "Pyramid start",
                            "Long side in pixels of the first, coarsest level; each next level doubles it up to the "
-                           "full size", ParamType::Int, 128, 2048, 256, "Quality", 0));
+                           "full size",
+                           ParamType::Int, 128, 2048, 256, "Quality", 0));
   p.push_back(number_param("memory", "_Memory budget (MB)",
                            "Memory the optimisation may use at once; levels larger than this are done in tiles "
                            "(0 = half the free memory of the device: GPU memory on a GPU)",
@@ -57,7 +58,8 @@ std::vector<ParamSpec> make_params() {
                            ParamType::Int, 0, 8192, 0, "Tiles", 0));
   p.push_back(number_param("overlap", "O_verlap",
                            "Context in pixels on each side of a tile, blended with its neighbours (0 = an eighth of "
-                           "the tile; exact tiles: at least 96)", ParamType::Int, 0, 2048, 0, "Tiles", 0));
+                           "the tile; exact tiles: at least 96)",
+                           ParamType::Int, 0, 2048, 0, "Tiles", 0));
   p.push_back(choice_param("tiling", "Tile optimisation",
                            "independent: each tile optimised on its own toward the shared style targets; exact: the "
                            "whole level optimised at once, each step evaluated tile by tile with one Gram over all "
@@ -99,8 +101,8 @@ Image run_large_style(const Image& input, const ParamValues& v, const RunContext
   const std::vector<StyleImage> styles = styles_from_params(v, ctx);
   const PyramidPlan plan = plan_large_style(v, input.width, input.height);
   const Progress& progress = ctx.progress;
-  progress.report(0, "plan: " + plan.describe() + "; peak memory about " + format_fixed(plan.peak_megabytes, 0) +
-                         " MB");
+  progress.report(0,
+                  "plan: " + plan.describe() + "; peak memory about " + format_fixed(plan.peak_megabytes, 0) + " MB");
   auto net = load_feature_network(v.get_text("network"), *ctx.library, ctx.device);
   PyramidRun run;
   apply_style_balance(v, run.base);
@@ -149,19 +151,19 @@ PreviewPlan large_style_preview(const ParamValues& v) {
 const Filter& large_style_filter() {
   static const Filter f = [] {
     Filter f{
-      "large-tiled-style",
-      "_Large Tiled Style...",
-      "Large Tiled Style",
-      "Repaint the layer in the style of another image at its full resolution, in bounded memory",
-      "Paints coarse to fine: a pyramid of sizes from about 256 px up to the layer's size, each level starting "
-      "from the one before. Levels larger than the memory budget are optimised in overlapping tiles that share the "
-      "same style targets and are blended without seams. For photos and prints far larger than Stylize's working "
-      "size.",
-      make_params(),
-      run_large_style,
-      large_style_cost,
-      "lower the memory budget or the largest tile (smaller tiles need less memory), or choose the CPU device",
-      "large-style"};
+        "large-tiled-style",
+        "_Large Tiled Style...",
+        "Large Tiled Style",
+        "Repaint the layer in the style of another image at its full resolution, in bounded memory",
+        "Paints coarse to fine: a pyramid of sizes from about 256 px up to the layer's size, each level starting "
+        "from the one before. Levels larger than the memory budget are optimised in overlapping tiles that share the "
+        "same style targets and are blended without seams. For photos and prints far larger than Stylize's working "
+        "size.",
+        make_params(),
+        run_large_style,
+        large_style_cost,
+        "lower the memory budget or the largest tile (smaller tiles need less memory), or choose the CPU device",
+        "large-style"};
     f.preview = large_style_preview;
     return f;
   }();

@@ -17,9 +17,9 @@
 #include "core/tiling.h"
 #include "filters/benchmarks.h"
 #include "filters/feature_tiles.h"
+#include "filters/filter.h"
 #include "filters/gatys.h"
 #include "filters/large_style.h"
-#include "filters/filter.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 
@@ -73,8 +73,8 @@ Quality measure(FeatureNetwork& net, const at::Tensor& out, const at::Tensor& co
   std::vector<double> parts;
   for (int by = 0; by < 3; ++by)
     for (int bx = 0; bx < 3; ++bx)
-      parts.push_back(
-          style_distance(net, out.slice(2, h * by / 3, h * (by + 1) / 3).slice(3, w * bx / 3, w * (bx + 1) / 3), targets));
+      parts.push_back(style_distance(
+          net, out.slice(2, h * by / 3, h * (by + 1) / 3).slice(3, w * bx / 3, w * (bx + 1) / 3), targets));
   const at::Tensor p = at::tensor(parts, at::TensorOptions().dtype(at::kDouble));
   q.block_style_spread = (p.std() / p.mean()).item<double>();
   // Content distance (content_loss's definition) over the whole image, its features gathered tile by tile.
@@ -128,10 +128,9 @@ void bench_large_style(const BenchOptions& o, int64_t size, const std::string& t
   v.set_text("network", "inception_v3");
   v.set_text("device", o.device);
   const int width = static_cast<int>(size), height = static_cast<int>(size * 3 / 4);
-  const Image input =
-      o.content_image.empty()
-          ? bench_picture(width, height, false)
-          : tensor_to_image(resize(image_rgb_to_tensor(load_image(o.content_image)), height, width));
+  const Image input = o.content_image.empty()
+                          ? bench_picture(width, height, false)
+                          : tensor_to_image(resize(image_rgb_to_tensor(load_image(o.content_image)), height, width));
   const PyramidPlan plan = plan_large_style(v, input.width, input.height);
   reset_peak_resident();
   const auto t0 = Clock::now();

@@ -27,7 +27,9 @@ std::string host_name() {
   return name;
 }
 
-std::string entry_key(int threads) { return host_name() + "/cpu/" + std::to_string(threads) + " threads"; }
+std::string entry_key(int threads) {
+  return host_name() + "/cpu/" + std::to_string(threads) + " threads";
+}
 
 Json read_cache(const std::string& path) {
   std::ifstream in(path);
@@ -68,8 +70,8 @@ double MachineSpeed::relative_to_development(double megapixels) const {
 std::string machine_speed_cache_path() {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
   const char* home = std::getenv("HOME");
-  const std::filesystem::path base = xdg && *xdg ? std::filesystem::path(xdg)
-                                                 : std::filesystem::path(home && *home ? home : "/tmp") / ".cache";
+  const std::filesystem::path base =
+      xdg && *xdg ? std::filesystem::path(xdg) : std::filesystem::path(home && *home ? home : "/tmp") / ".cache";
   return (base / "neural-atelier" / "machine-speed.json").string();
 }
 

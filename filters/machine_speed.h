@@ -18,8 +18,8 @@ struct MachineSpeed {
   // models were measured on it (docs/benchmarks.md).
   double fixed_seconds = 0.29;
   double seconds_per_megapixel = 4.2;
-  bool measured = false;               // false: the development machine's figures
-  int threads = 0;                     // the CPU threads it was measured with
+  bool measured = false;  // false: the development machine's figures
+  int threads = 0;        // the CPU threads it was measured with
 
   double evaluation_seconds(double megapixels) const { return fixed_seconds + megapixels * seconds_per_megapixel; }
   // This machine's time for work at `megapixels` over the development machine's (the machine the filters' cost

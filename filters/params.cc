@@ -65,18 +65,10 @@ std::string describe_condition(const ParamSpec& s) {
 ParamValues::ParamValues(const std::vector<ParamSpec>& specs) : specs_(&specs) {
   for (const auto& s : specs) {
     switch (s.type) {
-      case ParamType::Int:
-        values_[s.name] = static_cast<int>(std::llround(s.default_number));
-        break;
-      case ParamType::Double:
-        values_[s.name] = s.default_number;
-        break;
-      case ParamType::Bool:
-        values_[s.name] = s.default_bool;
-        break;
-      default:
-        values_[s.name] = s.default_text;
-        break;
+      case ParamType::Int: values_[s.name] = static_cast<int>(std::llround(s.default_number)); break;
+      case ParamType::Double: values_[s.name] = s.default_number; break;
+      case ParamType::Bool: values_[s.name] = s.default_bool; break;
+      default: values_[s.name] = s.default_text; break;
     }
   }
 }
@@ -143,8 +135,7 @@ void ParamValues::set_from_string(const std::string& name, const std::string& te
       else
         throw Error("'" + name + "' expects true or false, got '" + text + "'");
       break;
-    default:
-      set_text(name, text);
+    default: set_text(name, text);
   }
   if (s.repeatable) lists_[s.name].push_back(text);
 }
@@ -293,8 +284,8 @@ std::string plain_label(const ParamSpec& spec) {
 
 }  // namespace
 
-ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group,
-                      std::string instead_of, bool one_required) {
+ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group, std::string instead_of,
+                      bool one_required) {
   ParamSpec s =
       text_param(std::move(name), std::move(label), std::move(help), ParamType::Layer, "", std::move(group), kGimp);
   s.instead_of = std::move(instead_of);
@@ -317,8 +308,7 @@ std::string layer_or_file(const ParamValues& values, const std::string& layer_pa
 std::vector<const ParamSpec*> layers_to_preselect(const ParamValues& values) {
   std::vector<const ParamSpec*> out;
   for (const ParamSpec& s : values.specs())
-    if (s.type == ParamType::Layer && s.one_required && layer_or_file(values, s.name).empty())
-      out.push_back(&s);
+    if (s.type == ParamType::Layer && s.one_required && layer_or_file(values, s.name).empty()) out.push_back(&s);
   return out;
 }
 
@@ -370,12 +360,8 @@ std::string describe_param(const ParamSpec& s) {
       o << "(" << format_number(s.min, s.type) << " to " << format_number(s.max, s.type) << ", default "
         << format_number(s.default_number, s.type) << ") ";
       break;
-    case ParamType::Bool:
-      o << "(true|false, default " << (s.default_bool ? "true" : "false") << ") ";
-      break;
-    case ParamType::Choice:
-      o << "(" << choice_nicks(s) << ", default " << s.default_text << ") ";
-      break;
+    case ParamType::Bool: o << "(true|false, default " << (s.default_bool ? "true" : "false") << ") "; break;
+    case ParamType::Choice: o << "(" << choice_nicks(s) << ", default " << s.default_text << ") "; break;
     default:
       if (!s.default_text.empty()) o << "(default " << s.default_text << ") ";
   }

@@ -14,9 +14,9 @@ namespace atelier {
 enum class ParamType { Int, Double, Bool, Choice, File, String, Layer };
 
 struct ChoiceOption {
-  std::string nick;        // value on the CLI / in Script-Fu, e.g. "lbfgs"
-  std::string label;       // shown in the dialog, e.g. "L-BFGS (best quality)"
-  bool available = true;   // false: valid but not usable now (a model that is not installed): greyed out
+  std::string nick;       // value on the CLI / in Script-Fu, e.g. "lbfgs"
+  std::string label;      // shown in the dialog, e.g. "L-BFGS (best quality)"
+  bool available = true;  // false: valid but not usable now (a model that is not installed): greyed out
 };
 
 // A parameter that only matters for some values of another one (e.g. the Adam learning rate only when the
@@ -129,8 +129,8 @@ ParamSpec layer_name_param(std::string label, std::string default_name);
 ParamSpec method_param(std::string help, std::vector<ChoiceOption> methods, std::string group);
 // A layer of any open image, chosen in the dialog or passed from Script-Fu (GIMP only; none by default), instead
 // of the file parameter `instead_of`; `one_required`: the filter needs the layer or the file.
-ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group,
-                      std::string instead_of, bool one_required);
+ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group, std::string instead_of,
+                      bool one_required);
 // The value of a layer_param or else of the file it stands in for ("" when neither is given). Throws
 // atelier::Error when both are given.
 std::string layer_or_file(const ParamValues& values, const std::string& layer_param_name);

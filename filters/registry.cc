@@ -13,7 +13,7 @@ namespace atelier {
 
 const std::vector<const Filter*>& all_filters() {
   static const std::vector<const Filter*> filters = {&stylize_filter(), &texture_filter(), &dream_filter(),
-                                                         &large_style_filter(), &train_style_filter()};
+                                                     &large_style_filter(), &train_style_filter()};
   return filters;
 }
 

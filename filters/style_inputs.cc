@@ -30,8 +30,8 @@ std::vector<ParamSpec> style_image_params(const std::vector<ParamCondition>& use
   p.push_back(text_param("style-image", "Style _image", "Painting or picture whose style is transferred",
                          ParamType::File, "", "Style"));
   p.push_back(layer_param("style-layer", "Style la_yer",
-                          "A layer of any open image as the style instead of a file (none: the style image)",
-                          "Style", "style-image", true));
+                          "A layer of any open image as the style instead of a file (none: the style image)", "Style",
+                          "style-image", true));
   p.push_back(text_param("style-image-2", "Second style ima_ge (optional)",
                          "A second style blended with the first (leave empty for one style)", ParamType::File, "",
                          "Style"));
@@ -66,11 +66,11 @@ std::vector<ParamSpec> style_balance_params(const std::vector<ParamCondition>& u
 }
 
 ParamSpec preserve_colors_param() {
-  return choice_param(
-      "preserve-colors", "_Preserve colours",
-      "Keep the layer's colours: off, luminance (style only changes lightness), histogram (style image "
-      "recoloured to the layer's palette first)",
-      {{"off", "Off"}, {"luminance", "Luminance only"}, {"histogram", "Match histogram"}}, "off", "Style");
+  return choice_param("preserve-colors", "_Preserve colours",
+                      "Keep the layer's colours: off, luminance (style only changes lightness), histogram (style image "
+                      "recoloured to the layer's palette first)",
+                      {{"off", "Off"}, {"luminance", "Luminance only"}, {"histogram", "Match histogram"}}, "off",
+                      "Style");
 }
 
 std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContext& ctx) {
@@ -89,8 +89,9 @@ std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContex
   const std::string& second = v.get_text("style-image-2");
   const double blend = v.get_double("style-blend");
   if (first.empty())
-    throw Error("no style image: choose a style image or a style layer (style-image, style-layer; --style FILE "
-                "on the command line)");
+    throw Error(
+        "no style image: choose a style image or a style layer (style-image, style-layer; --style FILE "
+        "on the command line)");
   styles.push_back({ctx.read_image(first), second.empty() ? 1.0 : 1.0 - blend});
   if (!second.empty()) styles.push_back({ctx.read_image(second), blend});
   return styles;
@@ -102,8 +103,7 @@ std::vector<StyleTarget> style_targets(const std::vector<StyleImage>& styles, co
   std::vector<StyleTarget> targets;
   for (const auto& s : styles) {
     at::Tensor t = image_rgb_to_tensor(s.image, net.device());
-    t = ensure_min_side(resize_long_side(t, std::max<int64_t>(net.min_input_size(), long_side)),
-                        net.min_input_size());
+    t = ensure_min_side(resize_long_side(t, std::max<int64_t>(net.min_input_size(), long_side)), net.min_input_size());
     if (preserve_colors == "histogram") t = match_histogram(t, content);
     targets.push_back({t, s.weight});
   }

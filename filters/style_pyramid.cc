@@ -33,8 +33,12 @@ constexpr int kExactAlign = 32, kExactMinContext = 96;
 // Exact mode: each evaluation also runs every tile forward once to measure the whole image's Gram.
 constexpr double kExactCostFactor = 4.0 / 3.0;
 
-int round_down(double v, int multiple) { return std::max(multiple, static_cast<int>(v) / multiple * multiple); }
-int round_up(int v, int multiple) { return (v + multiple - 1) / multiple * multiple; }
+int round_down(double v, int multiple) {
+  return std::max(multiple, static_cast<int>(v) / multiple * multiple);
+}
+int round_up(int v, int multiple) {
+  return (v + multiple - 1) / multiple * multiple;
+}
 
 // How a level's tiles are laid out: independent tiles feather over mirror-padded context; exact ones see the
 // image's own borders and start on the stride.
@@ -136,9 +140,8 @@ std::string PyramidPlan::describe() const {
   return out;
 }
 
-at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full,
-                             const std::vector<StyleImage>& styles, const PyramidPlan& plan, const PyramidRun& run,
-                             const Progress& progress) {
+at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full, const std::vector<StyleImage>& styles,
+                             const PyramidPlan& plan, const PyramidRun& run, const Progress& progress) {
   const c10::Device device = net.device();
   const int64_t min_side = net.min_input_size() + (run.base.phase_average ? 1 : 0);
   double total_cost = 0;
@@ -153,23 +156,21 @@ at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full
     const std::string label = "level " + std::to_string(k + 1) + "/" + std::to_string(plan.levels.size());
     // Whole-level images stay in host memory in half precision: at the full size they are what grows with the
     // output (docs/benchmarks.md); tiles and the optimisation work in float32.
-    const at::Tensor content =
-        ensure_min_side(resize(content_full, level.height, level.width), min_side).to(at::kHalf);
+    const at::Tensor content = ensure_min_side(resize(content_full, level.height, level.width), min_side).to(at::kHalf);
     if (progress.finishing() && result.defined()) {  // stopped early: the result so far, enlarged
       result = resize(result.to(at::kFloat), content.size(2), content.size(3)).clamp(0, 1).to(at::kHalf);
       continue;
     }
 
     // The level's style targets, computed once from the whole style image and shared by all its tiles.
-    const int64_t style_side = std::llround(static_cast<double>(std::max(content.size(2), content.size(3))) *
-                                            run.style_scale);
+    const int64_t style_side =
+        std::llround(static_cast<double>(std::max(content.size(2), content.size(3))) * run.style_scale);
     GatysSettings settings = run.base;
     settings.optimizer.iterations = level.iterations;
     // (Only histogram matching reads the content: it stays in host memory otherwise.)
     const at::Tensor palette = run.preserve_colors == "histogram" ? content.to(device, at::kFloat) : content;
     settings.grams = style_grams(net, settings.style_layers,
-                                 style_targets(styles, net, style_side, run.preserve_colors, palette),
-                                 level.tile_size);
+                                 style_targets(styles, net, style_side, run.preserve_colors, palette), level.tile_size);
     const at::Tensor start =
         result.defined() ? resize(result, content.size(2), content.size(3)).to(at::kHalf) : at::Tensor();
     result = at::Tensor();

@@ -26,8 +26,8 @@ struct PyramidRequest {
   // 16 GB).
   double budget_bytes = 0;
   std::string device = "auto";  // the device that will run it (a device_param value)
-  int max_tile = 0;            // longest side optimised at once (0 = from the budget)
-  int overlap = 0;             // context on each side of a tile (0 = an eighth of the tile; exact: at least 96)
+  int max_tile = 0;             // longest side optimised at once (0 = from the budget)
+  int overlap = 0;              // context on each side of a tile (0 = an eighth of the tile; exact: at least 96)
   // Tiled levels optimised whole, each evaluation tile by tile with one Gram over all tiles (TiledGatysLoss),
   // instead of tile by tile, each tile on its own toward the shared style targets.
   bool exact = false;
@@ -54,14 +54,15 @@ struct PyramidPlan {
 PyramidPlan plan_style_pyramid(const PyramidRequest& request);
 
 struct PyramidRun {
-  GatysSettings base;  // weights, phase averaging, style layers (set), random start and seed for the first level
+  GatysSettings base;        // weights, phase averaging, style layers (set), random start and seed for the first level
   double style_scale = 1.0;  // the style image is seen at this multiple of each level's size
   std::string preserve_colors = "off";
   at::Tensor start;  // defined: the first level starts from this image (any size, host memory)
 };
 
 // Runs the plan on `content` ([1,3,H,W] in [0,1], host memory, the full size; half precision is enough). Returns
-// the result at the last level's size, in host memory, in half precision. Progress: "level 3/4, tile 7/12: iteration ...".
+// the result at the last level's size, in host memory, in half precision. Progress: "level 3/4, tile 7/12: iteration
+// ...".
 at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content, const std::vector<StyleImage>& styles,
                              const PyramidPlan& plan, const PyramidRun& run, const Progress& progress);
 

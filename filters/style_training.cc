@@ -41,13 +41,16 @@ std::vector<at::Tensor> prepare_training_photos(const std::vector<Image>& photos
     at::Tensor t = image_rgb_to_tensor(photo);
     const int64_t h = t.size(2), w = t.size(3);
     const double f = static_cast<double>(short_side) / std::min(h, w);
-    t = resize(t, std::max<int64_t>(short_side, std::llround(h * f)), std::max<int64_t>(short_side, std::llround(w * f)));
+    t = resize(t, std::max<int64_t>(short_side, std::llround(h * f)),
+               std::max<int64_t>(short_side, std::llround(w * f)));
     out.push_back(t.clamp(0, 1).contiguous());
   }
   return out;
 }
 
-int64_t training_style_long_side(int64_t size) { return std::llround(size * kPhotoMargin * 4.0 / 3.0); }
+int64_t training_style_long_side(int64_t size) {
+  return std::llround(size * kPhotoMargin * 4.0 / 3.0);
+}
 
 at::Tensor training_batch(const std::vector<at::Tensor>& photos, int batch, int64_t size, uint64_t seed) {
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);

@@ -20,12 +20,12 @@ class TransformNet;
 
 struct StyleTrainSettings {
   int iterations = 1000;
-  int batch = 1;         // photos per iteration
-  int64_t size = 256;    // side of the square photo crops trained on
+  int batch = 1;                                                  // photos per iteration
+  int64_t size = 256;                                             // side of the square photo crops trained on
   double style_weight = 100, content_weight = 1, tv_weight = 10;  // as Stylize's Optimise method weighs them
-  double learning_rate = 0.005;  // Adam's, decaying tenfold over the iterations
-  std::vector<std::string> style_layers, content_layers;  // empty = the network's defaults
-  uint64_t seed = 0;     // of the crops drawn from the photos
+  double learning_rate = 0.005;                                   // Adam's, decaying tenfold over the iterations
+  std::vector<std::string> style_layers, content_layers;          // empty = the network's defaults
+  uint64_t seed = 0;                                              // of the crops drawn from the photos
   // Checkpoints and resuming (core/training.h).
   int first_iteration = 1;
   const AdamState* resume = nullptr;

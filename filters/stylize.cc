@@ -34,10 +34,10 @@ constexpr int kDefaultScales = 1;
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p =
       command_line_io_params("content", "Image to stylise (command line only; in GIMP: the active layer)");
-  p.push_back(method_param("Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward "
-                           "network (a bundled or imported style network), seconds",
-                           {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}},
-                           "Style"));
+  p.push_back(method_param(
+      "Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward "
+      "network (a bundled or imported style network), seconds",
+      {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}}, "Style"));
   p.push_back(library_network_param("fast-model", "Instant networ_k",
                                     "Style network used by the Instant method: a bundled one, one trained with Train "
                                     "Instant Style, or one imported with 'atelier models import fast-style DIR'",
@@ -208,7 +208,8 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
   CostEstimate e = iterative_cost(width, height, v.get_int("size"), v.get_int("iterations"), 0, 3600.0);
   const MachineSpeed development;
   e.seconds = kLoadSeconds;
-  for (const PyramidPlan::Level& l : stylize_plan(e.width, e.height, stylize_schedule(v), kInceptionSmallestSide).levels)
+  for (const PyramidPlan::Level& l :
+       stylize_plan(e.width, e.height, stylize_schedule(v), kInceptionSmallestSide).levels)
     e.seconds += kScaleSetupSeconds +
                  l.iterations * kEvaluationsPerIteration * development.evaluation_seconds(l.width * l.height / 1e6);
   if (v.get_bool("full-resolution") && std::max(width, height) > std::max(e.width, e.height)) {
@@ -239,19 +240,19 @@ StylizeSchedule stylize_schedule(const ParamValues& v) {
 const Filter& stylize_filter() {
   static const Filter f = [] {
     Filter f{
-      "stylize",
-      "_Stylize...",
-      "Neural Stylize",
-      "Repaint the layer in the style of another image (Gatys et al. neural style transfer)",
-      "Optimises a new image whose deep features match the layer's content and the style image's textures. "
-      "Runs on the GPU when there is one; a few minutes on a CPU at the default size.",
-      make_params(),
-      [](const Image& input, const ParamValues& v, const RunContext& ctx) {
-        if (v.get_text("method") == "feed-forward") return run_instant(input, v, ctx);
-        return run_optimise(input, styles_from_params(v, ctx), v, ctx);
-      },
-      stylize_cost,
-      "lower the working size (size) or use a larger style scale, process a selection, or choose the CPU device"};
+        "stylize",
+        "_Stylize...",
+        "Neural Stylize",
+        "Repaint the layer in the style of another image (Gatys et al. neural style transfer)",
+        "Optimises a new image whose deep features match the layer's content and the style image's textures. "
+        "Runs on the GPU when there is one; a few minutes on a CPU at the default size.",
+        make_params(),
+        [](const Image& input, const ParamValues& v, const RunContext& ctx) {
+          if (v.get_text("method") == "feed-forward") return run_instant(input, v, ctx);
+          return run_optimise(input, styles_from_params(v, ctx), v, ctx);
+        },
+        stylize_cost,
+        "lower the working size (size) or use a larger style scale, process a selection, or choose the CPU device"};
     f.preview = stylize_preview;
     return f;
   }();

@@ -82,8 +82,7 @@ NamedSchedule parse_schedule(const std::string& text) {
 }  // namespace
 
 void run_stylize_benchmarks(const BenchOptions& o) {
-  if (o.content_image.empty() || o.style_image.empty())
-    throw Error("--stylize needs --content FILE and --style FILE");
+  if (o.content_image.empty() || o.style_image.empty()) throw Error("--stylize needs --content FILE and --style FILE");
   for (const std::string& text : o.stylize_schedules)
     if (text.rfind("image=", 0) != 0) parse_schedule(text);  // every schedule checked before the long work
   const c10::Device device = select_device(o.device);
@@ -98,9 +97,10 @@ void run_stylize_benchmarks(const BenchOptions& o) {
   const int64_t long_side = std::max(content.size(2), content.size(3));
   const GatysLayers layers = gatys_layers(*net, measure_settings, true);
   const at::Tensor content_on_device = content.to(device);
-  const GatysLoss measure(*net, content_on_device,
-                          style_grams(*net, layers.style, style_targets(styles, *net, long_side, "off", content_on_device)),
-                          measure_settings);
+  const GatysLoss measure(
+      *net, content_on_device,
+      style_grams(*net, layers.style, style_targets(styles, *net, long_side, "off", content_on_device)),
+      measure_settings);
 
   // This machine's evaluation speed as the dialog's estimate measures it (the development machine's figures in
   // MachineSpeed come from here).
@@ -118,9 +118,10 @@ void run_stylize_benchmarks(const BenchOptions& o) {
         throw Error(text.substr(6) + " is not " + std::to_string(content.size(3)) + "x" +
                     std::to_string(content.size(2)) + " px, the content's working size");
       torch::NoGradGuard no_grad;
-      std::printf("{\"impl\": \"atelier-cpp\", \"benchmark\": \"stylize_loss_of_image\", \"image\": \"%s\", "
-                  "\"loss\": %.6g}\n",
-                  text.substr(6).c_str(), measure(image.to(device)).item<double>());
+      std::printf(
+          "{\"impl\": \"atelier-cpp\", \"benchmark\": \"stylize_loss_of_image\", \"image\": \"%s\", "
+          "\"loss\": %.6g}\n",
+          text.substr(6).c_str(), measure(image.to(device)).item<double>());
       std::fflush(stdout);
       continue;
     }
@@ -148,11 +149,10 @@ void run_stylize_benchmarks(const BenchOptions& o) {
     const StylizeSchedule expressed = stylize_schedule(values);
     const bool estimable = !named.sequential_phases && !named.single_phase && !named.line_search &&
                            expressed.coarse_iterations == named.schedule.coarse_iterations;
-    const double estimate =
-        estimable ? estimate_cost(stylize_filter(), values, static_cast<int>(content.size(3)),
-                                  static_cast<int>(content.size(2)), speed)
-                        .seconds
-                  : 0.0;
+    const double estimate = estimable ? estimate_cost(stylize_filter(), values, static_cast<int>(content.size(3)),
+                                                      static_cast<int>(content.size(2)), speed)
+                                            .seconds
+                                      : 0.0;
     std::string saved;
     if (!o.output_dir.empty()) {
       std::filesystem::create_directories(o.output_dir);

@@ -26,7 +26,7 @@ constexpr const char* kModelKind = "texture-net";
 constexpr const char* kNewModel = "new";
 
 const std::vector<ChoiceOption> kMethods = {{"optimize", "Optimise (no training)"},
-                                           {"generator", "Texture network (train once)"}};
+                                            {"generator", "Texture network (train once)"}};
 const std::vector<ChoiceOption> kLosses = {{"gram", "Gram matrices"}, {"sliced", "Sliced Wasserstein"}};
 
 std::vector<ParamSpec> make_params() {
@@ -50,16 +50,17 @@ std::vector<ParamSpec> make_params() {
                            ParamType::Int, 0, 16384, 0, "Output", 0));
   p.back().scope = kCli;
   for (const auto& [key, label, what] : {std::tuple{"width", "_Width", "Width"}, {"height", "H_eight", "Height"}}) {
-    p.push_back(number_param(key, label,
-                             std::string(what) + " of the result in pixels (0: the canvas's; command line: the source's)",
-                             ParamType::Int, 0, 16384, 0, "Output", 0));
+    p.push_back(number_param(
+        key, label, std::string(what) + " of the result in pixels (0: the canvas's; command line: the source's)",
+        ParamType::Int, 0, 16384, 0, "Output", 0));
   }
   p.push_back(text_param("tileable", "_Tileable",
                          "The result repeats without a seam: its left edge continues its right one, its top its bottom",
                          ParamType::Bool, "", "Output"));
-  p.push_back(method_param("optimize: shapes a new image from noise (no training; minutes per image); generator: a "
-                           "Texture Network trained once on the source, then any size in seconds",
-                           kMethods, "Method"));
+  p.push_back(
+      method_param("optimize: shapes a new image from noise (no training; minutes per image); generator: a "
+                   "Texture Network trained once on the source, then any size in seconds",
+                   kMethods, "Method"));
   p.push_back(choice_param("loss", "Loss",
                            "Texture statistics to match: Gram matrices (classic, fast) or sliced Wasserstein "
                            "(whole feature distributions: truer contrast; about three times slower)",
@@ -150,8 +151,7 @@ Image run_trained(const ParamValues& v, const RunContext& ctx) {
 
 // Trains a generator on the source, saves it in the model library (so that it is listed for reuse) and samples it.
 Image run_training(const Image& source, const ParamValues& v, const RunContext& ctx) {
-  const std::string source_sha256 =
-      sha256_pixels(source);
+  const std::string source_sha256 = sha256_pixels(source);
   const std::string name = checked_model_name(v.get_text("save-model").empty() ? "texture-" + source_sha256.substr(0, 8)
                                                                                : v.get_text("save-model"));
   std::unique_ptr<FeatureNetwork> net = load_network(v, ctx);

@@ -12,7 +12,9 @@
 namespace atelier {
 namespace {
 
-int64_t round_up(int64_t v, int64_t multiple) { return (v + multiple - 1) / multiple * multiple; }
+int64_t round_up(int64_t v, int64_t multiple) {
+  return (v + multiple - 1) / multiple * multiple;
+}
 
 }  // namespace
 
@@ -38,7 +40,8 @@ TiledGatysLoss::TiledGatysLoss(FeatureNetwork& net, const at::Tensor& content, s
   torch::NoGradGuard no_grad;
   const int phases = phase_count(settings);
   for (int p = 0; p < phases; ++p) {
-    Phase phase{TilePlan(h - (phases - 1), w - (phases - 1), {tile_size, context, align, Border::Clip}), {},
+    Phase phase{TilePlan(h - (phases - 1), w - (phases - 1), {tile_size, context, align, Border::Clip}),
+                {},
                 std::vector<double>(layers_.content.size(), 1e-8)};
     if (!layers_.content.empty()) {
       const at::Tensor view = phase_view(content, p, phases);
@@ -138,7 +141,8 @@ at::Tensor gatys_optimize_tiled(FeatureNetwork& net, const at::Tensor& content, 
   OptimizeSettings optimizer = settings.optimizer;
   // L-BFGS keeps two image-sized vectors per remembered step: at most 20 steps, fewer when they would not fit.
   const double step_bytes = 2.0 * 4.0 * static_cast<double>(x.numel());
-  optimizer.history = std::clamp(static_cast<int>(optimizer_bytes / step_bytes), 5, std::max(5, std::min(20, optimizer.history)));
+  optimizer.history =
+      std::clamp(static_cast<int>(optimizer_bytes / step_bytes), 5, std::max(5, std::min(20, optimizer.history)));
   const int n = optimizer.iterations;
   int done = 0;
   auto evaluate = [&](const at::Tensor& image) {

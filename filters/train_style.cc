@@ -71,8 +71,9 @@ int training_iterations(const ParamValues& v) {
 
 std::vector<ParamSpec> make_params() {
   std::vector<ParamSpec> p = command_line_io_params(
-      "content", "Photo to preview the new style on, written to --output (command line only; optional; in GIMP: the "
-                 "active layer)");
+      "content",
+      "Photo to preview the new style on, written to --output (command line only; optional; in GIMP: the "
+      "active layer)");
   p.push_back(text_param("style", "Style _image", "The painting or picture whose style the new network learns",
                          ParamType::File, "", "Style"));
   p.push_back(layer_param("style-layer", "Style la_yer",
@@ -111,8 +112,9 @@ std::vector<ParamSpec> make_params() {
                             "fades as the new one is learnt)",
                             kKind, kDefaultStart, "Training"),
       {kNewNetwork, "A new network"}));
-  p.push_back(feature_network_param("Networ_k", "Feature network whose features define content and style; auto = "
-                                                "VGG-19 when installed, else InceptionV3"));
+  p.push_back(feature_network_param("Networ_k",
+                                    "Feature network whose features define content and style; auto = "
+                                    "VGG-19 when installed, else InceptionV3"));
   p.push_back(device_param("_Device"));
   p.push_back(seed_param("Seed", "Seed of the crops drawn from the photos and of the network's first weights"));
   p.push_back(layer_name_param("Pre_view layer name", "Instant style"));
@@ -140,8 +142,9 @@ std::string model_name(const ParamValues& v, const std::string& style_sha256) {
 Image style_image(const ParamValues& v, const RunContext& ctx) {
   const std::string chosen = layer_or_file(v, "style-layer");
   if (chosen.empty())
-    throw Error("no style image: choose the picture whose style to learn (--style FILE; in GIMP: a style image or "
-                "style layer)");
+    throw Error(
+        "no style image: choose the picture whose style to learn (--style FILE; in GIMP: a style image or "
+        "style layer)");
   Image style = ctx.read_image(chosen);
   if (style.empty()) throw Error("the style image is empty");
   return style;
@@ -176,7 +179,8 @@ std::vector<std::string> photo_files(const std::string& folder) {
   std::sort(files.begin(), files.end());
   if (files.size() > kMaxPhotos) files.resize(kMaxPhotos);
   if (files.empty())
-    throw Error("the photos folder '" + folder + "' holds no images (JPEG, PNG, BMP, TGA, PNM, GIF); choose a folder "
+    throw Error("the photos folder '" + folder +
+                "' holds no images (JPEG, PNG, BMP, TGA, PNM, GIF); choose a folder "
                 "of photos");
   return files;
 }
@@ -200,7 +204,8 @@ std::vector<at::Tensor> read_photos(const std::vector<std::string>& files, int64
   }
   if (photos.empty())
     throw Error("none of the " + std::to_string(files.size()) + " images in '" +
-                fs::path(files.front()).parent_path().string() + "' could be read; choose a folder of JPEG or PNG photos");
+                fs::path(files.front()).parent_path().string() +
+                "' could be read; choose a folder of JPEG or PNG photos");
   progress.report(1, "read " + std::to_string(photos.size()) + " photos" +
                          (skipped > 0 ? " (skipped " + std::to_string(skipped) + " unreadable image(s))" : ""));
   return photos;
@@ -340,8 +345,7 @@ void apply_recipe(const Recipe& r, StyleTrainSettings& s) {
 Image run_train_style(const Image& input, const ParamValues& v, const RunContext& ctx) {
   const Progress& progress = ctx.progress;
   const Image style = style_image(v, ctx);
-  const std::string style_sha256 =
-      sha256_pixels(style);
+  const std::string style_sha256 = sha256_pixels(style);
   const std::string name = model_name(v, style_sha256);
   const std::string model = std::string(kKind) + "/" + name;
   ModelLibrary library(ctx.library->dir());
@@ -353,8 +357,8 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   for (const ModelInfo& m : library.known()) known = known || m.name == model;
   // A training stopped with "stop and keep" is both a saved style and a checkpoint: resuming it replaces the style.
   if (known && !(resume && fs::exists(checkpoint_path)))
-    throw Error("the model library already has a style named '" + name +
-                "'; choose another name (output-model)" + (resume ? " (only a stopped training can be resumed)" : ""));
+    throw Error("the model library already has a style named '" + name + "'; choose another name (output-model)" +
+                (resume ? " (only a stopped training can be resumed)" : ""));
   if (resume && !fs::exists(checkpoint_path))
     throw Error("there is no stopped training named '" + name +
                 "' to resume; turn resume off to start it, or give the name of the training that was stopped");
@@ -389,7 +393,8 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
     net = std::move(start.net);
   } else if (v.get_text("start-from") != kNewNetwork) {
     const std::string from = std::string(kKind) + "/" + v.get_text("start-from");
-    if (!library.installed(from)) install_model(library, from, [&](const std::string& line) { progress.report(0, line); });
+    if (!library.installed(from))
+      install_model(library, from, [&](const std::string& line) { progress.report(0, line); });
     net = std::make_unique<TransformNet>(load_safetensors(library.path(from)), library.path(from), at::kCPU);
   } else {
     torch::manual_seed(recipe.seed);  // the network's first weights

@@ -20,7 +20,9 @@ using namespace transform_net_layout;
 
 constexpr size_t kNumVariables = 3 * kLayers;
 
-std::string tf_variable_name(size_t id) { return id == 0 ? "Variable" : "Variable_" + std::to_string(id); }
+std::string tf_variable_name(size_t id) {
+  return id == 0 ? "Variable" : "Variable_" + std::to_string(id);
+}
 
 std::string read_text(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -38,7 +40,8 @@ void import_fast_style(const std::string& tf_variables_dir, const std::string& o
   const fs::path manifest_path = dir / "manifest.json";
   const std::string expected_layout =
       "a fast-style network directory holds manifest.json plus the raw float32 files Variable, Variable_1, ... "
-      "Variable_" + std::to_string(kNumVariables - 1) + " (ml5.js StyleTransfer / lengstrom fast-style-transfer)";
+      "Variable_" +
+      std::to_string(kNumVariables - 1) + " (ml5.js StyleTransfer / lengstrom fast-style-transfer)";
   if (!fs::is_directory(dir)) throw Error("'" + tf_variables_dir + "' is not a directory; " + expected_layout);
   if (!fs::exists(manifest_path)) throw Error("'" + manifest_path.string() + "' not found; " + expected_layout);
 
@@ -50,8 +53,8 @@ void import_fast_style(const std::string& tf_variables_dir, const std::string& o
   }
   if (!manifest.is_object()) throw Error("'" + manifest_path.string() + "' is not a JSON object; " + expected_layout);
   if (manifest.size() != kNumVariables)
-    throw Error("'" + manifest_path.string() + "' lists " + std::to_string(manifest.size()) +
-                " variables, expected " + std::to_string(kNumVariables) +
+    throw Error("'" + manifest_path.string() + "' lists " + std::to_string(manifest.size()) + " variables, expected " +
+                std::to_string(kNumVariables) +
                 ": this is not the transform network ml5.js StyleTransfer runs (unexpected architecture)");
 
   TensorMap tensors;
@@ -60,8 +63,7 @@ void import_fast_style(const std::string& tf_variables_dir, const std::string& o
     const size_t part = i % 3;
     const std::string var = tf_variable_name(i);
     const std::string where = "'" + manifest_path.string() + "', variable '" + var + "'";
-    if (!manifest.contains(var))
-      throw Error(where + " is missing: unexpected architecture; " + expected_layout);
+    if (!manifest.contains(var)) throw Error(where + " is missing: unexpected architecture; " + expected_layout);
     const Json& entry = json::at(manifest, var);
     if (!entry.is_object()) throw Error(where + " is not an object with filename and shape");
     std::vector<int64_t> shape;

@@ -16,7 +16,6 @@ class ModelLibrary;
 // differentiate with respect to the image. to(device) moves it; device() says where it is.
 class FeatureNetwork : public torch::nn::Module {
  public:
-
   virtual std::string name() const = 0;  // "inception_v3", "vgg19"
   // Every layer whose activations extract() can return, from input to output.
   virtual std::vector<std::string> layer_names() const = 0;

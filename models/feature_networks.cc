@@ -11,7 +11,9 @@ namespace atelier {
 
 constexpr int kInceptionInputPadding = 8;
 
-std::vector<std::string> feature_network_names() { return {"auto", "inception_v3", "vgg19"}; }
+std::vector<std::string> feature_network_names() {
+  return {"auto", "inception_v3", "vgg19"};
+}
 
 std::unique_ptr<FeatureNetwork> load_feature_network(const std::string& name, const ModelLibrary& library,
                                                      at::Device device) {

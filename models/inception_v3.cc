@@ -87,8 +87,8 @@ std::unique_ptr<FeatureNetwork> load_inception_v3(const std::string& safetensors
   if (it == meta.end())
     throw Error("'" + safetensors_path + "' has no keras_model_config metadata: it is not an InceptionV3 model " +
                 "converted by atelier; run 'atelier models install inception_v3'");
-  auto net = std::make_unique<InceptionV3>(
-      std::make_shared<KerasGraph>(it->second, std::move(weights), safetensors_path));
+  auto net =
+      std::make_unique<InceptionV3>(std::make_shared<KerasGraph>(it->second, std::move(weights), safetensors_path));
   net->to(device);
   return net;
 }

@@ -110,12 +110,9 @@ Act parse_activation(const std::string& a, const std::string& layer) {
 
 at::Tensor apply_activation(const at::Tensor& x, Act a) {
   switch (a) {
-    case Act::Relu:
-      return torch::relu(x);
-    case Act::Softmax:
-      return torch::softmax(x, 1);
-    case Act::Linear:
-      break;
+    case Act::Relu: return torch::relu(x);
+    case Act::Softmax: return torch::softmax(x, 1);
+    case Act::Linear: break;
   }
   return x;
 }
@@ -395,9 +392,7 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
                         std::to_string(input.size(1)));
           v[i] = input.contiguous(at::MemoryFormat::ChannelsLast);
           break;
-        case Kind::Identity:
-          v[i] = arg();
-          break;
+        case Kind::Identity: v[i] = arg(); break;
         case Kind::Conv: {
           at::Tensor x = arg();
           Pad1 ph = tf_padding(L.padding, x.size(2), L.kh, L.sh), pw = tf_padding(L.padding, x.size(3), L.kw, L.sw);
@@ -411,12 +406,8 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
           v[i] = apply_activation(conv2d_fast_on_cpu(x, L.weight, L.bias, {L.sh, L.sw}, pad), L.act);
           break;
         }
-        case Kind::BatchNorm:
-          v[i] = arg() * L.weight + L.bias;
-          break;
-        case Kind::Activation:
-          v[i] = apply_activation(arg(), L.act);
-          break;
+        case Kind::BatchNorm: v[i] = arg() * L.weight + L.bias; break;
+        case Kind::Activation: v[i] = apply_activation(arg(), L.act); break;
         case Kind::MaxPool:
         case Kind::AvgPool: {
           at::Tensor x = arg();
@@ -451,9 +442,7 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
           v[i] = torch::cat(xs, 1);
           break;
         }
-        case Kind::GlobalAvgPool:
-          v[i] = arg().mean({2, 3});
-          break;
+        case Kind::GlobalAvgPool: v[i] = arg().mean({2, 3}); break;
         case Kind::Flatten: {
           const at::Tensor& x = arg();
           // Keras flattens channels_last tensors in H, W, C order.

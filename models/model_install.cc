@@ -13,8 +13,8 @@
 #include "models/install_paths.h"
 #include "models/model_library.h"
 
-#include "models/vgg19.h"
 #include "models/transform_net.h"
+#include "models/vgg19.h"
 
 namespace fs = std::filesystem;
 
@@ -175,8 +175,8 @@ void install_inception_v3(ModelLibrary& lib, const LogFn& log, const Progress& p
   progress.report(kUnknownFraction, "converting the InceptionV3 weights");
   PendingFile out(lib.file_path("inception_v3"));
   const std::string conv_log = tmp.path() + "/convert.log";
-  if (run_shell("node " + quote(converter) + " " + quote(tmp.path() + "/package") + " " + quote(out.path()),
-                conv_log, progress) != 0)
+  if (run_shell("node " + quote(converter) + " " + quote(tmp.path() + "/package") + " " + quote(out.path()), conv_log,
+                progress) != 0)
     throw Error("converting nsfwjs' InceptionV3 failed:\n" + tail_of(conv_log));
   const std::string sha = sha256_file(out.path());
   if (sha != info.sha256)
@@ -237,8 +237,8 @@ void install_vgg19(ModelLibrary& lib, const LogFn& log, const Progress& progress
     std::ifstream c(counter);
     double got = 0, total = 0;
     if (c >> got >> total && total > 0)
-      progress.report(got / total, "downloading VGG-19: " + std::to_string(static_cast<int>(got / (1 << 20))) +
-                                       " of " + std::to_string(static_cast<int>(total / (1 << 20))) + " MB");
+      progress.report(got / total, "downloading VGG-19: " + std::to_string(static_cast<int>(got / (1 << 20))) + " of " +
+                                       std::to_string(static_cast<int>(total / (1 << 20))) + " MB");
   };
   if (run_shell("python3 -c " + quote(script) + " " + quote(kVgg19Url) + " " + quote(pth) + " " + quote(counter),
                 tmp.path() + "/dl.log", progress, report_received) != 0) {

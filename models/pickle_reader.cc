@@ -23,10 +23,10 @@ struct StorageType {
   at::ScalarType type;
 };
 constexpr StorageType kStorageTypes[] = {
-    {"torch.FloatStorage", at::kFloat},   {"torch.DoubleStorage", at::kDouble}, {"torch.HalfStorage", at::kHalf},
-    {"torch.BFloat16Storage", at::kBFloat16}, {"torch.LongStorage", at::kLong}, {"torch.IntStorage", at::kInt},
-    {"torch.ShortStorage", at::kShort},   {"torch.CharStorage", at::kChar},     {"torch.ByteStorage", at::kByte},
-    {"torch.BoolStorage", at::kBool},     {"torch.UntypedStorage", at::kByte},
+    {"torch.FloatStorage", at::kFloat},       {"torch.DoubleStorage", at::kDouble}, {"torch.HalfStorage", at::kHalf},
+    {"torch.BFloat16Storage", at::kBFloat16}, {"torch.LongStorage", at::kLong},     {"torch.IntStorage", at::kInt},
+    {"torch.ShortStorage", at::kShort},       {"torch.CharStorage", at::kChar},     {"torch.ByteStorage", at::kByte},
+    {"torch.BoolStorage", at::kBool},         {"torch.UntypedStorage", at::kByte},
 };
 
 constexpr const char* kCallables[] = {
@@ -206,8 +206,8 @@ Value& Unpickler::load(Input& in) {
     stack.push_back(v);
   };
   auto set_items = [&](Value* dict, const std::vector<Value*>& kv) {
-    if (!dict->is(Kind::Dict) || kv.size() % 2) throw fail("malformed pickle (SETITEM on a " +
-                                                           std::string(kind_name(dict->kind)) + ")");
+    if (!dict->is(Kind::Dict) || kv.size() % 2)
+      throw fail("malformed pickle (SETITEM on a " + std::string(kind_name(dict->kind)) + ")");
     dict->items.insert(dict->items.end(), kv.begin(), kv.end());
   };
   auto append = [&](Value* list, const std::vector<Value*>& items) {
@@ -231,9 +231,9 @@ Value& Unpickler::load(Input& in) {
         return *v;
       }
       case '(': marks.push_back(stack.size()); break;  // MARK
-      case '0': pop(); break;                            // POP
-      case '1': pop_mark(); break;                       // POP_MARK
-      case '2': stack.push_back(top()); break;           // DUP
+      case '0': pop(); break;                          // POP
+      case '1': pop_mark(); break;                     // POP_MARK
+      case '2': stack.push_back(top()); break;         // DUP
       case 'N': stack.push_back(make(Kind::None)); break;
       case 0x88:
       case 0x89: {  // NEWTRUE, NEWFALSE
@@ -247,7 +247,7 @@ Value& Unpickler::load(Input& in) {
       case 'M': push_int(static_cast<int64_t>(in.uint_le(2))); break;                         // BININT2
       case 0x8a: push_long(in.uint_le(1)); break;                                             // LONG1
       case 0x8b: push_long(in.uint_le(4)); break;                                             // LONG4
-      case 'G': {  // BINFLOAT, big-endian
+      case 'G': {                                                                             // BINFLOAT, big-endian
         unsigned char b[8];
         in.read(b, 8);
         uint64_t u = 0;
@@ -257,13 +257,13 @@ Value& Unpickler::load(Input& in) {
         stack.push_back(v);
         break;
       }
-      case 'X': push_string(Kind::Str, in.uint_le(4)); break;    // BINUNICODE
-      case 0x8c: push_string(Kind::Str, in.uint_le(1)); break;   // SHORT_BINUNICODE
-      case 0x8d: push_string(Kind::Str, in.uint_le(8)); break;   // BINUNICODE8
-      case 'T': push_string(Kind::Str, in.uint_le(4)); break;    // BINSTRING (Python 2 str)
-      case 'U': push_string(Kind::Str, in.uint_le(1)); break;    // SHORT_BINSTRING
-      case 'B': push_string(Kind::Bytes, in.uint_le(4)); break;  // BINBYTES
-      case 'C': push_string(Kind::Bytes, in.uint_le(1)); break;  // SHORT_BINBYTES
+      case 'X': push_string(Kind::Str, in.uint_le(4)); break;     // BINUNICODE
+      case 0x8c: push_string(Kind::Str, in.uint_le(1)); break;    // SHORT_BINUNICODE
+      case 0x8d: push_string(Kind::Str, in.uint_le(8)); break;    // BINUNICODE8
+      case 'T': push_string(Kind::Str, in.uint_le(4)); break;     // BINSTRING (Python 2 str)
+      case 'U': push_string(Kind::Str, in.uint_le(1)); break;     // SHORT_BINSTRING
+      case 'B': push_string(Kind::Bytes, in.uint_le(4)); break;   // BINBYTES
+      case 'C': push_string(Kind::Bytes, in.uint_le(1)); break;   // SHORT_BINBYTES
       case 0x8e: push_string(Kind::Bytes, in.uint_le(8)); break;  // BINBYTES8
       case '}': stack.push_back(make(Kind::Dict)); break;         // EMPTY_DICT
       case ']': stack.push_back(make(Kind::List)); break;         // EMPTY_LIST
@@ -289,8 +289,8 @@ Value& Unpickler::load(Input& in) {
         stack.push_back(v);
         break;
       }
-      case 'q':     // BINPUT
-      case 'r': {   // LONG_BINPUT
+      case 'q':    // BINPUT
+      case 'r': {  // LONG_BINPUT
         const uint64_t idx = in.uint_le(op == 'q' ? 1 : 4);
         memo[idx] = top();
         break;

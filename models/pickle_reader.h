@@ -38,7 +38,7 @@ struct Value {
   bool b = false;
   int64_t i = 0;
   double f = 0;
-  std::string s;             // Str, Bytes, BigInt (little-endian two's complement), Global ("module.name")
+  std::string s;              // Str, Bytes, BigInt (little-endian two's complement), Global ("module.name")
   std::vector<Value*> items;  // Tuple, List; Dict: key, value, key, value, ...
   at::Tensor tensor;          // Storage (its 1-D data), Tensor
 

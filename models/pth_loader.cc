@@ -125,8 +125,12 @@ class TorchArchive {
   explicit TorchArchive(const std::string& path)
       : reader_(zip_guarded([&] { return std::make_unique<caffe2::serialize::PyTorchStreamReader>(path); })) {}
 
-  bool has(const std::string& name) { return zip_guarded([&] { return reader_->hasRecord(name); }); }
-  uint64_t size(const std::string& name) { return zip_guarded([&] { return reader_->getRecordSize(name); }); }
+  bool has(const std::string& name) {
+    return zip_guarded([&] { return reader_->hasRecord(name); });
+  }
+  uint64_t size(const std::string& name) {
+    return zip_guarded([&] { return reader_->getRecordSize(name); });
+  }
   // Exactly `n` bytes, the entry's size.
   void read(const std::string& name, void* dst, uint64_t n) {
     zip_guarded([&] { reader_->getRecord(name, dst, n); });
@@ -169,8 +173,8 @@ TensorMap load_zip(const std::string& path) {
     const int64_t bytes = checked_bytes(ref.numel, ref.dtype);
     const uint64_t stored = zip.size(name);
     if (stored != static_cast<uint64_t>(bytes))
-      throw Error("entry '" + name + "' has " + std::to_string(stored) + " bytes, expected " +
-                  std::to_string(bytes) + " (" + std::to_string(ref.numel) + " x " + at::toString(ref.dtype) + ")");
+      throw Error("entry '" + name + "' has " + std::to_string(stored) + " bytes, expected " + std::to_string(bytes) +
+                  " (" + std::to_string(ref.numel) + " x " + at::toString(ref.dtype) + ")");
     at::Tensor t = at::empty({ref.numel}, at::TensorOptions().dtype(ref.dtype));
     zip.read(name, t.data_ptr(), stored);
     storages.emplace(ref.key, t);
@@ -220,8 +224,7 @@ TensorMap load_legacy(const std::string& path) {
       throw Error("malformed storage view record");
     if (auto vit = views.find(v[0]->s); vit != views.end()) return vit->second;
     const int64_t offset = v[1]->i, n = v[2]->i;
-    if (offset < 0 || n < 0 || offset > ref.numel || n > ref.numel - offset)
-      throw Error("storage view out of range");
+    if (offset < 0 || n < 0 || offset > ref.numel || n > ref.numel - offset) throw Error("storage view out of range");
     return views.emplace(v[0]->s, it->second.narrow(0, offset, n)).first->second;
   });
   pickle::Input body(f, in.pos(), size, "legacy-format state dict");
@@ -270,8 +273,9 @@ TensorMap load_pth_state_dict(const std::string& path) {
     if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) return load_zip(path);
     if (n >= 2 && head[0] == 0x80) return load_legacy(path);
     if (n >= 262 && std::memcmp(head + 257, "ustar", 5) == 0)
-      throw Error("this is the tar-based format of PyTorch < 0.4, which is not supported; load it in Python and "
-                  "re-save it with torch.save(torch.load(f), f2)");
+      throw Error(
+          "this is the tar-based format of PyTorch < 0.4, which is not supported; load it in Python and "
+          "re-save it with torch.save(torch.load(f), f2)");
     if (n == 0) throw Error("the file is empty");
     char hex[40];
     std::snprintf(hex, sizeof hex, "%02x %02x %02x %02x", head[0], n > 1 ? head[1] : 0, n > 2 ? head[2] : 0,

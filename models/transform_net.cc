@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-
 #include "core/error.h"
 #include "core/safetensors.h"
 #include "models/transform_net_layout.h"
@@ -96,8 +95,8 @@ TransformNet::TransformNet(const std::map<std::string, at::Tensor>& weights, con
       throw Error("'" + source + "' lacks tensor '" + key +
                   "': it is not a fast-style network; import one with `atelier models import fast-style DIR`");
     if (it->second.sizes() != p.value().sizes())
-      throw Error("'" + source + "': tensor '" + key + "' has shape " + shape_str(it->second.sizes()) +
-                  ", expected " + shape_str(p.value().sizes()) + "; re-import the network");
+      throw Error("'" + source + "': tensor '" + key + "' has shape " + shape_str(it->second.sizes()) + ", expected " +
+                  shape_str(p.value().sizes()) + "; re-import the network");
     p.value().copy_(it->second);
   }
   to(device);
@@ -109,13 +108,21 @@ std::map<std::string, at::Tensor> TransformNet::weights() const {
   return out;
 }
 
-at::Device TransformNet::device() const { return layers_.front()->weight.device(); }
+at::Device TransformNet::device() const {
+  return layers_.front()->weight.device();
+}
 
 namespace {
 
-bool in_residual(size_t i) { return i >= TransformNet::kFirstResidual && i < TransformNet::kFirstUp; }
-bool starts_block(size_t i) { return in_residual(i) && (i - TransformNet::kFirstResidual) % 2 == 0; }
-bool ends_block(size_t i) { return in_residual(i) && (i - TransformNet::kFirstResidual) % 2 == 1; }
+bool in_residual(size_t i) {
+  return i >= TransformNet::kFirstResidual && i < TransformNet::kFirstUp;
+}
+bool starts_block(size_t i) {
+  return in_residual(i) && (i - TransformNet::kFirstResidual) % 2 == 0;
+}
+bool ends_block(size_t i) {
+  return in_residual(i) && (i - TransformNet::kFirstResidual) % 2 == 1;
+}
 
 // TF conv2d_transpose (3x3, stride 2, SAME: the full transposed convolution minus its last row and column) as a
 // 2x2 convolution to four times the channels, one per output pixel phase, then a pixel shuffle: the same sums,
@@ -150,7 +157,8 @@ at::Tensor few_channel_conv(const at::Tensor& weight, const at::Tensor& x) {
   const int64_t out = weight.size(0), in = weight.size(1), k = weight.size(2), h = x.size(2), w = x.size(3);
   const at::Tensor rows = weight.permute({0, 2, 1, 3}).reshape({out * k, in, 1, k});
   const at::Tensor y =
-      at::constant_pad_nd(at::conv2d(x, rows, {}, at::IntArrayRef{1, 1}, at::IntArrayRef{0, (k - 1) / 2}), {0, 0, (k - 1) / 2, (k - 1) / 2})
+      at::constant_pad_nd(at::conv2d(x, rows, {}, at::IntArrayRef{1, 1}, at::IntArrayRef{0, (k - 1) / 2}),
+                          {0, 0, (k - 1) / 2, (k - 1) / 2})
           .view({x.size(0), out, k, h + k - 1, w});
   at::Tensor sum = y.select(2, 0).narrow(2, 0, h);
   for (int64_t r = 1; r < k; ++r) sum = sum + y.select(2, r).narrow(2, r, h);

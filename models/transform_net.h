@@ -67,7 +67,7 @@ class TransformNet : public torch::nn::Module {
   // A part of the network, for processing large images piecewise (height and width multiples of 4 at full
   // resolution).
   struct Run {
-    size_t first = 0;                 // 0, kFirstResidual or kFirstUp
+    size_t first = 0;  // 0, kFirstResidual or kFirstUp
     size_t last = kNormLayers - 1;
     const NormStats* fixed = nullptr;  // normalise with these instead of the input's own statistics; a layer
                                        // whose entry is undefined must be `last` and is returned un-normalised

@@ -19,14 +19,22 @@ struct LayerSpec {
 };
 inline constexpr size_t kLayers = 16;
 inline constexpr LayerSpec kSpecs[kLayers] = {
-    {"conv1", 9, 3, 32, 1, false, true, 1, 1},         {"conv2", 3, 32, 64, 2, false, true, 1, 2},
-    {"conv3", 3, 64, 128, 2, false, true, 2, 4},       {"res1.conv1", 3, 128, 128, 1, false, true, 4, 4},
-    {"res1.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"res2.conv1", 3, 128, 128, 1, false, true, 4, 4},
-    {"res2.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"res3.conv1", 3, 128, 128, 1, false, true, 4, 4},
-    {"res3.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"res4.conv1", 3, 128, 128, 1, false, true, 4, 4},
-    {"res4.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"res5.conv1", 3, 128, 128, 1, false, true, 4, 4},
-    {"res5.conv2", 3, 128, 128, 1, false, false, 4, 4}, {"up1", 3, 128, 64, 2, true, true, 4, 2},
-    {"up2", 3, 64, 32, 2, true, true, 2, 1},           {"conv_out", 9, 32, 3, 1, false, false, 1, 1},
+    {"conv1", 9, 3, 32, 1, false, true, 1, 1},
+    {"conv2", 3, 32, 64, 2, false, true, 1, 2},
+    {"conv3", 3, 64, 128, 2, false, true, 2, 4},
+    {"res1.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res1.conv2", 3, 128, 128, 1, false, false, 4, 4},
+    {"res2.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res2.conv2", 3, 128, 128, 1, false, false, 4, 4},
+    {"res3.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res3.conv2", 3, 128, 128, 1, false, false, 4, 4},
+    {"res4.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res4.conv2", 3, 128, 128, 1, false, false, 4, 4},
+    {"res5.conv1", 3, 128, 128, 1, false, true, 4, 4},
+    {"res5.conv2", 3, 128, 128, 1, false, false, 4, 4},
+    {"up1", 3, 128, 64, 2, true, true, 4, 2},
+    {"up2", 3, 64, 32, 2, true, true, 2, 1},
+    {"conv_out", 9, 32, 3, 1, false, false, 1, 1},
 };
 // The tensors of each layer, stored as "<layer>.<part>".
 inline constexpr const char* kPartNames[3] = {"weight", "norm_shift", "norm_scale"};

@@ -103,7 +103,9 @@ std::vector<std::string> Vgg19::default_style_layers() const {
   return {"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"};
 }
 
-std::vector<std::string> Vgg19::default_content_layers() const { return {"relu4_2"}; }
+std::vector<std::string> Vgg19::default_content_layers() const {
+  return {"relu4_2"};
+}
 
 std::vector<std::pair<std::string, double>> Vgg19::default_dream_layers() const {
   return {{"relu4_2", 1.0}, {"relu5_1", 0.5}};

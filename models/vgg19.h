@@ -1,6 +1,7 @@
 #pragma once
 // VGG-19 (Simonyan & Zisserman 2014) in torchvision's layout as a fixed feature extractor, the network of Gatys
-// et al.'s style transfer. Its parameters are named as torchvision's (features.N.weight / features.N.bias). Weights: torchvision's vgg19-dcbb9e9d.pth (not downloadable here; users import it).
+// et al.'s style transfer. Its parameters are named as torchvision's (features.N.weight / features.N.bias). Weights:
+// torchvision's vgg19-dcbb9e9d.pth (not downloadable here; users import it).
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,8 +24,8 @@ class Vgg19 : public FeatureNetwork {
   std::string name() const override { return "vgg19"; }
   // conv1_1, relu1_1, conv1_2, relu1_2, pool1, ..., conv5_4, relu5_4, pool5 (index = torchvision's features.N).
   std::vector<std::string> layer_names() const override;
-  std::vector<std::string> default_style_layers() const override;    // relu1_1 .. relu5_1
-  std::vector<std::string> default_content_layers() const override;  // relu4_2
+  std::vector<std::string> default_style_layers() const override;                     // relu1_1 .. relu5_1
+  std::vector<std::string> default_content_layers() const override;                   // relu4_2
   std::vector<std::pair<std::string, double>> default_dream_layers() const override;  // relu4_2:1, relu5_1:0.5
   int64_t min_input_size() const override { return 32; }
 

@@ -6,15 +6,17 @@
 #include <optional>
 #include <set>
 
-#include "core/numbers.h"
 #include "core/error.h"
+#include "core/numbers.h"
 #include "models/pth_loader.h"
 #include "models/vgg19.h"
 
 namespace atelier {
 namespace {
 
-bool has_key(const TensorMap& sd, const std::string& k) { return sd.count(k) > 0; }
+bool has_key(const TensorMap& sd, const std::string& k) {
+  return sd.count(k) > 0;
+}
 
 bool has_key_containing(const TensorMap& sd, const std::string& part) {
   for (const auto& kv : sd)
@@ -65,8 +67,8 @@ std::string guess_model(const TensorMap& sd) {
       default: break;
     }
     if (name)
-      return std::string("a ") + name + (bn ? " with batch normalisation (" : " (") +
-             std::to_string(convs.size()) + " convolutions)";
+      return std::string("a ") + name + (bn ? " with batch normalisation (" : " (") + std::to_string(convs.size()) +
+             " convolutions)";
   }
   return "";
 }
@@ -81,8 +83,9 @@ void import_vgg19(const std::string& pth_path, const std::string& out_safetensor
     for (auto& [k, t] : sd) stripped.emplace(k.substr(7), t);
     sd = std::move(stripped);
   }
-  const std::string expected = "expected torchvision's VGG-19 weights (vgg19-dcbb9e9d.pth, features.N for 16 "
-                               "convolutions)";
+  const std::string expected =
+      "expected torchvision's VGG-19 weights (vgg19-dcbb9e9d.pth, features.N for 16 "
+      "convolutions)";
   const std::string base = std::filesystem::path(pth_path).filename().string();
   const auto& indices = vgg19_conv_indices();
   const bool layout_ok = feature_conv_indices(sd) == std::vector<int>(indices.begin(), indices.end()) &&

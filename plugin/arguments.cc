@@ -45,7 +45,8 @@ void add_arguments(GimpProcedure* p, const Filter& filter) {
                                            G_PARAM_READWRITE);
         GimpChoice* choice = gimp_choice_new();
         gint id = 0;
-        for (const ChoiceOption& c : current_choices(s)) gimp_choice_add(choice, c.nick.c_str(), id++, tr(c.label), nullptr);
+        for (const ChoiceOption& c : current_choices(s))
+          gimp_choice_add(choice, c.nick.c_str(), id++, tr(c.label), nullptr);
         gimp_procedure_add_choice_aux_argument(p, dialog_property(s).c_str(), label, help, choice,
                                                s.default_text.c_str(), G_PARAM_READWRITE);
         break;
@@ -54,7 +55,8 @@ void add_arguments(GimpProcedure* p, const Filter& filter) {
         // ANY rather than OPEN: with OPEN, GIMP's core refuses a missing file before the plug-in runs, with a
         // message that does not name it ("'<not transformable to string>' … out of range"); read_values names it.
         GFile* def = s.default_text.empty() ? nullptr : g_file_new_for_path(s.default_text.c_str());
-        // The dialog's file chooser needs OPEN (or SELECT_FOLDER): an auxiliary argument, kept in step like the choices.
+        // The dialog's file chooser needs OPEN (or SELECT_FOLDER): an auxiliary argument, kept in step like the
+        // choices.
         gimp_procedure_add_file_argument(p, name, label, help, GIMP_FILE_CHOOSER_ACTION_ANY, TRUE, def,
                                          G_PARAM_READWRITE);
         gimp_procedure_add_file_aux_argument(
@@ -67,9 +69,7 @@ void add_arguments(GimpProcedure* p, const Filter& filter) {
       case ParamType::String:
         gimp_procedure_add_string_argument(p, name, label, help, s.default_text.c_str(), G_PARAM_READWRITE);
         break;
-      case ParamType::Layer:
-        gimp_procedure_add_layer_argument(p, name, label, help, TRUE, G_PARAM_READWRITE);
-        break;
+      case ParamType::Layer: gimp_procedure_add_layer_argument(p, name, label, help, TRUE, G_PARAM_READWRITE); break;
     }
   }
 }

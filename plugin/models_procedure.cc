@@ -34,10 +34,10 @@ GimpValueArray* run_models(GimpProcedure* procedure, GimpProcedureConfig* config
 }  // namespace
 
 GimpProcedure* create_models_procedure(GimpPlugIn* plug_in) {
-  GimpProcedure* p = gimp_procedure_new(plug_in, kModelsProcedure, GIMP_PDB_PROC_TYPE_PLUGIN, run_models, nullptr,
-                                        nullptr);
-  gimp_procedure_add_enum_argument(p, "run-mode", "Run mode", "The run mode", GIMP_TYPE_RUN_MODE,
-                                   GIMP_RUN_INTERACTIVE, G_PARAM_READWRITE);
+  GimpProcedure* p =
+      gimp_procedure_new(plug_in, kModelsProcedure, GIMP_PDB_PROC_TYPE_PLUGIN, run_models, nullptr, nullptr);
+  gimp_procedure_add_enum_argument(p, "run-mode", "Run mode", "The run mode", GIMP_TYPE_RUN_MODE, GIMP_RUN_INTERACTIVE,
+                                   G_PARAM_READWRITE);
   gimp_procedure_set_sensitivity_mask(p, GIMP_PROCEDURE_SENSITIVE_ALWAYS);
   gimp_procedure_set_menu_label(p, _("_Models…"));
   gimp_procedure_add_menu_path(p, (std::string("<Image>/Filters/") + _("Neural")).c_str());

@@ -37,11 +37,15 @@ std::string data_dir(const char* env, const char* name, const char* installed) {
   return installed;
 }
 
-std::string catalog_dir() { return data_dir("ATELIER_LOCALEDIR", "locale", ATELIER_LOCALEDIR); }
+std::string catalog_dir() {
+  return data_dir("ATELIER_LOCALEDIR", "locale", ATELIER_LOCALEDIR);
+}
 
 }  // namespace
 
-std::string help_dir() { return data_dir("ATELIER_HELPDIR", "help", ATELIER_HELPDIR); }
+std::string help_dir() {
+  return data_dir("ATELIER_HELPDIR", "help", ATELIER_HELPDIR);
+}
 
 GimpValueArray* failure(GimpProcedure* procedure, GimpPDBStatusType status, const std::string& message) {
   GError* error = g_error_new_literal(GIMP_PLUG_IN_ERROR, 0, message.c_str());

@@ -7,6 +7,8 @@ const std::vector<const Filter*>& plugin_filters() {
   return all_filters();
 }
 
-bool registers_model_manager() { return true; }
+bool registers_model_manager() {
+  return true;
+}
 
 }  // namespace atelier::plugin

@@ -127,13 +127,10 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
   }
   switch (job.status) {
-    case JobResult::Status::kCancelled:
-      return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
+    case JobResult::Status::kCancelled: return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
     case JobResult::Status::kOutOfMemory:  // the message says what to try (run_filter)
-    case JobResult::Status::kFailed:
-      return failure(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
-    case JobResult::Status::kOk:
-      break;
+    case JobResult::Status::kFailed: return failure(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
+    case JobResult::Status::kOk: break;
   }
   add_result_layer(image, GIMP_LAYER(drawable), region, job.image, layer_name(filter, values),
                    static_cast<bool>(filter.result_size));

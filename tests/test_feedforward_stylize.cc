@@ -43,7 +43,9 @@ Image photo(int w, int h) {
   return img;
 }
 
-at::Tensor rgb(const Image& img) { return image_rgb_to_tensor(img); }
+at::Tensor rgb(const Image& img) {
+  return image_rgb_to_tensor(img);
+}
 
 }  // namespace
 
@@ -124,5 +126,3 @@ TEST(FeedforwardStylize, RejectsBadArguments) {
   EXPECT_THROW(feedforward_stylize(in, *wave(), 1.0, Progress(), opt), Error);
   EXPECT_THROW(feedforward_stylize(Image(), *wave(), 1.0, Progress()), Error);
 }
-
-

@@ -67,8 +67,8 @@ GatysRun stylize_fake(OptimizerKind kind, uint64_t seed, bool random_init, int i
   s.random_init = random_init;
   s.seed = seed;
   GatysRun r;
-  r.image = gatys_optimize(net, content, {{style, 1.0}}, s, Progress(),
-                           [&](int, double loss) { r.losses.push_back(loss); });
+  r.image =
+      gatys_optimize(net, content, {{style, 1.0}}, s, Progress(), [&](int, double loss) { r.losses.push_back(loss); });
   return r;
 }
 }  // namespace
@@ -113,10 +113,11 @@ TEST(Gatys, CancelStopsTheOptimisation) {
   int seen = 0;
   GatysSettings s;
   s.optimizer.iterations = 100;
-  Progress p([&](double, const std::string&) {
-               if (++seen == 3) cancel = true;
-             },
-             &cancel);
+  Progress p(
+      [&](double, const std::string&) {
+        if (++seen == 3) cancel = true;
+      },
+      &cancel);
   at::Tensor content = torch::rand({1, 3, 24, 24});
   EXPECT_THROW(gatys_optimize(net, content, {{content.flip(3), 1.0}}, s, p), Cancelled);
   EXPECT_LT(seen, 10);

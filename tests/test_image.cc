@@ -51,7 +51,8 @@ TEST(ImageTensor, HalfPrecisionRoundTripAndResize) {
   const Image back = tensor_to_image(rgb, image_alpha_to_tensor(img));
   for (size_t i = 0; i < img.rgba.size(); ++i) EXPECT_NEAR(back.rgba[i], img.rgba[i], 1e-3) << i;
   // Out-of-range values are clamped, and without alpha the image is opaque.
-  const Image clamped = tensor_to_image(torch::full({1, 3, 2, 3}, 1.5, at::kHalf) - torch::tensor({0.f, 2.f, 1.f}).view({1, 3, 1, 1}));
+  const Image clamped =
+      tensor_to_image(torch::full({1, 3, 2, 3}, 1.5, at::kHalf) - torch::tensor({0.f, 2.f, 1.f}).view({1, 3, 1, 1}));
   EXPECT_EQ(clamped.pixel(2, 1)[0], 1.f);
   EXPECT_EQ(clamped.pixel(2, 1)[1], 0.f);
   EXPECT_EQ(clamped.pixel(2, 1)[2], 0.5f);
@@ -93,8 +94,7 @@ TEST(ImageTensor, ResizeOfNonConstantImages) {
   const at::Tensor small = resize(ramp, 12, 16);
   EXPECT_NEAR(small.mean().item<double>(), ramp.mean().item<double>(), 1e-3);
   // Output pixel i covers input pixels 4i..4i+3, whose mean is (4i + 1.5) / 63.
-  for (int i : {2, 7, 12})
-    EXPECT_NEAR(small[0][1][5][i].item<double>(), (4 * i + 1.5) / 63.0, 2e-3) << i;
+  for (int i : {2, 7, 12}) EXPECT_NEAR(small[0][1][5][i].item<double>(), (4 * i + 1.5) / 63.0, 2e-3) << i;
   // The difference of two images (negative values, as Dream's detail) keeps its own range.
   const at::Tensor detail = resize(edge - 0.5, 32, 32);
   EXPECT_GE(detail.min().item<float>(), -0.5f);

@@ -144,8 +144,10 @@ TEST(ModelLibrary, ImportedStyleNetworksAreChoices) {
   ParamValues v(specs);
   v.set_text("net", "my_style");
   const std::string error = test::error_of([&] { v.set_text("net", "nosuch"); });
-  if (old) setenv("ATELIER_MODELS_DIR", saved.c_str(), 1);
-  else unsetenv("ATELIER_MODELS_DIR");
+  if (old)
+    setenv("ATELIER_MODELS_DIR", saved.c_str(), 1);
+  else
+    unsetenv("ATELIER_MODELS_DIR");
 
   EXPECT_NE(std::find(nicks.begin(), nicks.end(), "wave"), nicks.end());
   EXPECT_NE(std::find(nicks.begin(), nicks.end(), "my_style"), nicks.end());

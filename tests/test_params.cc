@@ -297,8 +297,9 @@ std::string clashes(const std::string& dialog, const std::vector<std::pair<std::
     const std::string m = mnemonic_of(label);
     if (m.empty()) continue;
     const auto [it, fresh] = taken.emplace(m, "\"" + label + "\" (" + name + ")");
-    if (!fresh) out << dialog << ": mnemonic '" << m << "' of \"" << label << "\" (" << name << ") clashes with "
-                    << it->second << "\n";
+    if (!fresh)
+      out << dialog << ": mnemonic '" << m << "' of \"" << label << "\" (" << name << ") clashes with " << it->second
+          << "\n";
   }
   return out.str();
 }
@@ -382,8 +383,8 @@ TEST(Params, DialogMnemonicsAreUniqueInEnglishAndGerman) {
         continue;
       }
       if (mnemonic_of(s.label).empty() != mnemonic_of(t->second).empty())
-        problems += f->name + ": \"" + s.label + "\" and its German \"" + t->second +
-                    "\" disagree about having a mnemonic\n";
+        problems +=
+            f->name + ": \"" + s.label + "\" and its German \"" + t->second + "\" disagree about having a mnemonic\n";
       german_labels.emplace_back(s.name, t->second);
     }
     problems += clashes(f->name, buttons, labels);

@@ -91,7 +91,9 @@ std::string stripes_file() {
   return path;
 }
 
-bool inception_installed() { return ModelLibrary().installed("inception_v3"); }
+bool inception_installed() {
+  return ModelLibrary().installed("inception_v3");
+}
 #define REQUIRE_INCEPTION() \
   ATELIER_REQUIRE(inception_installed(), "InceptionV3 is not installed (./run atelier models install inception_v3)")
 
@@ -100,8 +102,11 @@ bool inception_installed() { return ModelLibrary().installed("inception_v3"); }
 TEST(ReferenceOutputs, StylizeOptimise) {
   REQUIRE_INCEPTION();
   const Image out = run("stylize",
-                        {{"style-image", stripes_file()}, {"size", "84"}, {"iterations", "4"},
-                         {"network", "inception_v3"}, {"seed", "7"}},
+                        {{"style-image", stripes_file()},
+                         {"size", "84"},
+                         {"iterations", "4"},
+                         {"network", "inception_v3"},
+                         {"seed", "7"}},
                         test_picture(84, 78));
   expect_matches_reference("stylize_optimise", out);
 }
@@ -109,8 +114,13 @@ TEST(ReferenceOutputs, StylizeOptimise) {
 TEST(ReferenceOutputs, StylizeOptimiseAdamFromNoise) {
   REQUIRE_INCEPTION();
   const Image out = run("stylize",
-                        {{"style-image", stripes_file()}, {"size", "80"}, {"iterations", "5"}, {"optimizer", "adam"},
-                         {"init", "random"}, {"preserve-colors", "luminance"}, {"network", "inception_v3"},
+                        {{"style-image", stripes_file()},
+                         {"size", "80"},
+                         {"iterations", "5"},
+                         {"optimizer", "adam"},
+                         {"init", "random"},
+                         {"preserve-colors", "luminance"},
+                         {"network", "inception_v3"},
                          {"seed", "3"}},
                         test_picture(80, 80));
   expect_matches_reference("stylize_optimise_adam_noise", out);
@@ -132,8 +142,12 @@ TEST(ReferenceOutputs, StylizeInstantTiled) {
 TEST(ReferenceOutputs, Dream) {
   REQUIRE_INCEPTION();
   const Image out = run("dream",
-                        {{"size", "88"}, {"octaves", "2"}, {"iterations", "3"}, {"network", "inception_v3"},
-                         {"seed", "5"}, {"strength", "1"}},
+                        {{"size", "88"},
+                         {"octaves", "2"},
+                         {"iterations", "3"},
+                         {"network", "inception_v3"},
+                         {"seed", "5"},
+                         {"strength", "1"}},
                         test_picture(88, 80));
   expect_matches_reference("dream", out);
 }
@@ -141,8 +155,14 @@ TEST(ReferenceOutputs, Dream) {
 TEST(ReferenceOutputs, DreamWithLayerDosesAndKeptColours) {
   REQUIRE_INCEPTION();
   const Image out = run("dream",
-                        {{"layers", "mixed2:1, mixed4:-0.5"}, {"size", "80"}, {"octaves", "1"}, {"iterations", "4"},
-                         {"keep-colors", "true"}, {"network", "inception_v3"}, {"seed", "11"}, {"strength", "1"}},
+                        {{"layers", "mixed2:1, mixed4:-0.5"},
+                         {"size", "80"},
+                         {"octaves", "1"},
+                         {"iterations", "4"},
+                         {"keep-colors", "true"},
+                         {"network", "inception_v3"},
+                         {"seed", "11"},
+                         {"strength", "1"}},
                         test_picture(80, 90));
   expect_matches_reference("dream_doses", out);
 }

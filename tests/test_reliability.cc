@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <functional>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <new>
 #include <string>
@@ -43,11 +43,11 @@ TEST(Reliability, SafetensorsShapeProductsCannotWrapAround) {
   const std::string wrap = test::write_safetensors(
       "wrap.safetensors", R"({"w":{"dtype":"F32","shape":[2147483648,2147483648,4],"data_offsets":[0,0]}})", 8);
   EXPECT_NE(error_of([&] { load_safetensors(wrap); }).find("more bytes than the file holds"), std::string::npos);
-  const std::string huge = test::write_safetensors(
-      "huge.safetensors", R"({"w":{"dtype":"F32","shape":[1e300],"data_offsets":[0,0]}})", 8);
+  const std::string huge =
+      test::write_safetensors("huge.safetensors", R"({"w":{"dtype":"F32","shape":[1e300],"data_offsets":[0,0]}})", 8);
   EXPECT_NE(error_of([&] { load_safetensors(huge); }).find("63 bits"), std::string::npos);
-  const std::string negative = test::write_safetensors(
-      "negoff.safetensors", R"({"w":{"dtype":"U8","shape":[2],"data_offsets":[-2,0]}})", 8);
+  const std::string negative =
+      test::write_safetensors("negoff.safetensors", R"({"w":{"dtype":"U8","shape":[2],"data_offsets":[-2,0]}})", 8);
   EXPECT_NE(error_of([&] { load_safetensors(negative); }).find("negative data offset"), std::string::npos);
 }
 

@@ -1,6 +1,6 @@
 // run_filter(): the one run routine of all filters (library, device, out-of-memory, alpha, result checks).
-#include <gtest/gtest.h>
 #include <c10/util/Exception.h>
+#include <gtest/gtest.h>
 
 #include <new>
 

@@ -172,9 +172,11 @@ TEST(StyleTraining, StopAndKeepReturnsAfterTheCurrentIterationWithACheckpoint) {
   TransformNet net;
   const std::map<std::string, at::Tensor> before = copy_weights(net);
   std::atomic<bool> finish{false};
-  Progress progress([&](double, const std::string& m) {
-    if (m.rfind("iteration 3/", 0) == 0) finish = true;
-  }, nullptr);
+  Progress progress(
+      [&](double, const std::string& m) {
+        if (m.rfind("iteration 3/", 0) == 0) finish = true;
+      },
+      nullptr);
   progress.with_finish(&finish);
   int saved_at = 0;
   StyleTrainSettings s = small_settings(10);
@@ -230,8 +232,7 @@ TEST(TrainStyleFilter, BadInputIsRefusedBeforeAnyWork) {
   EXPECT_NE(run(train_values(style, "/no/such/folder", "x")).find("'/no/such/folder' does not exist"),
             std::string::npos);
   fs::create_directories(test::temp_path("empty-photos"));
-  EXPECT_NE(run(train_values(style, test::temp_path("empty-photos"), "x")).find("holds no images"),
-            std::string::npos);
+  EXPECT_NE(run(train_values(style, test::temp_path("empty-photos"), "x")).find("holds no images"), std::string::npos);
   EXPECT_NE(run(train_values(style, "", "wave")).find("already has a style named 'wave'"), std::string::npos)
       << "a bundled network's name must not be replaced";
   EXPECT_NE(run(train_values(style, "", "bad/name")).find("may only use letters"), std::string::npos);
@@ -253,9 +254,11 @@ TEST(TrainStyleFilter, StopAndKeepSavesTheStyleSoFarAndResumingReplacesIt) {
   v.set_int("size", 96);
   v.set_int("iterations", 4);
   std::atomic<bool> finish{false};
-  Progress progress([&](double, const std::string& m) {
-    if (m.find("iteration 2/4") != std::string::npos) finish = true;
-  }, nullptr);
+  Progress progress(
+      [&](double, const std::string& m) {
+        if (m.find("iteration 2/4") != std::string::npos) finish = true;
+      },
+      nullptr);
   progress.with_finish(&finish);
   const RunContext ctx{&library, progress, {}};
   const Image photo = load_image(test::fixture("tiny_rgba.png"));
@@ -299,8 +302,8 @@ TEST(TrainStyleFilter, TrainedStyleMovesAHeldOutPhotoTowardTheStyle) {
   ASSERT_TRUE(ModelLibrary(dir).installed("fast-style/ci-scream"));
   Metadata meta;
   load_safetensors(ModelLibrary(dir).path("fast-style/ci-scream"), &meta);
-  for (const char* key : {"style.sha256", "network", "train.size", "train.iterations", "style-strength", "seed",
-                          "start-from", "date"})
+  for (const char* key :
+       {"style.sha256", "network", "train.size", "train.iterations", "style-strength", "seed", "start-from", "date"})
     EXPECT_TRUE(meta.count(key)) << "the trained style's metadata lacks " << key;
   EXPECT_EQ(meta["network"], "inception_v3");
   EXPECT_EQ(meta["train.iterations"], "150");

@@ -12,9 +12,9 @@
 #include "core/losses/losses.h"
 #include "filters/stylize.h"
 #include "filters/stylize_optimise.h"
-#include "tests/fake_network.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
+#include "tests/fake_network.h"
 #include "tests/test_util.h"
 
 using namespace atelier;
@@ -190,8 +190,7 @@ TEST(StylizeOptimise, CoarseToFineStartsFromTheCoarseResultAndReachesALowerLoss)
 
   GatysSettings measure_settings;
   const GatysLayers layers = gatys_layers(net, measure_settings, true);
-  const GatysLoss measure(net, content,
-                          style_grams(net, layers.style, style_targets(styles, net, 64, "off", content)),
+  const GatysLoss measure(net, content, style_grams(net, layers.style, style_targets(styles, net, 64, "off", content)),
                           measure_settings);
   torch::NoGradGuard no_grad;
   const double one = measure(one_scale).item<double>(), two = measure(two_scales).item<double>();
@@ -209,10 +208,12 @@ TEST(StylizeOptimise, StopAndKeepAtTheCoarseScaleFinishesAtTheWorkingSize) {
   request.schedule = {2, 6, 6};
   std::atomic<bool> finish{false};
   std::vector<std::string> messages;
-  Progress progress([&](double, const std::string& m) {
-    messages.push_back(m);
-    if (m.rfind("level 1/2: iteration 2/", 0) == 0) finish = true;
-  }, nullptr);
+  Progress progress(
+      [&](double, const std::string& m) {
+        messages.push_back(m);
+        if (m.rfind("level 1/2: iteration 2/", 0) == 0) finish = true;
+      },
+      nullptr);
   progress.with_finish(&finish);
   const at::Tensor result = stylize_optimise(net, content, styles, request, progress);
   ASSERT_EQ(result.sizes(), content.sizes());

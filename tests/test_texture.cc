@@ -221,10 +221,9 @@ TEST(TextureFilter, BadRequestsAreClearErrors) {
   const Filter& f = texture_filter();
   ModelLibrary library;
   RunContext ctx{&library, Progress(), {}};
-  EXPECT_NE(test::error_of([&] {
-              run_filter(f, Image(), texture_values({{"size", "64"}}), ctx);
-            }).find("no source texture"),
-            std::string::npos);
+  EXPECT_NE(
+      test::error_of([&] { run_filter(f, Image(), texture_values({{"size", "64"}}), ctx); }).find("no source texture"),
+      std::string::npos);
   EXPECT_NE(test::error_of([&] { run_filter(f, Image(), texture_values({}), ctx); }).find("give its width"),
             std::string::npos);
   EXPECT_NE(test::error_of([&] {
@@ -232,8 +231,6 @@ TEST(TextureFilter, BadRequestsAreClearErrors) {
                          texture_values({{"method", "generator"}, {"save-model", "../x"}, {"size", "32"}}), ctx);
             }).find("may only use letters"),
             std::string::npos);
-  EXPECT_NE(test::error_of([&] {
-              texture_values({{"model", "no-such-generator"}});
-            }).find("no-such-generator"),
+  EXPECT_NE(test::error_of([&] { texture_values({{"model", "no-such-generator"}}); }).find("no-such-generator"),
             std::string::npos);
 }

@@ -223,8 +223,7 @@ TEST(Training, LearningRateDecaysGeometricallyAndProgressIsReported) {
   s.max_gradient_norm = 0;
   std::vector<std::pair<double, std::string>> reports;
   Progress progress([&](double f, const std::string& m) { reports.emplace_back(f, m); }, nullptr);
-  train_parameters(
-      {w}, [&](int) { return w.sum(); }, s, progress);
+  train_parameters({w}, [&](int) { return w.sum(); }, s, progress);
   EXPECT_NEAR(w.item<double>(), -0.111, 1e-4);
   ASSERT_EQ(reports.size(), 3u);
   EXPECT_DOUBLE_EQ(reports.back().first, 1.0);
@@ -239,8 +238,7 @@ TEST(Training, ClipsTheGradientNorm) {
   s.iterations = 1;
   s.learning_rate = s.final_learning_rate = 0.1;
   s.max_gradient_norm = 1.0;
-  train_parameters(
-      {w}, [&](int) { return (w * 1e25).sum(); }, s, Progress());
+  train_parameters({w}, [&](int) { return (w * 1e25).sum(); }, s, Progress());
   EXPECT_TRUE(at::allclose(w, torch::full({4}, -0.1), 0, 1e-4)) << w;
 }
 
@@ -307,8 +305,7 @@ TEST(Training, RejectsLossesThatDoNotDependOnTheParameters) {
   TrainSettings s;
   s.iterations = 2;
   EXPECT_NE(error_of([&] {
-              train_parameters(
-                  {w}, [](int) { return torch::ones({}); }, s, Progress());
+              train_parameters({w}, [](int) { return torch::ones({}); }, s, Progress());
             }).find("depends on the parameters"),
             std::string::npos);
 }

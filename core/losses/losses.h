@@ -37,7 +37,8 @@ at::Tensor random_directions(int64_t channels, int64_t count, uint64_t seed, c10
 // sorted list is resampled to H*W values by linear interpolation of its quantiles (value k of n sits at quantile
 // (k+0.5)/n). Differentiable w.r.t. features (not target). With C == 1 and one direction of +1 this is the exact
 // squared 1-D Wasserstein-2 distance between the two empirical distributions (for equal counts).
-at::Tensor sliced_wasserstein_distance(const at::Tensor& features, const at::Tensor& target, const at::Tensor& directions);
+at::Tensor sliced_wasserstein_distance(const at::Tensor& features, const at::Tensor& target,
+                                       const at::Tensor& directions);
 
 // The distance divided by the mean squared target projection (+ eps): comparable across layers and sizes, like
 // gram_loss.

@@ -105,7 +105,7 @@ Image needs_model(const Image& input, const ParamValues& v, const RunContext& ct
 
 const std::vector<const Filter*>& plugin_filters() {
   static const Filter filter{"test-tint", "Test _Tint...", "Test Tint", "Tints the layer (test filter)",
-                             "",          tint_params(),   tint,  {}};
+                             "",          tint_params(),   tint,        {}};
   static const Filter needs{"test-needs-model",
                             "Test _Needs Model...",
                             "Test Needs Model",
@@ -118,6 +118,8 @@ const std::vector<const Filter*>& plugin_filters() {
   return filters;
 }
 
-bool registers_model_manager() { return false; }
+bool registers_model_manager() {
+  return false;
+}
 
 }  // namespace atelier::plugin
