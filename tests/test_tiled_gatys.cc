@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <cstdio>
 
 #include "core/losses/losses.h"
 #include "filters/feature_tiles.h"
@@ -75,18 +76,39 @@ TEST(TiledGatys, TheContextIsWhatMakesItExact) {
   EXPECT_GT(std::abs(piece_left(left).item<double>() + piece_right(right).item<double>() - loss), 1e-3 * loss);
 }
 
-// The whole image optimised with tiled evaluations follows the untiled optimisation.
+// The whole image optimised with tiled evaluations follows the untiled optimisation. Tiled and untiled
+// evaluations agree to float rounding, which differs by CPU (oneDNN's kernels); L-BFGS amplifies such differences
+// from step to step, so positions are compared after one iteration and the later ones by the loss they reach.
 TEST(TiledGatys, OptimisationFollowsTheUntiledOne) {
   Scene s(96, 160, false);
-  s.settings.optimizer.iterations = 6;
   s.settings.optimizer.history = 10;
   s.settings.init = s.image;
-  const at::Tensor whole = gatys_optimize(s.net, s.content, {}, s.settings, Progress());
+  const double start = s.whole().first;
+  auto whole_loss_of = [&](const at::Tensor& x) {
+    const GatysLoss loss(s.net, s.content, s.settings.grams, s.settings);
+    torch::NoGradGuard no_grad;
+    return loss(x).item<double>();
+  };
+
+  s.settings.optimizer.iterations = 1;
+  const at::Tensor one_whole = gatys_optimize(s.net, s.content, {}, s.settings, Progress());
+  const at::Tensor one_tiled = gatys_optimize_tiled(s.net, s.content, s.settings, 96, 32, 1e9, Progress());
+  const double first_step = (one_whole - s.image).abs().max().item<double>();
+  const double first_difference = (one_tiled - one_whole).abs().max().item<double>();
+  std::printf("[ info ] first iteration: step %g, tiled - untiled %g\n", first_step, first_difference);
+  EXPECT_GT(first_step, 1e-3);
+  EXPECT_LT(first_difference, 1e-3 * first_step);
+
+  s.settings.optimizer.iterations = 6;
   std::vector<std::string> messages;
   const Progress progress([&](double, const std::string& m) { messages.push_back(m); }, nullptr);
+  const at::Tensor whole = gatys_optimize(s.net, s.content, {}, s.settings, Progress());
   const at::Tensor tiled = gatys_optimize_tiled(s.net, s.content, s.settings, 96, 32, 1e9, progress);
-  EXPECT_LT((tiled - whole).abs().max().item<double>(), 2e-3);
-  EXPECT_GT((tiled - s.image).abs().mean().item<double>(), 0.01);
+  const double whole_loss = whole_loss_of(whole), tiled_loss = whole_loss_of(tiled);
+  std::printf("[ info ] loss: start %g, 6 iterations untiled %g, tiled %g\n", start, whole_loss, tiled_loss);
+  EXPECT_LT(whole_loss, 0.9 * start);
+  EXPECT_NEAR(tiled_loss, whole_loss, 0.02 * whole_loss)
+      << "start " << start << ", untiled " << whole_loss << ", tiled " << tiled_loss;
   bool saw_tile = false;
   for (const auto& m : messages) saw_tile = saw_tile || m.find("iteration 6/6: optimising (") != std::string::npos;
   EXPECT_TRUE(saw_tile);

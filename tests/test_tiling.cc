@@ -171,7 +171,7 @@ TEST(Tiling, PointwiseFunctionTiledEqualsUntiled) {
     }
 }
 
-TEST(Tiling, ConvolutionWithinTheContextIsExactOnCores) {
+TEST(Tiling, ConvolutionWithinTheContextMatchesTheWholeImageOnCores) {
   const at::Tensor image = random_image(1, 3, 37, 53);
   torch::manual_seed(11);
   const at::Tensor w3 = torch::randn({4, 3, 3, 3}), w5 = torch::randn({2, 4, 5, 5});
@@ -181,18 +181,23 @@ TEST(Tiling, ConvolutionWithinTheContextIsExactOnCores) {
   const at::Tensor mirror_padded =
       at::conv2d(at::conv2d(at::reflection_pad2d(image, {3, 3, 3, 3}), w3), w5);  // no padding: 37 x 53 left
   auto fn = [&](const at::Tensor& r, const Tile&) { return convs(r); };
+  // The same sums over the same pixels, but oneDNN picks its kernel (and so the summation order) by CPU and input
+  // shape: a tile and the whole image may round differently in the last bits. 1e-5 of the values' magnitude is
+  // float32 rounding of 3 x 3 x 3 then 4 x 5 x 5 products; a misplaced or missing pixel is of the magnitude itself.
+  const double tolerance = 1e-5 * zero_padded.abs().max().item<double>();
+  auto max_difference = [](const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); };
   for (int64_t overlap : {3, 5}) {
     const at::Tensor clip =
         run_tiled(image, TilePlan(37, 53, options(20, overlap, Border::Clip)), fn, blended(Blend::Core), Progress());
-    EXPECT_TRUE(torch::equal(clip, zero_padded)) << overlap;
+    EXPECT_LT(max_difference(clip, zero_padded), tolerance) << overlap;
     const at::Tensor mirror =
         run_tiled(image, TilePlan(37, 53, options(20, overlap, Border::Mirror)), fn, blended(Blend::Core), Progress());
-    EXPECT_TRUE(torch::equal(mirror, mirror_padded)) << overlap;
+    EXPECT_LT(max_difference(mirror, mirror_padded), tolerance) << overlap;
   }
-  // Too little context: the cores' borders differ.
+  // Too little context: the cores' borders differ, by far more than the rounding.
   const at::Tensor short_context =
       run_tiled(image, TilePlan(37, 53, options(20, 1, Border::Clip)), fn, blended(Blend::Core), Progress());
-  EXPECT_GT((short_context - zero_padded).abs().max().item<double>(), 1e-3);
+  EXPECT_GT(max_difference(short_context, zero_padded), 1000 * tolerance);
 }
 
 TEST(Tiling, FunctionSeesAtMostTheTileSize) {
@@ -262,9 +267,7 @@ TEST(Tiling, CancelThrows) {
   EXPECT_THROW(run_tiled(plan, fn, blended(Blend::Feather), progress), Cancelled);
   EXPECT_EQ(calls, 1);
   calls = 0;
-  EXPECT_THROW(for_each_tile(
-                   plan, [&](const Tile&) { ++calls; }, progress, "x"),
-               Cancelled);
+  EXPECT_THROW(for_each_tile(plan, [&](const Tile&) { ++calls; }, progress, "x"), Cancelled);
   EXPECT_EQ(calls, 0);
 }
 
