@@ -41,6 +41,7 @@ struct PreviewPlan {
 };
 constexpr int kPreviewSide = 320;
 
+// The optional members have default initializers: a filter's brace-initialisation names only what it sets.
 struct Filter {
   std::string name;        // "stylize": GIMP procedure "plug-in-atelier-" + name; the CLI subcommand (see cli_name)
   std::string menu_label;  // "_Stylize..."
@@ -55,22 +56,22 @@ struct Filter {
   // memory is translated by run_filter(). Hosts call run_filter(), not this.
   std::function<Image(const Image& input, const ParamValues& values, const RunContext& ctx)> run;
   // The filter's cost on the CPU for a width x height region (the dialog's estimate); unset = a generic guess.
-  std::function<CostEstimate(const ParamValues& values, int width, int height)> estimate;
+  std::function<CostEstimate(const ParamValues& values, int width, int height)> estimate{};
   // What to try when memory runs out ("lower the working size (size) or ..."), completing run_filter()'s message.
-  std::string out_of_memory_advice;
+  std::string out_of_memory_advice{};
   // The CLI subcommand when it differs from `name` (a shorter word users type).
-  std::string cli_name;
+  std::string cli_name{};
   // Set for a filter that makes a new picture instead of changing its input (Texture Synthesize: the input is the
   // source): the result's size from the values and the canvas (the input's size where there is no canvas). Its
   // result keeps its own alpha; GIMP places it as a new layer at the canvas origin, not limited to the selection.
-  std::function<std::pair<int, int>(const ParamValues& values, int canvas_width, int canvas_height)> result_size;
+  std::function<std::pair<int, int>(const ParamValues& values, int canvas_width, int canvas_height)> result_size{};
   // Set for a filter whose product is a model saved in the library (Train Instant Style): its image result is a
   // preview of the input. The command line needs neither input nor output (both or none); with no input the run
   // returns an empty image.
   bool makes_model = false;
   // The dialog's preview for these values; unset = no preview (a filter whose result does not show on a small
   // copy of the input).
-  std::function<PreviewPlan(const ParamValues& values)> preview;
+  std::function<PreviewPlan(const ParamValues& values)> preview{};
 };
 
 // `atelier COMMAND` for a filter: cli_name, else name.

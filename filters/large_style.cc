@@ -150,7 +150,7 @@ PreviewPlan large_style_preview(const ParamValues& v) {
 
 const Filter& large_style_filter() {
   static const Filter f = [] {
-    Filter f{
+    Filter filter{
         "large-tiled-style",
         "_Large Tiled Style...",
         "Large Tiled Style",
@@ -164,8 +164,8 @@ const Filter& large_style_filter() {
         large_style_cost,
         "lower the memory budget or the largest tile (smaller tiles need less memory), or choose the CPU device",
         "large-style"};
-    f.preview = large_style_preview;
-    return f;
+    filter.preview = large_style_preview;
+    return filter;
   }();
   return f;
 }

@@ -232,8 +232,8 @@ ParamSpec library_network_param(std::string name, std::string label, std::string
   // Bundled networks: "Feed-forward style network: The Great Wave (Hokusai)" is shown as "The Great Wave (Hokusai)".
   auto option = [prefix](const ModelInfo& m) {
     const size_t colon = m.description.find(": ");
-    std::string label = colon == std::string::npos ? m.name.substr(prefix.size()) : m.description.substr(colon + 2);
-    return ChoiceOption{m.name.substr(prefix.size()), label};
+    std::string shown = colon == std::string::npos ? m.name.substr(prefix.size()) : m.description.substr(colon + 2);
+    return ChoiceOption{m.name.substr(prefix.size()), shown};
   };
   std::vector<ChoiceOption> bundled;
   for (const ModelInfo& m : ModelLibrary::builtin())

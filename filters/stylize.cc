@@ -239,7 +239,7 @@ StylizeSchedule stylize_schedule(const ParamValues& v) {
 
 const Filter& stylize_filter() {
   static const Filter f = [] {
-    Filter f{
+    Filter filter{
         "stylize",
         "_Stylize...",
         "Neural Stylize",
@@ -253,8 +253,8 @@ const Filter& stylize_filter() {
         },
         stylize_cost,
         "lower the working size (size) or use a larger style scale, process a selection, or choose the CPU device"};
-    f.preview = stylize_preview;
-    return f;
+    filter.preview = stylize_preview;
+    return filter;
   }();
   return f;
 }

@@ -170,11 +170,11 @@ TensorMap load_zip(const std::string& path) {
     }
     const std::string name = "data/" + ref.key;
     if (!zip.has(name)) throw Error("entry '" + name + "' (tensor data) is missing; the archive is incomplete");
-    const int64_t bytes = checked_bytes(ref.numel, ref.dtype);
+    const int64_t expected = checked_bytes(ref.numel, ref.dtype);
     const uint64_t stored = zip.size(name);
-    if (stored != static_cast<uint64_t>(bytes))
-      throw Error("entry '" + name + "' has " + std::to_string(stored) + " bytes, expected " + std::to_string(bytes) +
-                  " (" + std::to_string(ref.numel) + " x " + at::toString(ref.dtype) + ")");
+    if (stored != static_cast<uint64_t>(expected))
+      throw Error("entry '" + name + "' has " + std::to_string(stored) + " bytes, expected " +
+                  std::to_string(expected) + " (" + std::to_string(ref.numel) + " x " + at::toString(ref.dtype) + ")");
     at::Tensor t = at::empty({ref.numel}, at::TensorOptions().dtype(ref.dtype));
     zip.read(name, t.data_ptr(), stored);
     storages.emplace(ref.key, t);

@@ -230,5 +230,7 @@ TEST(ModelLibrary, HelperProgramsReportAndCanBeCancelled) {
   // The background sleep was stopped with its shell (gone, or a zombie waiting for init).
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string pid_s, comm, state;
-  if (stat >> pid_s >> comm >> state) EXPECT_EQ(state, "Z");
+  if (stat >> pid_s >> comm >> state) {
+    EXPECT_EQ(state, "Z");
+  }
 }
