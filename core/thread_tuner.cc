@@ -10,7 +10,7 @@ constexpr int kTunedAfter = 4;
 
 }  // namespace
 
-ThreadTuner::ThreadTuner() : default_threads_(at::get_num_threads()) {
+ThreadTuner::ThreadTuner(Clock clock) : clock_(std::move(clock)), default_threads_(at::get_num_threads()) {
   if (default_threads_ <= 1) chosen_ = default_threads_;
 }
 

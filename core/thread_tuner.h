@@ -6,13 +6,17 @@
 // after a warm-up each, and the faster is kept for the rest. Results differ between the two only by float
 // rounding. (torch-free header)
 #include <chrono>
+#include <functional>
 #include <utility>
 
 namespace atelier {
 
 class ThreadTuner {
  public:
-  ThreadTuner();   // the default: the current intra-op thread count
+  // Seconds on some steady clock; tests give their own, so that what they check does not hang on the machine's load.
+  using Clock = std::function<double()>;
+  // The default is the current intra-op thread count.
+  explicit ThreadTuner(Clock clock = steady_seconds);
   ~ThreadTuner();  // restores it
   ThreadTuner(const ThreadTuner&) = delete;
   ThreadTuner& operator=(const ThreadTuner&) = delete;
@@ -21,9 +25,9 @@ class ThreadTuner {
   template <class Work>
   auto run(Work&& work) {
     next();
-    const auto start = std::chrono::steady_clock::now();
+    const double start = clock_();
     auto result = std::forward<Work>(work)();
-    finished(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    finished(clock_() - start);
     return result;
   }
 
@@ -31,8 +35,12 @@ class ThreadTuner {
   int chosen() const { return chosen_; }
 
  private:
-  void next();                   // sets the thread count for the next call
+  static double steady_seconds() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+  void next();                    // sets the thread count for the next call
   void finished(double seconds);  // records a call's time
+  Clock clock_;
   int default_threads_ = 1;
   int calls_ = 0;
   int chosen_ = 0;

