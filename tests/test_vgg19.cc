@@ -19,9 +19,13 @@ namespace {
 const std::vector<std::string> kReferenceLayers = {"conv1_1", "relu1_2", "pool1",   "relu2_1", "conv3_4", "relu3_1",
                                                    "relu4_2", "pool4",   "relu5_1", "relu5_4", "pool5"};
 
-double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
+  return (a - b).abs().max().item<double>();
+}
 
-bool python_torch_available() { return std::system("python3 -c 'import torch' >/dev/null 2>&1") == 0; }
+bool python_torch_available() {
+  return std::system("python3 -c 'import torch' >/dev/null 2>&1") == 0;
+}
 
 }  // namespace
 
@@ -125,12 +129,9 @@ TEST(Vgg19, BadInputGivesClearErrors) {
 
 TEST(Vgg19Import, RejectsNarrowAndOtherModels) {
   const std::string out = test::temp_path("rejected/vgg19.safetensors");
-  auto import_error = [&](const char* fixture) {
-    return error_of([&] { import_vgg19(test::fixture(fixture), out); });
-  };
+  auto import_error = [&](const char* fixture) { return error_of([&] { import_vgg19(test::fixture(fixture), out); }); };
   std::string msg = import_error("vgg19_narrow.pth");
-  EXPECT_NE(msg.find("'features.0.weight' has shape [4, 3, 3, 3] instead of [64, 3, 3, 3]"), std::string::npos)
-      << msg;
+  EXPECT_NE(msg.find("'features.0.weight' has shape [4, 3, 3, 3] instead of [64, 3, 3, 3]"), std::string::npos) << msg;
   EXPECT_NE(msg.find("vgg19-dcbb9e9d.pth"), std::string::npos) << msg;
   msg = import_error("vgg16_narrow.pth");
   EXPECT_NE(msg.find("looks like a VGG-16"), std::string::npos) << msg;
@@ -145,7 +146,7 @@ TEST(Vgg19Import, RejectsNarrowAndOtherModels) {
 
 // A full-size random VGG-19 in torchvision's legacy format (~550 MB), as a user's vgg19-dcbb9e9d.pth would be.
 TEST(Vgg19Import, FullSizeLegacyFile) {
-  if (!python_torch_available()) GTEST_SKIP() << "python3 with torch is not available";
+  ATELIER_REQUIRE(python_torch_available(), "python3 with torch is not available (apt-get install python3-torch)");
   const std::string pth = test::temp_path("vgg19-full.pth");
   const std::string out = test::temp_path("library/vgg19.safetensors");
   struct RemoveOnExit {
