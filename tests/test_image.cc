@@ -1,6 +1,11 @@
+#include <ATen/Version.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <utility>
@@ -148,6 +153,19 @@ TEST(Device, CpuAlwaysWorksCudaOnlyWhenAvailable) {
   } else {
     EXPECT_TRUE(select_device("cuda").is_cuda());
   }
+}
+
+// The "-avx2" unit suites (tests/meson.build) run as on a CPU without AVX-512: this checks that LibTorch really
+// dispatched so, or those runs would repeat the default ones and prove nothing.
+TEST(Device, CpuKernelsAreTheOnesAsked) {
+  const char* asked = std::getenv("ATEN_CPU_CAPABILITY");
+  std::string got = at::get_cpu_capability();
+  std::transform(got.begin(), got.end(), got.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (asked && *asked)
+    EXPECT_EQ(got, asked) << "ATEN_CPU_CAPABILITY=" << asked << " did not take effect";
+  else
+    EXPECT_FALSE(got.empty());
+  std::printf("LibTorch CPU kernels: %s\n", got.c_str());
 }
 
 TEST(Memory, AvailableMemoryIsKnownAndHugeRequestsFailClearly) {
