@@ -45,7 +45,60 @@ got=$(HOME= ALREADY_MOUNTED="" host_mounts "$B/work/project")
 got=$(HOME= ALREADY_MOUNTED="$B/work" host_mounts "$B/work/project")
 [ -z "$got" ] || fail "inside an already mounted folder: $got"
 
-# ./run asks it before entering the sysroot and mounts what it prints.
-grep -q 'host_mounts "\$PWD" "\$@"' "$SOURCE/run" || fail "./run does not ask host_mounts what to mount"
-grep -q 'mkdir -p "\$S\$d"; mount --bind "\$d" "\$S\$d"' "$SOURCE/run" || fail "./run does not mount the folders"
+# What ./run does with that choice: ATELIER_NATIVE=0 with a sysroot of a few programs (bash, env, dirname), in a
+# mount namespace of the test's own where a scratch folder is /mnt (outside /tmp, the checkout and the system's
+# folders, which ./run shows anyway or never). `./run shell` must show the named paths' folders, the current folder
+# and the home at the same paths, writable, and nothing beside them.
+[ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v chroot >/dev/null ||
+  { echo "SKIP: ./run enters its sysroot as root only (unshare, chroot)"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+# Under ./run shell the root is a chroot's, no mount point: its propagation cannot be set, so the test's namespace
+# keeps it, which is safe only when the scratch folder's mount is private already (./run makes its mounts so).
+prop=private
+if ! unshare --mount --propagation private true 2>/dev/null; then
+  prop=unchanged
+  [ "$(findmnt -n -o PROPAGATION --target "$DIR")" = private ] ||
+    fail "test set-up: cannot make a private mount namespace for the scratch folder $DIR"
+fi
+S=$DIR/sysroot U=$DIR/user R=$DIR/root
+mkdir -p "$S/usr/bin" "$S/etc" "$S/dev" "$S/proc" "$S/sys" "$S/tmp" "$DIR/stub" "$DIR/cache" "$R" \
+  "$U/home/me" "$U/work/project" "$U/other" "$U/out" "$U/secret"
+ln -s usr/bin "$S/bin"
+for b in bash env dirname; do
+  p=$(command -v $b)
+  cp "$p" "$S/usr/bin/$b"
+  for lib in $(ldd "$p" | grep -o '/[^ ]*'); do mkdir -p "$S$(dirname "$lib")"; cp -L "$lib" "$S$lib"; done
+done
+: >"$S/etc/neural-atelier-sysroot"
+sha256sum <"$SOURCE/tools/debian-packages.txt" | cut -d' ' -f1 >"$S/.atelier-packages"
+# Should ./run think this sysroot unfinished, it must fail here, not download a real one.
+for t in debootstrap apt-get; do
+  printf '#!/bin/sh\necho "test stub: ./run tried %s" >&2; exit 1\n' $t >"$DIR/stub/$t"
+done
+chmod +x "$DIR/stub/"*
+echo style >"$U/other/style.png"
+echo photo >"$U/work/project/photo.jpg"
+echo secret >"$U/secret/keep.txt"
+cat >"$DIR/inside.sh" <<'SH'
+# In the sysroot: bash builtins only.
+check() { eval "$1" || { echo "FAIL inside the sysroot: $2"; exit 1; }; }
+check '[ -f /etc/neural-atelier-sysroot ] && [ ! -e /usr/bin/sha256sum ]' \
+  "not the test's sysroot, or the host's /usr/bin is mounted over it"
+check '[ "$PWD" = /mnt/work/project ]' "the current folder is $PWD, not /mnt/work/project"
+check '[ "$HOME" = /mnt/home/me ] && [ -d /mnt/home/me ]' "the home folder /mnt/home/me is not shown (HOME=$HOME)"
+check 'read -r x </mnt/other/style.png && [ "$x" = style ]' "--style=/mnt/other/style.png is not shown"
+check 'read -r x <photo.jpg && [ "$x" = photo ]' "photo.jpg in the current folder is not shown"
+check 'echo written >/mnt/out/new.png' "cannot write --output /mnt/out/new.png (a file not written yet)"
+check '[ ! -e /mnt/secret ]' "/mnt/secret, named nowhere, is shown"
+echo "inside: ok"
+SH
+# The whole file system again at $R, a mount point that can be made private, with the scratch folder at its /mnt.
+out=$(unshare --mount --propagation $prop /bin/bash -euo pipefail -c '
+  mount --rbind / "$1"; mount --make-rprivate "$1"; mount --bind "$2" "$1/mnt"
+  exec chroot "$1" /bin/bash -euo pipefail -c "cd /mnt/work/project && exec \"\$@\"" _ env -i \
+    PATH="$3:/usr/sbin:/usr/bin:/sbin:/bin" HOME=/mnt/home/me ATELIER_NATIVE=0 ATELIER_SYSROOT="$4" \
+    ATELIER_CACHE="$5" "$6/run" shell /bin/bash "$7" --style=/mnt/other/style.png --output /mnt/out/new.png \
+    photo.jpg /usr/bin/sha256sum' _ "$R" "$U" "$DIR/stub" "$S" "$DIR/cache" "$SOURCE" "$DIR/inside.sh" 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = "inside: ok" ] || fail "./run shell (exit $rc): $out"
+[ "$(cat "$U/out/new.png")" = written ] || fail "the file written inside the sysroot is not in the host's /mnt/out"
 echo "run-mounts: all checks passed"

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Demo: stylises Debian darknet's dog.jpg in the style of scream.jpg through the GIMP plug-in, headless, with
 # the default model, and synthesises a tileable texture from one of GIMP's own patterns; writes
-# demo-output/{content.jpg,style.jpg,stylized.png,instant-wave.png,large-tiled.png,texture-source.png,
+# demo-output/{content.jpg,style.jpg,stylized.png,instant-wave.png,dream.png,large-tiled.png,texture-source.png,
 # texture.png,texture-2x2.png,trained-style.png,layers.txt}. The style it trains goes into a throw-away model
 # library (linked to the user's feature networks), so that the user's own library stays as it was.
-# usage: tools/demo.sh BUILD   (./run demo; ATELIER_DEMO_SIZE / ATELIER_DEMO_ITERATIONS override the size)
+# usage: tools/demo.sh BUILD   (./run demo; ATELIER_DEMO_SIZE / ATELIER_DEMO_ITERATIONS override the size and
+# iterations of the Optimise stylisation, ATELIER_DEMO_OUTPUT the folder written, demo-output/ in the checkout)
 set -euo pipefail
 BUILD=$(cd "$1" && pwd -P)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-OUT=$ROOT/demo-output
+OUT=${ATELIER_DEMO_OUTPUT:-$ROOT/demo-output}
 CONTENT=/usr/share/darknet/data/dog.jpg
 STYLE=/usr/share/darknet/data/scream.jpg
 TEXTURE=/usr/share/gimp/3.0/patterns/Stone/cracked.pat  # gimp-data: 144x144 cracked stone
@@ -19,9 +20,10 @@ for f in "$CONTENT" "$STYLE"; do
 done
 [ -f "$TEXTURE" ] || { echo "demo: $TEXTURE is missing; install Debian's gimp-data package" >&2; exit 1; }
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd -P)  # absolute: GIMP's job names the files
 cp "$CONTENT" "$OUT/content.jpg"
 cp "$STYLE" "$OUT/style.jpg"
-rm -f "$OUT/stylized.png" "$OUT/instant-wave.png" "$OUT/large-tiled.png" "$OUT/layers.txt" \
+rm -f "$OUT/stylized.png" "$OUT/instant-wave.png" "$OUT/dream.png" "$OUT/large-tiled.png" "$OUT/layers.txt" \
   "$OUT/texture-source.png" "$OUT/texture.png" "$OUT/texture-2x2.png" "$OUT/trained-style.png"
 
 JOB=$(mktemp "${TMPDIR:-/tmp}/atelier-demo-XXXXXX.scm")
@@ -114,7 +116,8 @@ SCM
 echo "demo: stylising $CONTENT with $STYLE at size $SIZE, $ITERATIONS iterations (a few minutes on 2 CPU cores)"
 start=$(date +%s)
 "$ROOT/tools/gimp-env.sh" "$BUILD" batch "$JOB"
-for f in stylized.png instant-wave.png large-tiled.png texture.png texture-2x2.png trained-style.png; do
+for f in stylized.png instant-wave.png dream.png large-tiled.png texture-source.png texture.png texture-2x2.png \
+  trained-style.png layers.txt; do
   [ -f "$OUT/$f" ] || { echo "demo: $OUT/$f was not written" >&2; exit 1; }
 done
 echo "demo: done in $(( $(date +%s) - start )) s"
