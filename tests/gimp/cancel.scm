@@ -1,6 +1,6 @@
 ; In the GUI: a long run (last values: 1000 iterations of 20 ms) is cancelled from our progress window
-; (cancel.sh clicks its Cancel button): the call ends as cancelled, long before the 20 s, and the image
-; is left untouched (no layer, no undo group).
+; (cancel.sh clicks its Cancel button while the run goes on): the call ends as cancelled and the image is left
+; untouched (no layer, no undo group), where a run that went on to its end would have added a layer.
 ;; expect-output: PASS: cancel
 ;; reject-output: inconsistent state
 ;; reject-output: Plug-in crashed

@@ -70,6 +70,27 @@
         ((> (abs (- (car a) (car b))) tol) #f)
         (else (near? (cdr a) (cdr b) tol))))
 
+; Mean colour (r g b), 0-255, of a drawable's pixels, from GIMP's histogram: the whole drawable when nothing is
+; selected, else only its selected pixels.
+(define (mean-rgb drawable)
+  (map (lambda (channel) (car (gimp-drawable-histogram drawable channel 0.0 1.0)))
+       (list HISTOGRAM-RED HISTOGRAM-GREEN HISTOGRAM-BLUE)))
+
+; How far the colour `c` went from `from` toward `to`: 0 at `from`, 1 at `to` (the projection on that line).
+(define (progress-toward c from to)
+  (let ((dot (lambda (a b) (apply + (map * a b))))
+        (minus (lambda (a b) (map - a b))))
+    (/ (dot (minus c from) (minus to from)) (dot (minus to from) (minus to from)))))
+
+; The mean colour of `layer` went at least `fraction` of the way from the content's colour to the style's.
+(define (check-mean-toward layer content style fraction msg)
+  (let* ((m (mean-rgb layer))
+         (t (progress-toward m content style)))
+    (display (string-append "mean colour " (pixel->str (map round m)) "is " (num->str (/ (round (* 100 t)) 100))
+                            " of the way from " (pixel->str content) "to " (pixel->str style)))
+    (newline)
+    (check (>= t fraction) msg)))
+
 (define (pixel->str px)
   (apply string-append (map (lambda (v) (string-append (number->string v) " ")) px)))
 

@@ -11,7 +11,10 @@
 set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) XKEY=$2 MODE=${3:-manage}
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-command -v Xvfb >/dev/null && command -v import >/dev/null || { echo "SKIP: needs Xvfb and ImageMagick"; exit 77; }
+if ! command -v Xvfb >/dev/null || ! command -v import >/dev/null; then
+  [ "${CI:-}" = true ] && { echo "FAIL: needs X (Xvfb and ImageMagick; CI=true: a skip would hide this test)"; exit 1; }
+  echo "SKIP: needs Xvfb and ImageMagick"; exit 77
+fi
 gui_test_setup "models-$MODE"
 LIB=$T/models
 mkdir -p "$LIB"

@@ -2,6 +2,7 @@
 ; origin, whole (no mask from the selection), with the source's colours rather than the background's.
 ;; expect-output: PASS: texture
 ;; expect-output: PASS: texture from a layer of another image
+;; expect-output: (source-layer, source-file); choose one of them
 (load (string-append atelier-source-dir "/tests/gimp/lib.scm"))
 
 (let* ((img (make-image 160 120 RGB RGB-IMAGE 90 140 200))
@@ -30,7 +31,8 @@
   (pass "texture"))
 
 ; The source is a layer of another open image (the active layer's pixels are not used): the texture takes its
-; colours from that layer, and a source layer together with a source file is refused with a clear message.
+; colours from that layer, and a source layer together with a source file (one that exists and loads) is refused
+; with a clear message naming the pair.
 (let* ((img (make-image 96 96 RGB RGB-IMAGE 90 140 200))
        (src (source-layer img))
        (other (make-image 80 80 RGB RGB-IMAGE 230 60 40))
@@ -41,11 +43,14 @@
   (let ((new (vector-ref (gimp-image-get-layers img) 0)))
     (check (equal? (gimp-item-get-name new) "from another image") "texture from another image's layer")
     (check (near? (composite-pixel img 48 48) '(230 60 40) 12) "the other layer's colours"))
-  (check (fails? (lambda ()
-                   (plug-in-atelier-texture-synthesize #:run-mode RUN-NONINTERACTIVE #:image img
-                                                       #:drawables (vector src) #:source-layer red
-                                                       #:source-file "/usr/share/darknet/data/dog.jpg")))
-         "a source layer and a source file together are refused")
+  (let ((source-file (string-append atelier-source-dir "/tests/fixtures/tiny_rgba.png")))
+    (check (not (fails? (lambda () (gimp-image-delete (gimp-file-load RUN-NONINTERACTIVE source-file)))))
+           "the source file exists and is an image")
+    (check (fails? (lambda ()
+                     (plug-in-atelier-texture-synthesize #:run-mode RUN-NONINTERACTIVE #:image img
+                                                         #:drawables (vector src) #:source-layer red
+                                                         #:source-file source-file)))
+           "a source layer and a source file together are refused"))
   (gimp-image-delete other)
   (gimp-image-delete img)
   (pass "texture from a layer of another image"))
