@@ -1,6 +1,6 @@
 ; In the GUI: a long run (last values: 1000 iterations of 20 ms) is stopped with our progress window's Stop and
-; Keep (cancel.sh keep clicks it after a few seconds): the call succeeds long before the 20 s, and the new layer
-; holds the result so far, a partial tint (the test filter's tint grows with the iterations done).
+; Keep (cancel.sh keep clicks it once the progress picture shows): the call succeeds before the run's end, and the
+; new layer holds the result so far, a partial tint (the test filter's tint grows with the iterations done).
 ;; expect-output: PASS: keep
 ;; reject-output: inconsistent state
 ;; reject-output: Plug-in crashed
