@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "core/error.h"
 #include "core/image_io.h"
@@ -102,6 +104,45 @@ TEST(StylizeFilter, InstantMethodUsesTheBundledNetwork) {
   EXPECT_GT(mean_abs_difference(out, input), 0.05);
   EXPECT_TRUE(ModelLibrary(dir).installed("fast-style/scream"));
   EXPECT_EQ(verify_model(ModelLibrary(dir), "fast-style/scream").status, VerifyStatus::Ok);
+}
+
+// Instant with preserved colours: luminance keeps the layer's chroma; histogram gives each channel of the result
+// the layer's value distribution (the network's palette recoloured to the layer's), where without it the
+// network's own palette shows.
+TEST(StylizeFilter, InstantPreservesTheLayersColoursByLuminanceOrHistogram) {
+  ModelLibrary library(test::temp_path("instant-colours-lib"));
+  const Filter& f = stylize_filter();
+  auto run_with = [&](const std::string& preserve) {
+    ParamValues v(f.params);
+    v.set_text("method", "feed-forward");
+    v.set_text("fast-model", "scream");
+    v.set_text("device", "cpu");
+    v.set_text("preserve-colors", preserve);
+    return run_filter(f, smooth_image(64, 48), v, RunContext{&library, Progress(), {}});
+  };
+  auto sorted_channel = [](const Image& img, int c) {
+    std::vector<float> values;
+    for (int y = 0; y < img.height; ++y)
+      for (int x = 0; x < img.width; ++x) values.push_back(img.pixel(x, y)[c]);
+    std::sort(values.begin(), values.end());
+    return values;
+  };
+  // The largest gap between the two images' value distributions (quantiles), over the three channels.
+  auto distribution_gap = [&](const Image& a, const Image& b) {
+    double gap = 0;
+    for (int c = 0; c < 3; ++c) {
+      const std::vector<float> qa = sorted_channel(a, c), qb = sorted_channel(b, c);
+      for (size_t i = 0; i < qa.size(); ++i) gap = std::max(gap, static_cast<double>(std::abs(qa[i] - qb[i])));
+    }
+    return gap;
+  };
+  const Image input = smooth_image(64, 48);
+  const Image off = run_with("off"), histogram = run_with("histogram"), luminance = run_with("luminance");
+  EXPECT_GT(distribution_gap(off, input), 0.2);
+  EXPECT_LT(distribution_gap(histogram, input), 0.02);
+  EXPECT_GT(mean_abs_difference(histogram, input), 0.02);  // the network's strokes, in the layer's colours
+  EXPECT_GT(mean_abs_difference(histogram, luminance), 0.01);
+  EXPECT_GT(mean_abs_difference(luminance, off), 0.02);
 }
 
 TEST(StylizeFilter, GatysMovesTheImageTowardTheStyle) {
