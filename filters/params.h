@@ -15,7 +15,7 @@ enum class ParamType { Int, Double, Bool, Choice, File, String, Layer };
 
 struct ChoiceOption {
   std::string nick;       // value on the CLI / in Script-Fu, e.g. "lbfgs"
-  std::string label;      // shown in the dialog, e.g. "L-BFGS (best quality)"
+  std::string label;      // shown in the dialog, e.g. "L-BFGS"
   bool available = true;  // false: valid but not usable now (a model that is not installed): greyed out
 };
 
@@ -158,7 +158,7 @@ bool param_in_use(const ParamSpec& spec, const ParamValues& values);
 // "used when method is optimize" (empty when always used), for --help and tooltips.
 std::string describe_condition(const ParamSpec& spec);
 
-// "Iterations (1-5000, default 300): help" for --help texts.
+// "Iterations (1-5000, default 180): help" for --help texts.
 std::string describe_param(const ParamSpec& spec);
 
 }  // namespace atelier

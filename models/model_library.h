@@ -33,7 +33,7 @@ class ModelLibrary {
   explicit ModelLibrary(std::string dir = "");
   // $ATELIER_MODELS_DIR, else $XDG_DATA_HOME/neural-atelier/models, else ~/.local/share/neural-atelier/models.
   static std::string default_dir();
-  // The models this program knows how to obtain (inception_v3, vgg19).
+  // The models this program knows how to obtain: feature networks (inception_v3, vgg19) and the nine bundled styles.
   static const std::vector<ModelInfo>& builtin();
 
   const std::string& dir() const { return dir_; }
