@@ -206,22 +206,22 @@ PreviewPlan dream_preview(const ParamValues& v) {
 }  // namespace
 
 const Filter& dream_filter() {
-  static const Filter f = [] {
-    Filter filter{"dream",
-                  "Neural _Dream...",
-                  "Neural Dream",
-                  "Amplify the patterns a neural network sees in the layer (DeepDream)",
-                  "Repeatedly changes the image so that the chosen layers of a pretrained network respond more "
-                  "strongly to it, over several scales (octaves): shallow layers paint strokes and textures, "
-                  "deep layers eyes, animals and buildings. A negative dose suppresses what a layer sees.",
-                  make_params(),
-                  run_dream,
-                  dream_cost,
-                  "use a smaller working size (size), fewer layers, process a selection, or choose the CPU "
-                  "device"};
-    filter.preview = dream_preview;
-    return filter;
-  }();
+  static const Filter f{
+      .name = "dream",
+      .menu_label = "Neural _Dream...",
+      .title = "Neural Dream",
+      .blurb = "Amplify the patterns a neural network sees in the layer (DeepDream)",
+      .help =
+          "Repeatedly changes the image so that the chosen layers of a pretrained network respond more "
+          "strongly to it, over several scales (octaves): shallow layers paint strokes and textures, "
+          "deep layers eyes, animals and buildings. A negative dose suppresses what a layer sees.",
+      .params = make_params(),
+      .run = run_dream,
+      .estimate = dream_cost,
+      .out_of_memory_advice =
+          "use a smaller working size (size), fewer layers, process a selection, or choose the CPU "
+          "device",
+      .preview = dream_preview};
   return f;
 }
 

@@ -41,7 +41,7 @@ struct PreviewPlan {
 };
 constexpr int kPreviewSide = 320;
 
-// The optional members have default initializers: a filter's brace-initialisation names only what it sets.
+// The optional members have default initialisers: a filter's designated initialiser names only what it sets.
 struct Filter {
   std::string name;        // "stylize": GIMP procedure "plug-in-atelier-" + name; the CLI subcommand (see cli_name)
   std::string menu_label;  // "_Stylize..."

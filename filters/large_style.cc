@@ -149,24 +149,24 @@ PreviewPlan large_style_preview(const ParamValues& v) {
 }  // namespace
 
 const Filter& large_style_filter() {
-  static const Filter f = [] {
-    Filter filter{
-        "large-tiled-style",
-        "_Large Tiled Style...",
-        "Large Tiled Style",
-        "Repaint the layer in the style of another image at its full resolution, in bounded memory",
-        "Paints coarse to fine: a pyramid of sizes from about 256 px up to the layer's size, each level starting "
-        "from the one before. Levels larger than the memory budget are optimised in overlapping tiles that share the "
-        "same style targets and are blended without seams. For photos and prints far larger than Stylize's working "
-        "size.",
-        make_params(),
-        run_large_style,
-        large_style_cost,
-        "lower the memory budget or the largest tile (smaller tiles need less memory), or choose the CPU device",
-        "large-style"};
-    filter.preview = large_style_preview;
-    return filter;
-  }();
+  static const Filter f{
+      .name = "large-tiled-style",
+      .menu_label = "_Large Tiled Style...",
+      .title = "Large Tiled Style",
+      .blurb = "Repaint the layer in the style of another image at its full resolution, in bounded memory",
+      .help =
+          "Paints coarse to fine: a pyramid of sizes from about 256 px up to the layer's size, each level starting "
+          "from the one before. Levels larger than the memory budget are optimised in overlapping tiles that share "
+          "the "
+          "same style targets and are blended without seams. For photos and prints far larger than Stylize's working "
+          "size.",
+      .params = make_params(),
+      .run = run_large_style,
+      .estimate = large_style_cost,
+      .out_of_memory_advice =
+          "lower the memory budget or the largest tile (smaller tiles need less memory), or choose the CPU device",
+      .cli_name = "large-style",
+      .preview = large_style_preview};
   return f;
 }
 

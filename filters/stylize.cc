@@ -241,24 +241,24 @@ StylizeSchedule stylize_schedule(const ParamValues& v) {
 }
 
 const Filter& stylize_filter() {
-  static const Filter f = [] {
-    Filter filter{
-        "stylize",
-        "_Stylize...",
-        "Neural Stylize",
-        "Repaint the layer in the style of another image (Gatys et al. neural style transfer)",
-        "Optimises a new image whose deep features match the layer's content and the style image's textures. "
-        "Runs on the GPU when there is one; a few minutes on a CPU at the default size.",
-        make_params(),
-        [](const Image& input, const ParamValues& v, const RunContext& ctx) {
-          if (v.get_text("method") == "feed-forward") return run_instant(input, v, ctx);
-          return run_optimise(input, styles_from_params(v, ctx), v, ctx);
-        },
-        stylize_cost,
-        "lower the working size (size) or use a larger style scale, process a selection, or choose the CPU device"};
-    filter.preview = stylize_preview;
-    return filter;
-  }();
+  static const Filter f{
+      .name = "stylize",
+      .menu_label = "_Stylize...",
+      .title = "Neural Stylize",
+      .blurb = "Repaint the layer in the style of another image (Gatys et al. neural style transfer)",
+      .help =
+          "Optimises a new image whose deep features match the layer's content and the style image's textures. "
+          "Runs on the GPU when there is one; a few minutes on a CPU at the default size.",
+      .params = make_params(),
+      .run =
+          [](const Image& input, const ParamValues& v, const RunContext& ctx) {
+            if (v.get_text("method") == "feed-forward") return run_instant(input, v, ctx);
+            return run_optimise(input, styles_from_params(v, ctx), v, ctx);
+          },
+      .estimate = stylize_cost,
+      .out_of_memory_advice =
+          "lower the working size (size) or use a larger style scale, process a selection, or choose the CPU device",
+      .preview = stylize_preview};
   return f;
 }
 

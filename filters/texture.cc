@@ -245,20 +245,22 @@ CostEstimate texture_cost(const ParamValues& v, int width, int height) {
 
 const Filter& texture_filter() {
   static const Filter f{
-      "texture-synthesize",
-      "_Texture Synthesize...",
-      "Neural Texture Synthesize",
-      "Make a new layer of any size with the texture of the active layer (or its selection, or a file)",
-      "Optimises a new image from noise whose deep-feature statistics match the source texture's, or trains "
-      "a small Texture Network once and samples it at any size in seconds. Tileable results repeat without "
-      "a seam.",
-      make_params(),
-      run_texture,
-      texture_cost,
-      "make the result smaller (width, height), lower the training size, or use the generator method, "
-      "which samples large sizes in little memory",
-      "texture",
-      texture_size};
+      .name = "texture-synthesize",
+      .menu_label = "_Texture Synthesize...",
+      .title = "Neural Texture Synthesize",
+      .blurb = "Make a new layer of any size with the texture of the active layer (or its selection, or a file)",
+      .help =
+          "Optimises a new image from noise whose deep-feature statistics match the source texture's, or trains "
+          "a small Texture Network once and samples it at any size in seconds. Tileable results repeat without "
+          "a seam.",
+      .params = make_params(),
+      .run = run_texture,
+      .estimate = texture_cost,
+      .out_of_memory_advice =
+          "make the result smaller (width, height), lower the training size, or use the generator method, "
+          "which samples large sizes in little memory",
+      .cli_name = "texture",
+      .result_size = texture_size};
   return f;
 }
 

@@ -466,22 +466,21 @@ CostEstimate train_style_cost(const ParamValues& v, int width, int height) {
 }  // namespace
 
 const Filter& train_style_filter() {
-  static const Filter f = [] {
-    Filter t{"train-style",
-             "Train _Instant Style...",
-             "Neural Train Instant Style",
-             "Train a fast style network on your own style image, for Stylize's Instant method",
-             "Trains a feed-forward network to repaint any photo in the style of one image, learning from a folder "
-             "of photos (minutes to hours; a GPU is much faster). The network is saved in the model library under "
-             "its name and Stylize's Instant method applies it in seconds. The new layer previews it on the active "
-             "layer.",
-             make_params(),
-             run_train_style,
-             train_style_cost,
-             "lower the training size (size), or choose the CPU device"};
-    t.makes_model = true;
-    return t;
-  }();
+  static const Filter f{
+      .name = "train-style",
+      .menu_label = "Train _Instant Style...",
+      .title = "Neural Train Instant Style",
+      .blurb = "Train a fast style network on your own style image, for Stylize's Instant method",
+      .help =
+          "Trains a feed-forward network to repaint any photo in the style of one image, learning from a folder "
+          "of photos (minutes to hours; a GPU is much faster). The network is saved in the model library under "
+          "its name and Stylize's Instant method applies it in seconds. The new layer previews it on the active "
+          "layer.",
+      .params = make_params(),
+      .run = run_train_style,
+      .estimate = train_style_cost,
+      .out_of_memory_advice = "lower the training size (size), or choose the CPU device",
+      .makes_model = true};
   return f;
 }
 
