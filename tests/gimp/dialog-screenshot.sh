@@ -31,10 +31,7 @@ import json, sys
 print(next(p["title"] for p in json.load(sys.stdin) if p["procedure"] == sys.argv[1]))' "$1"
 }
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-if ! command -v Xvfb >/dev/null || ! command -v import >/dev/null; then
-  [ "${CI:-}" = true ] && { echo "FAIL: needs X (Xvfb and ImageMagick; CI=true: a skip would hide this test)"; exit 1; }
-  echo "SKIP: needs Xvfb and ImageMagick"; exit 77
-fi
+require_programs Xvfb import
 
 gui_test_setup dialog
 DARKNET=/usr/share/darknet/data

@@ -9,10 +9,7 @@
 set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) XKEY=$2 WANT_LANG=$3
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-if ! command -v Xvfb >/dev/null || ! command -v import >/dev/null; then
-  [ "${CI:-}" = true ] && { echo "FAIL: needs X (Xvfb and ImageMagick; CI=true: a skip would hide this test)"; exit 1; }
-  echo "SKIP: needs Xvfb and ImageMagick"; exit 77
-fi
+require_programs Xvfb import
 # A screen tall enough for the whole Stylize dialog (its buttons are at the bottom).
 export ATELIER_XVFB_SIZE=1400x1600
 gui_test_setup help

@@ -11,10 +11,7 @@
 set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) XKEY=$2 MODE=${3:-manage}
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-if ! command -v Xvfb >/dev/null || ! command -v import >/dev/null; then
-  [ "${CI:-}" = true ] && { echo "FAIL: needs X (Xvfb and ImageMagick; CI=true: a skip would hide this test)"; exit 1; }
-  echo "SKIP: needs Xvfb and ImageMagick"; exit 77
-fi
+require_programs Xvfb import
 gui_test_setup "models-$MODE"
 LIB=$T/models
 mkdir -p "$LIB"

@@ -29,10 +29,7 @@ fi
 
 XPID=""
 if [ "$MODE" = gui-batch ]; then
-  if ! command -v Xvfb >/dev/null; then
-    [ "${CI:-}" = true ] && { echo "FAIL: needs Xvfb (CI=true: a skip would hide this test)"; exit 1; }
-    echo "SKIP: needs Xvfb"; exit 77
-  fi
+  require_programs Xvfb
   start_xvfb
 fi
 trap 'rm -f "$LOG"; [ -z "$XPID" ] || kill "$XPID"' EXIT

@@ -23,6 +23,17 @@ start_xvfb() {
   done
 }
 
+# require_programs PROGRAM...: a GUI test without these cannot run: under CI=true that is a failure (a skip would
+# hide the test), elsewhere a skip (exit 77) that names what to install.
+require_programs() {
+  local p missing=()
+  for p in "$@"; do command -v "$p" >/dev/null || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "${CI:-}" = true ] && { echo "FAIL: needs ${missing[*]} (Xvfb: xvfb, import/convert: imagemagick; CI=true: a skip would hide this test)"; exit 1; }
+  echo "SKIP: needs ${missing[*]} (Debian packages xvfb, imagemagick)"
+  exit 77
+}
+
 # gui_test_setup NAME: a scratch folder $T, a private Xvfb (its log in $T/xvfb.log), and an exit trap that stops
 # the GIMP started by the test (process group GPID, when set) and the Xvfb, and removes $T.
 gui_test_setup() {
