@@ -125,11 +125,11 @@ Image run_instant(const Image& input, const ParamValues& v, const RunContext& ct
   ctx.progress.report(0, "loading " + name);
   auto net = load_transform_net(library.path(name), ctx.device);
   Image out = feedforward_stylize(input, *net, v.get_double("style-scale"), ctx.progress);
+  // histogram: the style lives in the network, so instead of recolouring the style image first (Optimise), the
+  // network's palette in the result is recoloured to the layer's.
   const std::string preserve = v.get_text("preserve-colors");
   if (preserve == "luminance")
     out = tensor_to_image(transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(input)));
-  // The style lives in the network, so instead of recolouring the style image first (Optimise), the network's
-  // palette in the result is recoloured to the layer's.
   else if (preserve == "histogram")
     out = tensor_to_image(match_histogram(image_rgb_to_tensor(out), image_rgb_to_tensor(input)));
   return out;
