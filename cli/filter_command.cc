@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/image_io.h"
 #include "core/image_tensor.h"
+#include "core/video_io.h"
 #include "models/model_library.h"
 
 namespace atelier::cli {
@@ -60,6 +61,42 @@ bool is_bool_word(const std::string& s) {
   for (const char* w : {"true", "false", "yes", "no", "on", "off", "1", "0"})
     if (s == w) return true;
   return false;
+}
+
+// A clip on disk as the engine's frames: read from a folder or video, written to a folder or video.
+class FileFrames : public FrameSequence {
+ public:
+  FileFrames(FrameReader& reader, FrameWriter& writer) : reader_(reader), writer_(writer) {}
+  int count() const override { return reader_.count(); }
+  Image frame(int index) override { return reader_.read(index); }
+  void put(int, const Image& result) override { writer_.write(result); }
+
+ private:
+  FrameReader& reader_;
+  FrameWriter& writer_;
+};
+
+// Frames for pictures: 12 per second, a usual rate for animations drawn frame by frame.
+constexpr double kPictureFramesPerSecond = 12;
+
+int run_frames_command(const Filter& filter, const ParamValues& values, const ParamSpec& in, const ParamSpec& out,
+                       const Progress& progress) {
+  const std::string& in_path = values.get_text(in.name);
+  const std::string& out_path = values.get_text(out.name);
+  if (in_path.empty()) throw Error("missing --" + in.name + " FOLDER|VIDEO");
+  if (out_path.empty()) throw Error("missing --" + out.name + " FOLDER|VIDEO");
+  check_frames_output(out_path, in_path);
+  FrameReader reader(in_path);
+  FrameWriter writer(out_path, reader.frames_per_second() > 0 ? reader.frames_per_second() : kPictureFramesPerSecond);
+  FileFrames frames(reader, writer);
+  ModelLibrary library;
+  RunContext ctx{&library, progress, {}};
+  auto t0 = std::chrono::steady_clock::now();
+  const int done = run_filter_frames(filter, frames, values, ctx);
+  writer.commit();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr, "wrote %s (%d frames) in %.1f s\n", out_path.c_str(), done, secs);
+  return 0;
 }
 
 }  // namespace
@@ -140,6 +177,11 @@ int run_filter_command(const Filter& filter, const Args& args) {
   if (!in || !out) throw Error("filter '" + filter.name + "' declares no CLI input/output");
   const std::string& in_path = values.get_text(in->name);
   const std::string& out_path = values.get_text(out->name);
+  if (filter.run_frames) {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    return run_frames_command(filter, values, *in, *out, Progress(stderr_progress(), &interrupted));
+  }
   // A filter that makes a new picture may need no input for some values (a trained texture generator); it says so.
   // One that makes a model writes an image only when asked to (a preview of --input in the new model).
   if (filter.makes_model && in_path.empty() != out_path.empty())

@@ -32,7 +32,46 @@ Histograms colour_histograms(const at::Tensor& image) {
   return hist;
 }
 
+constexpr int kFilterBankScales = 3;
+
+// [1,8,H,W]: the centred colour channels and five derivative filters of the luminance.
+at::Tensor filter_bank_responses(const at::Tensor& image) {
+  const at::Tensor x = image.detach().to(at::kCPU, at::kFloat);
+  const at::Tensor colour = x - x.mean({2, 3}, true);
+  const at::Tensor luminance = (x.narrow(1, 0, 1) * 0.299 + x.narrow(1, 1, 1) * 0.587 + x.narrow(1, 2, 1) * 0.114);
+  const at::Tensor kernels = at::tensor({0.f,  0.f,  0.f,  -1.f, 0.f,  1.f, 0.f, 0.f, 0.f,   // horizontal
+                                         0.f,  -1.f, 0.f,  0.f,  0.f,  0.f, 0.f, 1.f, 0.f,   // vertical
+                                         -1.f, 0.f,  0.f,  0.f,  0.f,  0.f, 0.f, 0.f, 1.f,   // diagonal
+                                         0.f,  0.f,  -1.f, 0.f,  0.f,  0.f, 1.f, 0.f, 0.f,   // antidiagonal
+                                         0.f,  1.f,  0.f,  1.f,  -4.f, 1.f, 0.f, 1.f, 0.f})  // Laplacian
+                                 .reshape({5, 1, 3, 3});
+  const at::Tensor derivatives = at::conv2d(at::replication_pad2d(luminance, {1, 1, 1, 1}), kernels);
+  return at::cat({colour, derivatives}, 1);
+}
+
+at::Tensor filter_bank_gram(const at::Tensor& responses) {
+  const at::Tensor f = responses.reshape({responses.size(1), -1});
+  return at::matmul(f, f.t()) / static_cast<double>(f.size(1));
+}
+
 }  // namespace
+
+double filter_bank_texture_distance(const at::Tensor& a, const at::Tensor& b) {
+  if (a.dim() != 4 || b.dim() != 4 || a.size(1) != 3 || b.size(1) != 3)
+    throw Error("texture statistics need [1,3,H,W] images");
+  at::Tensor x = a.detach().to(at::kCPU, at::kFloat), y = b.detach().to(at::kCPU, at::kFloat);
+  double sum = 0;
+  int scales = 0;
+  for (int k = 0; k < kFilterBankScales && std::min({x.size(2), x.size(3), y.size(2), y.size(3)}) >= 8; ++k) {
+    const at::Tensor ga = filter_bank_gram(filter_bank_responses(x)), gb = filter_bank_gram(filter_bank_responses(y));
+    sum += (ga - gb).norm().item<double>() / std::max(gb.norm().item<double>(), 1e-12);
+    ++scales;
+    x = at::avg_pool2d(x, 2);
+    y = at::avg_pool2d(y, 2);
+  }
+  if (scales == 0) throw Error("texture statistics need images of at least 8 px per side");
+  return sum / scales;
+}
 
 at::Tensor shuffled_pixels(const at::Tensor& image, uint64_t seed) {
   if (image.dim() != 4) throw Error("shuffled_pixels needs an [N,C,H,W] image");

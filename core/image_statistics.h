@@ -14,4 +14,10 @@ at::Tensor shuffled_pixels(const at::Tensor& image, uint64_t seed);
 // normalised histogram; the sum over channels of the L1 distances (0 = identical histograms, at most 6).
 double colour_histogram_distance(const at::Tensor& a, const at::Tensor& b);
 
+// A texture statistic that no network is part of: the Gram matrices of a fixed filter bank (the three colour
+// channels less their means, and the luminance's horizontal, vertical and two diagonal derivatives and Laplacian)
+// at three scales (each half the size of the one before). The distance of a's statistics to b's: the mean over
+// the scales of ||G_a - G_b|| / ||G_b|| (Frobenius; 0 = the same statistics). Images [1,3,H,W] in [0,1], any sizes.
+double filter_bank_texture_distance(const at::Tensor& a, const at::Tensor& b);
+
 }  // namespace atelier

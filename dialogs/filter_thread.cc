@@ -30,10 +30,10 @@ struct FilterThread::State {
 };
 
 FilterThread::FilterThread(const Filter& filter, Image input, ParamValues values, std::map<std::string, Image> files,
-                           std::pair<int, int> canvas, int snapshot_side)
+                           std::pair<int, int> canvas, int snapshot_side, FrameSequence* frames)
     : state_(std::make_shared<State>()) {
   worker_ = std::thread([state = state_, &filter, input = std::move(input), values = std::move(values),
-                         files = std::move(files), canvas, snapshot_side] {
+                         files = std::move(files), canvas, snapshot_side, frames] {
     FilterOutcome& out = state->outcome;
     try {
       RunContext ctx;
@@ -59,7 +59,10 @@ FilterThread::FilterThread(const Filter& filter, Image input, ParamValues values
               state->snapshot_new = true;
             },
             kSnapshotInterval, snapshot_side));
-      out.image = run_filter(filter, input, values, ctx);
+      if (frames)
+        out.frames_done = run_filter_frames(filter, *frames, values, ctx);
+      else
+        out.image = run_filter(filter, input, values, ctx);
       out.status = FilterOutcome::Status::kOk;
     } catch (const Cancelled&) {
       out.status = FilterOutcome::Status::kCancelled;

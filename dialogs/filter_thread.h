@@ -20,15 +20,17 @@ struct FilterOutcome {
   Image image;
   std::string message;        // for kOutOfMemory / kFailed: what went wrong and what to do
   std::string missing_model;  // for kFailed: the model the run needs that is not installed, if that was why
+  int frames_done = 0;        // a run over frames: how many were given to the host
 };
 
 class FilterThread {
  public:
   // files: the images of the File and Layer parameters, loaded beforehand on the main thread. canvas: the
   // image's size (RunContext::canvas_width/height). snapshot_side > 0: pictures of the work in progress, at most
-  // that long, are offered (take_snapshot).
+  // that long, are offered (take_snapshot). frames set: the filter runs over these (run_filter_frames) instead of
+  // on `input`; they must outlive the thread.
   FilterThread(const Filter& filter, Image input, ParamValues values, std::map<std::string, Image> files,
-               std::pair<int, int> canvas, int snapshot_side = 0);
+               std::pair<int, int> canvas, int snapshot_side = 0, FrameSequence* frames = nullptr);
   ~FilterThread();  // cancels and waits
   FilterThread(const FilterThread&) = delete;
   FilterThread& operator=(const FilterThread&) = delete;

@@ -70,6 +70,10 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
       options.stylize_schedules = split(value());
     } else if (args[i] == "--working-size") {
       options.working_size = static_cast<int>(bounded_int("--working-size", value(), 80, 4096));
+    } else if (args[i] == "--frames") {
+      options.frame_clips = split(value());
+    } else if (args[i] == "--frame-count") {
+      options.frame_count = static_cast<int>(bounded_int("--frame-count", value(), 2, 100000));
     } else if (args[i] == "--device") {
       options.device = value();
     } else if (args[i] == "--help" || args[i] == "-h") {

@@ -32,6 +32,10 @@ struct BenchOptions {
   // on content_image and style_image at working_size.
   std::vector<std::string> stylize_schedules;
   int working_size = 384;
+  // Non-empty: only Stylize Frames runs instead, on the first frame_count frames of these clips (video files or
+  // folders) at working_size, against style_image.
+  std::vector<std::string> frame_clips;
+  int frame_count = 24;
 };
 
 // Times Gatys L-BFGS iterations per network and size, and one DeepDream octave at 512 px on InceptionV3.
@@ -57,6 +61,11 @@ void run_train_style_benchmarks(const BenchOptions& options);
 // all measured with the same loss at the working size.
 void run_stylize_benchmarks(const BenchOptions& options);
 
+// Stylize Frames (filters/frames_benchmarks.cc): per clip and method, the warping error of consecutive results
+// (flicker), the filter-bank texture distance to the style and the time per frame, each frame stylised on its own
+// (temporal weight 0) and with the default temporal consistency.
+void run_frames_benchmarks(const BenchOptions& options);
+
 // The options of `atelier bench ARGS...` (filters/bench_options.cc); nullopt for --help. Throws atelier::Error for
 // an unknown option or a bad value, naming it.
 std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& args);
@@ -69,6 +78,7 @@ inline constexpr const char* kBenchmarksHelp =
     "       atelier bench --texture A.png,B.png [--texture-size 256] [--train-iterations 300]\n"
     "       atelier bench --train-style [--sizes 256] [--iterations 5] [--device D]\n"
     "       atelier bench --stylize 1:200,2:60:150 --content C --style S [--working-size 384] [--output-dir DIR]\n"
+    "       atelier bench --frames CLIP,... --style S [--frame-count 24] [--working-size 384] [--output-dir DIR]\n"
     "Times Gatys L-BFGS iterations (after one warm-up) and one DeepDream octave at 512 px (InceptionV3), and\n"
     "prints one JSON object per line.\n"
     "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n"
@@ -83,6 +93,10 @@ inline constexpr const char* kBenchmarksHelp =
     "--stylize SCALES:ITERATIONS[:COARSE_ITERATIONS][:sequential],... instead runs Stylize's Optimise method with\n"
     "each schedule (coarse to fine over SCALES scales; sequential: the pixel phases one after the other) and\n"
     "prints its time and the loss of its result, every result measured with the same loss at the working size;\n"
-    "image=FILE (a result of the working size made elsewhere) is only measured.\n";
+    "image=FILE (a result of the working size made elsewhere) is only measured.\n"
+    "--frames CLIP,... (video files or folders of frames) --style S instead runs Stylize Frames on the first\n"
+    "--frame-count frames of each clip at --working-size, with both methods, each frame on its own and with\n"
+    "temporal consistency, and prints the warping error of consecutive results (flicker), the filter-bank texture\n"
+    "distance to S and the time per frame; --output-dir keeps the frames.\n";
 
 }  // namespace atelier

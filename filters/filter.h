@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/frames.h"
 #include "core/image.h"
 #include "core/progress.h"
 #include "filters/cost.h"
@@ -72,6 +73,10 @@ struct Filter {
   // The dialog's preview for these values; unset = no preview (a filter whose result does not show on a small
   // copy of the input).
   std::function<PreviewPlan(const ParamValues& values)> preview{};
+  // Set for a filter over an animation (Stylize Frames): the frames come from the host one at a time and each
+  // result goes back to frames.put() at once; returns the number of frames done (fewer after "stop and keep").
+  // `run` then handles one picture (a clip of one frame: the dialog's preview). Hosts call run_filter_frames().
+  std::function<int(FrameSequence& frames, const ParamValues& values, const RunContext& ctx)> run_frames{};
 };
 
 // `atelier COMMAND` for a filter: cli_name, else name.
@@ -85,6 +90,10 @@ inline const std::string& cli_command(const Filter& filter) {
 // gives the result the input's alpha (unless it makes a new picture) and checks it (check_result). Throws
 // atelier::Error for an empty input (a filter that makes a new picture checks that itself).
 Image run_filter(const Filter& filter, const Image& input, const ParamValues& values, const RunContext& ctx);
+
+// run_filter() for a filter over an animation (Filter::run_frames): the same context, device and out-of-memory
+// translation; every result is checked (check_result) before the host gets it. Returns the frames done.
+int run_filter_frames(const Filter& filter, FrameSequence& frames, const ParamValues& values, const RunContext& ctx);
 
 // The size of the filter's result: result_size() from the canvas (0 = the input's size), else the input's size.
 // Throws atelier::Error for an empty size.

@@ -147,6 +147,7 @@ at::Tensor GatysLoss::operator()(const at::Tensor& img) const {
     for (int p = 0; p < phases; ++p) add_losses(net_.extract(phase_view(img, p, phases), layers_.all), p);
   }
   if (settings_.tv_weight > 0) loss = loss + tv_loss(img) * settings_.tv_weight;
+  if (settings_.extra_loss) loss = loss + settings_.extra_loss(img);
   return loss;
 }
 

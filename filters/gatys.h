@@ -3,6 +3,7 @@
 // variation) and, with no content, texture synthesis.
 #include <ATen/core/Tensor.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct GatysSettings {
   // cores, docs/benchmarks.md) rather than one after the other (the same loss; kept as the benchmarks' reference).
   bool batch_phases = true;
   uint64_t seed = 0;
+  // Set: one more term of the loss, of the image being optimised (Stylize Frames' temporal consistency). Only
+  // gatys_optimize() on a whole image applies it; pyramids and tiles must leave it unset.
+  std::function<at::Tensor(const at::Tensor& image)> extra_loss{};
 };
 
 // Gram targets of the blended styles, per style layer ([1,C,C] each). tile > 0 bounds the memory: a style image

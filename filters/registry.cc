@@ -6,13 +6,15 @@
 #include "filters/filter.h"
 #include "filters/large_style.h"
 #include "filters/stylize.h"
+#include "filters/stylize_frames.h"
 #include "filters/texture.h"
 #include "filters/train_style.h"
 
 namespace atelier {
 
 const std::vector<const Filter*>& all_filters() {
-  static const std::vector<const Filter*> filters = {&stylize_filter(), &texture_filter(), &dream_filter(),
+  static const std::vector<const Filter*> filters = {&stylize_filter(),     &stylize_frames_filter(),
+                                                     &texture_filter(),     &dream_filter(),
                                                      &large_style_filter(), &train_style_filter()};
   return filters;
 }

@@ -50,34 +50,84 @@ void check_result(const Filter& filter, const Image& input, const Image& result,
                   "or the settings made the computation diverge: try a smaller step size or learning rate.");
 }
 
-Image run_filter(const Filter& filter, const Image& input, const ParamValues& values, const RunContext& host) {
-  if (input.rgba.size() != static_cast<size_t>(input.width) * input.height * 4 ||
-      (input.empty() && !filter.result_size && !filter.makes_model))
-    throw Error(filter.title + ": the input image is empty; select a layer (or an area) with pixels");
+namespace {
+
+// What every run needs around the filter's own work: the model library, the device from the filter's device
+// parameter, and out-of-memory conditions translated into OutOfMemory naming the size, the device and the
+// filter's advice (width and height as they are when it happens: a clip's current frame).
+template <typename Work>
+auto with_run_context(const Filter& filter, const ParamValues& values, const RunContext& host, const int& width,
+                      const int& height, Work work) {
   RunContext ctx = host;
-  std::tie(ctx.result_width, ctx.result_height) =
-      expected_result_size(filter, values, input, host.canvas_width, host.canvas_height);
   ModelLibrary default_library;
   if (!ctx.library) ctx.library = &default_library;
   ctx.device = select_device(device_choice(filter, values));
-  Image result;
   try {
-    result = filter.run(input, values, ctx);
+    return work(ctx);
   } catch (const Error&) {
     throw;  // the filter's own message (including an OutOfMemory it found before allocating)
   } catch (const std::exception& e) {
     if (!is_out_of_memory(e)) throw;
     std::string message = filter.title + ": not enough memory on " + device_description(ctx.device) + " for a " +
-                          size_text(ctx.result_width, ctx.result_height) + " image";
+                          size_text(width, height) + " image";
     if (!filter.out_of_memory_advice.empty()) message += "; " + filter.out_of_memory_advice;
     throw OutOfMemory(message);
   }
+}
+
+// The host's frames, each result checked before the host gets it.
+class CheckedFrames : public FrameSequence {
+ public:
+  CheckedFrames(const Filter& filter, FrameSequence& frames) : filter_(filter), frames_(frames) {}
+  int count() const override { return frames_.count(); }
+  Image frame(int index) override {
+    Image f = frames_.frame(index);
+    width_ = f.width;
+    height_ = f.height;
+    last_ = index;
+    frame_ = f.empty() ? Image() : Image(f.width, f.height);
+    return f;
+  }
+  void put(int index, const Image& result) override {
+    if (index == last_) check_result(filter_, frame_, result);
+    frames_.put(index, result);
+  }
+  int width_ = 0, height_ = 0;
+
+ private:
+  const Filter& filter_;
+  FrameSequence& frames_;
+  int last_ = -1;
+  Image frame_;  // the current frame's size (check_result compares sizes)
+};
+
+}  // namespace
+
+Image run_filter(const Filter& filter, const Image& input, const ParamValues& values, const RunContext& host) {
+  if (input.rgba.size() != static_cast<size_t>(input.width) * input.height * 4 ||
+      (input.empty() && !filter.result_size && !filter.makes_model))
+    throw Error(filter.title + ": the input image is empty; select a layer (or an area) with pixels");
+  const auto [width, height] = expected_result_size(filter, values, input, host.canvas_width, host.canvas_height);
+  Image result = with_run_context(filter, values, host, width, height, [&](RunContext& ctx) {
+    ctx.result_width = width;
+    ctx.result_height = height;
+    return filter.run(input, values, ctx);
+  });
   if (!filter.result_size && result.rgba.size() == input.rgba.size())
     for (size_t i = 3; i < result.rgba.size(); i += 4) result.rgba[i] = input.rgba[i];
-  if (!(filter.makes_model && input.empty() && result.empty()))
-    check_result(filter, input, result, {ctx.result_width, ctx.result_height});
-  ctx.progress.report(1.0, "done");
+  if (!(filter.makes_model && input.empty() && result.empty())) check_result(filter, input, result, {width, height});
+  host.progress.report(1.0, "done");
   return result;
+}
+
+int run_filter_frames(const Filter& filter, FrameSequence& frames, const ParamValues& values, const RunContext& host) {
+  if (!filter.run_frames) throw Error("internal error: " + filter.name + " does not work on frames");
+  if (frames.count() <= 0) throw Error(filter.title + ": there are no frames");
+  CheckedFrames checked(filter, frames);
+  const int done = with_run_context(filter, values, host, checked.width_, checked.height_,
+                                    [&](RunContext& ctx) { return filter.run_frames(checked, values, ctx); });
+  host.progress.report(1.0, "done");
+  return done;
 }
 
 }  // namespace atelier

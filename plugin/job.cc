@@ -12,9 +12,9 @@
 namespace atelier::plugin {
 
 JobResult run_job(const Filter& filter, Image input, const ParamValues& values, std::map<std::string, Image> files,
-                  bool interactive, int canvas_width, int canvas_height) {
+                  bool interactive, int canvas_width, int canvas_height, LayerFrames* frames) {
   dialogs::FilterThread run(filter, std::move(input), values, std::move(files), {canvas_width, canvas_height},
-                            interactive ? dialogs::ProgressWindow::kSnapshotSide : 0);
+                            interactive ? dialogs::ProgressWindow::kSnapshotSide : 0, frames);
   std::unique_ptr<dialogs::ProgressWindow> window;
   if (interactive)
     window = std::make_unique<dialogs::ProgressWindow>(tr(filter.title), run.cancel_flag(), run.finish_flag());
@@ -23,6 +23,7 @@ JobResult run_job(const Filter& filter, Image input, const ParamValues& values, 
   double shown_fraction = -1;
   std::string shown_message;
   while (!run.done()) {
+    if (frames) frames->serve();
     if (window)
       while (gtk_events_pending()) gtk_main_iteration();
     const auto [fraction, message] = run.progress();
@@ -35,7 +36,7 @@ JobResult run_job(const Filter& filter, Image input, const ParamValues& values, 
     }
     shown_fraction = fraction;
     shown_message = message;
-    g_usleep(50000);
+    g_usleep(frames ? 5000 : 50000);
   }
   JobResult result = run.take_outcome();
   gimp_progress_end();

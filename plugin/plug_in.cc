@@ -79,13 +79,22 @@ GimpProcedure* create_procedure(GimpPlugIn* plug_in, const gchar* name) {
   GimpProcedure* p = gimp_image_procedure_new(plug_in, name, GIMP_PDB_PROC_TYPE_PLUGIN, run_filter,
                                               const_cast<Filter*>(filter), nullptr);
   gimp_procedure_set_image_types(p, "RGB*, GRAY*");
-  gimp_procedure_set_sensitivity_mask(p, GIMP_PROCEDURE_SENSITIVE_DRAWABLE);
+  // A filter over an animation works on the whole image, whatever is selected in the Layers dock.
+  gimp_procedure_set_sensitivity_mask(p, filter->run_frames
+                                             ? GIMP_PROCEDURE_SENSITIVE_DRAWABLE | GIMP_PROCEDURE_SENSITIVE_DRAWABLES |
+                                                   GIMP_PROCEDURE_SENSITIVE_NO_DRAWABLES
+                                             : GIMP_PROCEDURE_SENSITIVE_DRAWABLE);
   gimp_procedure_set_menu_label(p, tr(filter->menu_label));
   // Only our own submenu's name is ours to translate; "<Image>/Filters" is GIMP's path.
   gimp_procedure_add_menu_path(p, (std::string("<Image>/Filters/") + _("Neural")).c_str());
   gimp_procedure_set_documentation(p, tr(filter->blurb), tr(filter->help.empty() ? filter->blurb : filter->help), name);
   gimp_procedure_set_attribution(p, "Neural Atelier contributors", "Neural Atelier contributors", "2026");
   add_arguments(p, *filter);
+  if (filter->run_frames)
+    gimp_procedure_add_image_return_value(p, "new-image", "New image",
+                                          "The stylised animation: one layer per frame, opened in a new window when "
+                                          "the run is interactive",
+                                          FALSE, G_PARAM_READWRITE);
   return p;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -17,6 +18,7 @@
 #include "plugin/file_images.h"
 #include "plugin/i18n.h"
 #include "plugin/job.h"
+#include "plugin/layer_frames.h"
 #include "plugin/pixels.h"
 #include "plugin/plug_in.h"
 
@@ -57,8 +59,74 @@ void add_result_layer(GimpImage* image, GimpLayer* source, const Region& region,
   gimp_image_undo_group_end(image);
 }
 
+// A filter over an animation (Filter::run_frames): the image's layers are the frames, the results a new image
+// with a layer per frame, shown when the run is interactive; the image itself is not changed. The dialog
+// previews the selected layer (else the first frame).
+GimpValueArray* run_frames_checked(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image,
+                                   GimpDrawable** drawables, GimpProcedureConfig* config, const Filter& filter) {
+  if (gimp_image_get_base_type(image) == GIMP_INDEXED)
+    return failure(procedure, GIMP_PDB_EXECUTION_ERROR,
+                   _("Indexed images are not supported; convert it with Image ▸ Mode ▸ RGB (or Grayscale) first."));
+  std::unique_ptr<LayerFrames> frames;
+  try {
+    frames = std::make_unique<LayerFrames>(image);
+  } catch (const Error& e) {
+    return failure(procedure, GIMP_PDB_CALLING_ERROR, e.what());
+  }
+  const int width = gimp_image_get_width(image), height = gimp_image_get_height(image);
+  if (run_mode == GIMP_RUN_INTERACTIVE) {
+    if (!gtk_init_check(nullptr, nullptr))
+      return failure(procedure, GIMP_PDB_CALLING_ERROR,
+                     _("RUN-INTERACTIVE needs a display; call it with RUN-NONINTERACTIVE from scripts."));
+    const gint n = gimp_core_object_array_get_length(reinterpret_cast<GObject**>(drawables));
+    GimpDrawable* shown = n == 1 && GIMP_IS_LAYER(drawables[0]) && !GIMP_IS_LAYER_MASK(drawables[0])
+                              ? drawables[0]
+                              : GIMP_DRAWABLE(frames->first_frame());
+    const Region whole{0, 0, gimp_drawable_get_width(shown), gimp_drawable_get_height(shown)};
+    dialogs::PreviewSource preview;
+    if (filter.preview) {
+      preview.input = read_region_scaled(shown, whole, kPreviewSide);
+      preview.canvas = {preview.input.width, preview.input.height};
+      preview.load_files = [&filter](const ParamValues& v) { return load_parameter_files(filter, v); };
+    }
+    if (!dialogs::run_filter_dialog(procedure, config, shown, width, height, filter, help_dir(),
+                                    filter.preview ? &preview : nullptr))
+      return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
+  }
+  ParamValues values(filter.params);
+  std::map<std::string, Image> files;
+  try {
+    values = read_values(config, filter);
+    files = load_parameter_files(filter, values);
+  } catch (const Error& e) {
+    return failure(procedure, GIMP_PDB_CALLING_ERROR, e.what());
+  }
+  bool ui = false;
+  if (run_mode != GIMP_RUN_NONINTERACTIVE && gtk_init_check(nullptr, nullptr)) {
+    gimp_ui_init(GETTEXT_PACKAGE);
+    ui = true;
+  }
+  const JobResult job = run_job(filter, Image(), values, std::move(files), ui, width, height, frames.get());
+  switch (job.status) {
+    case JobResult::Status::kCancelled: return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
+    case JobResult::Status::kOutOfMemory:
+    case JobResult::Status::kFailed: return failure(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
+    case JobResult::Status::kOk: break;
+  }
+  GimpImage* result = frames->release();
+  if (!result) return failure(procedure, GIMP_PDB_EXECUTION_ERROR, _("No frame was stylised."));
+  if (run_mode != GIMP_RUN_NONINTERACTIVE) {
+    gimp_display_new(result);
+    gimp_displays_flush();
+  }
+  GimpValueArray* values_out = gimp_procedure_new_return_values(procedure, GIMP_PDB_SUCCESS, nullptr);
+  GIMP_VALUES_SET_IMAGE(values_out, 1, result);
+  return values_out;
+}
+
 GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image, GimpDrawable** drawables,
                             GimpProcedureConfig* config, const Filter& filter) {
+  if (filter.run_frames) return run_frames_checked(procedure, run_mode, image, drawables, config, filter);
   const gint n = gimp_core_object_array_get_length(reinterpret_cast<GObject**>(drawables));
   if (n != 1)
     return failure(procedure, GIMP_PDB_CALLING_ERROR,

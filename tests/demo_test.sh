@@ -14,7 +14,7 @@ LIB=${ATELIER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/neural-atelier/mo
   fail "InceptionV3 is not installed in $LIB (the demo needs it); install it: ./run atelier models install inception_v3"
 
 OUT=$DIR/demo-output
-if ! ATELIER_DEMO_OUTPUT=$OUT ATELIER_DEMO_SIZE=64 ATELIER_DEMO_ITERATIONS=3 \
+if ! ATELIER_DEMO_OUTPUT=$OUT ATELIER_DEMO_SIZE=64 ATELIER_DEMO_ITERATIONS=3 ATELIER_DEMO_FRAMES=4 \
   "$SOURCE/tools/demo.sh" "$BUILD" >"$DIR/demo.log" 2>&1; then
   fail "tools/demo.sh failed: $(tail -n 40 "$DIR/demo.log")"
 fi
@@ -24,7 +24,7 @@ grep -q "^demo: done in" "$DIR/demo.log" || fail "the demo did not finish: $(cat
 promised=$(sed -n -e 's/^demo: \(result\|layers\) *\([^ ]*\).*/\2/p' -e 's/^demo: inputs *//p' "$DIR/demo.log" |
   tr ',' '\n' | sed 's/^ *//; /^$/d' | sort)
 want=$(printf "$OUT/%s\n" content.jpg style.jpg stylized.png instant-wave.png dream.png large-tiled.png \
-  texture-source.png texture.png texture-2x2.png trained-style.png layers.txt | sort)
+  texture-source.png texture.png texture-2x2.png trained-style.png layers.txt animation.webp | sort)
 [ "$promised" = "$want" ] || fail "the demo promises
 $promised
 where this test checks
@@ -70,6 +70,12 @@ for at in +0+0 +256+0 +0+256 +256+256; do
   d=$(compare -metric AE "$OUT/texture.png" "$DIR/quarter.png" null: 2>&1) || fail "texture-2x2.png at $at is not \
 texture.png: $d pixels differ"
 done
+# The animation: 4 frames of vtest.avi (768x576) at 320 px wide, not blank.
+got=$(identify -format '%m %w %h\n' "$OUT/animation.webp" 2>&1) || fail "animation.webp cannot be read: $got"
+[ "$(sort -u <<<"$got")" = "WEBP 320 240" ] && [ "$(wc -l <<<"$got")" = 4 ] ||
+  fail "animation.webp is not 4 WebP frames of 320x240: $got"
+magick "$OUT/animation.webp[3]" "$DIR/last.png" || fail "cannot read the animation's last frame"
+png "$DIR/last.png" 320 240
 # The layer stack as GIMP left it: a header, then a line per layer (the result above the photo).
 head -n 1 "$OUT/layers.txt" | grep -q "^Layer stack" || fail "layers.txt has no header: $(cat "$OUT/layers.txt")"
 [ "$(grep -Ec ', [0-9]+x[0-9]+, \(-?[0-9]+,-?[0-9]+\), (no )?mask$' "$OUT/layers.txt")" -ge 2 ] ||

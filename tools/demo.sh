@@ -2,10 +2,12 @@
 # Demo: stylises Debian darknet's dog.jpg in the style of scream.jpg through the GIMP plug-in, headless, with
 # the default model, and synthesises a tileable texture from one of GIMP's own patterns; writes
 # demo-output/{content.jpg,style.jpg,stylized.png,instant-wave.png,dream.png,large-tiled.png,texture-source.png,
-# texture.png,texture-2x2.png,trained-style.png,layers.txt}. The style it trains goes into a throw-away model
+# texture.png,texture-2x2.png,trained-style.png,layers.txt}, and stylises the first seconds of opencv-doc's
+# vtest.avi without flicker (Stylize Frames, Instant, on the command line) into demo-output/animation.webp. The style it trains goes into a throw-away model
 # library (linked to the user's feature networks), so that the user's own library stays as it was.
 # usage: tools/demo.sh BUILD   (./run demo; ATELIER_DEMO_SIZE / ATELIER_DEMO_ITERATIONS override the size and
-# iterations of the Optimise stylisation, ATELIER_DEMO_OUTPUT the folder written, demo-output/ in the checkout)
+# iterations of the Optimise stylisation, ATELIER_DEMO_FRAMES the animation's frames, ATELIER_DEMO_OUTPUT the
+# folder written, demo-output/ in the checkout)
 set -euo pipefail
 BUILD=$(cd "$1" && pwd -P)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -15,20 +17,25 @@ STYLE=/usr/share/darknet/data/scream.jpg
 TEXTURE=/usr/share/gimp/3.0/patterns/Stone/cracked.pat  # gimp-data: 144x144 cracked stone
 SIZE=${ATELIER_DEMO_SIZE:-256}
 ITERATIONS=${ATELIER_DEMO_ITERATIONS:-100}
+CLIP=/usr/share/doc/opencv-doc/examples/data/vtest.avi
+FRAMES=${ATELIER_DEMO_FRAMES:-24}
 for f in "$CONTENT" "$STYLE"; do
   [ -f "$f" ] || { echo "demo: $f is missing; install Debian's darknet package" >&2; exit 1; }
 done
 [ -f "$TEXTURE" ] || { echo "demo: $TEXTURE is missing; install Debian's gimp-data package" >&2; exit 1; }
+[ -f "$CLIP" ] || { echo "demo: $CLIP is missing; install Debian's opencv-doc package" >&2; exit 1; }
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd -P)  # absolute: GIMP's job names the files
 cp "$CONTENT" "$OUT/content.jpg"
 cp "$STYLE" "$OUT/style.jpg"
 rm -f "$OUT/stylized.png" "$OUT/instant-wave.png" "$OUT/dream.png" "$OUT/large-tiled.png" "$OUT/layers.txt" \
-  "$OUT/texture-source.png" "$OUT/texture.png" "$OUT/texture-2x2.png" "$OUT/trained-style.png"
+  "$OUT/texture-source.png" "$OUT/texture.png" "$OUT/texture-2x2.png" "$OUT/trained-style.png" \
+  "$OUT/animation.webp"
 
 JOB=$(mktemp "${TMPDIR:-/tmp}/atelier-demo-XXXXXX.scm")
 LIB=$(mktemp -d "${TMPDIR:-/tmp}/atelier-demo-models-XXXXXX")
-trap 'rm -rf "$JOB" "$LIB"' EXIT
+ANIMATION=$(mktemp -d "${TMPDIR:-/tmp}/atelier-demo-frames-XXXXXX")
+trap 'rm -rf "$JOB" "$LIB" "$ANIMATION"' EXIT
 USER_LIB=${ATELIER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/neural-atelier/models}
 for m in inception_v3 vgg19; do
   [ -f "$USER_LIB/$m.safetensors" ] && ln -s "$USER_LIB/$m.safetensors" "$LIB/$m.safetensors"
@@ -116,8 +123,12 @@ SCM
 echo "demo: stylising $CONTENT with $STYLE at size $SIZE, $ITERATIONS iterations (a few minutes on 2 CPU cores)"
 start=$(date +%s)
 "$ROOT/tools/gimp-env.sh" "$BUILD" batch "$JOB"
+echo "demo: stylising the first $FRAMES frames of $CLIP without flicker (Stylize Frames, Instant)"
+"$BUILD/cli/atelier" stylize-frames --frames "$CLIP" --output "$ANIMATION/frames" --method feed-forward \
+  --fast-model wave --size 320 --max-frames "$FRAMES"
+magick -delay 8 -loop 0 "$ANIMATION"/frames/frame-*.png -resize 320x -quality 80 "$OUT/animation.webp"
 for f in stylized.png instant-wave.png dream.png large-tiled.png texture-source.png texture.png texture-2x2.png \
-  trained-style.png layers.txt; do
+  trained-style.png layers.txt animation.webp; do
   [ -f "$OUT/$f" ] || { echo "demo: $OUT/$f was not written" >&2; exit 1; }
 done
 echo "demo: done in $(( $(date +%s) - start )) s"
@@ -128,6 +139,7 @@ echo "demo: result   $OUT/large-tiled.png (Large Tiled Style at 512 px in 320 px
 echo "demo: result   $OUT/texture.png (Texture Synthesize, tileable, from GIMP's cracked-stone pattern)"
 echo "demo: result   $OUT/texture-2x2.png (the texture repeated 2x2: no seams)"
 echo "demo: result   $OUT/trained-style.png (Train Instant Style: 100 iterations, previewed on the photo)"
+echo "demo: result   $OUT/animation.webp (Stylize Frames: $FRAMES frames of vtest.avi, Instant with temporal consistency)"
 echo "demo: layers   $OUT/layers.txt"
 cat "$OUT/layers.txt"
 echo "demo: inputs   $OUT/content.jpg, $OUT/style.jpg, $OUT/texture-source.png"

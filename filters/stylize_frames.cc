@@ -1,0 +1,222 @@
+#include "filters/stylize_frames.h"
+
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/color.h"
+#include "core/error.h"
+#include "core/image_tensor.h"
+#include "filters/feedforward_stylize.h"
+#include "filters/frame_stylize.h"
+#include "filters/gatys.h"
+#include "filters/style_inputs.h"
+#include "models/feature_network.h"
+#include "models/model_library.h"
+#include "models/transform_net.h"
+
+namespace atelier {
+namespace {
+
+const ParamCondition kOptimise{"method", {"optimize"}};
+const ParamCondition kInstant{"method", {"feed-forward"}};
+// The first frame starts from the photo, the others from the previous result carried over: it gets this many
+// times the iterations.
+constexpr int kFirstFrameIterations = 2;
+
+std::vector<ParamSpec> make_params() {
+  std::vector<ParamSpec> p = command_line_io_params(
+      "frames",
+      "Folder of pictures (sorted by name) or video file whose frames are stylised (command line only; in GIMP: the "
+      "image's layers, bottom first)");
+  p.back().help =
+      "Where the stylised frames go: a new (or empty) folder, written as frame-00001.png, ..., or a video file "
+      "(.avi, .mp4, .mkv, .webm; the input video's frame rate, 12 frames per second for pictures)";
+  p.push_back(method_param(
+      "Optimise: Gatys et al. with a temporal term, any style image, about a minute a frame. "
+      "Instant: a feed-forward network made consistent by the flow, about a second a frame",
+      {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}}, "Style"));
+  p.push_back(library_network_param("fast-model", "Instant networ_k",
+                                    "Style network used by the Instant method: a bundled one, one trained with Train "
+                                    "Instant Style, or one imported with 'atelier models import fast-style DIR'",
+                                    "fast-style", "wave", "Style"));
+  p.back().used_when = {kInstant};
+  for (ParamSpec& spec : style_image_params({kOptimise})) p.push_back(std::move(spec));
+  std::vector<ParamSpec> balance = style_balance_params({kOptimise});
+  p.push_back(balance[0]);
+  p.push_back(number_param("style-scale", "Style sc_ale",
+                           "Size of the style's brush strokes: the style is seen at this multiple of the working size",
+                           ParamType::Double, 0.1, 4, 1, "Style"));
+  p.push_back(preserve_colors_param());
+  p.push_back(number_param("temporal-weight", "_Flicker reduction",
+                           "How strongly each frame keeps the previous result where the motion is known: 0 = every "
+                           "frame on its own (flickers), higher = steadier, with trails where the flow is wrong",
+                           ParamType::Double, 0, 100, 1, "Frames"));
+  p.push_back(number_param("max-frames", "Frames", "Stylise only the first N frames (0 = all)", ParamType::Int, 0,
+                           100000, 0, "Frames", 0));
+  p.back().scope = kCli;
+  p.push_back(balance[1]);
+  p.push_back(balance[2]);
+  p.push_back(number_param("size", "Working si_ze",
+                           "Long side in pixels the frames are stylised at (0 = the frames' size); the results are "
+                           "scaled to the frames' size",
+                           ParamType::Int, 0, 8192, 320, "Quality", 0));
+  p.push_back(number_param("iterations", "Iteratio_ns",
+                           "Optimisation steps per frame (the first frame, which starts from the photo, gets twice "
+                           "as many)",
+                           ParamType::Int, 1, 5000, 60, "Quality", 0));
+  p.back().used_when = {kOptimise};
+  p.push_back(feature_network_param("Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
+  p.back().used_when = {kOptimise};
+  p.push_back(device_param("De_vice"));
+  p.push_back(seed_param("Seed", "Random seed (same seed and settings give the same result)"));
+  p.back().used_when = {kOptimise};
+  return p;
+}
+
+// Optimise: one Gatys optimisation per frame, the style targets computed once for the clip, each frame after the
+// first starting from the previous result carried over and held to it by the temporal term.
+FrameStylizer optimise_stylizer(const ParamValues& v, const RunContext& ctx) {
+  struct State {
+    std::unique_ptr<FeatureNetwork> net;
+    std::vector<StyleImage> styles;
+    GatysSettings settings;
+    std::string preserve;
+    double style_scale = 1, temporal_weight = 1;
+    int iterations = 0;
+  };
+  auto s = std::make_shared<State>();
+  s->styles = styles_from_params(v, ctx);
+  if (s->styles.empty()) throw Error("no style image: choose a style image (--style FILE / style-image)");
+  ctx.progress.report(0, "loading the feature network");
+  s->net = load_feature_network(v.get_text("network"), *ctx.library, ctx.device);
+  apply_style_balance(v, s->settings);
+  s->settings.phase_average = s->net->name() == "inception_v3";
+  s->settings.seed = static_cast<uint64_t>(v.get_int("seed"));
+  s->settings.optimizer.line_search = false;  // as Stylize: one evaluation per iteration (docs/benchmarks.md)
+  s->settings.style_layers = s->net->default_style_layers();
+  s->preserve = v.get_text("preserve-colors");
+  s->style_scale = v.get_double("style-scale");
+  s->temporal_weight = v.get_double("temporal-weight");
+  s->iterations = v.get_int("iterations");
+  const c10::Device device = ctx.device;
+  return [s, device](const Image& frame, const TemporalTarget* target, const Progress& progress) {
+    FeatureNetwork& net = *s->net;
+    at::Tensor content = image_rgb_to_tensor(frame, device);
+    const int64_t h = content.size(2), w = content.size(3);
+    // Small frames work larger (the network's smallest input, one more pixel for the second phase).
+    content = ensure_min_side(content, net.min_input_size() + (s->settings.phase_average ? 1 : 0));
+    const int64_t wh = content.size(2), ww = content.size(3);
+    GatysSettings g = s->settings;
+    if (g.grams.empty()) {  // the first frame: the style targets at the working size, for the whole clip
+      progress.report(0, "computing style targets");
+      const int64_t side = std::llround(static_cast<double>(std::max(wh, ww)) * s->style_scale);
+      s->settings.grams = style_grams(net, g.style_layers, style_targets(s->styles, net, side, s->preserve, content));
+      g.grams = s->settings.grams;
+    }
+    g.optimizer.iterations = target ? s->iterations : kFirstFrameIterations * s->iterations;
+    if (target) {
+      const at::Tensor picture = resize(image_rgb_to_tensor(target->picture, device), wh, ww);
+      const at::Tensor reliable = resize(
+          at::from_blob(const_cast<float*>(target->reliable.data()), {1, 1, h, w}, at::kFloat).to(device), wh, ww);
+      g.init = picture;
+      if (s->temporal_weight > 0)
+        g.extra_loss = [picture, reliable, weight = s->temporal_weight](const at::Tensor& image) {
+          return temporal_loss(image, picture, reliable, weight);
+        };
+    }
+    at::Tensor result = gatys_optimize(net, content, {}, g, progress);
+    if (s->preserve == "luminance") result = transfer_luminance(result, content);
+    return tensor_to_image(resize(result, h, w).clamp(0, 1).cpu());
+  };
+}
+
+// Instant: the network on each frame, then the exact minimum of closeness to the network's output and, where the
+// flow is reliable, to the previous result carried over (blend_toward).
+FrameStylizer instant_stylizer(const ParamValues& v, const RunContext& ctx) {
+  const ModelLibrary library(ctx.library->dir());
+  const std::string name = "fast-style/" + v.get_text("fast-model");
+  if (!library.installed(name)) {
+    ModelLibrary writable(library.dir());
+    install_model(writable, name, [&](const std::string& line) { ctx.progress.report(0, line); });
+  }
+  ctx.progress.report(0, "loading " + name);
+  std::shared_ptr<const TransformNet> net = load_transform_net(library.path(name), ctx.device);
+  const double scale = v.get_double("style-scale"), weight = v.get_double("temporal-weight");
+  const std::string preserve = v.get_text("preserve-colors");
+  return [net, scale, weight, preserve](const Image& frame, const TemporalTarget* target, const Progress& progress) {
+    Image out = feedforward_stylize(frame, *net, scale, progress);
+    if (preserve == "luminance")
+      out = tensor_to_image(transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(frame)));
+    else if (preserve == "histogram")
+      out = tensor_to_image(match_histogram(image_rgb_to_tensor(out), image_rgb_to_tensor(frame)));
+    return target && weight > 0 ? blend_toward(out, *target, weight) : out;
+  };
+}
+
+FrameStylizer make_stylizer(const ParamValues& v, const RunContext& ctx) {
+  return v.get_text("method") == "feed-forward" ? instant_stylizer(v, ctx) : optimise_stylizer(v, ctx);
+}
+
+FramesRun frames_run(const ParamValues& v) {
+  FramesRun run;
+  run.long_side = v.get_int("size");
+  run.max_frames = v.get_int("max-frames");
+  run.first_frame_cost = v.get_text("method") == "feed-forward" ? 1.0 : kFirstFrameIterations;
+  return run;
+}
+
+// One picture: the first frame of a clip of one (the dialog's preview, a single image on the command line).
+class OneFrame : public FrameSequence {
+ public:
+  explicit OneFrame(const Image& input) : input_(input) {}
+  int count() const override { return 1; }
+  Image frame(int) override { return input_; }
+  void put(int, const Image& result) override { result_ = result; }
+  Image take() { return std::move(result_); }
+
+ private:
+  const Image& input_;
+  Image result_;
+};
+
+constexpr int kPreviewIterations = 30;
+PreviewPlan frames_preview(const ParamValues& v) {
+  PreviewPlan plan{v.get_text("method") == "feed-forward", v};
+  plan.values.set_int("iterations", std::min(v.get_int("iterations"), kPreviewIterations) / kFirstFrameIterations);
+  plan.values.set_int("size", 0);
+  return plan;
+}
+
+}  // namespace
+
+const Filter& stylize_frames_filter() {
+  static const Filter f{
+      .name = "stylize-frames",
+      .menu_label = "Stylize _Frames...",
+      .title = "Neural Stylize Frames",
+      .blurb = "Stylise every frame of an animation without flicker (Ruder et al. video style transfer)",
+      .help =
+          "Each layer of the image is a frame (bottom first, as GIMP's animations). Every frame is stylised "
+          "and held to the previous result where the optical flow between the frames can be trusted, so the "
+          "texture moves with the picture instead of flickering. The result is a new image with one layer per "
+          "frame, names and timing kept; the original image is not changed.",
+      .params = make_params(),
+      .run =
+          [](const Image& input, const ParamValues& v, const RunContext& ctx) {
+            OneFrame one(input);
+            stylize_frames(one, make_stylizer(v, ctx), frames_run(v), ctx.progress);
+            return one.take();
+          },
+      .out_of_memory_advice = "lower the working size (size), or choose the CPU device",
+      .preview = frames_preview,
+      .run_frames =
+          [](FrameSequence& frames, const ParamValues& v, const RunContext& ctx) {
+            return stylize_frames(frames, make_stylizer(v, ctx), frames_run(v), ctx.progress);
+          }};
+  return f;
+}
+
+}  // namespace atelier
