@@ -66,6 +66,33 @@ Flow measure_flow(const Image& from, const Image& to) {
   return out;
 }
 
+Flow resize_flow(const Flow& flow, int width, int height) {
+  if (flow.width == width && flow.height == height) return flow;
+  const cv::Mat source(flow.height, flow.width, CV_32FC2, const_cast<float*>(flow.dxdy.data()));
+  Flow out;
+  out.width = width;
+  out.height = height;
+  out.dxdy.resize(static_cast<size_t>(width) * height * 2);
+  cv::Mat target(height, width, CV_32FC2, out.dxdy.data());
+  cv::resize(source, target, target.size(), 0, 0, cv::INTER_LINEAR);
+  const float sx = static_cast<float>(width) / static_cast<float>(flow.width);
+  const float sy = static_cast<float>(height) / static_cast<float>(flow.height);
+  for (size_t i = 0; i < out.dxdy.size(); i += 2) {
+    out.dxdy[i] *= sx;
+    out.dxdy[i + 1] *= sy;
+  }
+  return out;
+}
+
+std::vector<float> resize_mask(const std::vector<float>& mask, int from_width, int from_height, int width, int height) {
+  if (from_width == width && from_height == height) return mask;
+  const cv::Mat source(from_height, from_width, CV_32FC1, const_cast<float*>(mask.data()));
+  std::vector<float> out(static_cast<size_t>(width) * height);
+  cv::Mat target(height, width, CV_32FC1, out.data());
+  cv::resize(source, target, target.size(), 0, 0, cv::INTER_LINEAR);
+  return out;
+}
+
 Image warp(const Image& image, const Flow& flow) {
   if (image.empty() || flow.width <= 0) throw Error("warp: an empty image or flow");
   cv::Mat map(flow.height, flow.width, CV_32FC2);

@@ -21,6 +21,10 @@ struct Flow {
 // where it is in `to`. Throws atelier::Error for images of different sizes or empty ones.
 Flow measure_flow(const Image& from, const Image& to);
 
+// The flow measured on smaller copies of two frames, for the frames at width x height: resampled (bilinear) and
+// its displacements scaled by the change of size.
+Flow resize_flow(const Flow& flow, int width, int height);
+
 // `image` seen through the flow of another frame: result(x, y) = image(x + dx, y + dy), bilinear, the border
 // repeated outside. With the flow from frame t to frame t-1 this carries frame t-1's picture into frame t.
 // The result has the flow's size; all four channels are warped.
@@ -31,5 +35,7 @@ Image warp(const Image& image, const Flow& flow);
 // 0.01 (|b|^2 + |f(x + b)|^2) + 0.5), a motion boundary (|grad b|^2 > 0.01 |b|^2 + 0.002), or the pixel comes
 // from outside frame t-1. Ruder et al.'s tests, in pixels.
 std::vector<float> reliable_mask(const Flow& backward, const Flow& forward);
+// A mask of from_width x from_height resampled (bilinear: weights in [0,1] at the boundaries) to width x height.
+std::vector<float> resize_mask(const std::vector<float>& mask, int from_width, int from_height, int width, int height);
 
 }  // namespace atelier

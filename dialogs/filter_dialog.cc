@@ -23,6 +23,7 @@ struct DialogState {
   int width, height;
   const MachineSpeedProbe* speed;
   FilterPreview* preview;  // nullptr: none
+  int frames = 0;          // > 0: a filter over an animation of this many frames (its estimate is per frame)
 };
 
 std::string take(gchar* text) {
@@ -39,6 +40,10 @@ std::string format_duration(double seconds) {
 
 void show_estimate(const DialogState& state, const ParamValues& values) {
   CostEstimate e = estimate_cost(*state.filter, values, state.width, state.height, state.speed->speed());
+  if (state.frames > 0) {
+    e.plan = take(g_strdup_printf(_("%d frames, %s each"), state.frames, format_duration(e.seconds).c_str()));
+    e.seconds *= state.frames;
+  }
   gchar* text = g_markup_printf_escaped(_("<i>Estimate: %s on the CPU, %.1f GB of memory (%d×%d px, %d "
                                           "iterations); a GPU is much faster.</i>"),
                                         format_duration(e.seconds).c_str(), e.megabytes / 1024.0, e.width, e.height,
@@ -98,8 +103,19 @@ bool restrict_to_available(GimpProcedureConfig* config, const ParamSpec& spec) {
   return any;
 }
 
+// The topmost layer of `image` that is not `except` nor a group; nullptr when none.
+GimpLayer* topmost_layer(GimpImage* image, GimpDrawable* except) {
+  GimpLayer** layers = gimp_image_get_layers(image);
+  GimpLayer* found = nullptr;
+  for (GimpLayer** l = layers; l && *l && !found; ++l)
+    if (GIMP_DRAWABLE(*l) != except && !gimp_item_is_group(GIMP_ITEM(*l))) found = *l;
+  g_free(layers);
+  return found;
+}
+
 // A style (or other image) the filter needs and nobody chose yet: with several layers in the image, the topmost
-// other layer is the default, so that "paint this layer in the style of that one" needs no file at all.
+// other layer is the default, so that "paint this layer in the style of that one" needs no file at all. A filter
+// over an animation takes it from another open image instead (the image's other layers are its frames).
 void preselect_other_layer(GimpProcedureConfig* config, const Filter& filter, GimpDrawable* drawable) {
   if (!drawable) return;
   std::vector<const ParamSpec*> wanted;
@@ -109,13 +125,18 @@ void preselect_other_layer(GimpProcedureConfig* config, const Filter& filter, Gi
     return;  // a remembered value that is no longer valid: the dialog shows it, the run explains it
   }
   if (wanted.empty()) return;
-  GimpLayer** layers = gimp_image_get_layers(gimp_item_get_image(GIMP_ITEM(drawable)));
+  GimpImage* own = gimp_item_get_image(GIMP_ITEM(drawable));
   GimpLayer* other = nullptr;
-  for (GimpLayer** l = layers; l && *l && !other; ++l)
-    if (GIMP_DRAWABLE(*l) != drawable && !gimp_item_is_group(GIMP_ITEM(*l))) other = *l;
+  if (!filter.run_frames) {
+    other = topmost_layer(own, drawable);
+  } else {
+    GimpImage** images = gimp_get_images();
+    for (GimpImage** i = images; i && *i && !other; ++i)
+      if (*i != own) other = topmost_layer(*i, nullptr);
+    g_free(images);
+  }
   for (const ParamSpec* s : wanted)
     if (other) g_object_set(config, s->name.c_str(), other, nullptr);
-  g_free(layers);
 }
 
 // The options scroll when the screen is too short for them (Stylize has two dozen); the preview stands beside them.
@@ -151,7 +172,7 @@ void place_beside_scrolled_options(GtkDialog* dialog, GtkWidget* preview) {
 
 bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, GimpDrawable* drawable, int width,
                        int height, const Filter& filter, const std::string& help_dir,
-                       const PreviewSource* preview_source) {
+                       const PreviewSource* preview_source, int frames) {
   gimp_ui_init(GETTEXT_PACKAGE);
   sync_dialog_twins(config, filter, TwinSync::kToDialog);
   preselect_other_layer(config, filter, drawable);
@@ -214,9 +235,9 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
   std::unique_ptr<FilterPreview> preview;
   if (preview_source && filter.preview)
     preview = std::make_unique<FilterPreview>(filter, *preview_source, [&speed] { return speed.measuring(); });
-  DialogState state{&filter,      pd,     gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE),
-                    width,        height, &speed,
-                    preview.get()};
+  DialogState state{&filter,       pd,     gimp_procedure_dialog_get_label(pd, "estimate", "", TRUE, FALSE),
+                    width,         height, &speed,
+                    preview.get(), frames};
   gtk_label_set_line_wrap(GTK_LABEL(state.estimate), TRUE);
   gtk_label_set_max_width_chars(GTK_LABEL(state.estimate), 50);
   top = g_list_append(top, const_cast<gchar*>("estimate"));

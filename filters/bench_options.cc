@@ -74,6 +74,15 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
       options.frame_clips = split(value());
     } else if (args[i] == "--frame-count") {
       options.frame_count = static_cast<int>(bounded_int("--frame-count", value(), 2, 100000));
+    } else if (args[i] == "--methods") {
+      options.frame_methods = split(value());
+      for (const auto& m : options.frame_methods)
+        if (m != "feed-forward" && m != "optimize")
+          throw Error("--methods expects feed-forward and/or optimize, got '" + m + "'");
+    } else if (args[i] == "--temporal-weight") {
+      const std::optional<double> w = parse_double(value());
+      if (!w || !(*w > 0) || *w > 100) throw Error("--temporal-weight expects a number above 0, at most 100");
+      options.temporal_weight = *w;
     } else if (args[i] == "--device") {
       options.device = value();
     } else if (args[i] == "--help" || args[i] == "-h") {

@@ -36,6 +36,8 @@ struct BenchOptions {
   // folders) at working_size, against style_image.
   std::vector<std::string> frame_clips;
   int frame_count = 24;
+  std::vector<std::string> frame_methods = {"feed-forward", "optimize"};
+  double temporal_weight = 0;  // the consistent runs' weight; 0 = the filter's default
 };
 
 // Times Gatys L-BFGS iterations per network and size, and one DeepDream octave at 512 px on InceptionV3.
@@ -79,6 +81,7 @@ inline constexpr const char* kBenchmarksHelp =
     "       atelier bench --train-style [--sizes 256] [--iterations 5] [--device D]\n"
     "       atelier bench --stylize 1:200,2:60:150 --content C --style S [--working-size 384] [--output-dir DIR]\n"
     "       atelier bench --frames CLIP,... --style S [--frame-count 24] [--working-size 384] [--output-dir DIR]\n"
+    "                     [--methods feed-forward,optimize] [--temporal-weight W]\n"
     "Times Gatys L-BFGS iterations (after one warm-up) and one DeepDream octave at 512 px (InceptionV3), and\n"
     "prints one JSON object per line.\n"
     "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n"

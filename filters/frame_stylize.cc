@@ -32,7 +32,22 @@ std::string time_left(double seconds) {
 TemporalTarget temporal_target(const Image& previous_frame, const Image& frame, const Image& previous_result) {
   const Flow backward = measure_flow(frame, previous_frame);
   const Flow forward = measure_flow(previous_frame, frame);
-  return {warp(previous_result, backward), reliable_mask(backward, forward)};
+  std::vector<float> reliable = reliable_mask(backward, forward);
+  // The flow must also explain the picture: where the previous input frame carried over differs from this one,
+  // the flow is wrong there (a scene cut, a flash, something appearing), however consistent it is both ways.
+  const Image carried = warp(previous_frame, backward);
+  double trusted = 0;
+  for (size_t i = 0; i < reliable.size(); ++i) {
+    float difference = 0;
+    for (int c = 0; c < 3; ++c) difference += std::abs(carried.rgba[i * 4 + c] - frame.rgba[i * 4 + c]);
+    if (difference > 3 * kPhotometricTolerance) reliable[i] = 0;
+    trusted += reliable[i];
+  }
+  const int w = previous_result.width, h = previous_result.height;
+  TemporalTarget target{warp(previous_result, resize_flow(backward, w, h)),
+                        resize_mask(reliable, frame.width, frame.height, w, h)};
+  target.trusted_share = reliable.empty() ? 0 : trusted / static_cast<double>(reliable.size());
+  return target;
 }
 
 Image blend_toward(const Image& styled, const TemporalTarget& target, double weight) {
@@ -84,6 +99,7 @@ int stylize_frames(FrameSequence& frames, const FrameStylizer& stylize, const Fr
       throw Error("frame " + std::to_string(t + 1) + " is " + size_text(frame) + " but the first is " +
                   size_text(first) + ": all frames must have one size");
     const Image work = run.long_side > 0 ? resize_long_side(frame, run.long_side) : frame;
+    const Image& input = run.full_size ? frame : work;
 
     std::string where = "frame " + std::to_string(t + 1) + "/" + std::to_string(total);
     if (t > 0) {
@@ -92,14 +108,15 @@ int stylize_frames(FrameSequence& frames, const FrameStylizer& stylize, const Fr
     }
     const Progress p = progress.sub(start_of(t), start_of(t + 1)).prefixed(where);
     Image result;
-    if (t == 0) {
-      result = stylize(work, nullptr, p);
+    if (t == 0 || !run.temporal) {
+      result = stylize(input, nullptr, p);
     } else {
       p.report(0, "optical flow");
       const TemporalTarget target = temporal_target(previous_frame, work, previous_result);
-      result = stylize(work, &target, p);
+      // A new shot: little of the previous result carries over, so the frame starts afresh as the first did.
+      result = stylize(input, target.trusted_share >= kNewShotShare ? &target : nullptr, p);
     }
-    if (result.width != work.width || result.height != work.height)
+    if (result.width != input.width || result.height != input.height)
       throw Error("internal error: a stylised frame came back at another size");
     Image full = resized(result, frame.width, frame.height);
     for (size_t i = 3; i < full.rgba.size(); i += 4) full.rgba[i] = frame.rgba[i];

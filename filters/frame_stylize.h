@@ -16,30 +16,44 @@
 namespace atelier {
 
 // The previous result carried into the current frame by the flow: `picture` of the current frame's size and,
-// per pixel, 1 where it can be trusted and 0 where not (reliable_mask).
+// per pixel, the weight it can be trusted with: 1 where it can, 0 where not (reliable_mask; in between at the
+// boundaries when the flow was measured at a smaller size).
 struct TemporalTarget {
   Image picture;
   std::vector<float> reliable;
+  double trusted_share = 0;  // the share of the frame's pixels trusted
 };
 
-// Stylises one frame at the working size; `target` is null for the first frame. Returns the working size.
+// A pixel whose input differs from the previous input frame carried over by more than this (mean over RGB, 0-1)
+// is not trusted, and a frame with less than kNewShotShare of its pixels trusted starts afresh (a scene cut).
+inline constexpr double kPhotometricTolerance = 0.2, kNewShotShare = 0.3;
+
+// Stylises one frame (at the working size, or at its own size: FramesRun::full_size); `target` is null for the
+// first frame. Returns the size it was given.
 using FrameStylizer = std::function<Image(const Image& frame, const TemporalTarget* target, const Progress& progress)>;
 
 struct FramesRun {
-  int long_side = 0;   // the working size's long side (0 = the frames' own size); results are scaled back
+  int long_side = 0;  // the working size's long side (0 = the frames' own size); results are scaled back
+  // true: the stylizer gets each frame at its own size (Instant's network), the flow is still measured at the
+  // working size and scaled up.
+  bool full_size = false;
   int max_frames = 0;  // 0 = every frame
   // The share of the first frame in the time of a frame, for the progress estimate (Optimise: it starts from the
   // photo and gets more iterations).
   double first_frame_cost = 1.0;
+  // false: every frame on its own (no flow is measured, the stylizer never gets a target).
+  bool temporal = true;
 };
 
 // Reads the frames in order, stylises each (frame t with the target from t-1), gives each result (the frame's
-// size, the frame's alpha) to frames.put() at once. Frames must share one size. Progress: "frame 7/48, about 6
+// size, the frame's alpha) to frames.put() at once; a frame after a scene cut (kNewShotShare) gets no target.
+// Frames must share one size. Progress: "frame 7/48, about 6
 // min left: iteration 40/120". "Stop and keep" ends after the current frame. Returns the number of frames put.
 int stylize_frames(FrameSequence& frames, const FrameStylizer& stylize, const FramesRun& run, const Progress& progress);
 
 // The previous result carried into the current frame: the flow from the current input frame to the previous
-// one warps the previous result; the flow both ways gives the mask. All three images of one size.
+// one warps the previous result; the flow both ways and the inputs (kPhotometricTolerance) give the mask. The two
+// frames of one size; the previous result of that size or larger (the flow and the mask are scaled up to it).
 TemporalTarget temporal_target(const Image& previous_frame, const Image& frame, const Image& previous_result);
 
 // Instant's consistency, the exact minimum per pixel of |x - styled|^2 + weight m |x - target|^2:

@@ -89,8 +89,10 @@ void run_frames_benchmarks(const BenchOptions& options) {
       clip.push_back(resize_long_side(reader.read(t), options.working_size));
     if (clip.size() < 2) throw Error("the clip '" + path + "' has fewer than two frames");
     const std::string name = fs::path(path).stem().string();
-    for (const std::string method : std::vector<std::string>{"feed-forward", "optimize"}) {
-      const double consistent_weight = ParamValues(stylize_frames_filter().params).get_double("temporal-weight");
+    for (const std::string& method : options.frame_methods) {
+      const double consistent_weight = options.temporal_weight > 0
+                                           ? options.temporal_weight
+                                           : ParamValues(stylize_frames_filter().params).get_double("temporal-weight");
       auto dir = [&](const char* variant) {
         return options.output_dir.empty()
                    ? std::string()

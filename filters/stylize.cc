@@ -13,6 +13,7 @@
 #include "core/memory.h"
 #include "filters/feedforward_stylize.h"
 #include "filters/gatys.h"
+#include "filters/instant_style.h"
 #include "filters/machine_speed.h"
 #include "filters/style_inputs.h"
 #include "filters/style_pyramid.h"
@@ -38,11 +39,7 @@ std::vector<ParamSpec> make_params() {
       "Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward "
       "network (a bundled or imported style network), seconds",
       {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}}, "Style"));
-  p.push_back(library_network_param("fast-model", "Instant networ_k",
-                                    "Style network used by the Instant method: a bundled one, one trained with Train "
-                                    "Instant Style, or one imported with 'atelier models import fast-style DIR'",
-                                    "fast-style", "wave", "Style"));
-  p.back().used_when = {kInstant};
+  p.push_back(instant_network_param({kInstant}));
   for (ParamSpec& spec : style_image_params({kOptimise})) p.push_back(std::move(spec));
   std::vector<ParamSpec> balance = style_balance_params({kOptimise});
   p.push_back(balance[0]);  // style strength, in the Style group
@@ -115,24 +112,8 @@ PyramidRequest full_resolution_request(int width, int height, int work_long_side
 // The Instant method: a feed-forward network of the library (bundled, imported or trained), tiled for large
 // images.
 Image run_instant(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  // The library read afresh: the style may have been trained since the host opened it.
-  const ModelLibrary library(ctx.library->dir());
-  const std::string name = "fast-style/" + v.get_text("fast-model");
-  if (!library.installed(name)) {
-    ModelLibrary writable(library.dir());
-    install_model(writable, name, [&](const std::string& line) { ctx.progress.report(0, line); });
-  }
-  ctx.progress.report(0, "loading " + name);
-  auto net = load_transform_net(library.path(name), ctx.device);
-  Image out = feedforward_stylize(input, *net, v.get_double("style-scale"), ctx.progress);
-  // histogram: the style lives in the network, so instead of recolouring the style image first (Optimise), the
-  // network's palette in the result is recoloured to the layer's.
-  const std::string preserve = v.get_text("preserve-colors");
-  if (preserve == "luminance")
-    out = tensor_to_image(transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(input)));
-  else if (preserve == "histogram")
-    out = tensor_to_image(match_histogram(image_rgb_to_tensor(out), image_rgb_to_tensor(input)));
-  return out;
+  const auto net = load_instant_network(v.get_text("fast-model"), ctx);
+  return instant_stylize(input, *net, v.get_double("style-scale"), v.get_text("preserve-colors"), ctx.progress);
 }
 
 // The Optimise method: Gatys et al. with any number of weighted styles.

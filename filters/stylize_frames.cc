@@ -12,6 +12,8 @@
 #include "filters/feedforward_stylize.h"
 #include "filters/frame_stylize.h"
 #include "filters/gatys.h"
+#include "filters/instant_style.h"
+#include "filters/machine_speed.h"
 #include "filters/style_inputs.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
@@ -22,6 +24,10 @@ namespace {
 
 const ParamCondition kOptimise{"method", {"optimize"}};
 const ParamCondition kInstant{"method", {"feed-forward"}};
+// Instant's blend weight per unit of temporal-weight: at the default 1 the warping error of consecutive frames is
+// 0.20-0.48 of independent frames' on opencv-doc's clips, the style no weaker (docs/benchmarks.md); with 2 it was
+// 0.32-0.57. (temporal_target() also masks pixels whose inputs the flow does not explain, where trails would show.)
+constexpr double kInstantBlendScale = 4.0;
 // The first frame starts from the photo, the others from the previous result carried over: it gets this many
 // times the iterations.
 constexpr int kFirstFrameIterations = 2;
@@ -38,11 +44,7 @@ std::vector<ParamSpec> make_params() {
       "Optimise: Gatys et al. with a temporal term, any style image, about a minute a frame. "
       "Instant: a feed-forward network made consistent by the flow, about a second a frame",
       {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}}, "Style"));
-  p.push_back(library_network_param("fast-model", "Instant networ_k",
-                                    "Style network used by the Instant method: a bundled one, one trained with Train "
-                                    "Instant Style, or one imported with 'atelier models import fast-style DIR'",
-                                    "fast-style", "wave", "Style"));
-  p.back().used_when = {kInstant};
+  p.push_back(instant_network_param({kInstant}));
   for (ParamSpec& spec : style_image_params({kOptimise})) p.push_back(std::move(spec));
   std::vector<ParamSpec> balance = style_balance_params({kOptimise});
   p.push_back(balance[0]);
@@ -52,7 +54,8 @@ std::vector<ParamSpec> make_params() {
   p.push_back(preserve_colors_param());
   p.push_back(number_param("temporal-weight", "_Flicker reduction",
                            "How strongly each frame keeps the previous result where the motion is known: 0 = every "
-                           "frame on its own (flickers), higher = steadier, with trails where the flow is wrong",
+                           "frame on its own, from its photo (flickers), higher = steadier, with trails where the "
+                           "flow is wrong",
                            ParamType::Double, 0, 100, 1, "Frames"));
   p.push_back(number_param("max-frames", "Frames", "Stylise only the first N frames (0 = all)", ParamType::Int, 0,
                            100000, 0, "Frames", 0));
@@ -60,12 +63,13 @@ std::vector<ParamSpec> make_params() {
   p.push_back(balance[1]);
   p.push_back(balance[2]);
   p.push_back(number_param("size", "Working si_ze",
-                           "Long side in pixels the frames are stylised at (0 = the frames' size); the results are "
-                           "scaled to the frames' size",
+                           "Long side in pixels the motion between frames is measured at (0 = the frames' size); "
+                           "Optimise also stylises at this size and scales the results to the frames' size (Instant "
+                           "stylises each frame at its own size)",
                            ParamType::Int, 0, 8192, 320, "Quality", 0));
   p.push_back(number_param("iterations", "Iteratio_ns",
-                           "Optimisation steps per frame (the first frame, which starts from the photo, gets twice "
-                           "as many)",
+                           "Optimisation steps per frame (a frame that starts from the photo, the first or every one "
+                           "at flicker reduction 0, gets twice as many)",
                            ParamType::Int, 1, 5000, 60, "Quality", 0));
   p.back().used_when = {kOptimise};
   p.push_back(feature_network_param("Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
@@ -136,22 +140,11 @@ FrameStylizer optimise_stylizer(const ParamValues& v, const RunContext& ctx) {
 // Instant: the network on each frame, then the exact minimum of closeness to the network's output and, where the
 // flow is reliable, to the previous result carried over (blend_toward).
 FrameStylizer instant_stylizer(const ParamValues& v, const RunContext& ctx) {
-  const ModelLibrary library(ctx.library->dir());
-  const std::string name = "fast-style/" + v.get_text("fast-model");
-  if (!library.installed(name)) {
-    ModelLibrary writable(library.dir());
-    install_model(writable, name, [&](const std::string& line) { ctx.progress.report(0, line); });
-  }
-  ctx.progress.report(0, "loading " + name);
-  std::shared_ptr<const TransformNet> net = load_transform_net(library.path(name), ctx.device);
-  const double scale = v.get_double("style-scale"), weight = v.get_double("temporal-weight");
+  std::shared_ptr<const TransformNet> net = load_instant_network(v.get_text("fast-model"), ctx);
+  const double scale = v.get_double("style-scale"), weight = kInstantBlendScale * v.get_double("temporal-weight");
   const std::string preserve = v.get_text("preserve-colors");
   return [net, scale, weight, preserve](const Image& frame, const TemporalTarget* target, const Progress& progress) {
-    Image out = feedforward_stylize(frame, *net, scale, progress);
-    if (preserve == "luminance")
-      out = tensor_to_image(transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(frame)));
-    else if (preserve == "histogram")
-      out = tensor_to_image(match_histogram(image_rgb_to_tensor(out), image_rgb_to_tensor(frame)));
+    const Image out = instant_stylize(frame, *net, scale, preserve, progress);
     return target && weight > 0 ? blend_toward(out, *target, weight) : out;
   };
 }
@@ -164,7 +157,10 @@ FramesRun frames_run(const ParamValues& v) {
   FramesRun run;
   run.long_side = v.get_int("size");
   run.max_frames = v.get_int("max-frames");
-  run.first_frame_cost = v.get_text("method") == "feed-forward" ? 1.0 : kFirstFrameIterations;
+  run.temporal = v.get_double("temporal-weight") > 0;
+  run.full_size = v.get_text("method") == "feed-forward";
+  // Optimise: a frame that starts from the photo gets twice the iterations (all of them without consistency).
+  run.first_frame_cost = v.get_text("method") == "feed-forward" || !run.temporal ? 1.0 : kFirstFrameIterations;
   return run;
 }
 
@@ -181,6 +177,26 @@ class OneFrame : public FrameSequence {
   const Image& input_;
   Image result_;
 };
+
+// Per frame, on two CPU cores (the dialog multiplies by the frames). Instant: the network at the frame's size
+// (Stylize's figure: 3 s per megapixel; the flow is measured at the working size); measured 0.2 s a frame at
+// 320x240 (docs/benchmarks.md).
+// Optimise: Stylize's cost of an iteration at the working size (one evaluation and the optimiser's own work),
+// the first frame's extra iterations spread over a clip of a few dozen frames; measured 45 s a frame at 320x240
+// with 60 iterations.
+constexpr double kInstantSecondsPerMegapixel = 3.0, kEvaluationsPerIteration = 1.1, kFirstFrameShare = 0.05;
+CostEstimate frames_cost(const ParamValues& v, int width, int height) {
+  if (v.get_text("method") == "feed-forward") {
+    CostEstimate e = iterative_cost(width, height, 0, 1, kInstantSecondsPerMegapixel, kWholeImageBytesPerPixel);
+    e.megabytes += 600.0;
+    return e;
+  }
+  CostEstimate e = iterative_cost(width, height, v.get_int("size"), v.get_int("iterations"), 0, 3600.0);
+  const MachineSpeed development;
+  e.seconds = e.iterations * (1 + kFirstFrameShare) * kEvaluationsPerIteration *
+              development.evaluation_seconds(e.width * e.height / 1e6);
+  return e;
+}
 
 constexpr int kPreviewIterations = 30;
 PreviewPlan frames_preview(const ParamValues& v) {
@@ -210,6 +226,7 @@ const Filter& stylize_frames_filter() {
             stylize_frames(one, make_stylizer(v, ctx), frames_run(v), ctx.progress);
             return one.take();
           },
+      .estimate = frames_cost,
       .out_of_memory_advice = "lower the working size (size), or choose the CPU device",
       .preview = frames_preview,
       .run_frames =

@@ -59,6 +59,14 @@ void add_result_layer(GimpImage* image, GimpLayer* source, const Region& region,
   gimp_image_undo_group_end(image);
 }
 
+// Whether the run gets our progress window (Cancel, Stop and Keep): interactive and with-last-vals runs (those come
+// from the GUI too) when there is a display; initialises GIMP's UI for it.
+bool progress_window_possible(GimpRunMode run_mode) {
+  if (run_mode == GIMP_RUN_NONINTERACTIVE || !gtk_init_check(nullptr, nullptr)) return false;
+  gimp_ui_init(GETTEXT_PACKAGE);
+  return true;
+}
+
 // A filter over an animation (Filter::run_frames): the image's layers are the frames, the results a new image
 // with a layer per frame, shown when the run is interactive; the image itself is not changed. The dialog
 // previews the selected layer (else the first frame).
@@ -90,7 +98,7 @@ GimpValueArray* run_frames_checked(GimpProcedure* procedure, GimpRunMode run_mod
       preview.load_files = [&filter](const ParamValues& v) { return load_parameter_files(filter, v); };
     }
     if (!dialogs::run_filter_dialog(procedure, config, shown, width, height, filter, help_dir(),
-                                    filter.preview ? &preview : nullptr))
+                                    filter.preview ? &preview : nullptr, frames->count()))
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
   }
   ParamValues values(filter.params);
@@ -101,12 +109,8 @@ GimpValueArray* run_frames_checked(GimpProcedure* procedure, GimpRunMode run_mod
   } catch (const Error& e) {
     return failure(procedure, GIMP_PDB_CALLING_ERROR, e.what());
   }
-  bool ui = false;
-  if (run_mode != GIMP_RUN_NONINTERACTIVE && gtk_init_check(nullptr, nullptr)) {
-    gimp_ui_init(GETTEXT_PACKAGE);
-    ui = true;
-  }
-  const JobResult job = run_job(filter, Image(), values, std::move(files), ui, width, height, frames.get());
+  const JobResult job = run_job(filter, Image(), values, std::move(files), progress_window_possible(run_mode), width,
+                                height, frames.get());
   switch (job.status) {
     case JobResult::Status::kCancelled: return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
     case JobResult::Status::kOutOfMemory:
@@ -170,12 +174,7 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     return failure(procedure, GIMP_PDB_CALLING_ERROR, e.what());
   }
 
-  // With-last-vals runs come from the GUI too: give them the Cancel window when there is a display.
-  bool ui = false;
-  if (run_mode != GIMP_RUN_NONINTERACTIVE && gtk_init_check(nullptr, nullptr)) {
-    gimp_ui_init(GETTEXT_PACKAGE);
-    ui = true;
-  }
+  const bool ui = progress_window_possible(run_mode);
   // No layer and no undo group exist while the engine runs: the status-bar Cancel kills this process.
   JobResult job;
   while (true) {

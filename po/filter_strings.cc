@@ -83,10 +83,10 @@ N_("Each layer of the image is a frame (bottom first, as GIMP's animations). Eve
 N_("Optimise: Gatys et al. with a temporal term, any style image, about a minute a frame. Instant: a feed-forward network made consistent by the flow, about a second a frame");
 N_("Size of the style's brush strokes: the style is seen at this multiple of the working size");
 N_("_Flicker reduction");
-N_("How strongly each frame keeps the previous result where the motion is known: 0 = every frame on its own (flickers), higher = steadier, with trails where the flow is wrong");
+N_("How strongly each frame keeps the previous result where the motion is known: 0 = every frame on its own, from its photo (flickers), higher = steadier, with trails where the flow is wrong");
 N_("Frames");
-N_("Long side in pixels the frames are stylised at (0 = the frames' size); the results are scaled to the frames' size");
-N_("Optimisation steps per frame (the first frame, which starts from the photo, gets twice as many)");
+N_("Long side in pixels the motion between frames is measured at (0 = the frames' size); Optimise also stylises at this size and scales the results to the frames' size (Instant stylises each frame at its own size)");
+N_("Optimisation steps per frame (a frame that starts from the photo, the first or every one at flicker reduction 0, gets twice as many)");
 N_("_Texture Synthesize...");
 N_("Neural Texture Synthesize");
 N_("Make a new layer of any size with the texture of the active layer (or its selection, or a file)");

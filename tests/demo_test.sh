@@ -70,12 +70,13 @@ for at in +0+0 +256+0 +0+256 +256+256; do
   d=$(compare -metric AE "$OUT/texture.png" "$DIR/quarter.png" null: 2>&1) || fail "texture-2x2.png at $at is not \
 texture.png: $d pixels differ"
 done
-# The animation: 4 frames of vtest.avi (768x576) at 320 px wide, not blank.
-got=$(identify -format '%m %w %h\n' "$OUT/animation.webp" 2>&1) || fail "animation.webp cannot be read: $got"
+# The animation: 4 frames of vtest.avi (768x576) at 320 px wide, not blank. (A WebP animation stores the changed
+# rectangle of each frame: %W %H are the canvas's size.)
+got=$(identify -format '%m %W %H\n' "$OUT/animation.webp" 2>&1) || fail "animation.webp cannot be read: $got"
 [ "$(sort -u <<<"$got")" = "WEBP 320 240" ] && [ "$(wc -l <<<"$got")" = 4 ] ||
   fail "animation.webp is not 4 WebP frames of 320x240: $got"
-magick "$OUT/animation.webp[3]" "$DIR/last.png" || fail "cannot read the animation's last frame"
-png "$DIR/last.png" 320 240
+magick "$OUT/animation.webp[0]" "$DIR/first.png" || fail "cannot read the animation's first frame"
+png "$DIR/first.png" 320 240
 # The layer stack as GIMP left it: a header, then a line per layer (the result above the photo).
 head -n 1 "$OUT/layers.txt" | grep -q "^Layer stack" || fail "layers.txt has no header: $(cat "$OUT/layers.txt")"
 [ "$(grep -Ec ', [0-9]+x[0-9]+, \(-?[0-9]+,-?[0-9]+\), (no )?mask$' "$OUT/layers.txt")" -ge 2 ] ||

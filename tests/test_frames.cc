@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/image_io.h"
+#include "core/image_tensor.h"
 #include "core/optical_flow.h"
 #include "core/video_io.h"
 #include "filters/frame_stylize.h"
@@ -186,6 +187,80 @@ TEST(Frames, LoopWorksAtTheWorkingSizeAndReturnsTheFramesSize) {
   ASSERT_EQ(frames.results.size(), 2u);
   EXPECT_EQ(frames.results[1].width, 120);
   EXPECT_EQ(frames.results[1].height, 60);
+  // Full size (Instant): the stylizer gets the frames as they are and a target of their size, the flow measured at
+  // the working size and scaled up.
+  run.full_size = true;
+  MemoryFrames full(clip);
+  std::vector<int> target_widths;
+  seen.clear();
+  stylize_frames(
+      full,
+      [&](const Image& frame, const TemporalTarget* target, const Progress&) {
+        seen.push_back(frame.width);
+        if (target) {
+          target_widths.push_back(target->picture.width);
+          EXPECT_EQ(target->reliable.size(), static_cast<size_t>(frame.width) * frame.height);
+        }
+        return frame;
+      },
+      run, Progress());
+  EXPECT_EQ(seen, (std::vector<int>{120, 120}));
+  EXPECT_EQ(target_widths, (std::vector<int>{120}));
+}
+
+TEST(Frames, FlowMeasuredSmallWarpsTheLargeImage) {
+  // The flow of a (4, 2) px shift measured on half-size copies carries the full-size picture.
+  const Image before = moving_texture(192, 144, 0, 0), after = moving_texture(192, 144, 4, 2);
+  const TemporalTarget target = temporal_target(resize_long_side(before, 96), resize_long_side(after, 96), before);
+  ASSERT_EQ(target.picture.width, 192);
+  EXPECT_LT(mean_abs_rgb(target.picture, after, 16), 0.15 * mean_abs_rgb(before, after, 16));
+}
+
+TEST(Frames, WithoutConsistencyEveryFrameIsOnItsOwn) {
+  MemoryFrames frames({moving_texture(40, 30, 0, 0), moving_texture(40, 30, 1, 0), moving_texture(40, 30, 2, 0)});
+  FramesRun run;
+  run.temporal = false;
+  int targets = 0, calls = 0;
+  stylize_frames(
+      frames,
+      [&](const Image& frame, const TemporalTarget* target, const Progress&) {
+        ++calls;
+        targets += target != nullptr;
+        return frame;
+      },
+      run, Progress());
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(targets, 0);
+  run.temporal = true;
+  MemoryFrames again({moving_texture(40, 30, 0, 0), moving_texture(40, 30, 1, 0)});
+  stylize_frames(
+      again,
+      [&](const Image& frame, const TemporalTarget* target, const Progress&) {
+        targets += target != nullptr;
+        return frame;
+      },
+      run, Progress());
+  EXPECT_EQ(targets, 1);
+}
+
+TEST(Frames, AfterASceneCutTheFrameStartsAfresh) {
+  // Frame 2 is another picture (the texture's negative): no flow explains it, so nothing carries over.
+  Image cut = moving_texture(96, 72, 0, 0);
+  for (size_t i = 0; i < cut.rgba.size(); ++i)
+    if (i % 4 != 3) cut.rgba[i] = 1.f - cut.rgba[i];
+  const Image first = moving_texture(96, 72, 0, 0);
+  EXPECT_LT(temporal_target(first, cut, first).trusted_share, kNewShotShare);
+  EXPECT_GT(temporal_target(first, moving_texture(96, 72, 2, 1), first).trusted_share, 0.8);
+  MemoryFrames frames({first, cut, moving_texture(96, 72, 0, 0)});
+  std::vector<bool> had_target;
+  stylize_frames(
+      frames,
+      [&](const Image& frame, const TemporalTarget* target, const Progress&) {
+        had_target.push_back(target != nullptr);
+        return frame;
+      },
+      FramesRun{}, Progress());
+  EXPECT_EQ(had_target, (std::vector<bool>{false, false, false}));
 }
 
 TEST(Frames, FramesOfDifferentSizesAreRefused) {

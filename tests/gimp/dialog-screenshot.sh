@@ -3,7 +3,8 @@
 # build dir as a test artefact). Passes when the dialog window (with the plug-in process) came up and, for a filter
 # with a preview, the preview showed the filter's result (live: by itself; on request: after Update Preview is
 # clicked): the preview's area of the dialog changed from the layer's picture. The layer is a photo (Debian's
-# darknet dog.jpg, else white), the proposed style layer a painting (darknet's scream.jpg, else red).
+# darknet dog.jpg, else white), the proposed style layer a painting (darknet's scream.jpg, else red), which is also
+# open as an image of its own.
 # usage: dialog-screenshot.sh BUILD_DIR OUT.png [PROCEDURE...]   (default: every product procedure + the test one;
 # the first goes to OUT.png, the others to OUT-<filter>.png)
 . "$(dirname "${BASH_SOURCE[0]}")/xvfb.sh"
@@ -62,6 +63,11 @@ for proc in "${PROCS[@]}"; do
       (gimp-context-set-foreground '(200 60 40))
       ${style_fill:+(gimp-drawable-fill style $style_fill)}
       (gimp-image-lower-item img style)
+      ; The painting also as an image of its own: a filter over an animation (whose layers are all frames)
+      ; proposes a layer of another open image.
+      (let* ((painting (gimp-image-new 320 200 RGB))
+             (copy (gimp-layer-new-from-drawable style painting)))
+        (gimp-image-insert-layer painting copy 0 0))
       (gimp-display-new img)
       ($proc #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector layer))))"
   mkdir -p "$T/run"

@@ -1,0 +1,41 @@
+#include "filters/instant_style.h"
+
+#include "core/color.h"
+#include "core/image_tensor.h"
+#include "filters/feedforward_stylize.h"
+#include "models/model_library.h"
+#include "models/transform_net.h"
+
+namespace atelier {
+
+ParamSpec instant_network_param(std::vector<ParamCondition> used_when) {
+  ParamSpec p = library_network_param("fast-model", "Instant networ_k",
+                                      "Style network used by the Instant method: a bundled one, one trained with Train "
+                                      "Instant Style, or one imported with 'atelier models import fast-style DIR'",
+                                      "fast-style", "wave", "Style");
+  p.used_when = std::move(used_when);
+  return p;
+}
+
+std::shared_ptr<TransformNet> load_instant_network(const std::string& nick, const RunContext& ctx) {
+  const ModelLibrary library(ctx.library->dir());
+  const std::string name = "fast-style/" + nick;
+  if (!library.installed(name)) {
+    ModelLibrary writable(library.dir());
+    install_model(writable, name, [&](const std::string& line) { ctx.progress.report(0, line); });
+  }
+  ctx.progress.report(0, "loading " + name);
+  return load_transform_net(library.path(name), ctx.device);
+}
+
+Image instant_stylize(const Image& input, const TransformNet& net, double style_scale,
+                      const std::string& preserve_colors, const Progress& progress) {
+  Image out = feedforward_stylize(input, net, style_scale, progress);
+  if (preserve_colors == "luminance")
+    out = tensor_to_image(transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(input)));
+  else if (preserve_colors == "histogram")
+    out = tensor_to_image(match_histogram(image_rgb_to_tensor(out), image_rgb_to_tensor(input)));
+  return out;
+}
+
+}  // namespace atelier
