@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "core/error.h"
 #include "core/image_tensor.h"
@@ -87,17 +89,18 @@ int stylize_frames(FrameSequence& frames, const FrameStylizer& stylize, const Fr
   // Progress in units of frames, the first weighted by its cost.
   const double units = run.first_frame_cost + (total - 1);
   auto start_of = [&](int t) { return t == 0 ? 0.0 : (run.first_frame_cost + (t - 1)) / units; };
-  Image previous_frame, previous_result, first;
+  Image previous_frame, previous_result;
+  int first_width = 0, first_height = 0;
   const auto t0 = std::chrono::steady_clock::now();
   int done = 0;
   for (int t = 0; t < total; ++t) {
     progress.check_cancel();
     const Image frame = frames.frame(t);
     if (frame.empty()) throw Error("frame " + std::to_string(t + 1) + " is empty");
-    if (t == 0) first = Image(frame.width, frame.height);
-    if (frame.width != first.width || frame.height != first.height)
+    if (t == 0) std::tie(first_width, first_height) = std::pair(frame.width, frame.height);
+    if (frame.width != first_width || frame.height != first_height)
       throw Error("frame " + std::to_string(t + 1) + " is " + size_text(frame) + " but the first is " +
-                  size_text(first) + ": all frames must have one size");
+                  std::to_string(first_width) + "x" + std::to_string(first_height) + ": all frames must have one size");
     const Image work = run.long_side > 0 ? resize_long_side(frame, run.long_side) : frame;
     const Image& input = run.full_size ? frame : work;
 
