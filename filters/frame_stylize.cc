@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -69,9 +70,10 @@ at::Tensor temporal_loss(const at::Tensor& image, const at::Tensor& target, cons
   return ((image - target).pow(2) * reliable).mean() * (weight * kTemporalScale);
 }
 
-double warping_error(const Image& previous_frame, const Image& frame, const Image& previous_result,
-                     const Image& result) {
+std::optional<double> warping_error(const Image& previous_frame, const Image& frame, const Image& previous_result,
+                                    const Image& result) {
   const TemporalTarget t = temporal_target(previous_frame, frame, previous_result);
+  if (t.trusted_share < kNewShotShare) return std::nullopt;
   double sum = 0;
   int64_t count = 0;
   for (size_t i = 0; i < t.reliable.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "core/frames.h"
@@ -68,8 +69,9 @@ at::Tensor temporal_loss(const at::Tensor& image, const at::Tensor& target, cons
 
 // The warping error of two consecutive results (the measure of flicker): `result` against `previous_result`
 // carried into it by the flow of the input frames, the mean absolute difference over the RGB channels of the
-// reliable pixels. Images of one size.
-double warping_error(const Image& previous_frame, const Image& frame, const Image& previous_result,
-                     const Image& result);
+// reliable pixels. Images of one size. Nothing across a scene cut (less than kNewShotShare of the pixels
+// reliable): the two frames show different things, so no difference there is flicker.
+std::optional<double> warping_error(const Image& previous_frame, const Image& frame, const Image& previous_result,
+                                    const Image& result);
 
 }  // namespace atelier

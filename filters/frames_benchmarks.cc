@@ -38,6 +38,7 @@ class BenchFrames : public FrameSequence {
 
 struct Measured {
   double warping_error = 0, style_distance = 0, seconds_per_frame = 0;
+  int cuts = 0;  // consecutive pairs across a scene cut, left out of the warping error
 };
 
 Measured run_variant(const std::vector<Image>& clip, const at::Tensor& style, const std::string& method,
@@ -58,11 +59,21 @@ Measured run_variant(const std::vector<Image>& clip, const at::Tensor& style, co
   Measured m;
   m.seconds_per_frame =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / static_cast<double>(clip.size());
+  int pairs = 0;
   for (size_t t = 0; t < clip.size(); ++t) {
-    if (t > 0) m.warping_error += warping_error(clip[t - 1], clip[t], frames.results[t - 1], frames.results[t]);
+    if (t > 0) {
+      const auto e = warping_error(clip[t - 1], clip[t], frames.results[t - 1], frames.results[t]);
+      if (e) {
+        m.warping_error += *e;
+        ++pairs;
+      } else {
+        ++m.cuts;
+      }
+    }
     m.style_distance += filter_bank_texture_distance(image_rgb_to_tensor(frames.results[t]), style);
   }
-  m.warping_error /= static_cast<double>(clip.size() - 1);
+  if (pairs == 0) throw Error("every pair of consecutive frames is a scene cut: there is no flicker to measure");
+  m.warping_error /= pairs;
   m.style_distance /= static_cast<double>(clip.size());
   if (!save_dir.empty()) {
     fs::create_directories(save_dir);
@@ -102,11 +113,11 @@ void run_frames_benchmarks(const BenchOptions& options) {
       const Measured consistent = run_variant(clip, style, method, consistent_weight, options, dir("consistent"));
       std::printf(
           "{\"benchmark\": \"stylize-frames\", \"clip\": \"%s\", \"frames\": %zu, \"width\": %d, \"height\": %d, "
-          "\"method\": \"%s\", \"temporal_weight\": %.3g, "
+          "\"scene_cuts\": %d, \"method\": \"%s\", \"temporal_weight\": %.3g, "
           "\"independent\": {\"warping_error\": %.5f, \"style_distance\": %.4f, \"seconds_per_frame\": %.2f}, "
           "\"consistent\": {\"warping_error\": %.5f, \"style_distance\": %.4f, \"seconds_per_frame\": %.2f}, "
           "\"warping_error_ratio\": %.3f, \"style_distance_ratio\": %.3f}\n",
-          name.c_str(), clip.size(), clip[0].width, clip[0].height, method.c_str(), consistent_weight,
+          name.c_str(), clip.size(), clip[0].width, clip[0].height, independent.cuts, method.c_str(), consistent_weight,
           independent.warping_error, independent.style_distance, independent.seconds_per_frame,
           consistent.warping_error, consistent.style_distance, consistent.seconds_per_frame,
           consistent.warping_error / independent.warping_error, consistent.style_distance / independent.style_distance);
