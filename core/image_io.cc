@@ -258,6 +258,17 @@ ImageFormat output_format(const std::string& path) {
               ": end it with .png, .jpg, .jpeg, .bmp or .tga");
 }
 
+void check_parent_folder_writable(const std::string& path) {
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw Error("cannot write '" + path + "': the folder '" + dir.string() + "' does not exist");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw Error("cannot write '" + path + "': the folder '" + dir.string() + "' is not writable (" +
+                std::strerror(errno) + ")");
+}
+
 void check_output_path(const std::string& path, const std::vector<std::string>& inputs) {
   if (path.empty()) throw Error("no output file given");
   output_format(path);
@@ -274,12 +285,7 @@ void check_output_path(const std::string& path, const std::vector<std::string>& 
       throw Error("the output '" + path + "' is also an input ('" + in +
                   "'); writing it would destroy the original. Choose another output file name.");
   }
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec))
-    throw Error("cannot write '" + path + "': the folder '" + dir.string() + "' does not exist");
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw Error("cannot write '" + path + "': the folder '" + dir.string() + "' is not writable (" +
-                std::strerror(errno) + ")");
+  check_parent_folder_writable(path);
   if (fs::exists(target, ec) && ::access(target.c_str(), W_OK) != 0)
     throw Error("cannot write '" + path + "': the file exists and is not writable (" + std::strerror(errno) + ")");
 }

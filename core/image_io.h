@@ -24,6 +24,10 @@ ImageFormat output_format(const std::string& path);
 // photo must never be overwritten by its own result). Throws atelier::Error saying what to change.
 void check_output_path(const std::string& path, const std::vector<std::string>& inputs = {});
 
+// The part of that check every output shares: the folder `path` goes into exists and is writable. Throws
+// atelier::Error naming `path` and the folder.
+void check_parent_folder_writable(const std::string& path);
+
 // Writes the image in the format output_format(path) names (8 bits per channel; PNG keeps alpha, JPEG and BMP
 // are composited over white), atomically: a temporary file in the same folder renamed over `path`, so that a
 // failure never leaves half a file. Throws atelier::Error on failure.

@@ -100,10 +100,11 @@ int run_filter_frames(const Filter& filter, FrameSequence& frames, const ParamVa
 std::pair<int, int> expected_result_size(const Filter& filter, const ParamValues& values, const Image& input,
                                          int canvas_width = 0, int canvas_height = 0);
 
-// Throws atelier::Error when a filter's result is not a usable image: another size than expected (the input's by
-// default), or NaN or infinite values (a damaged model or a diverging optimisation), so that no layer or file of
-// garbage is written.
-void check_result(const Filter& filter, const Image& input, const Image& result, std::pair<int, int> size = {0, 0});
+// Throws atelier::Error when a filter's result is not a usable image: another size than expected (the input's,
+// width x height, by default), or NaN or infinite values (a damaged model or a diverging optimisation), so that no
+// layer or file of garbage is written.
+void check_result(const Filter& filter, std::pair<int, int> input_size, const Image& result,
+                  std::pair<int, int> expected = {0, 0});
 
 // All filters, in menu order.
 const std::vector<const Filter*>& all_filters();

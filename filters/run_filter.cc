@@ -36,12 +36,14 @@ std::pair<int, int> expected_result_size(const Filter& filter, const ParamValues
   return {w, h};
 }
 
-void check_result(const Filter& filter, const Image& input, const Image& result, std::pair<int, int> size) {
-  if (size.first <= 0) size = {input.width, input.height};
-  if (result.width != size.first || result.height != size.second ||
-      result.rgba.size() != static_cast<size_t>(size.first) * size.second * 4)
+void check_result(const Filter& filter, std::pair<int, int> input_size, const Image& result,
+                  std::pair<int, int> expected) {
+  if (expected.first <= 0) expected = input_size;
+  if (result.width != expected.first || result.height != expected.second ||
+      result.rgba.size() != static_cast<size_t>(expected.first) * expected.second * 4)
     throw Error("internal error: " + filter.name + " returned " + size_text(result) + " instead of " +
-                size_text(size.first, size.second) + " for a " + size_text(input) + " input; please report this");
+                size_text(expected.first, expected.second) + " for a " +
+                size_text(input_size.first, input_size.second) + " input; please report this");
   for (float v : result.rgba)
     if (!std::isfinite(v))
       throw Error(filter.title +
@@ -85,20 +87,18 @@ class CheckedFrames : public FrameSequence {
     width_ = f.width;
     height_ = f.height;
     last_ = index;
-    frame_ = f.empty() ? Image() : Image(f.width, f.height);
     return f;
   }
   void put(int index, const Image& result) override {
-    if (index == last_) check_result(filter_, frame_, result);
+    if (index == last_) check_result(filter_, {width_, height_}, result);
     frames_.put(index, result);
   }
-  int width_ = 0, height_ = 0;
+  int width_ = 0, height_ = 0;  // the current frame's
 
  private:
   const Filter& filter_;
   FrameSequence& frames_;
   int last_ = -1;
-  Image frame_;  // the current frame's size (check_result compares sizes)
 };
 
 }  // namespace
@@ -115,7 +115,8 @@ Image run_filter(const Filter& filter, const Image& input, const ParamValues& va
   });
   if (!filter.result_size && result.rgba.size() == input.rgba.size())
     for (size_t i = 3; i < result.rgba.size(); i += 4) result.rgba[i] = input.rgba[i];
-  if (!(filter.makes_model && input.empty() && result.empty())) check_result(filter, input, result, {width, height});
+  if (!(filter.makes_model && input.empty() && result.empty()))
+    check_result(filter, {input.width, input.height}, result, {width, height});
   host.progress.report(1.0, "done");
   return result;
 }

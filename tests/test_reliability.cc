@@ -66,10 +66,10 @@ TEST(Reliability, ANonFiniteResultIsAnErrorNotAnImage) {
   f.title = "Probe";
   const Image input = flat_image(8, 6, 0.5f);
   Image result = input;
-  EXPECT_NO_THROW(check_result(f, input, result));
+  EXPECT_NO_THROW(check_result(f, {8, 6}, result));
   result.rgba[13] = std::nanf("");
-  EXPECT_NE(error_of([&] { check_result(f, input, result); }).find("NaN"), std::string::npos);
-  EXPECT_NE(error_of([&] { check_result(f, input, flat_image(8, 5, 0.5f)); }).find("8x5"), std::string::npos);
+  EXPECT_NE(error_of([&] { check_result(f, {8, 6}, result); }).find("NaN"), std::string::npos);
+  EXPECT_NE(error_of([&] { check_result(f, {8, 6}, flat_image(8, 5, 0.5f)); }).find("8x5"), std::string::npos);
 }
 
 TEST(Reliability, OutputNeverReplacesAnInput) {
