@@ -3,14 +3,13 @@
 #include <unistd.h>
 
 #include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/videoio.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -32,13 +31,27 @@ bool one_of(const std::string& ext, std::initializer_list<const char*> list) {
   return std::any_of(list.begin(), list.end(), [&](const char* e) { return ext == e; });
 }
 
-// The container's codec for a video FrameWriter writes: encoders every FFmpeg build has (MPEG-4 part 2, Motion
-// JPEG, VP8 for WebM).
-int fourcc_for(const std::string& ext) {
-  if (ext == ".mp4") return cv::VideoWriter::fourcc('m', 'p', '4', 'v');
-  if (ext == ".webm") return cv::VideoWriter::fourcc('V', 'P', '8', '0');
-  return cv::VideoWriter::fourcc('M', 'J', 'P', 'G');  // .avi, .mkv
+// The codecs a video FrameWriter tries for the container, best first: H.264 in .mp4 where FFmpeg has an encoder
+// for it (Debian's has libx264; it refuses odd sizes), else encoders every FFmpeg build has (MPEG-4 part 2,
+// Motion JPEG, VP8 for WebM).
+std::vector<int> fourccs_for(const std::string& ext) {
+  if (ext == ".mp4") return {cv::VideoWriter::fourcc('a', 'v', 'c', '1'), cv::VideoWriter::fourcc('m', 'p', '4', 'v')};
+  if (ext == ".webm") return {cv::VideoWriter::fourcc('V', 'P', '8', '0')};
+  return {cv::VideoWriter::fourcc('M', 'J', 'P', 'G')};  // .avi, .mkv
 }
+
+// OpenCV logs each codec it fails to open on stderr; a refused first choice is expected, not for the user's eyes.
+class QuietOpenCv {
+ public:
+  QuietOpenCv() : before_(cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT)) {}
+  ~QuietOpenCv() { cv::utils::logging::setLogLevel(before_); }
+  QuietOpenCv(const QuietOpenCv&) = delete;
+  QuietOpenCv& operator=(const QuietOpenCv&) = delete;
+
+ private:
+  cv::utils::logging::LogLevel before_;
+};
+
 bool writable_video(const std::string& ext) {
   return one_of(ext, {".avi", ".mp4", ".mkv", ".webm"});
 }
@@ -244,7 +257,11 @@ void FrameWriter::write(const Image& frame) {
     save_png((fs::path(s.temporary) / name).string(), frame);
   } else {
     if (!s.writer.isOpened()) {
-      s.writer.open(s.temporary, cv::CAP_FFMPEG, fourcc_for(lower_extension(s.path)), s.fps, {s.width, s.height});
+      const QuietOpenCv quiet;
+      for (int fourcc : fourccs_for(lower_extension(s.path))) {
+        s.writer.open(s.temporary, cv::CAP_FFMPEG, fourcc, s.fps, {s.width, s.height});
+        if (s.writer.isOpened()) break;
+      }
       if (!s.writer.isOpened())
         throw Error("cannot write the video '" + s.path + "' (" + std::to_string(s.width) + "x" +
                     std::to_string(s.height) + "): FFmpeg refused the format; write a folder of frames or an .avi");
@@ -288,12 +305,7 @@ void check_frames_output(const std::string& output_given, const std::string& inp
       throw Error("the output folder '" + output + "' already has files; give a new or empty folder, so that " +
                   "nothing in it is overwritten");
   }
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec))
-    throw Error("cannot write '" + output + "': the folder '" + dir.string() + "' does not exist");
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw Error("cannot write '" + output + "': the folder '" + dir.string() + "' is not writable (" +
-                std::strerror(errno) + ")");
+  check_parent_folder_writable(output);
 }
 
 }  // namespace atelier

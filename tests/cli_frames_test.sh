@@ -34,6 +34,13 @@ expect 0 "(4 frames)" "$ATELIER" stylize-frames --frames "$DIR/clip" --output "$
 expect 0 "(4 frames)" "$ATELIER" stylize-frames --frames "$DIR/out.avi" --output "$DIR/again" \
   --method feed-forward --fast-model wave --max-frames 0
 [ "$(ls "$DIR/again" | wc -l)" = 4 ] || fail "the video did not give back 4 frames"
+# .mp4 is H.264 (FFmpeg's libx264), what every player takes; odd sizes fall back to MPEG-4 part 2.
+expect 0 "(4 frames)" "$ATELIER" stylize-frames --frames "$DIR/clip" --output "$DIR/out.mp4" \
+  --method feed-forward --fast-model wave
+grep -q avc1 "$DIR/out.mp4" || fail "out.mp4 has no H.264 (avc1) track"
+expect 0 "(4 frames)" "$ATELIER" stylize-frames --frames "$DIR/out.mp4" --output "$DIR/again-mp4" \
+  --method feed-forward --fast-model wave
+[ "$(ls "$DIR/again-mp4" | wc -l)" = 4 ] || fail "the .mp4 did not give back 4 frames"
 # --max-frames stops early.
 expect 0 "(2 frames)" "$ATELIER" stylize-frames --frames "$DIR/clip" --output "$DIR/two" --method feed-forward \
   --max-frames 2
