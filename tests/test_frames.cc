@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +17,9 @@
 #include "core/image_tensor.h"
 #include "core/optical_flow.h"
 #include "core/video_io.h"
+#include "filters/filter.h"
 #include "filters/frame_stylize.h"
+#include "models/model_library.h"
 #include "test_util.h"
 
 namespace atelier {
@@ -118,7 +121,7 @@ TEST(Frames, TemporalTermsVanishForAConsistentSequence) {
   EXPECT_EQ(temporal_loss(x, x + 0.1, at::zeros({1, 1, 16, 24}), 3.0).item<double>(), 0.0);
   // Results that move with the frames have (almost) no warping error.
   const Image f0 = moving_texture(96, 80, 0, 0), f1 = moving_texture(96, 80, 2, 1);
-  EXPECT_LT(warping_error(f0, f1, f0, f1), 0.01);
+  EXPECT_LT(warping_error(f0, f1, f0, f1).value(), 0.01);
 }
 
 // Frames in memory, results kept.
@@ -149,7 +152,8 @@ Image flickering_style(const Image& frame, std::mt19937& rng) {
 
 double mean_warping_error(const std::vector<Image>& frames, const std::vector<Image>& results) {
   double sum = 0;
-  for (size_t t = 1; t < frames.size(); ++t) sum += warping_error(frames[t - 1], frames[t], results[t - 1], results[t]);
+  for (size_t t = 1; t < frames.size(); ++t)
+    sum += warping_error(frames[t - 1], frames[t], results[t - 1], results[t]).value();
   return sum / static_cast<double>(frames.size() - 1);
 }
 
@@ -261,6 +265,41 @@ TEST(Frames, AfterASceneCutTheFrameStartsAfresh) {
       },
       FramesRun{}, Progress());
   EXPECT_EQ(had_target, (std::vector<bool>{false, false, false}));
+  // Across the cut no difference is flicker: the warping error measures nothing there.
+  EXPECT_FALSE(warping_error(first, cut, first, cut).has_value());
+}
+
+// Cancel and Stop and Keep during a clip, through the filter as hosts run it (Instant, so that it is quick): raised
+// while frame 2 of 4 is being stylised, Cancel ends the run with no further frame handed over, Stop and Keep
+// finishes frame 2 and returns the two frames as a shorter animation.
+TEST(StylizeFrames, CancelStopsAndStopAndKeepKeepsTheFinishedFrames) {
+  at::set_num_threads(1);
+  const Filter& filter = find_filter("stylize-frames");
+  ParamValues v(filter.params);
+  v.set_text("method", "feed-forward");
+  v.set_text("device", "cpu");
+  std::vector<Image> clip;
+  for (int t = 0; t < 4; ++t) clip.push_back(moving_texture(64, 48, 2.0 * t, 1.0 * t));
+  ModelLibrary library;
+  std::atomic<bool> cancel{false}, finish{false};
+  auto raise_at_frame_2 = [](std::atomic<bool>& flag) {
+    return [&flag](double, const std::string& message) {
+      if (message.rfind("frame 2/4", 0) == 0) flag = true;
+    };
+  };
+
+  MemoryFrames cancelled(clip);
+  RunContext ctx{&library, Progress(raise_at_frame_2(cancel), &cancel), {}};
+  EXPECT_THROW(run_filter_frames(filter, cancelled, v, ctx), Cancelled);
+  EXPECT_EQ(cancelled.results.size(), 1u);
+
+  MemoryFrames kept(clip);
+  ctx.progress = Progress(raise_at_frame_2(finish), &cancel).with_finish(&finish);
+  cancel = false;
+  EXPECT_EQ(run_filter_frames(filter, kept, v, ctx), 2);
+  ASSERT_EQ(kept.results.size(), 2u);
+  EXPECT_EQ(kept.results[1].width, 64);
+  EXPECT_GT(mean_abs_rgb(kept.results[1], clip[1], 0), 0.02) << "frame 2 was stylised, not copied";
 }
 
 TEST(Frames, FramesOfDifferentSizesAreRefused) {
