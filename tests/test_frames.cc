@@ -19,6 +19,7 @@
 #include "core/video_io.h"
 #include "filters/filter.h"
 #include "filters/frame_stylize.h"
+#include "filters/stylize_frames.h"
 #include "models/model_library.h"
 #include "test_util.h"
 
@@ -274,7 +275,7 @@ TEST(Frames, AfterASceneCutTheFrameStartsAfresh) {
 // finishes frame 2 and returns the two frames as a shorter animation.
 TEST(StylizeFrames, CancelStopsAndStopAndKeepKeepsTheFinishedFrames) {
   at::set_num_threads(1);
-  const Filter& filter = find_filter("stylize-frames");
+  const Filter& filter = stylize_frames_filter();
   ParamValues v(filter.params);
   v.set_text("method", "feed-forward");
   v.set_text("device", "cpu");
