@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/download.h"
 #include "core/error.h"
 #include "core/sha256.h"
 #include "core/subprocess.h"
@@ -215,36 +216,15 @@ void install_bundled(ModelLibrary& lib, const ModelInfo& info, const LogFn& log)
 void install_vgg19(ModelLibrary& lib, const LogFn& log, const Progress& progress) {
   const std::string cannot = std::string("this machine cannot download VGG-19 (") + kVgg19Url +
                              "). If you have the file, run 'atelier models import vgg19 /path/to/vgg19-dcbb9e9d.pth'";
-  if (!on_path("python3")) throw Error(cannot + " (no downloader: python3 is not installed)");
   TempDir tmp;
   const std::string pth = tmp.path() + "/vgg19-dcbb9e9d.pth";
-  const std::string counter = tmp.path() + "/received";
   log(std::string("downloading ") + kVgg19Url + " (548 MB)...");
-  progress.report(0, "downloading VGG-19 (548 MB)");
-  // Writes "<bytes received> <bytes in all>" to argv[3] after each MiB, for the progress bar.
-  const std::string script =
-      "import os, sys, urllib.request\n"
-      "with urllib.request.urlopen(sys.argv[1], timeout=30) as r, open(sys.argv[2], 'wb') as f:\n"
-      "    total, got = int(r.headers.get('Content-Length') or 0), 0\n"
-      "    while True:\n"
-      "        b = r.read(1 << 20)\n"
-      "        if not b: break\n"
-      "        f.write(b)\n"
-      "        got += len(b)\n"
-      "        with open(sys.argv[3] + '.new', 'w') as c: c.write('%d %d' % (got, total))\n"
-      "        os.replace(sys.argv[3] + '.new', sys.argv[3])\n";
-  auto report_received = [&] {
-    std::ifstream c(counter);
-    double got = 0, total = 0;
-    if (c >> got >> total && total > 0)
-      progress.report(got / total, "downloading VGG-19: " + std::to_string(static_cast<int>(got / (1 << 20))) + " of " +
-                                       std::to_string(static_cast<int>(total / (1 << 20))) + " MB");
-  };
-  if (run_shell("python3 -c " + quote(script) + " " + quote(kVgg19Url) + " " + quote(pth) + " " + quote(counter),
-                tmp.path() + "/dl.log", progress, report_received) != 0) {
-    std::string why = tail_of(tmp.path() + "/dl.log", 400);
-    why = why.substr(why.find_last_of('\n') + 1);  // the exception line of Python's traceback
-    throw Error(cannot + ". The download failed: " + why);
+  try {
+    download_file(kVgg19Url, pth, "VGG-19", progress);
+  } catch (const Cancelled&) {
+    throw;
+  } catch (const Error& e) {
+    throw Error(cannot + ". " + e.what());
   }
   const std::string sha = sha256_file(pth);
   if (sha.rfind(kVgg19ShaPrefix, 0) != 0)
