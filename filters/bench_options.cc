@@ -26,6 +26,16 @@ long long bounded_int(const std::string& flag, const std::string& text, long lon
   return *v;
 }
 
+// A comma-separated list whose every item is one of `allowed` ("--tiling expects independent and/or exact").
+std::vector<std::string> split_choices(const std::string& flag, const std::string& text, const std::string& first,
+                                       const std::string& second) {
+  std::vector<std::string> items = split(text);
+  for (const auto& item : items)
+    if (item != first && item != second)
+      throw Error(flag + " expects " + first + " and/or " + second + ", got '" + item + "'");
+  return items;
+}
+
 }  // namespace
 
 std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& args) {
@@ -48,10 +58,7 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
     } else if (args[i] == "--max-tile") {
       options.max_tile = static_cast<int>(bounded_int("--max-tile", value(), 160, 8192));
     } else if (args[i] == "--tiling") {
-      options.tilings = split(value());
-      for (const auto& t : options.tilings)
-        if (t != "independent" && t != "exact")
-          throw Error("--tiling expects independent and/or exact, got '" + t + "'");
+      options.tilings = split_choices("--tiling", value(), "independent", "exact");
     } else if (args[i] == "--content") {
       options.content_image = value();
     } else if (args[i] == "--style") {
@@ -75,10 +82,7 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
     } else if (args[i] == "--frame-count") {
       options.frame_count = static_cast<int>(bounded_int("--frame-count", value(), 2, 100000));
     } else if (args[i] == "--methods") {
-      options.frame_methods = split(value());
-      for (const auto& m : options.frame_methods)
-        if (m != "feed-forward" && m != "optimize")
-          throw Error("--methods expects feed-forward and/or optimize, got '" + m + "'");
+      options.frame_methods = split_choices("--methods", value(), "feed-forward", "optimize");
     } else if (args[i] == "--temporal-weight") {
       const std::optional<double> w = parse_double(value());
       if (!w || !(*w > 0) || *w > 100) throw Error("--temporal-weight expects a number above 0, at most 100");
