@@ -27,6 +27,7 @@ std::vector<Command> commands() {
                    [f](const atelier::cli::Args& a) { return atelier::cli::run_filter_command(*f, a); }, f->blurb});
   out.push_back({"models", atelier::cli::models_command, "list, install, verify and import models"});
   out.push_back({"bench", atelier::cli::bench_command, "benchmarks of the engine (JSON lines)"});
+  out.push_back({"devices", atelier::cli::devices_command, "where filters can compute (CPU, GPU) and why not"});
   return out;
 }
 

@@ -8,13 +8,39 @@
 
 #include <cstdlib>
 
+#include "core/cuda_library.h"
 #include "core/error.h"
 #include "core/memory.h"
 
 namespace atelier {
+namespace {
+
+// The CUDA runtime's own words for why it sees no device ("no CUDA-capable device is detected", "CUDA driver
+// version is insufficient for CUDA runtime version"). Looked up by name: CPU LibTorch has no CUDA headers.
+std::string cuda_runtime_says() {
+  using GetDeviceCount = int (*)(int*);
+  using GetErrorString = const char* (*)(int);
+  const auto count = reinterpret_cast<GetDeviceCount>(dlsym(RTLD_DEFAULT, "cudaGetDeviceCount"));
+  const auto text = reinterpret_cast<GetErrorString>(dlsym(RTLD_DEFAULT, "cudaGetErrorString"));
+  int n = 0;
+  const int status = count ? count(&n) : -1;
+  if (status == 0 || !text) return n > 0 ? "" : "no device";
+  const char* said = text(status);
+  return said ? said : "error " + std::to_string(status);
+}
+
+}  // namespace
 
 bool cuda_available() {
-  return torch::cuda::is_available();
+  return cuda_library().loaded && torch::cuda::is_available();
+}
+
+std::string cuda_unavailable_reason() {
+  if (!cuda_library().loaded) return cuda_library().problem;
+  if (torch::cuda::is_available()) return "";
+  const std::string said = cuda_runtime_says();
+  return "no GPU: the CUDA LibTorch finds no usable NVIDIA GPU" + (said.empty() ? "" : " (" + said + ")") +
+         "; an NVIDIA card needs the NVIDIA driver (nvidia-driver, non-free), and 'nvidia-smi' should list it";
 }
 
 c10::Device select_device(const std::string& requested) {
@@ -27,9 +53,8 @@ c10::Device select_device(const std::string& requested) {
   if (name == "cpu") return c10::Device(c10::kCPU);
   if (name.rfind("cuda", 0) == 0) {
     if (!cuda_available())
-      throw Error("device '" + name +
-                  "' was requested but CUDA is not available (this build's LibTorch has no CUDA, or no GPU/driver "
-                  "was found); use --device cpu");
+      throw Error("device '" + name + "' was requested but CUDA is not usable: " + cuda_unavailable_reason() +
+                  ". Choose the CPU (--device cpu) or Automatic.");
     c10::Device d(name == "cuda" ? std::string("cuda:0") : name);
     if (d.index() >= static_cast<int>(torch::cuda::device_count()))
       throw Error("device '" + name + "' does not exist: " + std::to_string(torch::cuda::device_count()) +
@@ -41,7 +66,7 @@ c10::Device select_device(const std::string& requested) {
 
 std::string device_description(const c10::Device& d) {
   if (d.is_cpu()) return "CPU (" + std::to_string(at::get_num_threads()) + " threads)";
-  return d.str();
+  return "the GPU (" + d.str() + ")";
 }
 
 uint64_t device_free_memory_bytes(const c10::Device& d) {

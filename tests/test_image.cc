@@ -10,6 +10,7 @@
 #include <iterator>
 #include <utility>
 
+#include "core/cuda_library.h"
 #include "core/device.h"
 #include "core/error.h"
 #include "core/image_io.h"
@@ -153,6 +154,39 @@ TEST(Device, CpuAlwaysWorksCudaOnlyWhenAvailable) {
   } else {
     EXPECT_TRUE(select_device("cuda").is_cuda());
   }
+}
+
+TEST(Device, WithoutCudaTheReasonIsGivenAndTheRequestForCudaSaysIt) {
+  if (cuda_available()) {
+    EXPECT_EQ(cuda_unavailable_reason(), "");
+    return;
+  }
+  const std::string reason = cuda_unavailable_reason();
+  ASSERT_FALSE(reason.empty());
+  // The CPU LibTorch: the library is missing. The CUDA one on a machine without a GPU: loaded, no GPU.
+  if (cuda_library().loaded)
+    EXPECT_EQ(reason.rfind("no GPU: ", 0), 0u) << reason;
+  else
+    EXPECT_NE(reason.find("libtorch-cuda-2.6"), std::string::npos) << reason;
+  const std::string error = test::error_of([] { select_device("cuda"); });
+  EXPECT_NE(error.find(reason), std::string::npos) << error;
+  EXPECT_NE(error.find("--device cpu"), std::string::npos) << error;
+}
+
+// What the loader says when libtorch_cuda.so does not load becomes advice: which package, or what is missing.
+TEST(Device, AFailedLoadOfTheCudaLibraryBecomesAdvice) {
+  const std::string lib = "libtorch_cuda.so.2.6";
+  const std::string cpu_only =
+      cuda_library_problem(lib, lib + ": cannot open shared object file: No such file or directory");
+  EXPECT_NE(cpu_only.find("has no CUDA"), std::string::npos) << cpu_only;
+  EXPECT_NE(cpu_only.find("libtorch-cuda-2.6"), std::string::npos) << cpu_only;
+  const std::string no_cudnn =
+      cuda_library_problem(lib, "libcudnn.so.9: cannot open shared object file: No such file or directory");
+  EXPECT_NE(no_cudnn.find("cannot be loaded (libcudnn.so.9: cannot open"), std::string::npos) << no_cudnn;
+  EXPECT_NE(no_cudnn.find("dpkg-reconfigure nvidia-cudnn"), std::string::npos) << no_cudnn;
+  const std::string no_driver =
+      cuda_library_problem(lib, "libcuda.so.1: cannot open shared object file: No such file or directory");
+  EXPECT_NE(no_driver.find("NVIDIA driver"), std::string::npos) << no_driver;
 }
 
 // The "-avx2" unit suites (tests/meson.build) run as on a CPU without AVX-512: this checks that LibTorch really
