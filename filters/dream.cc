@@ -218,9 +218,7 @@ const Filter& dream_filter() {
       .params = make_params(),
       .run = run_dream,
       .estimate = dream_cost,
-      .out_of_memory_advice =
-          "use a smaller working size (size), fewer layers, process a selection, or choose the CPU "
-          "device",
+      .out_of_memory_advice = "use a smaller working size (size), fewer layers, or process a selection",
       .preview = dream_preview};
   return f;
 }

@@ -163,8 +163,7 @@ const Filter& large_style_filter() {
       .params = make_params(),
       .run = run_large_style,
       .estimate = large_style_cost,
-      .out_of_memory_advice =
-          "lower the memory budget or the largest tile (smaller tiles need less memory), or choose the CPU device",
+      .out_of_memory_advice = "lower the memory budget or the largest tile (smaller tiles need less memory)",
       .cli_name = "large-style",
       .preview = large_style_preview};
   return f;

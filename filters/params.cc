@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/device.h"
 #include "core/error.h"
 #include "core/numbers.h"
 #include "models/model_library.h"
@@ -264,6 +265,14 @@ ParamSpec device_param(std::string label) {
   ParamSpec s = choice_param("device", std::move(label), "Where to compute; auto = the GPU when there is one",
                              {{"auto", "Automatic"}, {"cpu", "CPU"}, {"cuda", "GPU (CUDA)"}}, "auto", "Engine");
   s.role = ParamRole::kDevice;
+  // "cuda" stays a valid value (a script written on a GPU machine runs elsewhere and is told why not), but the
+  // dialog offers it only where a GPU is usable.
+  s.list_choices = [choices = s.choices] {
+    std::vector<ChoiceOption> out = choices;
+    for (ChoiceOption& c : out)
+      if (c.nick == "cuda") c.available = cuda_available();
+    return out;
+  };
   return s;
 }
 

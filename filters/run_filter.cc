@@ -6,6 +6,7 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "filters/filter.h"
+#include "filters/out_of_memory.h"
 #include "models/model_library.h"
 
 namespace atelier {
@@ -25,6 +26,16 @@ std::string size_text(const Image& image) {
 }
 
 }  // namespace
+
+std::string out_of_memory_message(const Filter& filter, const c10::Device& device, int width, int height) {
+  std::string message = filter.title + ": not enough memory on " + device_description(device) + " for a " +
+                        size_text(width, height) + " image";
+  if (!filter.out_of_memory_advice.empty()) message += "; " + filter.out_of_memory_advice;
+  if (device.is_cuda())
+    message += std::string(filter.out_of_memory_advice.empty() ? "; " : "; else ") +
+               "choose the CPU as the device, which computes in the computer's memory";
+  return message;
+}
 
 std::pair<int, int> expected_result_size(const Filter& filter, const ParamValues& values, const Image& input,
                                          int canvas_width, int canvas_height) {
@@ -70,10 +81,7 @@ auto with_run_context(const Filter& filter, const ParamValues& values, const Run
     throw;  // the filter's own message (including an OutOfMemory it found before allocating)
   } catch (const std::exception& e) {
     if (!is_out_of_memory(e)) throw;
-    std::string message = filter.title + ": not enough memory on " + device_description(ctx.device) + " for a " +
-                          size_text(width, height) + " image";
-    if (!filter.out_of_memory_advice.empty()) message += "; " + filter.out_of_memory_advice;
-    throw OutOfMemory(message);
+    throw OutOfMemory(out_of_memory_message(filter, ctx.device, width, height));
   }
 }
 

@@ -237,8 +237,7 @@ const Filter& stylize_filter() {
             return run_optimise(input, styles_from_params(v, ctx), v, ctx);
           },
       .estimate = stylize_cost,
-      .out_of_memory_advice =
-          "lower the working size (size) or use a larger style scale, process a selection, or choose the CPU device",
+      .out_of_memory_advice = "lower the working size (size) or use a larger style scale, or process a selection",
       .preview = stylize_preview};
   return f;
 }

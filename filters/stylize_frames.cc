@@ -227,7 +227,7 @@ const Filter& stylize_frames_filter() {
             return one.take();
           },
       .estimate = frames_cost,
-      .out_of_memory_advice = "lower the working size (size), or choose the CPU device",
+      .out_of_memory_advice = "lower the working size (size)",
       .preview = frames_preview,
       .run_frames =
           [](FrameSequence& frames, const ParamValues& v, const RunContext& ctx) {

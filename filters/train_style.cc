@@ -479,7 +479,7 @@ const Filter& train_style_filter() {
       .params = make_params(),
       .run = run_train_style,
       .estimate = train_style_cost,
-      .out_of_memory_advice = "lower the training size (size), or choose the CPU device",
+      .out_of_memory_advice = "lower the training size (size)",
       .makes_model = true};
   return f;
 }

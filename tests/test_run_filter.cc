@@ -4,8 +4,11 @@
 
 #include <new>
 
+#include "core/device.h"
 #include "core/error.h"
 #include "filters/filter.h"
+#include "filters/out_of_memory.h"
+#include "filters/params.h"
 #include "models/model_library.h"
 #include "tests/test_util.h"
 
@@ -54,6 +57,35 @@ TEST(RunFilter, EveryOutOfMemoryConditionBecomesOneMessage) {
       EXPECT_NE(m.find("try the probe's advice"), std::string::npos) << m;
     }
   }
+}
+
+// On the GPU, running out of memory also points to the CPU, whose memory is the computer's; on the CPU it does not.
+TEST(RunFilter, OutOfMemoryOnTheGpuSuggestsTheCpu) {
+  Filter f = filter_that([](const Image& input, const RunContext&) { return input; });
+  const std::string gpu = out_of_memory_message(f, c10::Device(c10::kCUDA, 0), 4000, 3000);
+  EXPECT_NE(gpu.find("Probe: not enough memory on the GPU (cuda:0) for a 4000x3000 image"), std::string::npos) << gpu;
+  EXPECT_NE(gpu.find("try the probe's advice; else choose the CPU as the device"), std::string::npos) << gpu;
+  const std::string cpu = out_of_memory_message(f, c10::Device(c10::kCPU), 4000, 3000);
+  EXPECT_NE(cpu.find("try the probe's advice"), std::string::npos) << cpu;
+  EXPECT_EQ(cpu.find("CPU as the device"), std::string::npos) << cpu;
+}
+
+// The device choice stays valid everywhere, but CUDA is offered (not greyed out) only where a GPU is usable.
+TEST(RunFilter, TheDeviceChoiceOffersCudaOnlyWhereUsable) {
+  const ParamSpec spec = device_param("_Device");
+  bool listed = false;
+  for (const ChoiceOption& c : current_choices(spec)) {
+    if (c.nick != "cuda") {
+      EXPECT_TRUE(c.available) << c.nick;
+      continue;
+    }
+    listed = true;
+    EXPECT_EQ(c.available, cuda_available());
+  }
+  EXPECT_TRUE(listed);
+  const std::vector<ParamSpec> params = {spec};
+  ParamValues v(params);
+  EXPECT_NO_THROW(v.set_text("device", "cuda"));  // a script's value; the run says why not (Device tests)
 }
 
 TEST(RunFilter, OtherErrorsPassUnchanged) {
