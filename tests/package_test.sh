@@ -4,6 +4,8 @@
 # settings, no feature network) runs the system's GIMP 3: Stylize with the instant method and a bundled network
 # (found through /usr/share/neural-atelier) makes a new layer that differs from the picture. The packaged atelier
 # command does the same, and Neural Dream tells that user how to install the feature network.
+# Under ./run test --cuda the clean root gets Debian's CUDA LibTorch (libtorch-cuda-2.6) with cuDNN declined: the same
+# package must start there, compute on the CPU, and `atelier devices` must say that cuDNN is missing.
 #
 # usage: package_test.sh SOURCE_DIR BUILD_DIR        (meson suite 'package'; ./run test --suite package)
 #
@@ -32,6 +34,10 @@ mkdir -p "$CACHE" || fail "cannot create the cache folder $CACHE"
 SAME_RELEASE=0
 (. /etc/os-release && [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = trixie ]) && SAME_RELEASE=1
 if [ $SAME_RELEASE = 1 ]; then ARCHIVES=/var/cache/apt/archives; else ARCHIVES=$CACHE/package-test-archives; fi
+# Built with Debian's CUDA LibTorch (./run test --cuda): the clean root gets that LibTorch (contrib, with NVIDIA's
+# libraries from non-free) beside the same package, which accepts either.
+LIBTORCH=libtorch2.6
+dpkg-query -W -f='${Status}' libtorch-cuda-2.6 2>/dev/null | grep -q 'ok installed' && LIBTORCH=libtorch-cuda-2.6
 mkdir -p "$ARCHIVES/partial" || fail "cannot create $ARCHIVES"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/atelier-package-XXXXXX")
@@ -69,7 +75,7 @@ for f in ./usr/bin/atelier ./usr/lib/x86_64-linux-gnu/gimp/3.0/plug-ins/neural-a
   grep -qxF -- "$f" <<<"$contents" || fail "the package lacks $f"
 done
 depends=$(dpkg-deb --field "$DEB" Depends)
-for d in libtorch2.6 libgimp-3.0-0 libexif12 'gimp (>= 3.0)'; do
+for d in libtorch2.6 libtorch-cuda-2.6 libgimp-3.0-0 libexif12 'gimp (>= 3.0)'; do
   grep -qF -- "$d" <<<"$depends" || fail "the package does not depend on $d (Depends: $depends)"
 done
 
@@ -91,14 +97,17 @@ tar -C "$R" --numeric-owner -xf "$TARBALL" || fail "cannot unpack $TARBALL (dele
 [ -x "$R/usr/bin/apt-get" ] || fail "$TARBALL is not a Debian root (delete it to make it again)"
 printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d" && chmod +x "$R/usr/sbin/policy-rc.d"
 cp -L /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
-# This system's package lists (the same mirror and suite): apt finds the cached packages without an update.
+# This system's sources and package lists (the same mirror and suite; contrib and non-free too where this system has
+# them): apt finds the cached packages without an update.
 if [ $SAME_RELEASE = 1 ]; then
+  cp /etc/apt/sources.list "$R/etc/apt/sources.list" 2>/dev/null || true
   for l in /var/lib/apt/lists/*_InRelease /var/lib/apt/lists/*_Packages; do
     [ -f "$l" ] && cp "$l" "$R/var/lib/apt/lists/"
   done
 fi
 mkdir -p "$R/tmp/atelier"
 cp "$DEB" "$SOURCE/tests/package_stylize.scm" "$R/tmp/atelier/"
+echo "$LIBTORCH" >"$R/tmp/atelier/libtorch"
 chmod -R a+rX "$R/tmp/atelier"
 
 # ---- 3. inside: install, then GIMP and atelier as an ordinary user
@@ -109,8 +118,12 @@ step() { echo "[inside] $*"; }
 export DEBIAN_FRONTEND=noninteractive
 # libopenblas0-pthread first (recommended by the package; the build environment has it in the cache): otherwise
 # LibTorch's "libblas3 | libblas.so.3" brings the reference BLAS, which would be downloaded.
-install() { apt-get install -y --no-install-recommends libopenblas0-pthread /tmp/atelier/neural-atelier_*.deb; }
-step "apt-get install ./$(basename /tmp/atelier/neural-atelier_*.deb)"
+# The CUDA LibTorch: Debian's nvidia-cudnn would download NVIDIA's cuDNN while it installs, which no test may do
+# (and which a user may decline): declined here, so the package must still start and compute on the CPU.
+LIBTORCH=$(cat /tmp/atelier/libtorch)
+[ "$LIBTORCH" = libtorch2.6 ] || echo 'nvidia-cudnn nvidia-cudnn/question select I Decline' | debconf-set-selections
+install() { apt-get install -y --no-install-recommends libopenblas0-pthread "$LIBTORCH" /tmp/atelier/neural-atelier_*.deb; }
+step "apt-get install $LIBTORCH ./$(basename /tmp/atelier/neural-atelier_*.deb)"
 if ! install >/tmp/atelier/apt.log 2>&1; then
   tail -n 15 /tmp/atelier/apt.log
   step "installing from the copied package lists failed; apt-get update and again"
@@ -119,6 +132,7 @@ fi
 grep -E '^(Get|Err):' /tmp/atelier/apt.log | sed 's/^/  downloaded: /' | head -n 20
 echo "  $(grep -c '^Setting up' /tmp/atelier/apt.log) packages set up"
 dpkg -s neural-atelier | sed -n 's/^\(Status\|Version\): /  \1: /p'
+echo "  LibTorch: $(dpkg-query -W -f='${Package} ${Version}' "$LIBTORCH")"
 
 plugin=/usr/lib/x86_64-linux-gnu/gimp/3.0/plug-ins/neural-atelier/neural-atelier
 [ -x "$plugin" ] || fail "no plug-in at $plugin"
@@ -144,6 +158,17 @@ cmp -s /home/artist/input.png /home/artist/stylized.png && fail "stylized.png is
 lib=/home/artist/.local/share/neural-atelier/models
 [ -f "$lib/fast-style/wave.safetensors" ] || fail "the plug-in did not copy the wave network into $lib"
 [ ! -e "$lib/inception_v3.safetensors" ] || fail "a feature network is installed; the test wants none"
+
+step "atelier devices, as user artist"
+as_artist atelier devices >/tmp/atelier/devices.log 2>&1 || { cat /tmp/atelier/devices.log; fail "atelier devices failed"; }
+sed 's/^/  /' /tmp/atelier/devices.log
+grep -q '^auto *cpu$' /tmp/atelier/devices.log || fail "without a GPU, auto is not the CPU"
+if [ "$LIBTORCH" = libtorch2.6 ]; then
+  grep -q 'this LibTorch has no CUDA' /tmp/atelier/devices.log || fail "the CPU LibTorch's reason for no CUDA is missing"
+else
+  grep -q 'cannot be loaded (libcudnn.so.9.*dpkg-reconfigure nvidia-cudnn' /tmp/atelier/devices.log ||
+    fail "without cuDNN, atelier devices does not say that cuDNN is missing and how to get it"
+fi
 
 step "the packaged atelier command, as user artist"
 as_artist atelier stylize --content /home/artist/input.png --method feed-forward --fast-model scream \

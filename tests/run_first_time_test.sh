@@ -17,7 +17,7 @@ stub() {  # stub NAME BODY: a command that logs "NAME ARGS" and runs BODY
 }
 # apt-get on the host "installs" debootstrap; debootstrap lays out the folders ./run writes into.
 stub apt-get 'case " $* " in *" install "*debootstrap*) cp "'"$STUB"'/debootstrap.real" "'"$STUB"'/debootstrap" ;; esac'
-stub debootstrap.real 'mkdir -p "$3/etc" "$3/usr/sbin" "$3/dev" "$3/proc" "$3/sys" "$3/tmp"'
+stub debootstrap.real 'd=${@: -2:1}; mkdir -p "$d/etc" "$d/usr/sbin" "$d/dev" "$d/proc" "$d/sys" "$d/tmp"'  # ... SUITE DIR MIRROR
 sed -i 's/^echo "debootstrap.real /echo "debootstrap /' "$STUB/debootstrap.real"
 stub unshare 'exit 0'  # the package installation inside the sysroot "succeeds"
 stub chroot 'exit 0'
@@ -42,6 +42,20 @@ grep -q "^unshare " "$CALLS" || fail "the packages were not installed into the s
 : >"$CALLS"
 run_setup || fail "second ./run setup failed: $(cat "$DIR/setup.log")"
 [ ! -s "$CALLS" ] || fail "the second run repeated set-up work: $(cat "$CALLS")"
+
+# --cuda: a second sysroot with contrib and non-free, marked as the CUDA one, with the CUDA LibTorch in the list and
+# cuDNN's download declined; the CPU sysroot is left alone.
+: >"$CALLS"
+env -i HOME="$DIR/home" PATH="$STUB:/usr/bin:/bin" ATELIER_CACHE="$CACHE" ATELIER_NATIVE=0 \
+  "$SOURCE/run" setup --cuda >"$DIR/setup-cuda.log" 2>&1 || fail "./run setup --cuda failed: $(cat "$DIR/setup-cuda.log")"
+grep -q "^debootstrap .*--components=main,contrib,non-free.* trixie $CACHE/sysroot-trixie-cuda.partial" "$CALLS" ||
+  fail "the CUDA sysroot was not made with contrib and non-free: $(cat "$CALLS")"
+[ "$(cat "$CACHE/sysroot-trixie-cuda/etc/neural-atelier-sysroot")" = cuda ] || fail "the CUDA sysroot is not marked as such"
+[ -f "$CACHE/sysroot-trixie-cuda/.atelier-packages" ] || fail "the CUDA sysroot's package stamp was not written"
+grep -q "nvidia-cudnn/question select I Decline.*libtorch-cuda-dev.*python3-torch-cuda.*cudnn_stand_in.sh" "$CALLS" ||
+  fail "the CUDA packages, the declined cuDNN download or the stand-in are missing: $(cat "$CALLS")"
+grep -q " libtorch-dev " "$CALLS" && fail "the CUDA sysroot would get the CPU LibTorch too"
+grep -q "^debootstrap .*sysroot-trixie.partial" "$CALLS" && fail "./run setup --cuda touched the CPU sysroot"
 
 # A failing download says where its log is and leaves no half-made sysroot behind.
 rm -rf "$CACHE"

@@ -9,6 +9,7 @@ beside testlog.json, where meson puts GoogleTest's own report). A skip is allowe
 a test that cannot run on some machines by nature, such as a CUDA test without a GPU. Under CI=true every other
 skip counts as a failure, so that a test cannot pass CI by not running. Exits 1 when anything failed.
 """
+import collections
 import json
 import os
 import sys
@@ -86,8 +87,12 @@ def main():
                 failed.append(test)
     for name in failed:
         print(f"FAILED: {name}")
-    skipped = sum(1 for s in skips if s[3] or not in_ci)
-    print(f"tests: {len(passed)} passed, {len(failed)} failed" + (f", {skipped} skipped" if skipped else ""))
+    counted = [s for s in skips if s[3] or not in_ci]
+    # The skips by reason ("4 skipped: 4 no GPU"), so that the closing line says why tests did not run.
+    reasons = collections.Counter(s[2].removeprefix(ALLOWED_GTEST).removeprefix(ALLOWED_SCRIPT).strip() for s in counted)
+    by_reason = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+    print(f"tests: {len(passed)} passed, {len(failed)} failed" +
+          (f", {len(counted)} skipped: {by_reason}" if counted else ""))
     return 1 if failed else 0
 
 
