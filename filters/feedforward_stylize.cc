@@ -82,9 +82,12 @@ at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, cons
   const TilePlan low_plan(h / 4, w / 4, {low_core + 2, 1, kAlign, Border::Clip});
   constexpr size_t kDown = TransformNet::kFirstResidual, kUp = TransformNet::kFirstUp,
                    kLayers = TransformNet::kNormLayers;
-  // Passes: one per down-sampling layer, per residual layer, per up-sampling layer and the output.
-  PassProgress passes(progress,
-                      static_cast<double>((kDown + kLayers - kUp + 1) * plan.size() + (kUp - kDown) * low_plan.size()));
+  // Passes: one per down-sampling layer normalised with the image's statistics (and one for the last, which
+  // keeps its output), per residual layer, per up-sampling layer and the output.
+  size_t down_passes = 1;
+  for (size_t layer = 0; layer + 1 < kDown; ++layer) down_passes += net.fixed_statistics(layer) ? 0 : 1;
+  PassProgress passes(
+      progress, static_cast<double>((down_passes + kLayers - kUp + 1) * plan.size() + (kUp - kDown) * low_plan.size()));
   NormStats stats;
   stats.mean.resize(kLayers);
   stats.var.resize(kLayers);
@@ -96,6 +99,7 @@ at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, cons
 
   at::Tensor low = at::empty({1, 128, h / 4, w / 4});  // conv3's output, pre-normalisation
   for (size_t layer = 0; layer < kDown; ++layer) {
+    if (layer + 1 < kDown && net.fixed_statistics(layer)) continue;
     MomentSums sums;
     auto measure = [&](const Tile& tile) {
       TransformNet::Run how;

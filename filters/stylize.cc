@@ -17,6 +17,7 @@
 #include "filters/machine_speed.h"
 #include "filters/style_inputs.h"
 #include "filters/style_pyramid.h"
+#include "filters/stylize_arbitrary.h"
 #include "filters/stylize_optimise.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
@@ -27,6 +28,8 @@ namespace {
 
 const ParamCondition kOptimise{"method", {"optimize"}};
 const ParamCondition kInstant{"method", {"feed-forward"}};
+const ParamCondition kArbitrary{"method", {"arbitrary"}};
+const ParamCondition kStyleImage{"method", {"optimize", "arbitrary"}};
 // One scale by default: measured with `atelier bench --stylize` (docs/benchmarks.md), starting from a half-size
 // result reached a given loss at the working size later than the working size alone, and painted larger strokes
 // over less of the content; more scales are a choice of look.
@@ -37,12 +40,18 @@ std::vector<ParamSpec> make_params() {
       command_line_io_params("content", "Image to stylise (command line only; in GIMP: the active layer)");
   p.push_back(method_param(
       "Optimise: Gatys et al., any style image, minutes. Instant: a pretrained feed-forward "
-      "network (a bundled or imported style network), seconds",
-      {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}}, "Style"));
+      "network (a bundled or imported style network), seconds. Arbitrary: any style image, read and fitted in "
+      "seconds, painted in one pass at the layer's resolution (Ghiasi et al.)",
+      {{"optimize", "Optimise (any style image)"},
+       {"feed-forward", "Instant (pretrained network)"},
+       {"arbitrary", "Arbitrary (any style image, fast)"}},
+      "Style"));
   p.push_back(instant_network_param({kInstant}));
-  for (ParamSpec& spec : style_image_params({kOptimise})) p.push_back(std::move(spec));
-  std::vector<ParamSpec> balance = style_balance_params({kOptimise});
+  for (ParamSpec& spec : style_image_params({kStyleImage})) p.push_back(std::move(spec));
+  std::vector<ParamSpec> balance = style_balance_params({kStyleImage});
   p.push_back(balance[0]);  // style strength, in the Style group
+  std::vector<ParamSpec> arbitrary = arbitrary_params({kArbitrary});
+  p.push_back(arbitrary[0]);  // style amount, in the Style group
   p.push_back(
       number_param("style-scale", "Style sc_ale",
                    "Size of the style's brush strokes: the style image is seen at this multiple of the working size",
@@ -58,6 +67,7 @@ std::vector<ParamSpec> make_params() {
                            "the result is scaled to the layer's size",
                            ParamType::Int, 0, 8192, 384, "Quality", 0));
   p.back().used_when = {kOptimise};
+  p.push_back(arbitrary[1]);  // fit steps, in the Quality group
   p.push_back(number_param("iterations", "Iteratio_ns",
                            "Optimisation steps at each scale: more gives a cleaner result and takes longer",
                            ParamType::Int, 1, 5000, 180, "Quality", 0));
@@ -114,6 +124,21 @@ PyramidRequest full_resolution_request(int width, int height, int work_long_side
 Image run_instant(const Image& input, const ParamValues& v, const RunContext& ctx) {
   const auto net = load_instant_network(v.get_text("fast-model"), ctx);
   return instant_stylize(input, *net, v.get_double("style-scale"), v.get_text("preserve-colors"), ctx.progress);
+}
+
+// The Arbitrary method: any style image through Magenta's network, fitted to the layer.
+Image run_arbitrary(const Image& input, const ParamValues& v, const RunContext& ctx) {
+  GatysSettings balance;
+  apply_style_balance(v, balance);
+  ArbitraryRequest request;
+  request.amount = v.get_double("style-amount");
+  request.style_scale = v.get_double("style-scale");
+  request.preserve_colors = v.get_text("preserve-colors");
+  request.fit_steps = v.get_int("fit-steps");
+  request.style_weight = balance.style_weight;
+  request.content_weight = balance.content_weight;
+  request.tv_weight = balance.tv_weight;
+  return arbitrary_stylize(input, styles_from_params(v, ctx), request, ctx);
 }
 
 // The Optimise method: Gatys et al. with any number of weighted styles.
@@ -180,13 +205,25 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
 constexpr double kEvaluationsPerIteration = 1.1, kLoadSeconds = 2.0, kScaleSetupSeconds = 0.5;
 constexpr int kInceptionSmallestSide = 76;  // InceptionV3's 75 px and the second phase's pixel
 
+// Arbitrary: each style's fit step at kFitLongSide (measured: 40 steps in 26-29 s on tubingen) and loading
+// InceptionV3 and the network, then Instant's pass.
+constexpr double kFitStepSeconds = 0.7, kArbitraryLoadSeconds = 1.5;
+
+size_t style_count(const ParamValues& v) {
+  if (!v.get_list("style").empty()) return v.get_list("style").size();
+  return v.get_text("style-image-2").empty() ? 1 : 2;
+}
+
 CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
-  if (v.get_text("method") == "feed-forward") {
+  const std::string method = v.get_text("method");
+  if (method != "optimize") {
     const double scale = 1.0 / v.get_double("style-scale");
     const int w = static_cast<int>(std::lround(width * scale)), h = static_cast<int>(std::lround(height * scale));
     const bool whole = static_cast<int64_t>(w) * h <= kWholeImagePixels;
     CostEstimate e = iterative_cost(w, h, 0, 1, whole ? 3.0 : 6.5, whole ? kWholeImageBytesPerPixel : 0.0);
     e.megabytes += 600.0;
+    if (method == "arbitrary")
+      e.seconds += kArbitraryLoadSeconds + kFitStepSeconds * v.get_int("fit-steps") * style_count(v);
     return e;
   }
   CostEstimate e = iterative_cost(width, height, v.get_int("size"), v.get_int("iterations"), 0, 3600.0);
@@ -206,8 +243,9 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
 // Instant is live; Optimise runs when asked, a short look (kPreviewIterations at one scale) at the preview's size.
 constexpr int kPreviewIterations = 40;
 PreviewPlan stylize_preview(const ParamValues& v) {
-  PreviewPlan plan{v.get_text("method") == "feed-forward", v};
-  if (plan.live) return plan;
+  const std::string method = v.get_text("method");
+  PreviewPlan plan{method == "feed-forward" || (method == "arbitrary" && v.get_int("fit-steps") == 0), v};
+  if (method != "optimize") return plan;
   plan.values.set_int("iterations", std::min(v.get_int("iterations"), kPreviewIterations));
   plan.values.set_int("scales", 1);
   plan.values.set_bool("full-resolution", false);
@@ -233,7 +271,9 @@ const Filter& stylize_filter() {
       .params = make_params(),
       .run =
           [](const Image& input, const ParamValues& v, const RunContext& ctx) {
-            if (v.get_text("method") == "feed-forward") return run_instant(input, v, ctx);
+            const std::string method = v.get_text("method");
+            if (method == "feed-forward") return run_instant(input, v, ctx);
+            if (method == "arbitrary") return run_arbitrary(input, v, ctx);
             return run_optimise(input, styles_from_params(v, ctx), v, ctx);
           },
       .estimate = stylize_cost,

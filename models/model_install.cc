@@ -262,7 +262,7 @@ void install_model(ModelLibrary& library, const std::string& name, const LogFn& 
   }
   if (name == "inception_v3") return install_inception_v3(library, log, progress);
   if (name == "vgg19") return install_vgg19(library, log, progress);
-  if (info.kind == "fast-style") return install_bundled(library, info, log);
+  if (info.kind == "fast-style" || info.kind == "arbitrary-style") return install_bundled(library, info, log);
   throw Error("no installer for model '" + name + "'");
 }
 

@@ -89,6 +89,11 @@ const std::vector<ModelInfo>& ModelLibrary::builtin() {
       {"fast-style/wreck", "fast-style", "Feed-forward style network: The Shipwreck of the Minotaur (Turner)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/wreck.safetensors",
        "ab1d04311b3f0a5d50ace0667411a264fa9d592648fec8376bbab8649cc9a502", true},
+      {"arbitrary-style/magenta", "arbitrary-style",
+       "Arbitrary style transfer (Magenta, Ghiasi et al. 2017): any style image, instantly",
+       "bundled with Neural Atelier (reiinakano/arbitrary-image-stylization-tfjs, separable transformer)", "Apache-2.0",
+       "arbitrary-style/magenta_separable.safetensors",
+       "19aa012da0e94a7b870eb4fd5ced30e585f0c8663f37ee6ddaa3c4a49fea5df9", true},
   };
   return models;
 }

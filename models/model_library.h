@@ -18,7 +18,7 @@ struct ModelMissing : Error {
 
 struct ModelInfo {
   std::string name;  // "inception_v3", "vgg19", "fast-style/wave", ...
-  std::string kind;  // "feature" | "fast-style" | "texture-net"
+  std::string kind;  // "feature" | "fast-style" | "arbitrary-style" | "texture-net"
   std::string description;
   std::string source;  // where it comes from ("npm:nsfwjs@4.4.0", a URL, "imported from ...")
   std::string licence;
@@ -33,7 +33,8 @@ class ModelLibrary {
   explicit ModelLibrary(std::string dir = "");
   // $ATELIER_MODELS_DIR, else $XDG_DATA_HOME/neural-atelier/models, else ~/.local/share/neural-atelier/models.
   static std::string default_dir();
-  // The models this program knows how to obtain: feature networks (inception_v3, vgg19) and the nine bundled styles.
+  // The models this program knows how to obtain: feature networks (inception_v3, vgg19), the nine bundled styles
+  // and the arbitrary-style network.
   static const std::vector<ModelInfo>& builtin();
 
   const std::string& dir() const { return dir_; }

@@ -11,7 +11,6 @@ namespace {
 
 using namespace transform_net_layout;
 static_assert(kLayers == TransformNet::kNormLayers);
-constexpr double kEpsilon = 1e-3;  // ml5's instance-norm epsilon
 
 void check_rgb(const at::Tensor& x, const char* what) {
   if (!x.defined() || x.dim() != 4 || x.size(1) != 3 || x.size(2) < 1 || x.size(3) < 1)
@@ -52,24 +51,39 @@ NormStats MomentSums::stats() const {
 
 // ---- TransformNet ----
 
-// One conv + instance normalisation; its tensors are registered as weight, norm_shift and norm_scale (kPartNames).
+// One conv (or depthwise + pointwise conv) + normalisation; its tensors are registered as weight (or depthwise and
+// pointwise), norm_shift and norm_scale (kPartNames), and for batch normalisation the buffers norm_mean, norm_var.
 class TransformNet::Layer : public torch::nn::Module {
  public:
   explicit Layer(const LayerSpec& s) : spec(s) {
-    weight = register_parameter(kPartNames[0], torch::empty(torch_shape(s, 0)));
+    if (s.separable) {
+      depthwise = register_parameter("depthwise", torch::empty({s.in, 1, s.kernel, s.kernel}));
+      pointwise = register_parameter("pointwise", torch::empty({s.out, s.in, 1, 1}));
+    } else {
+      weight = register_parameter(kPartNames[0], torch::empty(torch_shape(s, 0)));
+    }
     shift = register_parameter(kPartNames[1], torch::zeros({s.out}));
     scale = register_parameter(kPartNames[2], torch::ones({s.out}));
+    if (s.batch_norm) {
+      mean = register_buffer("norm_mean", torch::zeros({s.out}));
+      var = register_buffer("norm_var", torch::ones({s.out}));
+    }
     // Fresh filters as PyTorch initialises its conv layers.
     torch::NoGradGuard no_grad;
-    torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+    for (at::Tensor& w : {std::ref(weight), std::ref(depthwise), std::ref(pointwise)})
+      if (w.defined()) torch::nn::init::kaiming_uniform_(w, std::sqrt(5.0));
   }
   const LayerSpec& spec;
-  at::Tensor weight, shift, scale;  // shift/scale: [C]
+  at::Tensor weight, depthwise, pointwise, shift, scale;  // shift/scale: [C]
+  at::Tensor mean, var;                                   // batch normalisation's: [C]
 };
 
-TransformNet::TransformNet() {
+TransformNet::TransformNet() : TransformNet(kFastStyle) {}
+
+TransformNet::TransformNet(const Architecture& architecture) : architecture_(architecture) {
   std::map<std::string, std::shared_ptr<torch::nn::Module>> blocks;  // "res1" ... holding conv1, conv2
-  for (const LayerSpec& s : kSpecs) {
+  for (size_t i = 0; i < kLayers; ++i) {
+    const LayerSpec& s = architecture.specs[i];
     auto layer = std::make_shared<Layer>(s);
     const std::string name = s.name;
     const size_t dot = name.find('.');
@@ -86,30 +100,54 @@ TransformNet::TransformNet() {
 
 TransformNet::TransformNet(const std::map<std::string, at::Tensor>& weights, const std::string& source,
                            at::Device device)
-    : TransformNet() {
+    : TransformNet(kFastStyle, weights, source, device) {}
+
+TransformNet::TransformNet(const Architecture& architecture, const std::map<std::string, at::Tensor>& weights,
+                           const std::string& source, at::Device device)
+    : TransformNet(architecture) {
   torch::NoGradGuard no_grad;
-  for (auto& p : named_parameters()) {
-    const std::string& key = p.key();
+  auto fill = [&](const std::string& key, at::Tensor& value) {
     auto it = weights.find(key);
     if (it == weights.end())
-      throw Error("'" + source + "' lacks tensor '" + key +
-                  "': it is not a fast-style network; import one with `atelier models import fast-style DIR`");
-    if (it->second.sizes() != p.value().sizes())
+      throw Error("'" + source + "' lacks tensor '" + key + "': it is not a " +
+                  (&architecture == &kFastStyle
+                       ? std::string("fast-style network; import one with `atelier models import fast-style DIR`")
+                       : std::string(architecture.id) + " network"));
+    if (it->second.sizes() != value.sizes())
       throw Error("'" + source + "': tensor '" + key + "' has shape " + shape_str(it->second.sizes()) + ", expected " +
-                  shape_str(p.value().sizes()) + "; re-import the network");
-    p.value().copy_(it->second);
-  }
+                  shape_str(value.sizes()) + "; re-import the network");
+    value.copy_(it->second);
+  };
+  for (auto& p : named_parameters()) fill(p.key(), p.value());
+  for (auto& b : named_buffers()) fill(b.key(), b.value());
   to(device);
 }
 
 std::map<std::string, at::Tensor> TransformNet::weights() const {
   std::map<std::string, at::Tensor> out;
   for (const auto& p : named_parameters()) out[p.key()] = p.value().detach().to(at::kCPU).contiguous();
+  for (const auto& b : named_buffers()) out[b.key()] = b.value().detach().to(at::kCPU).contiguous();
   return out;
 }
 
 at::Device TransformNet::device() const {
-  return layers_.front()->weight.device();
+  return layers_.front()->shift.device();
+}
+
+void TransformNet::condition(size_t layer, const at::Tensor& scale, const at::Tensor& shift) {
+  TORCH_CHECK(
+      layer < kNormLayers && scale.numel() == layers_[layer]->spec.out && shift.numel() == layers_[layer]->spec.out,
+      "TransformNet::condition: wrong layer or sizes");
+  layers_[layer]->scale = scale.reshape({-1});
+  layers_[layer]->shift = shift.reshape({-1});
+}
+
+double TransformNet::epsilon(size_t layer) const {
+  return fixed_statistics(layer) ? kBatchNormEpsilon : architecture_.epsilon;
+}
+
+bool TransformNet::fixed_statistics(size_t layer) const {
+  return layer < kNormLayers && layers_[layer]->spec.batch_norm;
 }
 
 namespace {
@@ -165,10 +203,10 @@ at::Tensor few_channel_conv(const at::Tensor& weight, const at::Tensor& x) {
   return sum;
 }
 
-at::Tensor conv(const LayerSpec& s, const at::Tensor& weight, const at::Tensor& x) {
+at::Tensor dense_conv(const LayerSpec& s, bool tf_same, const at::Tensor& weight, const at::Tensor& x) {
   if (s.transposed) return upsample_conv(weight, x);
   if (s.stride == 1 && s.out <= 4 && s.kernel > 3) return few_channel_conv(weight, x);
-  if (s.stride == 1) return at::conv2d(x, weight, {}, 1, (s.kernel - 1) / 2);
+  if (s.stride == 1 || !tf_same) return at::conv2d(x, weight, {}, s.stride, (s.kernel - 1) / 2);
   // TF SAME padding with stride 2 is asymmetric for even sizes: the extra row/column goes at the end.
   auto pads = [&](int64_t n) {
     const int64_t total = std::max<int64_t>((n + s.stride - 1) / s.stride * s.stride - s.stride + s.kernel - n, 0);
@@ -179,21 +217,38 @@ at::Tensor conv(const LayerSpec& s, const at::Tensor& weight, const at::Tensor& 
   return at::conv2d(at::constant_pad_nd(x, {left, right, top, bottom}), weight, {}, s.stride);
 }
 
+// Magenta's layers: nearest-neighbour x2 where the layer scales up (TF's ResizeNearestNeighbor without aligned
+// corners repeats each pixel), then a depthwise and a pointwise convolution.
+at::Tensor separable_conv(const LayerSpec& s, const at::Tensor& depthwise, const at::Tensor& pointwise,
+                          const at::Tensor& x) {
+  at::Tensor in = x;
+  if (s.in_scale > s.scale) in = at::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
+  return at::conv2d(at::conv2d(in, depthwise, {}, 1, (s.kernel - 1) / 2, 1, s.in), pointwise);
+}
+
 }  // namespace
+
+at::Tensor TransformNet::layer_conv(const Layer& l, const at::Tensor& x) const {
+  return l.spec.separable ? separable_conv(l.spec, l.depthwise, l.pointwise, x)
+                          : dense_conv(l.spec, architecture_.tf_same, l.weight, x);
+}
 
 at::Tensor TransformNet::convolve(size_t layer, const at::Tensor& x) const {
   if (layer >= kNormLayers || !x.defined() || x.dim() != 4 || x.size(1) != layers_[layer]->spec.in)
     throw Error("TransformNet::convolve: the input does not fit layer " + std::to_string(layer));
-  return conv(layers_[layer]->spec, layers_[layer]->weight, x.to(device(), at::kFloat)).to(x.device());
+  return layer_conv(*layers_[layer], x.to(device(), at::kFloat)).to(x.device());
 }
 
 at::Tensor TransformNet::activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const {
-  TORCH_CHECK(layer < kNormLayers && stats.mean.size() == kNormLayers && stats.mean[layer].defined(),
+  TORCH_CHECK(layer < kNormLayers &&
+                  (fixed_statistics(layer) || (stats.mean.size() == kNormLayers && stats.mean[layer].defined())),
               "TransformNet::activate: no statistics for layer ", layer);
   const Layer& l = *layers_[layer];
   const at::Device d = pre.device();
-  at::Tensor y = (pre - stats.mean[layer].to(d)) * at::rsqrt(stats.var[layer].to(d) + kEpsilon) *
-                     l.scale.to(d).view({1, -1, 1, 1}) +
+  const bool fixed = fixed_statistics(layer);
+  const at::Tensor mean = fixed ? l.mean.view({1, -1, 1, 1}) : stats.mean[layer];
+  const at::Tensor var = fixed ? l.var.view({1, -1, 1, 1}) : stats.var[layer];
+  at::Tensor y = (pre - mean.to(d)) * at::rsqrt(var.to(d) + epsilon(layer)) * l.scale.to(d).view({1, -1, 1, 1}) +
                  l.shift.to(d).view({1, -1, 1, 1});
   return l.spec.relu ? at::relu(y) : y;
 }
@@ -227,13 +282,13 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
   const at::Device dev = device();
   {
     at::Tensor x = input.to(dev, at::kFloat);
-    if (how.first == 0) x = x * 255.0;
+    if (how.first == 0 && architecture_.input_scale != 1.0) x = x * architecture_.input_scale;
     at::Tensor block_in;
     for (size_t i = how.first; i <= how.last; ++i) {
       const Layer& l = *layers_[i];
       const LayerSpec& s = l.spec;
       if (starts_block(i)) block_in = x;
-      at::Tensor y = conv(s, l.weight, x);
+      at::Tensor y = layer_conv(l, x);
       if (how.sums) {
         const TileCore& c = how.core;
         how.sums->add(i, y.slice(2, c.y0 / s.scale, c.y1 / s.scale).slice(3, c.x0 / s.scale, c.x1 / s.scale));
@@ -241,19 +296,21 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
       if (!how.fixed && !how.record && !how.sums) {
         // The whole image's own statistics: LibTorch's fused instance normalisation, about four times faster than
         // the separate steps below (docs/benchmarks.md); ReLU in place where no gradient needs the input.
-        y = at::instance_norm(y, l.scale, l.shift, {}, {}, true, 0.0, kEpsilon, false);
+        y = s.batch_norm ? at::batch_norm(y, l.scale, l.shift, l.mean, l.var, false, 0.0, kBatchNormEpsilon, false)
+                         : at::instance_norm(y, l.scale, l.shift, {}, {}, true, 0.0, architecture_.epsilon, false);
         if (s.relu) y = at::GradMode::is_enabled() ? at::relu(y) : at::relu_(y);
         x = ends_block(i) ? y + block_in : y;
         continue;
       }
       at::Tensor mean, var;
-      if (how.fixed) {
+      if (how.fixed && i == how.last && !how.fixed->mean[i].defined()) return y.to(input.device());
+      if (s.batch_norm) {
+        mean = l.mean.view({1, -1, 1, 1});
+        var = l.var.view({1, -1, 1, 1});
+      } else if (how.fixed) {
         mean = how.fixed->mean[i];
         var = how.fixed->var[i];
-        if (!mean.defined()) {
-          if (i != how.last) throw Error("TransformNet::run: no statistics for layer " + std::to_string(i));
-          return y.to(input.device());
-        }
+        if (!mean.defined()) throw Error("TransformNet::run: no statistics for layer " + std::to_string(i));
         mean = mean.to(dev);
         var = var.to(dev);
       } else {
@@ -264,11 +321,12 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
           how.record->var[i] = var;
         }
       }
-      y = (y - mean) * at::rsqrt(var + kEpsilon) * l.scale.view({1, -1, 1, 1}) + l.shift.view({1, -1, 1, 1});
+      y = (y - mean) * at::rsqrt(var + epsilon(i)) * l.scale.view({1, -1, 1, 1}) + l.shift.view({1, -1, 1, 1});
       if (s.relu) y = at::relu(y);
       x = ends_block(i) ? y + block_in : y;
     }
-    if (how.last == kNormLayers - 1) x = (at::tanh(x) * 150.0 + 127.5).clamp(0, 255) / 255.0;
+    if (how.last == kNormLayers - 1)
+      x = architecture_.sigmoid ? at::sigmoid(x) : (at::tanh(x) * 150.0 + 127.5).clamp(0, 255) / 255.0;
     return x.to(input.device());
   }
 }

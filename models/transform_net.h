@@ -13,6 +13,10 @@
 
 namespace atelier {
 
+namespace transform_net_layout {
+struct Architecture;
+}
+
 // Instance-normalisation moments of the network's normalisation layers (one per conv), so that the tiles of a
 // large image can be normalised with the statistics of the whole image. mean/var[layer]: [N,C,1,1] float, or
 // undefined where not known.
@@ -49,11 +53,15 @@ class TransformNet : public torch::nn::Module {
   // Sizes the network maps exactly onto themselves (two stride-2 stages); stylize() pads other sizes.
   static constexpr int64_t kSizeMultiple = 4;
 
-  // A freshly initialised network (for training), on the CPU.
+  // A freshly initialised fast-style network (for training), on the CPU.
   TransformNet();
+  // A freshly initialised network of another architecture (transform_net_layout::kMagentaSeparable).
+  explicit TransformNet(const transform_net_layout::Architecture& architecture);
   // weights: named tensors as written by import_fast_style() (or weights()). Throws atelier::Error for missing
   // tensors or wrong shapes, naming `source` (the file they came from).
   TransformNet(const std::map<std::string, at::Tensor>& weights, const std::string& source, at::Device device);
+  TransformNet(const transform_net_layout::Architecture& architecture, const std::map<std::string, at::Tensor>& weights,
+               const std::string& source, at::Device device);
 
   // The parameters by name, on the CPU, as save_safetensors() writes them and the constructor reads them.
   std::map<std::string, at::Tensor> weights() const;
@@ -82,11 +90,22 @@ class TransformNet : public torch::nn::Module {
   at::Tensor convolve(size_t layer, const at::Tensor& x) const;
   // Normalises (and rectifies, where the network does) layer `layer`'s pre-normalisation output `pre`.
   at::Tensor activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const;
+  // Whether layer `layer` normalises with fixed statistics of its own (batch normalisation) rather than the
+  // image's: its entries in NormStats are ignored, and tiles need no pass to measure them.
+  bool fixed_statistics(size_t layer) const;
 
   at::Device device() const;
 
+  // Replaces the scale and shift ([C]) that layer `layer` applies after normalising by tensors computed elsewhere
+  // (Magenta's style conditioning), which may carry gradients back to what they were computed from. weights() and
+  // the registered parameters keep the values the network was made with.
+  void condition(size_t layer, const at::Tensor& scale, const at::Tensor& shift);
+
  private:
   class Layer;
+  at::Tensor layer_conv(const Layer& layer, const at::Tensor& x) const;
+  double epsilon(size_t layer) const;
+  const transform_net_layout::Architecture& architecture_;
   std::vector<std::shared_ptr<Layer>> layers_;
 };
 

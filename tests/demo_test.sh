@@ -14,7 +14,7 @@ LIB=${ATELIER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/neural-atelier/mo
   fail "InceptionV3 is not installed in $LIB (the demo needs it); install it: ./run atelier models install inception_v3"
 
 OUT=$DIR/demo-output
-if ! ATELIER_DEMO_OUTPUT=$OUT ATELIER_DEMO_SIZE=64 ATELIER_DEMO_ITERATIONS=3 ATELIER_DEMO_FRAMES=4 \
+if ! ATELIER_DEMO_OUTPUT=$OUT ATELIER_DEMO_SIZE=64 ATELIER_DEMO_ITERATIONS=3 ATELIER_DEMO_FRAMES=4 ATELIER_DEMO_FIT_STEPS=2 \
   "$SOURCE/tools/demo.sh" "$BUILD" >"$DIR/demo.log" 2>&1; then
   fail "tools/demo.sh failed: $(tail -n 40 "$DIR/demo.log")"
 fi
@@ -23,7 +23,7 @@ grep -q "^demo: done in" "$DIR/demo.log" || fail "the demo did not finish: $(cat
 # What it promises is what this test knows (a new result needs its check here).
 promised=$(sed -n -e 's/^demo: \(result\|layers\) *\([^ ]*\).*/\2/p' -e 's/^demo: inputs *//p' "$DIR/demo.log" |
   tr ',' '\n' | sed 's/^ *//; /^$/d' | sort)
-want=$(printf "$OUT/%s\n" content.jpg style.jpg stylized.png instant-wave.png dream.png large-tiled.png \
+want=$(printf "$OUT/%s\n" content.jpg style.jpg stylized.png instant-wave.png arbitrary.png dream.png large-tiled.png \
   texture-source.png texture.png texture-2x2.png trained-style.png layers.txt animation.webp | sort)
 [ "$promised" = "$want" ] || fail "the demo promises
 $promised
@@ -53,7 +53,7 @@ differs() {
   awk -v d="$d" 'BEGIN { exit !(d > 0.02) }' || fail "$2 hardly differs from $1 (RMSE $d)"
   echo "${2##*/}: RMSE $d from ${1##*/}"
 }
-for f in stylized instant-wave dream trained-style; do
+for f in stylized instant-wave arbitrary dream trained-style; do
   png "$OUT/$f.png" "$W" "$H"
   differs "$OUT/content.jpg" "$OUT/$f.png"
 done

@@ -70,6 +70,7 @@ dpkg-deb --info "$DEB" | sed -n '/Package:/,$p'
 contents=$(dpkg-deb --contents "$DEB" | awk '{print $NF}')
 for f in ./usr/bin/atelier ./usr/lib/x86_64-linux-gnu/gimp/3.0/plug-ins/neural-atelier/neural-atelier \
   ./usr/share/locale/de/LC_MESSAGES/neural-atelier.mo ./usr/share/neural-atelier/fast-style/wave.safetensors \
+  ./usr/share/neural-atelier/arbitrary-style/magenta_separable.safetensors \
   ./usr/share/neural-atelier/nsfwjs_to_safetensors.js ./usr/share/doc/neural-atelier/copyright \
   ./usr/share/doc/neural-atelier/changelog.gz; do
   grep -qxF -- "$f" <<<"$contents" || fail "the package lacks $f"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Demo: stylises Debian darknet's dog.jpg in the style of scream.jpg through the GIMP plug-in, headless, with
 # the default model, and synthesises a tileable texture from one of GIMP's own patterns; writes
-# demo-output/{content.jpg,style.jpg,stylized.png,instant-wave.png,dream.png,large-tiled.png,texture-source.png,
+# demo-output/{content.jpg,style.jpg,stylized.png,instant-wave.png,arbitrary.png,dream.png,large-tiled.png,texture-source.png,
 # texture.png,texture-2x2.png,trained-style.png,layers.txt}, and stylises the first seconds of opencv-doc's
 # vtest.avi without flicker (Stylize Frames, Instant, on the command line) into demo-output/animation.webp. The style it trains goes into a throw-away model
 # library (linked to the user's feature networks), so that the user's own library stays as it was.
 # usage: tools/demo.sh BUILD   (./run demo; ATELIER_DEMO_SIZE / ATELIER_DEMO_ITERATIONS override the size and
-# iterations of the Optimise stylisation, ATELIER_DEMO_FRAMES the animation's frames, ATELIER_DEMO_OUTPUT the
-# folder written, demo-output/ in the checkout)
+# iterations of the Optimise stylisation, ATELIER_DEMO_FIT_STEPS the Arbitrary method's fitting steps,
+# ATELIER_DEMO_FRAMES the animation's frames, ATELIER_DEMO_OUTPUT the folder written, demo-output/ in the checkout)
 set -euo pipefail
 BUILD=$(cd "$1" && pwd -P)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -17,6 +17,7 @@ STYLE=/usr/share/darknet/data/scream.jpg
 TEXTURE=/usr/share/gimp/3.0/patterns/Stone/cracked.pat  # gimp-data: 144x144 cracked stone
 SIZE=${ATELIER_DEMO_SIZE:-256}
 ITERATIONS=${ATELIER_DEMO_ITERATIONS:-100}
+FIT_STEPS=${ATELIER_DEMO_FIT_STEPS:-20}
 CLIP=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 FRAMES=${ATELIER_DEMO_FRAMES:-24}
 for f in "$CONTENT" "$STYLE"; do
@@ -28,7 +29,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd -P)  # absolute: GIMP's job names the files
 cp "$CONTENT" "$OUT/content.jpg"
 cp "$STYLE" "$OUT/style.jpg"
-rm -f "$OUT/stylized.png" "$OUT/instant-wave.png" "$OUT/dream.png" "$OUT/large-tiled.png" "$OUT/layers.txt" \
+rm -f "$OUT/stylized.png" "$OUT/instant-wave.png" "$OUT/arbitrary.png" "$OUT/dream.png" "$OUT/large-tiled.png" "$OUT/layers.txt" \
   "$OUT/texture-source.png" "$OUT/texture.png" "$OUT/texture-2x2.png" "$OUT/trained-style.png" \
   "$OUT/animation.webp"
 
@@ -69,6 +70,14 @@ cat >"$JOB" <<SCM
                            #:method "feed-forward" #:fast-model "wave" #:layer-name "Instant: The Great Wave")
   (gimp-image-flatten img)
   (gimp-file-save RUN-NONINTERACTIVE img "$OUT/instant-wave.png" -1)
+  (gimp-image-delete img))
+(let* ((img (gimp-file-load RUN-NONINTERACTIVE "$OUT/content.jpg"))
+       (src (vector-ref (gimp-image-get-layers img) 0)))
+  (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                           #:method "arbitrary" #:style-image "$OUT/style.jpg" #:fit-steps $FIT_STEPS
+                           #:layer-name "Arbitrary: The Scream")
+  (gimp-image-flatten img)
+  (gimp-file-save RUN-NONINTERACTIVE img "$OUT/arbitrary.png" -1)
   (gimp-image-delete img))
 (let* ((img (gimp-file-load RUN-NONINTERACTIVE "$OUT/content.jpg"))
        (src (vector-ref (gimp-image-get-layers img) 0)))
@@ -127,13 +136,14 @@ echo "demo: stylising the first $FRAMES frames of $CLIP without flicker (Stylize
 "$BUILD/cli/atelier" stylize-frames --frames "$CLIP" --output "$ANIMATION/frames" --method feed-forward \
   --fast-model wave --size 320 --max-frames "$FRAMES"
 magick -delay 8 -loop 0 "$ANIMATION"/frames/frame-*.png -resize 320x -quality 80 "$OUT/animation.webp"
-for f in stylized.png instant-wave.png dream.png large-tiled.png texture-source.png texture.png texture-2x2.png \
+for f in stylized.png instant-wave.png arbitrary.png dream.png large-tiled.png texture-source.png texture.png texture-2x2.png \
   trained-style.png layers.txt animation.webp; do
   [ -f "$OUT/$f" ] || { echo "demo: $OUT/$f was not written" >&2; exit 1; }
 done
 echo "demo: done in $(( $(date +%s) - start )) s"
 echo "demo: result   $OUT/stylized.png (Optimise method, style scream.jpg)"
 echo "demo: result   $OUT/instant-wave.png (Instant method, bundled Great Wave network)"
+echo "demo: result   $OUT/arbitrary.png (Arbitrary method, style scream.jpg, at the photo's full resolution)"
 echo "demo: result   $OUT/dream.png (Neural Dream, 3 octaves of 10 steps at 384 px, strength 0.5)"
 echo "demo: result   $OUT/large-tiled.png (Large Tiled Style at 512 px in 320 px tiles, quality fast)"
 echo "demo: result   $OUT/texture.png (Texture Synthesize, tileable, from GIMP's cracked-stone pattern)"

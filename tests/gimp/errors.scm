@@ -7,7 +7,7 @@
 ;; expect-output: RUN-INTERACTIVE needs a display
 ;; expect-output: belongs to another image
 ;; expect-output: 'color' must be one of red|green|blue, got 'bogus'
-;; expect-output: 'method' must be one of optimize|feed-forward, got 'bogus'
+;; expect-output: 'method' must be one of optimize|feed-forward|arbitrary, got 'bogus'
 ;; expect-output: 'network' must be one of
 ;; expect-output: the file '/nonexistent/style.png' does not exist
 ;; reject-output: not transformable to string

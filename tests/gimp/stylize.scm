@@ -3,6 +3,7 @@
 ;; expect-output: PASS: stylize
 ;; expect-output: PASS: stylize with a style layer
 ;; expect-output: PASS: stylize coarse to fine
+;; expect-output: PASS: stylize arbitrary with a style layer
 ;; expect-output: (style-layer, style-image); choose one of them
 ;; requires-argument: plug-in-atelier-stylize style-image
 (load (string-append atelier-source-dir "/tests/gimp/lib.scm"))
@@ -63,3 +64,24 @@
   (gimp-image-delete style-img)
   (gimp-image-delete img)
   (pass "stylize coarse to fine"))
+
+; The Arbitrary method with a style layer: a new layer of the layer's size, only inside the selection, whose mean
+; colour moved toward the style's red (the network paints the layer at its own resolution, fitted in 8 steps).
+(let* ((img (make-image 128 96 RGB RGB-IMAGE 90 140 200))
+       (src (source-layer img))
+       (style-img (make-image 64 64 RGB RGB-IMAGE 230 40 30))
+       (red (source-layer style-img)))
+  (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 30 20 60 50)
+  (gimp-context-set-foreground '(240 240 240))
+  (gimp-drawable-edit-fill src FILL-FOREGROUND)
+  (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 20 10 80 70)
+  (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                           #:method "arbitrary" #:style-layer red #:fit-steps 8 #:layer-name "arbitrary")
+  (gimp-selection-none img)
+  (check-result-layer img src "arbitrary" 80 70 20 10)
+  (check-changed-only-inside img '(90 140 200) '(240 240 240) '((2 2) (120 90)) '(25 15) '(70 60))
+  (check-mean-toward (vector-ref (gimp-image-get-layers img) 0) '(90 140 200) '(230 40 30) 0.3
+                     "the style layer's red came through (Arbitrary)")
+  (gimp-image-delete style-img)
+  (gimp-image-delete img)
+  (pass "stylize arbitrary with a style layer"))

@@ -1,0 +1,48 @@
+#!/bin/sh
+# `atelier stylize --method arbitrary`: the bundled network installed into a fresh library on first use, one style
+# and two blended styles at the content's own size, and clear errors (weights adding up to 0, a missing style)
+# that write nothing.
+set -u
+ATELIER=$1 FIXTURES=$2
+. "$(dirname "$0")/cli_lib.sh"
+size_of() {  # prints "W H" of a PNG
+  python3 -c 'import struct,sys; print(*struct.unpack(">II", open(sys.argv[1],"rb").read()[16:24]))' "$1"
+}
+
+# A library of its own (the network is installed into it); InceptionV3 linked from the user's.
+USER_LIB=${ATELIER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/neural-atelier/models}
+mkdir -p "$DIR/lib"
+ln -s "$USER_LIB/inception_v3.safetensors" "$DIR/lib/inception_v3.safetensors"
+export ATELIER_MODELS_DIR=$DIR/lib
+
+# Content and styles: the fixture (24x20 RGBA) scaled up by the filter's own reader is too small to judge; make
+# 120x90 pictures with python's standard library (PNG by hand).
+python3 - "$DIR" <<'PY'
+import math, struct, sys, zlib
+def png(path, w, h, pixel):
+    rows = b"".join(b"\0" + bytes(c for x in range(w) for c in pixel(x, y)) for y in range(h))
+    chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+d = sys.argv[1]
+png(d + "/content.png", 120, 90, lambda x, y: (int(60 + 120 * x / 120), int(128 + 100 * math.sin(x / 5) * math.cos(y / 7)), 200 - y))
+png(d + "/stripes.png", 96, 96, lambda x, y: (240, 220 if (x + y) // 6 % 2 else 30, 20))
+png(d + "/checks.png", 96, 96, lambda x, y: (30, 50, 200) if (x // 10 + y // 10) % 2 else (240, 240, 240))
+PY
+
+expect 0 "installed arbitrary-style/magenta" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" \
+  --style "$DIR/stripes.png" --fit-steps 3 --output "$DIR/one.png"
+[ "$(size_of "$DIR/one.png")" = "120 90" ] || fail "one.png is $(size_of "$DIR/one.png"), expected 120 90"
+[ -f "$DIR/lib/arbitrary-style/magenta_separable.safetensors" ] || fail "the network was not installed"
+expect 0 "iteration 2/2" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" \
+  --style "$DIR/stripes.png" --style-weight 2 --style "$DIR/checks.png" --style-weight 1 --fit-steps 2 \
+  --style-amount 0.7 --output "$DIR/two.png"
+[ "$(size_of "$DIR/two.png")" = "120 90" ] || fail "two.png is $(size_of "$DIR/two.png")"
+cmp -s "$DIR/one.png" "$DIR/two.png" && fail "two blended styles gave the one style's picture"
+
+expect 1 "weights add up to 0" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" \
+  --style "$DIR/stripes.png" --style-weight 0 --output "$DIR/zero.png"
+[ -e "$DIR/zero.png" ] && fail "a failed run wrote zero.png"
+expect 1 "style" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" --output "$DIR/none.png"
+[ -e "$DIR/none.png" ] && fail "a failed run wrote none.png"
+echo "PASS"

@@ -1,0 +1,231 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+
+#include "core/error.h"
+#include "core/image_io.h"
+#include "core/image_tensor.h"
+#include "core/safetensors.h"
+#include "filters/feedforward_stylize.h"
+#include "filters/style_training.h"
+#include "filters/stylize.h"
+#include "filters/stylize_arbitrary.h"
+#include "models/arbitrary_style.h"
+#include "models/feature_network.h"
+#include "models/model_library.h"
+#include "models/transform_net.h"
+#include "tests/test_util.h"
+
+using namespace atelier;
+
+namespace {
+
+std::string bundled_arbitrary_style() {
+  return test::source_dir() + "/../models/arbitrary-style/magenta_separable.safetensors";
+}
+
+// The real InceptionV3 of the test library (installed by ./run test), loaded once.
+std::shared_ptr<FeatureNetwork> inception() {
+  static const std::shared_ptr<FeatureNetwork> net = []() -> std::shared_ptr<FeatureNetwork> {
+    ModelLibrary library(test::models_dir());
+    if (test::models_dir().empty() || !library.installed("inception_v3")) return nullptr;
+    return load_feature_network("inception_v3", library, at::kCPU);
+  }();
+  return net;
+}
+#define REQUIRE_INCEPTION() \
+  ATELIER_REQUIRE(inception() != nullptr, "inception_v3 is not installed in $ATELIER_MODELS_DIR")
+
+// A photo-like picture: shading, a disc, fine texture.
+Image photo(int w, int h) {
+  Image img(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const float u = static_cast<float>(x) / w, v = static_cast<float>(y) / h;
+      const bool disc = (u - 0.4f) * (u - 0.4f) + (v - 0.5f) * (v - 0.5f) < 0.08f;
+      float* p = img.pixel(x, y);
+      p[0] = disc ? 0.9f : 0.2f + 0.6f * u;
+      p[1] = 0.5f + 0.3f * std::sin(0.9f * x) * std::cos(0.7f * y);
+      p[2] = disc ? 0.1f : 0.8f - 0.5f * v;
+      p[3] = x < w / 2 ? 1.f : 0.5f;
+    }
+  return img;
+}
+
+// Styles unlike each other and unlike the photo: diagonal red/yellow stripes; blue and white checks.
+Image stripes(int side) {
+  Image img(side, side);
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) {
+      const bool on = ((x + y) / 6) % 2 == 0;
+      float* p = img.pixel(x, y);
+      p[0] = 0.95f, p[1] = on ? 0.85f : 0.1f, p[2] = 0.05f, p[3] = 1.f;
+    }
+  return img;
+}
+Image checks(int side) {
+  Image img(side, side);
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) {
+      const bool on = (x / 10 + y / 10) % 2 == 0;
+      float* p = img.pixel(x, y);
+      p[0] = on ? 0.1f : 0.95f, p[1] = on ? 0.2f : 0.95f, p[2] = on ? 0.8f : 0.95f, p[3] = 1.f;
+    }
+  return img;
+}
+
+// The distance between two images' palettes: per channel, the mean gap between their values at 64 quantiles
+// (the 1-D Wasserstein distance of the channels' value distributions), averaged over R, G, B.
+double palette_distance(const Image& a, const Image& b) {
+  auto quantiles = [](const Image& img) {
+    const at::Tensor rgb = image_rgb_to_tensor(img).reshape({3, -1});
+    return std::get<0>(rgb.sort(1)).index_select(1, (at::linspace(0, 1, 64) * (rgb.size(1) - 1)).round().to(at::kLong));
+  };
+  return (quantiles(a) - quantiles(b)).abs().mean().item<double>();
+}
+
+ParamValues arbitrary_values(const std::vector<std::string>& styles, int fit_steps) {
+  ParamValues v(stylize_filter().params);
+  v.set_text("method", "arbitrary");
+  v.set_text("device", "cpu");
+  v.set_int("fit-steps", fit_steps);
+  for (const std::string& s : styles) v.set_from_string("style", s);
+  return v;
+}
+
+std::string saved(const std::string& name, const Image& img) {
+  const std::string path = test::temp_path(name);
+  save_image(path, img);
+  return path;
+}
+
+}  // namespace
+
+// Magenta's transformer as TensorFlow.js runs it (tests/fixtures/make_arbitrary_style_reference.js): the layer
+// layout, zero padding, nearest up-sampling, batch and conditional instance normalisation and the sigmoid.
+TEST(ArbitraryStyle, TransformerMatchesTfjsReference) {
+  const TensorMap ref = load_safetensors(test::fixture("arbitrary_style_reference.safetensors"));
+  const ArbitraryStyle model(bundled_arbitrary_style(), nullptr, at::kCPU);
+  const auto net = model.network(ref.at("embedding"));
+  torch::NoGradGuard no_grad;
+  const at::Tensor out = net->forward(ref.at("input"));
+  const at::Tensor expected = ref.at("output");
+  ASSERT_EQ(out.sizes(), expected.sizes());
+  // float32 through 16 layers in a different order of summation: a few 1e-6 (measured 2e-6).
+  EXPECT_LT((out - expected).abs().max().item<double>(), 2e-5);
+  EXPECT_GT(expected.std().item<double>(), 0.05);  // a real picture, not a constant
+}
+
+TEST(ArbitraryStyle, RefusesAnotherKindOfModel) {
+  const std::string wave = test::bundled_fast_style("wave");
+  EXPECT_NE(test::error_of([&] { ArbitraryStyle(wave, nullptr, at::kCPU); }).find("not the arbitrary-style network"),
+            std::string::npos);
+  EXPECT_NE(test::error_of([&] {
+              ArbitraryStyle(bundled_arbitrary_style(), nullptr, at::kCPU).embed(at::rand({1, 3, 64, 64}));
+            }).find("InceptionV3"),
+            std::string::npos);
+}
+
+// Large layers run in tiles whose normalisation uses the whole image's statistics: the same picture, without seams
+// (the batch-normalised first layers need no statistics pass: 1 + 10 + 3 passes instead of 3 + 10 + 3).
+TEST(ArbitraryStyle, TiledEqualsUntiled) {
+  const TensorMap ref = load_safetensors(test::fixture("arbitrary_style_reference.safetensors"));
+  const ArbitraryStyle model(bundled_arbitrary_style(), nullptr, at::kCPU);
+  const auto net = model.network(ref.at("embedding"));
+  const Image in = photo(158, 78);
+  FeedforwardOptions tiled;
+  tiled.tile_size = 72;
+  tiled.overlap = 16;
+  std::vector<double> fractions;
+  const Image a = feedforward_stylize(in, *net, 1.0, Progress());
+  const Image b = feedforward_stylize(
+      in, *net, 1.0, Progress([&](double f, const std::string&) { fractions.push_back(f); }, nullptr), tiled);
+  EXPECT_EQ(fractions.size(), 5u * 8u + 10u * 2u + 1u);  // 5 passes over 8 tiles, 10 over 2, done
+  const at::Tensor diff = (image_rgb_to_tensor(a) - image_rgb_to_tensor(b)).abs();
+  std::cout << "[ info ] tiled vs untiled: max |diff| " << diff.max().item<double>() << "\n";
+  EXPECT_LT(diff.max().item<double>(), 1e-3);
+  EXPECT_GT((image_rgb_to_tensor(a) - image_rgb_to_tensor(in)).abs().mean().item<double>(), 0.05);
+}
+
+// What InceptionV3 reads of a style differs from style to style, and fitting on the layer lowers the style loss
+// (the filter's Fitting steps): the painted layer's colours move toward the style's.
+TEST(ArbitraryStyle, FittingMovesThePaintingTowardTheStyle) {
+  REQUIRE_INCEPTION();
+  const ArbitraryStyle model(bundled_arbitrary_style(), inception(), at::kCPU);
+  const at::Tensor a = model.embed(image_rgb_to_tensor(stripes(128)));
+  const at::Tensor b = model.embed(image_rgb_to_tensor(checks(128)));
+  EXPECT_GT((a - b).norm().item<double>(), 0.1 * a.norm().item<double>());
+
+  const std::string shared = test::shared_dir();
+  ATELIER_REQUIRE(!shared.empty(), "../shared (the test pictures) is absent");
+  ModelLibrary library(test::models_dir());
+  const Image layer = resize_long_side(load_image(shared + "/data/images/tubingen.jpg"), 128);
+  const std::string style = shared + "/data/images/starry_night.jpg";
+  std::vector<std::string> messages;
+  RunContext ctx{&library, Progress([&](double, const std::string& m) { messages.push_back(m); }, nullptr), {}};
+  const Image read = run_filter(stylize_filter(), layer, arbitrary_values({style}, 0), ctx);
+  const Image fitted = run_filter(stylize_filter(), layer, arbitrary_values({style}, 12), ctx);
+  ASSERT_EQ(fitted.width, layer.width);
+  ASSERT_EQ(fitted.height, layer.height);
+  // A measure the fit does not optimise: the distance of the palette to the painting's.
+  const Image painting = load_image(style);
+  const double photo_gap = palette_distance(layer, painting), read_gap = palette_distance(read, painting);
+  const double fitted_gap = palette_distance(fitted, painting);
+  std::cout << "[ info ] palette's distance to the style's: photo " << photo_gap << ", read " << read_gap << ", fitted "
+            << fitted_gap << "\n";
+  EXPECT_LT(fitted_gap, 0.85 * read_gap);
+
+  // The loss the fit minimises falls.
+  const at::Tensor content = image_rgb_to_tensor(resize_long_side(layer, kFitLongSide));
+  const at::Tensor painting_rgb = image_rgb_to_tensor(painting);
+  ArbitraryRequest request;
+  request.fit_steps = 12;
+  const at::Tensor start = model.embed(painting_rgb);
+  const at::Tensor end = fit_embedding(model, *inception(), content, painting_rgb, start, request, Progress());
+  StyleTrainSettings settings;
+  const StyleTrainingObjective objective(*inception(), resize_long_side(painting_rgb, kFitLongSide), settings);
+  torch::NoGradGuard no_grad;
+  const double before = objective.loss(content, model.network(start)->forward(content)).total.item<double>();
+  const double after = objective.loss(content, model.network(end)->forward(content)).total.item<double>();
+  std::cout << "[ info ] loss " << before << " read, " << after << " after 12 steps\n";
+  EXPECT_LT(after, 0.7 * before);
+  EXPECT_TRUE(std::any_of(messages.begin(), messages.end(),
+                          [](const std::string& m) { return m.find("iteration 12/12") != std::string::npos; }));
+}
+
+// Style amount: 0 paints the layer in its own style, 1 in the style's; in between lies in between. Blending two
+// styles is the weighted mean of their embeddings: a blend with weight 0 for the second is the first alone.
+TEST(ArbitraryStyle, AmountAndBlendMoveBetweenStyles) {
+  REQUIRE_INCEPTION();
+  ModelLibrary library(test::models_dir());
+  const Image layer = photo(80, 64);
+  const std::string first = saved("stripes-a.png", stripes(128)), second = saved("checks-b.png", checks(128));
+  RunContext ctx{&library, Progress(), {}};
+  auto run_with = [&](double amount, const std::vector<std::string>& styles, const std::string& weights) {
+    ParamValues v = arbitrary_values(styles, 0);
+    v.set_double("style-amount", amount);
+    if (!weights.empty())
+      for (const char* w : {"1", weights.c_str()}) v.set_from_string("style-weight", w);
+    return image_rgb_to_tensor(run_filter(stylize_filter(), layer, v, ctx));
+  };
+  const at::Tensor none = run_with(0, {first}, ""), half = run_with(0.5, {first}, ""), full = run_with(1, {first}, "");
+  const at::Tensor in = image_rgb_to_tensor(layer);
+  const double d_none = (none - in).abs().mean().item<double>(), d_full = (full - in).abs().mean().item<double>();
+  const double d_half = (half - in).abs().mean().item<double>();
+  std::cout << "[ info ] mean |result - layer|: amount 0 " << d_none << ", 0.5 " << d_half << ", 1 " << d_full << "\n";
+  EXPECT_LT(d_none, d_half);
+  EXPECT_LT(d_half, d_full);
+
+  const at::Tensor alone = run_with(1, {first}, ""), blend_zero = run_with(1, {first, second}, "0");
+  EXPECT_LT((alone - blend_zero).abs().max().item<double>(), 1e-4);
+  const at::Tensor blend_half = run_with(1, {first, second}, "1");
+  EXPECT_GT((alone - blend_half).abs().mean().item<double>(), 0.01);
+
+  ParamValues v = arbitrary_values({first, second}, 0);
+  for (const char* w : {"0", "0"}) v.set_from_string("style-weight", w);
+  EXPECT_NE(test::error_of([&] { run_filter(stylize_filter(), layer, v, ctx); }).find("weights add up to 0"),
+            std::string::npos);
+}
