@@ -81,6 +81,25 @@ at::Tensor shuffled_pixels(const at::Tensor& image, uint64_t seed) {
   return image.reshape({n, c, hw}).index_select(2, order).reshape(image.sizes());
 }
 
+double gradient_correlation(const at::Tensor& a, const at::Tensor& b) {
+  if (a.dim() != 4 || b.dim() != 4 || a.size(1) != 3 || b.size(1) != 3 || std::min(a.size(2), a.size(3)) < 2 ||
+      std::min(b.size(2), b.size(3)) < 2)
+    throw Error("edge agreement needs [1,3,H,W] images of at least 2 px");
+  auto magnitude = [](const at::Tensor& rgb) {
+    const at::Tensor x = rgb.detach().to(at::kCPU, at::kFloat);
+    const at::Tensor l = x.narrow(1, 0, 1) * 0.299 + x.narrow(1, 1, 1) * 0.587 + x.narrow(1, 2, 1) * 0.114;
+    const int64_t h = l.size(2), w = l.size(3);
+    const at::Tensor dx = l.narrow(3, 1, w - 1).narrow(2, 0, h - 1) - l.narrow(3, 0, w - 1).narrow(2, 0, h - 1);
+    const at::Tensor dy = l.narrow(2, 1, h - 1).narrow(3, 0, w - 1) - l.narrow(2, 0, h - 1).narrow(3, 0, w - 1);
+    return (dx.square() + dy.square()).sqrt().flatten();
+  };
+  const at::Tensor bb = at::upsample_bilinear2d(b.detach().to(at::kCPU, at::kFloat), {a.size(2), a.size(3)}, false);
+  const at::Tensor ga = magnitude(a), gb = magnitude(bb);
+  const at::Tensor ca = ga - ga.mean(), cb = gb - gb.mean();
+  const double denominator = (ca.norm() * cb.norm()).item<double>();
+  return denominator > 0 ? (ca * cb).sum().item<double>() / denominator : 0.0;
+}
+
 double colour_histogram_distance(const at::Tensor& a, const at::Tensor& b) {
   const Histograms ha = colour_histograms(a), hb = colour_histograms(b);
   double d = 0;

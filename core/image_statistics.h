@@ -1,6 +1,6 @@
 #pragma once
-// Statistics that judge texture synthesis independently of any network (tests and `atelier bench --texture`):
-// colour histograms, and structure-free copies of an image for comparison.
+// Statistics that judge texture synthesis and style transfer independently of any network (tests and
+// `atelier bench`): colour histograms, texture statistics, edge agreement, and structure-free copies of an image.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -19,5 +19,9 @@ double colour_histogram_distance(const at::Tensor& a, const at::Tensor& b);
 // at three scales (each half the size of the one before). The distance of a's statistics to b's: the mean over
 // the scales of ||G_a - G_b|| / ||G_b|| (Frobenius; 0 = the same statistics). Images [1,3,H,W] in [0,1], any sizes.
 double filter_bank_texture_distance(const at::Tensor& a, const at::Tensor& b);
+
+// How well a's edges follow b's: the Pearson correlation of their luminance gradient magnitudes (b resized to a's
+// size; 1 = the same edges in the same strengths, 0 = unrelated). Images [1,3,H,W] in [0,1] of at least 2 px.
+double gradient_correlation(const at::Tensor& a, const at::Tensor& b);
 
 }  // namespace atelier

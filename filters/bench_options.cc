@@ -87,6 +87,11 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
       const std::optional<double> w = parse_double(value());
       if (!w || !(*w > 0) || *w > 100) throw Error("--temporal-weight expects a number above 0, at most 100");
       options.temporal_weight = *w;
+    } else if (args[i] == "--arbitrary") {
+      options.arbitrary_pairs = split(value());
+    } else if (args[i] == "--arbitrary-widths") {
+      for (const auto& s : split(value()))
+        options.arbitrary_widths.push_back(bounded_int("--arbitrary-widths", s, 64, 16384));
     } else if (args[i] == "--device") {
       options.device = value();
     } else if (args[i] == "--help" || args[i] == "-h") {

@@ -133,6 +133,7 @@ void bench_dream_octave(FeatureNetwork& net, const std::string& label, int64_t s
 }  // namespace
 
 void run_benchmarks(const BenchOptions& options) {
+  if (!options.arbitrary_pairs.empty() || !options.arbitrary_widths.empty()) return run_arbitrary_benchmarks(options);
   if (!options.frame_clips.empty()) return run_frames_benchmarks(options);
   if (!options.texture_sources.empty()) return run_texture_benchmarks(options);
   if (options.train_style) return run_train_style_benchmarks(options);

@@ -38,6 +38,11 @@ struct BenchOptions {
   int frame_count = 24;
   std::vector<std::string> frame_methods = {"feed-forward", "optimize"};
   double temporal_weight = 0;  // the consistent runs' weight; 0 = the filter's default
+  // Non-empty: only Stylize's Arbitrary method runs instead, beside Optimise and Instant, on these
+  // "CONTENT:STYLE[:INSTANT_NETWORK]" pairs (the content at working_size); then its time and peak memory for
+  // content_image at these widths (height 3/4) with style_image.
+  std::vector<std::string> arbitrary_pairs;
+  std::vector<int64_t> arbitrary_widths;
 };
 
 // Times Gatys L-BFGS iterations per network and size, and one DeepDream octave at 512 px on InceptionV3.
@@ -54,6 +59,11 @@ void run_texture_benchmarks(const BenchOptions& options);
 // and the result's style and content distances, their spread over the image's parts, and the edge energy at the
 // tile boundaries relative to the whole image.
 void run_large_style_benchmarks(const BenchOptions& options);
+
+// Stylize's Arbitrary method (filters/arbitrary_benchmarks.cc): per pair and method (Arbitrary fitted and read,
+// Optimise, Instant) the result's texture statistics and colour histograms against the painting's, relative to the
+// photo's, and its edge agreement with the photo; the time and peak memory of whole layers.
+void run_arbitrary_benchmarks(const BenchOptions& options);
 
 // Train Instant Style (filters/train_style_benchmarks.cc): seconds per training iteration at each of the options'
 // sizes on InceptionV3, and Instant's time for a 1024x768 photo, tiled as the filter runs it and in one pass.
@@ -82,6 +92,8 @@ inline constexpr const char* kBenchmarksHelp =
     "       atelier bench --stylize 1:200,2:60:150 --content C --style S [--working-size 384] [--output-dir DIR]\n"
     "       atelier bench --frames CLIP,... --style S [--frame-count 24] [--working-size 384] [--output-dir DIR]\n"
     "                     [--methods feed-forward,optimize] [--temporal-weight W]\n"
+    "       atelier bench --arbitrary PHOTO:PAINTING[:NETWORK],... [--working-size 384] [--output-dir DIR]\n"
+    "                     [--arbitrary-widths 1024,4000 --content C --style S]\n"
     "Times Gatys L-BFGS iterations (after one warm-up) and one DeepDream octave at 512 px (InceptionV3), and\n"
     "prints one JSON object per line.\n"
     "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n"
@@ -100,6 +112,11 @@ inline constexpr const char* kBenchmarksHelp =
     "--frames CLIP,... (video files or folders of frames) --style S instead runs Stylize Frames on the first\n"
     "--frame-count frames of each clip at --working-size, with both methods, each frame on its own and with\n"
     "temporal consistency, and prints the warping error of consecutive results (flicker), the filter-bank texture\n"
-    "distance to S and the time per frame; --output-dir keeps the frames.\n";
+    "distance to S and the time per frame; --output-dir keeps the frames.\n"
+    "--arbitrary PHOTO:PAINTING[:NETWORK],... instead runs Stylize's Arbitrary method (fitted, and as read),\n"
+    "Optimise and, given a bundled NETWORK, Instant on each photo (long side --working-size) and prints each\n"
+    "result's texture statistics and colour histograms' distance to the painting's over the photo's own\n"
+    "(texture_ratio, colour_ratio: below 1 = closer to the painting) and its edge agreement with the photo;\n"
+    "--arbitrary-widths then times whole layers of those widths (height 3/4) with their peak memory.\n";
 
 }  // namespace atelier

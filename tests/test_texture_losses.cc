@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "core/device.h"
@@ -228,4 +229,31 @@ TEST_F(TextureLosses, HistogramDistanceSeparatesDifferentImages) {
   // Two samples of the same distribution, at different sizes, are close.
   EXPECT_LT(colour_histogram_distance(torch::rand({1, 3, 64, 64}), torch::rand({1, 3, 48, 56})), 0.6);
   EXPECT_NEAR(colour_histogram_distance(dark, dark), 0.0, 1e-12);
+}
+
+// Edge agreement: 1 for the same picture (also recoloured or brighter: only the edges' strengths count), near 0
+// for unrelated noise or a picture with its structure shuffled away, and the photo scaled down and up in between.
+TEST_F(TextureLosses, GradientCorrelationFollowsTheEdges) {
+  // Checks, a half-plane and a disc over the smooth gradients: sharp edges of several strengths.
+  const at::Tensor y = torch::linspace(0, 1, 40).view({40, 1}).expand({40, 48});
+  const at::Tensor x = torch::linspace(0, 1, 48).view({1, 48}).expand({40, 48});
+  const at::Tensor checks = at::remainder((x * 5).floor() + (y * 4).floor(), 2) * 0.6;
+  const at::Tensor disc = ((x - 0.5).square() + (y - 0.5).square() < 0.06).to(at::kFloat) * 0.4;
+  const at::Tensor img =
+      (gradient_image(40, 48) * 0.3 + torch::stack({checks, (x > 0.3).to(at::kFloat) * 0.5, disc}).unsqueeze(0))
+          .clamp(0, 1);
+  EXPECT_NEAR(gradient_correlation(img, img), 1.0, 1e-6);
+  EXPECT_NEAR(gradient_correlation(img * 0.5 + 0.2, img), 1.0, 1e-5);
+  EXPECT_LT(std::abs(gradient_correlation(shuffled_pixels(img, 3), img)), 0.2);
+  torch::manual_seed(5);
+  EXPECT_LT(std::abs(gradient_correlation(torch::rand({1, 3, 40, 48}), img)), 0.2);
+  const at::Tensor blurred = at::upsample_bilinear2d(at::avg_pool2d(img, 2), {40, 48}, false);
+  const double r = gradient_correlation(blurred, img);
+  std::printf("[ info ] scaled down and up: %.3f\n", r);
+  EXPECT_GT(r, 0.3);
+  EXPECT_LT(r, 0.99);
+  // The second image is resized to the first's size.
+  EXPECT_GT(gradient_correlation(at::avg_pool2d(img, 2), img), 0.5);
+  EXPECT_EQ(gradient_correlation(torch::zeros({1, 3, 8, 8}), img), 0.0);
+  EXPECT_THROW(gradient_correlation(torch::zeros({1, 1, 8, 8}), img), Error);
 }
