@@ -5,18 +5,11 @@
 set -u
 ATELIER=$1 FIXTURES=$2
 . "$(dirname "$0")/cli_lib.sh"
-size_of() {  # prints "W H" of a PNG
-  python3 -c 'import struct,sys; print(*struct.unpack(">II", open(sys.argv[1],"rb").read()[16:24]))' "$1"
-}
 
 # A library of its own (the network is installed into it); InceptionV3 linked from the user's.
-USER_LIB=${ATELIER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/neural-atelier/models}
-mkdir -p "$DIR/lib"
-ln -s "$USER_LIB/inception_v3.safetensors" "$DIR/lib/inception_v3.safetensors"
-export ATELIER_MODELS_DIR=$DIR/lib
+use_own_library
 
-# Content and styles: the fixture (24x20 RGBA) scaled up by the filter's own reader is too small to judge; make
-# 120x90 pictures with python's standard library (PNG by hand).
+# Content and styles large enough to judge (the fixture is 24x20), written as PNG with Python's standard library.
 python3 - "$DIR" <<'PY'
 import math, struct, sys, zlib
 def png(path, w, h, pixel):

@@ -6,15 +6,9 @@ set -u
 ATELIER=$1 FIXTURES=$2
 . "$(dirname "$0")/cli_lib.sh"
 SRC=$FIXTURES/tiny_rgba.png
-size_of() {  # prints "W H" of a PNG
-  python3 -c 'import struct,sys; print(*struct.unpack(">II", open(sys.argv[1],"rb").read()[16:24]))' "$1"
-}
 
 # A library of its own, so that training does not add to the user's; InceptionV3 linked from the user's.
-USER_LIB=${ATELIER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/neural-atelier/models}
-mkdir -p "$DIR/lib"
-ln -s "$USER_LIB/inception_v3.safetensors" "$DIR/lib/inception_v3.safetensors"
-export ATELIER_MODELS_DIR=$DIR/lib
+use_own_library
 
 expect 0 "level 1/1" "$ATELIER" texture --source "$SRC" --output "$DIR/opt.png" --size 72 --seed 3 \
   --octaves 1 --iterations 3 --loss gram --tileable

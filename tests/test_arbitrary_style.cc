@@ -39,22 +39,6 @@ std::shared_ptr<FeatureNetwork> inception() {
 #define REQUIRE_INCEPTION() \
   ATELIER_REQUIRE(inception() != nullptr, "inception_v3 is not installed in $ATELIER_MODELS_DIR")
 
-// A photo-like picture: shading, a disc, fine texture.
-Image photo(int w, int h) {
-  Image img(w, h);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      const float u = static_cast<float>(x) / w, v = static_cast<float>(y) / h;
-      const bool disc = (u - 0.4f) * (u - 0.4f) + (v - 0.5f) * (v - 0.5f) < 0.08f;
-      float* p = img.pixel(x, y);
-      p[0] = disc ? 0.9f : 0.2f + 0.6f * u;
-      p[1] = 0.5f + 0.3f * std::sin(0.9f * x) * std::cos(0.7f * y);
-      p[2] = disc ? 0.1f : 0.8f - 0.5f * v;
-      p[3] = x < w / 2 ? 1.f : 0.5f;
-    }
-  return img;
-}
-
 // Styles unlike each other and unlike the photo: diagonal red/yellow stripes; blue and white checks.
 Image stripes(int side) {
   Image img(side, side);
@@ -135,7 +119,7 @@ TEST(ArbitraryStyle, TiledEqualsUntiled) {
   const TensorMap ref = load_safetensors(test::fixture("arbitrary_style_reference.safetensors"));
   const ArbitraryStyle model(bundled_arbitrary_style(), nullptr, at::kCPU);
   const auto net = model.network(ref.at("embedding"));
-  const Image in = photo(158, 78);
+  const Image in = test::photo_like(158, 78);
   FeedforwardOptions tiled;
   tiled.tile_size = 72;
   tiled.overlap = 16;
@@ -201,7 +185,7 @@ TEST(ArbitraryStyle, FittingMovesThePaintingTowardTheStyle) {
 TEST(ArbitraryStyle, AmountAndBlendMoveBetweenStyles) {
   REQUIRE_INCEPTION();
   ModelLibrary library(test::models_dir());
-  const Image layer = photo(80, 64);
+  const Image layer = test::photo_like(80, 64);
   const std::string first = saved("stripes-a.png", stripes(128)), second = saved("checks-b.png", checks(128));
   RunContext ctx{&library, Progress(), {}};
   auto run_with = [&](double amount, const std::vector<std::string>& styles, const std::string& weights) {

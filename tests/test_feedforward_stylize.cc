@@ -27,22 +27,6 @@ const TransformNet* wave() {
 
 #define REQUIRE_WAVE() ASSERT_NE(wave(), nullptr)
 
-// A photo-like picture (smooth shading, edges, texture) at w x h with a varying alpha channel.
-Image photo(int w, int h) {
-  Image img(w, h);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      const float u = static_cast<float>(x) / w, v = static_cast<float>(y) / h;
-      const bool disc = (u - 0.4f) * (u - 0.4f) + (v - 0.5f) * (v - 0.5f) < 0.08f;
-      float* p = img.pixel(x, y);
-      p[0] = disc ? 0.9f : 0.2f + 0.6f * u;
-      p[1] = 0.5f + 0.4f * std::sin(0.9f * x) * std::cos(0.7f * y);
-      p[2] = disc ? 0.1f : 0.8f - 0.5f * v;
-      p[3] = static_cast<float>((x + 2 * y) % 11) / 10.f;
-    }
-  return img;
-}
-
 at::Tensor rgb(const Image& img) {
   return image_rgb_to_tensor(img);
 }
@@ -51,7 +35,7 @@ at::Tensor rgb(const Image& img) {
 
 TEST(FeedforwardStylize, KeepsSizeAndAlpha) {
   REQUIRE_WAVE();
-  const Image in = photo(37, 29);
+  const Image in = test::photo_like(37, 29);
   for (double scale : {1.0, 1.7, 0.8}) {
     Image out = feedforward_stylize(in, *wave(), scale, Progress());
     ASSERT_EQ(out.width, 37);
@@ -64,7 +48,7 @@ TEST(FeedforwardStylize, KeepsSizeAndAlpha) {
 
 TEST(FeedforwardStylize, UntiledEqualsTheNetwork) {
   REQUIRE_WAVE();
-  const Image in = photo(40, 28);
+  const Image in = test::photo_like(40, 28);
   Image out = feedforward_stylize(in, *wave(), 1.0, Progress());
   const double err = (rgb(out) - wave()->stylize(rgb(in))).abs().max().item<double>();
   EXPECT_LT(err, 1e-5);
@@ -73,7 +57,7 @@ TEST(FeedforwardStylize, UntiledEqualsTheNetwork) {
 TEST(FeedforwardStylize, TiledMatchesUntiled) {
   REQUIRE_WAVE();
   const int w = 158, h = 78;  // padded to 160 x 80: 4 x 2 tiles (cores of 40 px), at 1/4 resolution 2 x 1
-  const Image in = photo(w, h);
+  const Image in = test::photo_like(w, h);
   FeedforwardOptions tiled;
   tiled.tile_size = 72;
   tiled.overlap = 16;
@@ -95,7 +79,7 @@ TEST(FeedforwardStylize, TiledMatchesUntiled) {
 
 TEST(FeedforwardStylize, ReportsProgressAndCancels) {
   REQUIRE_WAVE();
-  const Image in = photo(100, 60);
+  const Image in = test::photo_like(100, 60);
   FeedforwardOptions opt;
   opt.tile_size = 96;
   opt.overlap = 16;
@@ -114,7 +98,7 @@ TEST(FeedforwardStylize, ReportsProgressAndCancels) {
 
 TEST(FeedforwardStylize, RejectsBadArguments) {
   REQUIRE_WAVE();
-  const Image in = photo(16, 16);
+  const Image in = test::photo_like(16, 16);
   const Image out = feedforward_stylize(in, *wave(), 1.0, Progress());
   EXPECT_EQ(out.width, 16);
   EXPECT_THROW(feedforward_stylize(in, *wave(), 0.0, Progress()), Error);

@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the tests.
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -89,6 +90,22 @@ inline Image stripes_image(int w, int h) {
       p[1] = on ? 0.8f : 0.05f;
       p[2] = on ? 0.1f : 0.4f;
       p[3] = 1.f;
+    }
+  return img;
+}
+
+// A photo-like picture (smooth shading, a disc with sharp edges, fine texture) with a varying alpha channel.
+inline Image photo_like(int w, int h) {
+  Image img(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const float u = static_cast<float>(x) / w, v = static_cast<float>(y) / h;
+      const bool disc = (u - 0.4f) * (u - 0.4f) + (v - 0.5f) * (v - 0.5f) < 0.08f;
+      float* p = img.pixel(x, y);
+      p[0] = disc ? 0.9f : 0.2f + 0.6f * u;
+      p[1] = 0.5f + 0.4f * std::sin(0.9f * x) * std::cos(0.7f * y);
+      p[2] = disc ? 0.1f : 0.8f - 0.5f * v;
+      p[3] = static_cast<float>((x + 2 * y) % 11) / 10.f;
     }
   return img;
 }
