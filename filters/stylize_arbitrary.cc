@@ -1,7 +1,6 @@
 #include "filters/stylize_arbitrary.h"
 
 #include <ATen/ATen.h>
-#include <c10/core/InferenceMode.h>
 
 #include <cmath>
 

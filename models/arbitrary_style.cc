@@ -24,8 +24,7 @@ constexpr int64_t kStyleChannels = 768;
 // Magenta's InceptionV3 clips its activations at 6 (ReLU6); nsfwjs' does not.
 constexpr double kRelu6 = 6.0;
 
-const at::Tensor& tensor(const std::map<std::string, at::Tensor>& m, const std::string& key,
-                         const std::string& source) {
+at::Tensor tensor(const std::map<std::string, at::Tensor>& m, const std::string& key, const std::string& source) {
   auto it = m.find(key);
   if (it == m.end())
     throw Error("'" + source + "' lacks tensor '" + key + "': it is not the arbitrary-style network; run " +
@@ -50,7 +49,7 @@ ArbitraryStyle::ArbitraryStyle(const std::string& safetensors, std::shared_ptr<F
   // Checks every tensor a network will need, once.
   TransformNet(kMagentaSeparable, transformer_with(at::zeros({kEmbeddingSize}, at::TensorOptions(device)), safetensors),
                safetensors, device);
-  const at::Tensor& bottleneck = tensor(style_params_, "style.bottleneck_weight", safetensors);
+  const at::Tensor bottleneck = tensor(style_params_, "style.bottleneck_weight", safetensors);
   if (bottleneck.sizes() != at::IntArrayRef{kEmbeddingSize, kStyleChannels})
     throw Error("'" + safetensors + "': the style bottleneck has the wrong shape");
 }
@@ -64,8 +63,8 @@ std::pair<at::Tensor, at::Tensor> ArbitraryStyle::conditioning(size_t layer, con
   const char* parts[2] = {"scale", "shift"};
   for (int k = 0; k < 2; ++k) {
     const std::string p = std::string("style.") + s.name + "." + parts[k];
-    const at::Tensor& weight = tensor(style_params_, p + "_weight", source);
-    const at::Tensor& bias = tensor(style_params_, p + "_bias", source);
+    const at::Tensor weight = tensor(style_params_, p + "_weight", source);
+    const at::Tensor bias = tensor(style_params_, p + "_bias", source);
     if (weight.dim() != 2 || weight.size(0) != s.out || weight.size(1) != kEmbeddingSize)
       throw Error("'" + source + "': tensor '" + p + "_weight' has the wrong shape");
     out[k] = at::addmv(bias, weight, embedding);
