@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "core/cpu_kernels.h"
 #include "core/device.h"
 #include "core/error.h"
 
@@ -18,6 +19,7 @@ int devices_command(const Args& args) {
   }
   if (!args.empty()) throw Error("devices takes no arguments (got '" + args[0] + "')");
   std::printf("cpu     %s\n", device_description(c10::Device(c10::kCPU)).c_str());
+  if (cpu_kernel_choice().limited) std::printf("        %s\n", cpu_kernel_choice().reason.c_str());
   if (!cuda_available()) {
     std::printf("cuda    not usable: %s\n", cuda_unavailable_reason().c_str());
   } else {

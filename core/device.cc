@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 
+#include "core/cpu_kernels.h"
 #include "core/cuda_library.h"
 #include "core/error.h"
 #include "core/memory.h"
@@ -63,6 +64,12 @@ c10::Device select_device(const std::string& requested) {
   }
   throw Error("unknown device '" + name + "': use auto, cpu, cuda or cuda:N");
 }
+
+namespace {
+// oneDNN's kernels are chosen while the program starts, before any of its own code runs (as core/cuda_library.cc
+// loads CUDA); here, because every program that computes links this file.
+[[maybe_unused]] const CpuKernelChoice& kernels_chosen_at_start = cpu_kernel_choice();
+}  // namespace
 
 std::string device_description(const c10::Device& d) {
   if (d.is_cpu()) return "CPU (" + std::to_string(at::get_num_threads()) + " threads)";

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "core/cpu_kernels.h"
 #include "core/error.h"
 #include "core/safetensors.h"
 #include "models/transform_net_layout.h"
@@ -195,7 +196,7 @@ at::Tensor few_channel_conv(const at::Tensor& weight, const at::Tensor& x) {
   const int64_t out = weight.size(0), in = weight.size(1), k = weight.size(2), h = x.size(2), w = x.size(3);
   const at::Tensor rows = weight.permute({0, 2, 1, 3}).reshape({out * k, in, 1, k});
   const at::Tensor y =
-      at::constant_pad_nd(at::conv2d(x, rows, {}, at::IntArrayRef{1, 1}, at::IntArrayRef{0, (k - 1) / 2}),
+      at::constant_pad_nd(conv2d_with_input_gradient(x, rows, at::IntArrayRef{1, 1}, at::IntArrayRef{0, (k - 1) / 2}),
                           {0, 0, (k - 1) / 2, (k - 1) / 2})
           .view({x.size(0), out, k, h + k - 1, w});
   at::Tensor sum = y.select(2, 0).narrow(2, 0, h);
@@ -206,7 +207,7 @@ at::Tensor few_channel_conv(const at::Tensor& weight, const at::Tensor& x) {
 at::Tensor dense_conv(const LayerSpec& s, bool tf_same, const at::Tensor& weight, const at::Tensor& x) {
   if (s.transposed) return upsample_conv(weight, x);
   if (s.stride == 1 && s.out <= 4 && s.kernel > 3) return few_channel_conv(weight, x);
-  if (s.stride == 1 || !tf_same) return at::conv2d(x, weight, {}, s.stride, (s.kernel - 1) / 2);
+  if (s.stride == 1 || !tf_same) return conv2d_with_input_gradient(x, weight, s.stride, (s.kernel - 1) / 2);
   // TF SAME padding with stride 2 is asymmetric for even sizes: the extra row/column goes at the end.
   auto pads = [&](int64_t n) {
     const int64_t total = std::max<int64_t>((n + s.stride - 1) / s.stride * s.stride - s.stride + s.kernel - n, 0);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 
 #include "core/image_io.h"
 #include "core/safetensors.h"
@@ -25,6 +26,12 @@ namespace {
 // summation order (and so the rounding) changes with the thread count, and a few optimisation or DeepDream steps
 // amplify that to ~1e-2 (measured: 0.007 Optimise, 0.15 at one pixel for Dream, with 2 threads vs 1).
 constexpr double kMaxDifference = 2e-3;
+// DeepDream climbs the gradient with steps normalised by its mean size, so a rounding difference in one step moves
+// later steps' pixels: across machines (the same kernels' blocking differs with the CPU's caches) a few pixels
+// differ by up to 0.15 and the mean by 0.005 (measured on an AMD EPYC under AVX2 kernels: max 0.063, mean 0.0052; 2
+// threads vs 1: 0.15 at one pixel), while a changed algorithm moves the mean by about as much as the dream itself
+// (printed: mean |dream - picture|). Dream is judged by its mean difference.
+constexpr double kDreamMeanDifference = 0.01;
 
 // A deterministic picture with edges, gradients and a few shapes (content for every filter).
 Image test_picture(int w, int h) {
@@ -53,7 +60,9 @@ std::string reference_path(const std::string& name) {
   return test::fixture("references/" + name + ".safetensors");
 }
 
-void expect_matches_reference(const std::string& name, const Image& result) {
+// max_diff, mean_diff: the largest and the mean difference allowed.
+void expect_matches_reference(const std::string& name, const Image& result, double max_allowed = kMaxDifference,
+                              double mean_allowed = kMaxDifference) {
   const at::Tensor rgb = rgb_of(result);
   const std::string path = reference_path(name);
   if (const char* update = std::getenv("ATELIER_UPDATE_REFERENCES"); update && std::string(update) == "1") {
@@ -66,7 +75,8 @@ void expect_matches_reference(const std::string& name, const Image& result) {
   ASSERT_EQ(want.sizes(), rgb.sizes()) << name << ": the result has another size than the reference";
   const double max_diff = (want - rgb).abs().max().item<double>();
   const double mean_diff = (want - rgb).abs().mean().item<double>();
-  EXPECT_LE(max_diff, kMaxDifference) << name << ": mean difference " << mean_diff;
+  EXPECT_LE(max_diff, max_allowed) << name << ": mean difference " << mean_diff;
+  EXPECT_LE(mean_diff, mean_allowed) << name << ": largest difference " << max_diff;
 }
 
 // Runs a filter on the CPU with one thread, with values given as on the command line.
@@ -149,7 +159,9 @@ TEST(ReferenceOutputs, Dream) {
                          {"seed", "5"},
                          {"strength", "1"}},
                         test_picture(88, 80));
-  expect_matches_reference("dream", out);
+  std::cout << "[ info ] mean |dream - picture| "
+            << (rgb_of(out) - rgb_of(test_picture(88, 80))).abs().mean().item<double>() << "\n";
+  expect_matches_reference("dream", out, 1.0, kDreamMeanDifference);
 }
 
 TEST(ReferenceOutputs, DreamWithLayerDosesAndKeptColours) {
@@ -164,5 +176,7 @@ TEST(ReferenceOutputs, DreamWithLayerDosesAndKeptColours) {
                          {"seed", "11"},
                          {"strength", "1"}},
                         test_picture(80, 90));
-  expect_matches_reference("dream_doses", out);
+  std::cout << "[ info ] mean |dream - picture| "
+            << (rgb_of(out) - rgb_of(test_picture(80, 90))).abs().mean().item<double>() << "\n";
+  expect_matches_reference("dream_doses", out, 1.0, kDreamMeanDifference);
 }
