@@ -49,8 +49,8 @@ void sync_dialog_twins(GimpProcedureConfig* config, const Filter& filter, TwinSy
   }
 }
 
-std::string layer_key(GimpLayer* layer) {
-  return "layer:" + std::to_string(gimp_item_get_id(GIMP_ITEM(layer)));
+std::string item_key(GimpItem* item) {
+  return (GIMP_IS_LAYER(item) ? "layer:" : "channel:") + std::to_string(gimp_item_get_id(item));
 }
 
 std::vector<const ParamSpec*> gimp_params(const Filter& filter) {
@@ -92,11 +92,12 @@ ParamValues read_values(GimpProcedureConfig* config, const Filter& filter) {
         values.set_text(s.name, v ? v : "");
         break;
       }
-      case ParamType::Layer: {
-        GimpLayer* layer = nullptr;
-        g_object_get(config, name, &layer, nullptr);
-        values.set_text(s.name, layer ? layer_key(layer) : "");
-        if (layer) g_object_unref(layer);
+      case ParamType::Layer:
+      case ParamType::Channel: {
+        GimpItem* item = nullptr;
+        g_object_get(config, name, &item, nullptr);
+        values.set_text(s.name, item ? item_key(item) : "");
+        if (item) g_object_unref(item);
         break;
       }
       case ParamType::File: {

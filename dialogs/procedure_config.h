@@ -22,8 +22,9 @@ std::string dialog_property(const ParamSpec& spec);
 enum class TwinSync { kToDialog, kFromDialog };
 void sync_dialog_twins(GimpProcedureConfig* config, const Filter& filter, TwinSync direction);
 
-// The value of a Layer parameter naming `layer`: the key under which the run's image reader finds its pixels.
-std::string layer_key(GimpLayer* layer);
+// The value of a Layer or Channel parameter naming `item`: the key under which the run's image reader finds its
+// pixels.
+std::string item_key(GimpItem* item);
 
 // Reads the config's values into ParamValues (validated; throws atelier::Error naming the bad value).
 ParamValues read_values(GimpProcedureConfig* config, const Filter& filter);

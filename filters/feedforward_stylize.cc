@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,8 +72,8 @@ at::Tensor crop(const at::Tensor& x, const Rect& r) {
 // statistics found so far); at 1/4 resolution the residual blocks run layer by layer over the whole activation.
 // Tiles get more context than the receptive field of what runs in them and their regions stop at the image edge
 // (where the network's convolutions zero-pad), so their cores are exact and are pasted without seams.
-at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, const Progress& progress,
-                         const FeedforwardOptions& opt) {
+at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, const RegionWeights* regions,
+                         const Progress& progress, const FeedforwardOptions& opt) {
   const int64_t h = padded.size(2), w = padded.size(3);
   const int64_t context = std::max<int64_t>(kMinContext, round_up(opt.overlap, kAlign));
   const TilePlan plan(h, w, {opt.tile_size, context, kAlign, Border::Clip});
@@ -107,6 +108,9 @@ at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, cons
       how.fixed = &stats;
       how.sums = &sums;
       how.core = core_of(tile);
+      how.regions = regions;
+      how.y0 = tile.region.y0;
+      how.x0 = tile.region.x0;
       const at::Tensor y = net.run(tile_input(padded, tile), how);
       if (layer == kDown - 1) crop(low, quarter(tile.core)).copy_(crop(y, quarter(tile.core_in_region())));
     };
@@ -127,9 +131,9 @@ at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, cons
     run.message = "stylising";
     const at::Tensor pre = run_tiled(x, low_plan, convolve, run, passes.next(low_plan.size()));
     merge(sums, layer);
-    return net.activate(layer, pre, stats);
+    return net.activate(layer, pre, stats, regions);
   };
-  low = net.activate(kDown - 1, low, stats);
+  low = net.activate(kDown - 1, low, stats, regions);
   for (size_t layer = kDown; layer < kUp; layer += 2) {
     at::Tensor inner = convolve_tiled(layer, low);
     low = convolve_tiled(layer + 1, inner) + low;
@@ -143,6 +147,9 @@ at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, cons
     how.fixed = &stats;
     how.sums = sums;
     how.core = core_of(tile);
+    how.regions = regions;
+    how.y0 = tile.region.y0;
+    how.x0 = tile.region.x0;
     return net.run(crop(low, quarter(tile.region)), how);
   };
   TiledRun run;
@@ -156,6 +163,31 @@ at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, cons
   }
   auto output = [&](const Tile& tile) { return up_run(tile, kLayers - 1, nullptr); };
   return run_tiled(plan, output, run, passes.next(plan.size() * (kLayers - kUp + 1)));
+}
+
+// The regions' weights at the working size, padded as the image is, normalised to add up to 1 at every pixel.
+std::unique_ptr<RegionWeights> working_regions(const FeedforwardOptions& opt, const TransformNet& net, int64_t h,
+                                               int64_t w, int64_t wh, int64_t ww) {
+  const int64_t k = net.regions();
+  if (opt.region_weights.empty()) {
+    if (k > 1) throw Error("fast style: the network paints " + std::to_string(k) + " regions; give their weights");
+    return nullptr;
+  }
+  if (static_cast<int64_t>(opt.region_weights.size()) != k)
+    throw Error("fast style: " + std::to_string(opt.region_weights.size()) + " region weight planes for a network of " +
+                std::to_string(k) + " regions");
+  at::Tensor planes = at::empty({1, k, h, w});
+  for (int64_t i = 0; i < k; ++i) {
+    const std::vector<float>& p = opt.region_weights[static_cast<size_t>(i)];
+    if (static_cast<int64_t>(p.size()) != h * w)
+      throw Error("fast style: region " + std::to_string(i + 1) + " has " + std::to_string(p.size()) +
+                  " weights for an image of " + std::to_string(w) + "x" + std::to_string(h) + " pixels");
+    planes[0][i].copy_(at::from_blob(const_cast<float*>(p.data()), {h, w}));
+  }
+  planes = pad_to_multiple(resize(planes.clamp_min(0), wh, ww), kAlign).clamp_min(0);
+  const at::Tensor sum = planes.sum(1, true);
+  planes = at::where(sum > 1e-6, planes / sum.clamp_min(1e-6), at::full_like(planes, 1.0 / static_cast<double>(k)));
+  return std::make_unique<RegionWeights>(planes);
 }
 
 }  // namespace
@@ -183,6 +215,7 @@ Image feedforward_stylize(const Image& input, const TransformNet& net, double st
                 std::to_string(kMaxWorkingSide) + " pixels a side)");
 
   c10::InferenceMode guard;
+  const std::unique_ptr<RegionWeights> regions = working_regions(opt, net, h, w, wh, ww);
   at::Tensor work = resize(image_rgb_to_tensor(input), wh, ww);
   at::Tensor padded = pad_to_multiple(work, kAlign);
   at::Tensor styled;
@@ -195,9 +228,11 @@ Image feedforward_stylize(const Image& input, const TransformNet& net, double st
   if (whole) {
     progress.check_cancel();
     progress.report(0.0, "stylising");
-    styled = net.stylize(work).to(at::kCPU);
+    TransformNet::Run how;
+    how.regions = regions.get();
+    styled = net.run(padded, how).slice(2, 0, wh).slice(3, 0, ww).to(at::kCPU);
   } else {
-    styled = stylize_tiled(padded, net, progress, tiles).slice(2, 0, wh).slice(3, 0, ww);
+    styled = stylize_tiled(padded, net, regions.get(), progress, tiles).slice(2, 0, wh).slice(3, 0, ww);
   }
   progress.report(1.0, "done");
   return tensor_to_image(resize(styled, h, w).clamp(0, 1), image_alpha_to_tensor(input));

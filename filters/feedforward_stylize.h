@@ -1,6 +1,8 @@
 #pragma once
 // Feed-forward style transfer of a whole image with a pretrained transform network, tiled for large images
 // (torch-free header).
+#include <vector>
+
 #include "core/image.h"
 #include "core/progress.h"
 
@@ -23,6 +25,10 @@ struct FeedforwardOptions {
   int tile_size = 0;
   // Context around each tile's core on every side (at least 16 px, the receptive field of the tiled layers).
   int overlap = 32;
+  // For a network conditioned per region (TransformNet::regions() > 1): each region's weight at every pixel of the
+  // input (width x height floats, row-major), one plane per region; at each pixel the weights are divided by
+  // their sum (where it is 0, the regions share the pixel equally).
+  std::vector<std::vector<float>> region_weights;
 };
 
 // Stylises `input` (RGBA, straight alpha, [0,1]) at its resolution divided by style_scale (> 1: larger brush

@@ -29,8 +29,11 @@ std::shared_ptr<TransformNet> load_instant_network(const std::string& nick, cons
 }
 
 Image instant_stylize(const Image& input, const TransformNet& net, double style_scale,
-                      const std::string& preserve_colors, const Progress& progress) {
-  Image out = feedforward_stylize(input, net, style_scale, progress);
+                      const std::string& preserve_colors, const Progress& progress,
+                      std::vector<std::vector<float>> region_weights) {
+  FeedforwardOptions options;
+  options.region_weights = std::move(region_weights);
+  Image out = feedforward_stylize(input, net, style_scale, progress, options);
   if (preserve_colors == "luminance")
     out = tensor_to_image(transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(input)));
   else if (preserve_colors == "histogram")

@@ -21,7 +21,9 @@ std::shared_ptr<TransformNet> load_instant_network(const std::string& nick, cons
 // The network on `input` (feedforward_stylize), then preserve_colors: luminance keeps the input's lightness;
 // histogram recolours the network's palette to the input's (the style lives in the network, so instead of
 // recolouring the style image first, as Optimise does, the result is recoloured).
+// region_weights: FeedforwardOptions::region_weights, for a network conditioned per region.
 Image instant_stylize(const Image& input, const TransformNet& net, double style_scale,
-                      const std::string& preserve_colors, const Progress& progress);
+                      const std::string& preserve_colors, const Progress& progress,
+                      std::vector<std::vector<float>> region_weights = {});
 
 }  // namespace atelier

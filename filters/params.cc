@@ -112,7 +112,8 @@ void ParamValues::set_text(const std::string& name, const std::string& v) {
     bool ok = false;
     for (const auto& c : current_choices(s)) ok = ok || c.nick == v;
     if (!ok) throw Error("'" + name + "' must be one of " + choice_nicks(s) + ", got '" + v + "'");
-  } else if (s.type != ParamType::File && s.type != ParamType::String && s.type != ParamType::Layer) {
+  } else if (s.type != ParamType::File && s.type != ParamType::String && s.type != ParamType::Layer &&
+             s.type != ParamType::Channel) {
     throw Error("parameter '" + name + "' is not text");
   }
   values_[name] = v;
@@ -300,6 +301,11 @@ ParamSpec layer_param(std::string name, std::string label, std::string help, std
   s.instead_of = std::move(instead_of);
   s.one_required = one_required;
   return s;
+}
+
+ParamSpec channel_param(std::string name, std::string label, std::string help, std::string group) {
+  return text_param(std::move(name), std::move(label), std::move(help), ParamType::Channel, "", std::move(group),
+                    kGimp);
 }
 
 std::string layer_or_file(const ParamValues& values, const std::string& layer_param_name) {

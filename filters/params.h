@@ -10,8 +10,9 @@
 namespace atelier {
 
 // Layer: a layer of any image open in GIMP (GIMP only); its value is "" (none) or the key under which the host's
-// RunContext::read_image finds its pixels.
-enum class ParamType { Int, Double, Bool, Choice, File, String, Layer };
+// RunContext::read_image finds its pixels. Channel: a channel of the image the filter works on (GIMP only), as a
+// Layer, read over the same pixels as the filter's input (grey levels).
+enum class ParamType { Int, Double, Bool, Choice, File, String, Layer, Channel };
 
 struct ChoiceOption {
   std::string nick;       // value on the CLI / in Script-Fu, e.g. "lbfgs"
@@ -131,6 +132,9 @@ ParamSpec method_param(std::string help, std::vector<ChoiceOption> methods, std:
 // of the file parameter `instead_of`; `one_required`: the filter needs the layer or the file.
 ParamSpec layer_param(std::string name, std::string label, std::string help, std::string group, std::string instead_of,
                       bool one_required);
+// A channel of the image the filter works on (a saved selection, a mask painted as a channel), chosen in the dialog
+// or passed from Script-Fu (GIMP only; none by default).
+ParamSpec channel_param(std::string name, std::string label, std::string help, std::string group);
 // The value of a layer_param or else of the file it stands in for ("" when neither is given). Throws
 // atelier::Error when both are given.
 std::string layer_or_file(const ParamValues& values, const std::string& layer_param_name);

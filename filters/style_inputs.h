@@ -23,6 +23,9 @@ ParamSpec preserve_colors_param();
 struct StyleImage {
   Image image;
   double weight = 1.0;
+  // Where the style paints (Stylize's Arbitrary method): grey levels of the layer's size, 1 = the full style,
+  // 0 = not there (the alpha multiplies them); empty = everywhere.
+  Image mask{};
 };
 
 // The styles: the command line's repeated --style / --style-weight, else style-image / style-image-2 /

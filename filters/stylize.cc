@@ -52,6 +52,7 @@ std::vector<ParamSpec> make_params() {
   p.push_back(balance[0]);  // style strength, in the Style group
   std::vector<ParamSpec> arbitrary = arbitrary_params({kArbitrary});
   p.push_back(arbitrary[0]);  // style amount, in the Style group
+  for (ParamSpec& spec : style_region_params({kArbitrary})) p.push_back(std::move(spec));
   p.push_back(
       number_param("style-scale", "Style sc_ale",
                    "Size of the style's brush strokes: the style image is seen at this multiple of the working size",
@@ -138,7 +139,9 @@ Image run_arbitrary(const Image& input, const ParamValues& v, const RunContext& 
   request.style_weight = balance.style_weight;
   request.content_weight = balance.content_weight;
   request.tv_weight = balance.tv_weight;
-  return arbitrary_stylize(input, styles_from_params(v, ctx), request, ctx);
+  std::vector<StyleImage> styles = styles_from_params(v, ctx);
+  read_style_regions(styles, v, ctx);
+  return arbitrary_stylize(input, styles, request, ctx);
 }
 
 // The Optimise method: Gatys et al. with any number of weighted styles.

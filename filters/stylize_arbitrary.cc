@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -58,6 +59,45 @@ ArbitraryStyle load_arbitrary_style(const RunContext& ctx, const std::shared_ptr
 
 }  // namespace
 
+std::vector<ParamSpec> style_region_params(const std::vector<ParamCondition>& used_when) {
+  std::vector<ParamSpec> p;
+  p.push_back(channel_param("style-channel", "Region of the style",
+                            "A channel of the image (e.g. a saved selection) where the style paints, its grey levels "
+                            "the amount; none = everywhere",
+                            "Style"));
+  p.push_back(channel_param("style-channel-2", "Region of the second style",
+                            "A channel of the image where the second style paints; none = everywhere (with both "
+                            "regions set, what neither covers keeps the layer's look)",
+                            "Style"));
+  p.push_back(text_param("style-mask", "Style mask",
+                         "grey image of the input's size where the --style of the same position paints (white = "
+                         "fully, black = not at all); repeat in the order of the styles, an empty value for a style "
+                         "that paints everywhere",
+                         ParamType::File, "", "Style", kCli));
+  p.back().repeatable = true;
+  for (ParamSpec& s : p) s.used_when = used_when;
+  return p;
+}
+
+void read_style_regions(std::vector<StyleImage>& styles, const ParamValues& v, const RunContext& ctx) {
+  const std::vector<std::string>& masks = v.get_list("style-mask");
+  if (masks.size() > styles.size())
+    throw Error(std::to_string(masks.size()) + " --style-mask values for " + std::to_string(styles.size()) +
+                " styles; give one per --style, in the same order");
+  for (size_t i = 0; i < masks.size(); ++i)
+    if (!masks[i].empty()) styles[i].mask = ctx.read_image(masks[i]);
+  const std::string& first = v.get_text("style-channel");
+  const std::string& second = v.get_text("style-channel-2");
+  if (!first.empty() && !styles.empty()) styles[0].mask = ctx.read_image(first);
+  if (!second.empty()) {
+    if (styles.size() < 2)
+      throw Error(
+          "a region for the second style (style-channel-2) but no second style image; choose one "
+          "(style-image-2) or clear the region");
+    styles[1].mask = ctx.read_image(second);
+  }
+}
+
 std::vector<ParamSpec> arbitrary_params(const std::vector<ParamCondition>& used_when) {
   std::vector<ParamSpec> p;
   p.push_back(number_param("style-amount", "Style amount",
@@ -73,11 +113,68 @@ std::vector<ParamSpec> arbitrary_params(const std::vector<ParamCondition>& used_
   return p;
 }
 
+namespace {
+
+// A mask's weight at every pixel: its grey level (the mean of R, G and B) times its alpha.
+std::vector<float> mask_weights(const Image& mask) {
+  std::vector<float> out(static_cast<size_t>(mask.width) * mask.height);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const float* p = &mask.rgba[i * 4];
+    out[i] = std::clamp((p[0] + p[1] + p[2]) / 3.f * p[3], 0.f, 1.f);
+  }
+  return out;
+}
+
+// Where each style paints, as FeedforwardOptions::region_weights (mask times weight), and how much of each pixel
+// the styles cover together (the rest keeps the layer's own pixels).
+struct StyleRegions {
+  std::vector<std::vector<float>> weights;
+  std::vector<float> coverage;
+};
+
+StyleRegions style_regions(const std::vector<const StyleImage*>& used, const Image& input) {
+  const size_t pixels = static_cast<size_t>(input.width) * input.height;
+  StyleRegions r;
+  r.coverage.assign(pixels, 0.f);
+  for (const StyleImage* s : used) {
+    std::vector<float> m = s->mask.empty() ? std::vector<float>(pixels, 1.f) : mask_weights(s->mask);
+    for (size_t i = 0; i < pixels; ++i) {
+      r.coverage[i] = std::min(1.f, r.coverage[i] + m[i]);
+      m[i] *= static_cast<float>(s->weight);
+    }
+    r.weights.push_back(std::move(m));
+  }
+  return r;
+}
+
+// `styled` where the styles cover the layer, `input` where they do not, mixed in between; the input's alpha.
+Image cover(const Image& styled, const Image& input, const std::vector<float>& coverage) {
+  Image out = input;
+  for (size_t i = 0; i < coverage.size(); ++i)
+    for (int c = 0; c < 3; ++c)
+      out.rgba[i * 4 + c] = coverage[i] * styled.rgba[i * 4 + c] + (1.f - coverage[i]) * input.rgba[i * 4 + c];
+  return out;
+}
+
+}  // namespace
+
 Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& styles, const ArbitraryRequest& request,
                         const RunContext& ctx) {
   if (styles.empty()) throw Error("no style image: choose a style image (--style FILE / style-image)");
   double total = 0;
-  for (const StyleImage& s : styles) total += s.weight;
+  bool regional = false;
+  for (size_t i = 0; i < styles.size(); ++i) {
+    const StyleImage& s = styles[i];
+    total += s.weight;
+    if (s.mask.empty()) continue;
+    regional = true;
+    if (s.mask.width != input.width || s.mask.height != input.height)
+      throw Error("the region of style " + std::to_string(i + 1) + " is " + std::to_string(s.mask.width) + "x" +
+                  std::to_string(s.mask.height) + " pixels and the layer " + std::to_string(input.width) + "x" +
+                  std::to_string(input.height) +
+                  ": a region must have the layer's size (in GIMP: a channel of the same image; on the command "
+                  "line: a grey image of the input's size)");
+  }
   if (!(total > 0) || !std::isfinite(total))
     throw Error("the style weights add up to " + std::to_string(total) + "; give at least one style a weight above 0");
   ctx.progress.report(0, "loading the arbitrary-style network");
@@ -90,7 +187,10 @@ Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& style
   const at::Tensor layer = image_rgb_to_tensor(input, ctx.device);
   const at::Tensor content = ensure_min_side(resize_long_side(layer, kFitLongSide), inception->min_input_size() + 1);
   const double fitting = request.fit_steps > 0 ? 0.85 : 0.05;  // share of the progress until the painting
-  at::Tensor embedding = at::zeros({ArbitraryStyle::kEmbeddingSize}, at::TensorOptions(ctx.device));
+  // Ghiasi et al.'s strength control: each style's embedding moved toward the layer's own.
+  const at::Tensor own = request.amount < 1.0 ? model.embed(layer) : at::Tensor();
+  std::vector<at::Tensor> embeddings;
+  std::vector<const StyleImage*> used;
   for (size_t i = 0; i < styles.size(); ++i) {
     const StyleImage& s = styles[i];
     if (s.weight == 0) continue;
@@ -99,13 +199,23 @@ Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& style
     const at::Tensor style = image_rgb_to_tensor(s.image, ctx.device);
     at::Tensor e = model.embed(style);
     if (request.fit_steps > 0) e = fit_embedding(model, *inception, content, style, e, request, part);
-    embedding = embedding + e * (s.weight / total);
+    if (own.defined()) e = e * request.amount + own * (1.0 - request.amount);
+    embeddings.push_back(e);
+    used.push_back(&s);
     ctx.progress.check_cancel();
   }
-  // Ghiasi et al.'s strength control: the style's embedding moved toward the layer's own.
-  if (request.amount < 1.0) embedding = embedding * request.amount + model.embed(layer) * (1.0 - request.amount);
-  const auto net = model.network(embedding);
-  return instant_stylize(input, *net, request.style_scale, request.preserve_colors, ctx.progress.sub(fitting, 1.0));
+  const Progress painting = ctx.progress.sub(fitting, 1.0);
+  if (!regional) {
+    at::Tensor blended = at::zeros({ArbitraryStyle::kEmbeddingSize}, at::TensorOptions(ctx.device));
+    for (size_t k = 0; k < used.size(); ++k) blended = blended + embeddings[k] * (used[k]->weight / total);
+    return instant_stylize(input, *model.network(blended), request.style_scale, request.preserve_colors, painting);
+  }
+  StyleRegions regions = style_regions(used, input);
+  const auto net = model.regional_network(embeddings);
+  if (used.size() == 1) regions.weights.clear();  // one style: no regions inside the network
+  const Image styled =
+      instant_stylize(input, *net, request.style_scale, request.preserve_colors, painting, std::move(regions.weights));
+  return cover(styled, input, regions.coverage);
 }
 
 }  // namespace atelier

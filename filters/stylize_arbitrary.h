@@ -17,6 +17,13 @@ class FeatureNetwork;
 // style-amount (0 = the layer's own look, 1 = the full style) and fit-steps, used when `used_when` holds.
 std::vector<ParamSpec> arbitrary_params(const std::vector<ParamCondition>& used_when);
 
+// Where each style paints: style-channel and style-channel-2 (GIMP: channels of the image) and the command line's
+// repeatable style-mask (grey images of the input's size, one per --style in order), used when `used_when` holds.
+std::vector<ParamSpec> style_region_params(const std::vector<ParamCondition>& used_when);
+// Sets each style's mask (StyleImage::mask) from style_region_params' values, reading channels and files through
+// ctx. Throws atelier::Error for more masks than styles or a region for a second style that is not given.
+void read_style_regions(std::vector<StyleImage>& styles, const ParamValues& values, const RunContext& ctx);
+
 // The long side at which a style's embedding is fitted to the layer.
 inline constexpr int64_t kFitLongSide = 256;
 // Default fit-steps: on tubingen x starry night the style loss falls from 0.26 to 0.07 in 10 steps and to 0.05 in
@@ -46,9 +53,12 @@ at::Tensor fit_embedding(const ArbitraryStyle& model, FeatureNetwork& inception,
 
 // Paints `input` in the blend of `styles` (weights need not sum to 1; they must not sum to 0): each style's
 // embedding read (and fitted), blended by weight, moved toward the layer's own by `amount`, then one pass of the
-// network over the layer at its resolution, tiled when large. Loads the network (installing the bundled one the
-// first time) and InceptionV3 from ctx's library. Throws atelier::Error with what to do for a missing InceptionV3,
-// no styles or weights summing to 0; Cancelled when cancelled.
+// network over the layer at its resolution, tiled when large. Styles with a mask paint where it says: the
+// network's normalisation takes each pixel's scale and shift from the styles there, blended by mask times weight
+// (so the statistics change region by region, soft where the masks are); pixels that no style covers keep the
+// layer's own (partly covered ones are mixed). Loads the network (installing the bundled one the first time) and
+// InceptionV3 from ctx's library. Throws atelier::Error with what to do for a missing InceptionV3, no styles,
+// weights summing to 0 or a mask of another size than the layer; Cancelled when cancelled.
 Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& styles, const ArbitraryRequest& request,
                         const RunContext& ctx);
 

@@ -109,6 +109,27 @@ std::shared_ptr<TransformNet> ArbitraryStyle::network(const at::Tensor& embeddin
   return net;
 }
 
+std::shared_ptr<TransformNet> ArbitraryStyle::regional_network(const std::vector<at::Tensor>& embeddings) const {
+  if (embeddings.empty()) throw Error("arbitrary style: no style embedding for the regions");
+  auto net = network(embeddings.front());
+  if (embeddings.size() == 1) return net;
+  c10::InferenceMode guard;
+  for (size_t i = 0; i < kLayers; ++i) {
+    if (kSeparableSpecs[i].batch_norm) continue;
+    std::vector<at::Tensor> scales, shifts;
+    for (const at::Tensor& e : embeddings) {
+      if (!e.defined() || e.numel() != kEmbeddingSize)
+        throw Error("arbitrary style: a style embedding has " + std::to_string(kEmbeddingSize) + " numbers");
+      auto [scale, shift] =
+          conditioning(i, e.to(device_, at::kFloat).reshape({kEmbeddingSize}), "arbitrary-style network");
+      scales.push_back(scale);
+      shifts.push_back(shift);
+    }
+    net->condition(i, at::stack(scales), at::stack(shifts));
+  }
+  return net;
+}
+
 std::shared_ptr<TransformNet> ArbitraryStyle::differentiable_network(const at::Tensor& embedding) const {
   auto net = network(embedding.detach());
   const at::Tensor e = embedding.to(device_, at::kFloat).reshape({kEmbeddingSize});

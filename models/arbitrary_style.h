@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace atelier {
 
@@ -35,6 +36,9 @@ class ArbitraryStyle {
   // The transform network that paints `embedding` ([100]; a weighted sum of embeddings blends styles), on the
   // device. Cheap: the convolutions are shared, only the normalisation's scales and shifts are computed.
   std::shared_ptr<TransformNet> network(const at::Tensor& embedding) const;
+  // The network that paints each of `embeddings` in its own region (TransformNet::condition per region; runs
+  // need the regions' weights, see RegionWeights and FeedforwardOptions::region_weights).
+  std::shared_ptr<TransformNet> regional_network(const std::vector<at::Tensor>& embeddings) const;
   // network() whose output is differentiable with respect to `embedding` (for fitting an embedding to a style).
   std::shared_ptr<TransformNet> differentiable_network(const at::Tensor& embedding) const;
 

@@ -50,6 +50,27 @@ NormStats MomentSums::stats() const {
   return st;
 }
 
+// ---- RegionWeights ----
+
+RegionWeights::RegionWeights(const at::Tensor& weights) {
+  if (!weights.defined() || weights.dim() != 4 || weights.size(0) != 1 || weights.size(1) < 1 ||
+      weights.size(2) % TransformNet::kSizeMultiple || weights.size(3) % TransformNet::kSizeMultiple)
+    throw Error("region weights: expected [1,K,H,W] with H and W multiples of 4, got " +
+                (weights.defined() ? shape_str(weights.sizes()) : std::string("an undefined tensor")));
+  levels_[0] = weights.to(at::kFloat);
+  levels_[1] = at::avg_pool2d(levels_[0], 2);
+  levels_[2] = at::avg_pool2d(levels_[1], 2);
+}
+
+at::Tensor RegionWeights::at(int64_t scale, int64_t y0, int64_t x0, int64_t h, int64_t w) const {
+  const int level = scale == 1 ? 0 : scale == 2 ? 1 : scale == 4 ? 2 : -1;
+  TORCH_CHECK(level >= 0, "RegionWeights: no level for scale ", scale);
+  const at::Tensor& l = levels_[level];
+  if (y0 < 0 || x0 < 0 || y0 + h > l.size(2) || x0 + w > l.size(3))
+    throw Error("region weights: a tile reaches outside the regions' frame");
+  return l.slice(2, y0, y0 + h).slice(3, x0, x0 + w);
+}
+
 // ---- TransformNet ----
 
 // One conv (or depthwise + pointwise conv) + normalisation; its tensors are registered as weight (or depthwise and
@@ -136,11 +157,30 @@ at::Device TransformNet::device() const {
 }
 
 void TransformNet::condition(size_t layer, const at::Tensor& scale, const at::Tensor& shift) {
-  TORCH_CHECK(
-      layer < kNormLayers && scale.numel() == layers_[layer]->spec.out && shift.numel() == layers_[layer]->spec.out,
-      "TransformNet::condition: wrong layer or sizes");
-  layers_[layer]->scale = scale.reshape({-1});
-  layers_[layer]->shift = shift.reshape({-1});
+  TORCH_CHECK(layer < kNormLayers && scale.sizes() == shift.sizes() && scale.dim() >= 1 && scale.dim() <= 2 &&
+                  scale.size(-1) == layers_[layer]->spec.out,
+              "TransformNet::condition: wrong layer or sizes");
+  layers_[layer]->scale = scale.dim() == 2 && scale.size(0) > 1 ? scale : scale.reshape({-1});
+  layers_[layer]->shift = shift.dim() == 2 && shift.size(0) > 1 ? shift : shift.reshape({-1});
+}
+
+int64_t TransformNet::regions() const {
+  int64_t k = 1;
+  for (const auto& l : layers_) k = std::max<int64_t>(k, l->scale.dim() == 2 ? l->scale.size(0) : 1);
+  return k;
+}
+
+at::Tensor TransformNet::affine(size_t layer, const at::Tensor& y, const RegionWeights* regions, int64_t y0,
+                                int64_t x0) const {
+  const Layer& l = *layers_[layer];
+  const at::Device d = y.device();
+  if (l.scale.dim() == 1) return y * l.scale.to(d).view({1, -1, 1, 1}) + l.shift.to(d).view({1, -1, 1, 1});
+  if (!regions || regions->count() != l.scale.size(0))
+    throw Error("TransformNet: the network paints " + std::to_string(l.scale.size(0)) +
+                " regions; give the weights of as many (Run::regions)");
+  const int64_t s = l.spec.scale;
+  const at::Tensor w = regions->at(s, y0 / s, x0 / s, y.size(2), y.size(3)).to(d);  // [1,K,h,w]
+  return y * at::einsum("nkhw,kc->nchw", {w, l.scale.to(d)}) + at::einsum("nkhw,kc->nchw", {w, l.shift.to(d)});
 }
 
 double TransformNet::epsilon(size_t layer) const {
@@ -240,7 +280,8 @@ at::Tensor TransformNet::convolve(size_t layer, const at::Tensor& x) const {
   return layer_conv(*layers_[layer], x.to(device(), at::kFloat)).to(x.device());
 }
 
-at::Tensor TransformNet::activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const {
+at::Tensor TransformNet::activate(size_t layer, const at::Tensor& pre, const NormStats& stats,
+                                  const RegionWeights* regions) const {
   TORCH_CHECK(layer < kNormLayers &&
                   (fixed_statistics(layer) || (stats.mean.size() == kNormLayers && stats.mean[layer].defined())),
               "TransformNet::activate: no statistics for layer ", layer);
@@ -249,8 +290,7 @@ at::Tensor TransformNet::activate(size_t layer, const at::Tensor& pre, const Nor
   const bool fixed = fixed_statistics(layer);
   const at::Tensor mean = fixed ? l.mean.view({1, -1, 1, 1}) : stats.mean[layer];
   const at::Tensor var = fixed ? l.var.view({1, -1, 1, 1}) : stats.var[layer];
-  at::Tensor y = (pre - mean.to(d)) * at::rsqrt(var.to(d) + epsilon(layer)) * l.scale.to(d).view({1, -1, 1, 1}) +
-                 l.shift.to(d).view({1, -1, 1, 1});
+  const at::Tensor y = affine(layer, (pre - mean.to(d)) * at::rsqrt(var.to(d) + epsilon(layer)), regions, 0, 0);
   return l.spec.relu ? at::relu(y) : y;
 }
 
@@ -296,9 +336,13 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
       }
       if (!how.fixed && !how.record && !how.sums) {
         // The whole image's own statistics: LibTorch's fused instance normalisation, about four times faster than
-        // the separate steps below (docs/benchmarks.md); ReLU in place where no gradient needs the input.
-        y = s.batch_norm ? at::batch_norm(y, l.scale, l.shift, l.mean, l.var, false, 0.0, kBatchNormEpsilon, false)
-                         : at::instance_norm(y, l.scale, l.shift, {}, {}, true, 0.0, architecture_.epsilon, false);
+        // the separate steps below (docs/benchmarks.md); ReLU in place where no gradient needs the input. Scales
+        // and shifts per region are applied after it.
+        const bool regional = l.scale.dim() == 2;
+        const at::Tensor scale = regional ? at::Tensor() : l.scale, shift = regional ? at::Tensor() : l.shift;
+        y = s.batch_norm ? at::batch_norm(y, scale, shift, l.mean, l.var, false, 0.0, kBatchNormEpsilon, false)
+                         : at::instance_norm(y, scale, shift, {}, {}, true, 0.0, architecture_.epsilon, false);
+        if (regional) y = affine(i, y, how.regions, how.y0, how.x0);
         if (s.relu) y = at::GradMode::is_enabled() ? at::relu(y) : at::relu_(y);
         x = ends_block(i) ? y + block_in : y;
         continue;
@@ -322,7 +366,7 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
           how.record->var[i] = var;
         }
       }
-      y = (y - mean) * at::rsqrt(var + epsilon(i)) * l.scale.view({1, -1, 1, 1}) + l.shift.view({1, -1, 1, 1});
+      y = affine(i, (y - mean) * at::rsqrt(var + epsilon(i)), how.regions, how.y0, how.x0);
       if (s.relu) y = at::relu(y);
       x = ends_block(i) ? y + block_in : y;
     }

@@ -36,6 +36,21 @@ class MomentSums {
   std::vector<double> count_;
 };
 
+// Where each of the K conditionings of a network conditioned per region (TransformNet::condition with [K,C]) paints:
+// per-pixel weights [1,K,H,W] at full resolution (H and W multiples of 4) that add up to 1 at every pixel, kept
+// also averaged to 1/2 and 1/4, the resolutions of the network's layers. Blending the conditionings pixel by pixel
+// is blending the styles' embeddings there (the conditioning is affine in the embedding).
+class RegionWeights {
+ public:
+  explicit RegionWeights(const at::Tensor& weights);
+  int64_t count() const { return levels_[0].size(1); }
+  // The weights at 1/scale resolution (scale 1, 2 or 4): h x w from row y0 and column x0 of that resolution.
+  at::Tensor at(int64_t scale, int64_t y0, int64_t x0, int64_t h, int64_t w) const;
+
+ private:
+  at::Tensor levels_[3];
+};
+
 // Core region of a tile in the tile's own full-resolution coordinates; all four bounds multiples of 4.
 struct TileCore {
   int64_t y0 = 0, y1 = 0, x0 = 0, x1 = 0;
@@ -82,14 +97,20 @@ class TransformNet : public torch::nn::Module {
     NormStats* record = nullptr;       // without `fixed`: receives the statistics used
     MomentSums* sums = nullptr;        // receives the pre-normalisation activations inside `core`
     TileCore core;
+    // For a network conditioned per region: the regions' weights, and where x's top-left pixel lies in their
+    // full-resolution frame.
+    const RegionWeights* regions = nullptr;
+    int64_t y0 = 0, x0 = 0;
   };
   // x: the RGB image in [0,1] when first == 0, else the activation entering layer `first` (as returned by a run
   // ending at first - 1). Returns layer `last`'s activation (RGB in [0,1] for the last layer), on x's device.
   at::Tensor run(const at::Tensor& x, const Run& how) const;
   // Layer `layer`'s convolution alone (TF "SAME" padding) on the network's device; returns on x's device.
   at::Tensor convolve(size_t layer, const at::Tensor& x) const;
-  // Normalises (and rectifies, where the network does) layer `layer`'s pre-normalisation output `pre`.
-  at::Tensor activate(size_t layer, const at::Tensor& pre, const NormStats& stats) const;
+  // Normalises (and rectifies, where the network does) layer `layer`'s pre-normalisation output `pre`, the whole
+  // image at that layer's resolution (regions: as in Run, for a network conditioned per region).
+  at::Tensor activate(size_t layer, const at::Tensor& pre, const NormStats& stats,
+                      const RegionWeights* regions = nullptr) const;
   // Whether layer `layer` normalises with fixed statistics of its own (batch normalisation) rather than the
   // image's: its entries in NormStats are ignored, and tiles need no pass to measure them.
   bool fixed_statistics(size_t layer) const;
@@ -98,13 +119,18 @@ class TransformNet : public torch::nn::Module {
 
   // Replaces the scale and shift ([C]) that layer `layer` applies after normalising by tensors computed elsewhere
   // (Magenta's style conditioning), which may carry gradients back to what they were computed from. weights() and
-  // the registered parameters keep the values the network was made with.
+  // the registered parameters keep the values the network was made with. [K,C]: one per region; every run then
+  // needs the regions' weights (Run::regions).
   void condition(size_t layer, const at::Tensor& scale, const at::Tensor& shift);
+  // The number of regions the network is conditioned for (1 unless condition() gave several).
+  int64_t regions() const;
 
  private:
   class Layer;
   at::Tensor layer_conv(const Layer& layer, const at::Tensor& x) const;
   double epsilon(size_t layer) const;
+  // y (normalised) times layer `layer`'s scale plus its shift: per channel, or blended per pixel from the regions'.
+  at::Tensor affine(size_t layer, const at::Tensor& y, const RegionWeights* regions, int64_t y0, int64_t x0) const;
   const transform_net_layout::Architecture& architecture_;
   std::vector<std::shared_ptr<Layer>> layers_;
 };

@@ -70,6 +70,9 @@ void add_arguments(GimpProcedure* p, const Filter& filter) {
         gimp_procedure_add_string_argument(p, name, label, help, s.default_text.c_str(), G_PARAM_READWRITE);
         break;
       case ParamType::Layer: gimp_procedure_add_layer_argument(p, name, label, help, TRUE, G_PARAM_READWRITE); break;
+      case ParamType::Channel:
+        gimp_procedure_add_channel_argument(p, name, label, help, TRUE, G_PARAM_READWRITE);
+        break;
     }
   }
 }

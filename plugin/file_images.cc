@@ -46,11 +46,34 @@ Image read_layer(const std::string& key) {
   return read_region(GIMP_DRAWABLE(layer), all);
 }
 
+// A channel's values over the input's pixels (a channel spans the image: the layer's offsets place the region).
+Image read_channel(const std::string& key, const ParamSpec& spec, const InputArea* area) {
+  const gint id = static_cast<gint>(std::strtol(key.substr(key.find(':') + 1).c_str(), nullptr, 10));
+  GimpChannel* channel = gimp_channel_get_by_id(id);
+  if (!channel) throw Error("the channel chosen for '" + spec.name + "' is gone; choose another channel");
+  if (!area || !area->layer) throw Error("'" + spec.name + "': a channel cannot be used with this filter");
+  if (gimp_item_get_image(GIMP_ITEM(channel)) != gimp_item_get_image(GIMP_ITEM(area->layer)))
+    throw Error("the channel chosen for '" + spec.name +
+                "' belongs to another image; choose a channel of the image being processed (Channels dock)");
+  gint ox = 0, oy = 0;
+  gimp_drawable_get_offsets(area->layer, &ox, &oy);
+  Region in_image = area->region;
+  in_image.x += ox;
+  in_image.y += oy;
+  return read_channel_region(GIMP_DRAWABLE(channel), in_image, area->long_side);
+}
+
 }  // namespace
 
-std::map<std::string, Image> load_parameter_files(const Filter& filter, const ParamValues& values) {
+std::map<std::string, Image> load_parameter_files(const Filter& filter, const ParamValues& values,
+                                                  const InputArea* area) {
   std::map<std::string, Image> images;
   for (const ParamSpec* s : gimp_params(filter)) {
+    if (s->type == ParamType::Channel) {
+      const std::string& key = values.get_text(s->name);
+      if (!key.empty() && !images.count(key)) images.emplace(key, read_channel(key, *s, area));
+      continue;
+    }
     if (s->type == ParamType::Layer) {
       const std::string& key = values.get_text(s->name);
       if (!key.empty() && !images.count(key)) images.emplace(key, read_layer(key));

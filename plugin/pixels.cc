@@ -40,6 +40,28 @@ Image read_region_scaled(GimpDrawable* drawable, const Region& r, int long_side)
   return image;
 }
 
+Image read_channel_region(GimpDrawable* channel, const Region& r, int long_side) {
+  const double scale =
+      long_side > 0 ? std::min(1.0, static_cast<double>(long_side) / std::max(r.width, r.height)) : 1.0;
+  const int w = scale >= 1.0 ? r.width : std::max(1, static_cast<int>(std::lround(r.width * scale)));
+  const int h = scale >= 1.0 ? r.height : std::max(1, static_cast<int>(std::lround(r.height * scale)));
+  std::vector<float> grey(static_cast<size_t>(w) * h);
+  GeglBuffer* buffer = gimp_drawable_get_buffer(channel);
+  const int x = scale >= 1.0 ? r.x : static_cast<int>(std::floor(r.x * scale));
+  const int y = scale >= 1.0 ? r.y : static_cast<int>(std::floor(r.y * scale));
+  gegl_buffer_get(buffer, GEGL_RECTANGLE(x, y, w, h), std::min(scale, 1.0), babl_format("Y float"), grey.data(),
+                  GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  g_object_unref(buffer);
+  clamp01(grey);
+  Image image(w, h);
+  for (size_t i = 0; i < grey.size(); ++i) {
+    float* p = &image.rgba[i * 4];
+    p[0] = p[1] = p[2] = grey[i];
+    p[3] = 1.f;
+  }
+  return image;
+}
+
 void write_image(GimpDrawable* drawable, const Image& image) {
   std::vector<float> clamped = image.rgba;
   clamp01(clamped);

@@ -161,7 +161,10 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
       const double scale = static_cast<double>(preview.input.width) / region.width;
       preview.canvas = {std::max(1, static_cast<int>(std::lround(gimp_image_get_width(image) * scale))),
                         std::max(1, static_cast<int>(std::lround(gimp_image_get_height(image) * scale)))};
-      preview.load_files = [&filter](const ParamValues& v) { return load_parameter_files(filter, v); };
+      preview.load_files = [&filter, drawable, region](const ParamValues& v) {
+        const InputArea shown{drawable, region, kPreviewSide};
+        return load_parameter_files(filter, v, &shown);
+      };
     }
     if (!dialogs::run_filter_dialog(procedure, config, drawable, region.width, region.height, filter, help_dir(),
                                     filter.preview ? &preview : nullptr))
@@ -180,7 +183,8 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
   while (true) {
     std::map<std::string, Image> files;
     try {
-      files = load_parameter_files(filter, values);
+      const InputArea area{drawable, region, 0};
+      files = load_parameter_files(filter, values, &area);
     } catch (const Error& e) {
       return failure(procedure, GIMP_PDB_EXECUTION_ERROR, e.what());
     }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # `atelier stylize --method arbitrary`: the bundled network installed into a fresh library on first use, one style
-# and two blended styles at the content's own size, and clear errors (weights adding up to 0, a missing style)
-# that write nothing.
+# and two blended styles at the content's own size, two styles with a mask each, and clear errors (weights adding up
+# to 0, a missing style, a mask of another size, more masks than styles) that write nothing.
 set -u
 ATELIER=$1 FIXTURES=$2
 . "$(dirname "$0")/cli_lib.sh"
@@ -21,6 +21,9 @@ d = sys.argv[1]
 png(d + "/content.png", 120, 90, lambda x, y: (int(60 + 120 * x / 120), int(128 + 100 * math.sin(x / 5) * math.cos(y / 7)), 200 - y))
 png(d + "/stripes.png", 96, 96, lambda x, y: (240, 220 if (x + y) // 6 % 2 else 30, 20))
 png(d + "/checks.png", 96, 96, lambda x, y: (30, 50, 200) if (x // 10 + y // 10) % 2 else (240, 240, 240))
+png(d + "/left.png", 120, 90, lambda x, y: (255, 255, 255) if x < 60 else (0, 0, 0))
+png(d + "/right.png", 120, 90, lambda x, y: (0, 0, 0) if x < 60 else (255, 255, 255))
+png(d + "/small.png", 60, 90, lambda x, y: (255, 255, 255))
 PY
 
 expect 0 "installed arbitrary-style/magenta" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" \
@@ -32,6 +35,19 @@ expect 0 "iteration 2/2" "$ATELIER" stylize --method arbitrary --content "$DIR/c
   --style-amount 0.7 --output "$DIR/two.png"
 [ "$(size_of "$DIR/two.png")" = "120 90" ] || fail "two.png is $(size_of "$DIR/two.png")"
 cmp -s "$DIR/one.png" "$DIR/two.png" && fail "two blended styles gave the one style's picture"
+
+# A style per region: grey masks of the content's size, one per --style in order.
+expect 0 "" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" --fit-steps 0 \
+  --style "$DIR/stripes.png" --style-mask "$DIR/left.png" --style "$DIR/checks.png" --style-mask "$DIR/right.png" \
+  --output "$DIR/regions.png"
+[ "$(size_of "$DIR/regions.png")" = "120 90" ] || fail "regions.png is $(size_of "$DIR/regions.png")"
+expect 1 "a region must have the layer's size" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" \
+  --fit-steps 0 --style "$DIR/stripes.png" --style-mask "$DIR/small.png" --output "$DIR/small-mask.png"
+[ -e "$DIR/small-mask.png" ] && fail "a failed run wrote small-mask.png"
+expect 1 "2 --style-mask values for 1 styles" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" \
+  --fit-steps 0 --style "$DIR/stripes.png" --style-mask "$DIR/left.png" --style-mask "$DIR/right.png" \
+  --output "$DIR/extra-mask.png"
+[ -e "$DIR/extra-mask.png" ] && fail "a failed run wrote extra-mask.png"
 
 expect 1 "weights add up to 0" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" \
   --style "$DIR/stripes.png" --style-weight 0 --output "$DIR/zero.png"

@@ -213,3 +213,116 @@ TEST(ArbitraryStyle, AmountAndBlendMoveBetweenStyles) {
   EXPECT_NE(test::error_of([&] { run_filter(stylize_filter(), layer, v, ctx); }).find("weights add up to 0"),
             std::string::npos);
 }
+
+// A network conditioned per region paints each region in its own style: with all the weight on one region it is
+// that style's network; with two halves each half is near its own style's painting (the halves share the
+// normalisation statistics, so near, not equal); tiles give the same picture.
+TEST(ArbitraryStyle, RegionsPaintEachStyleWhereItsWeightsSay) {
+  const TensorMap ref = load_safetensors(test::fixture("arbitrary_style_reference.safetensors"));
+  const ArbitraryStyle model(bundled_arbitrary_style(), nullptr, at::kCPU);
+  const at::Tensor a = ref.at("embedding");
+  const at::Tensor b = at::flip(a, {0});  // another style: the same numbers in the other order
+  const auto net_a = model.network(a), net_b = model.network(b);
+  const auto regional = model.regional_network({a, b});
+  EXPECT_EQ(regional->regions(), 2);
+  EXPECT_EQ(net_a->regions(), 1);
+  const int w = 96, h = 64;
+  const Image in = test::photo_like(w, h);
+  const auto plane = [&](auto inside) {
+    std::vector<float> p(static_cast<size_t>(w) * h);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) p[static_cast<size_t>(y) * w + x] = inside(x) ? 1.f : 0.f;
+    return p;
+  };
+  FeedforwardOptions all_a;
+  all_a.region_weights = {plane([](int) { return true; }), plane([](int) { return false; })};
+  const at::Tensor painted_a = image_rgb_to_tensor(feedforward_stylize(in, *net_a, 1.0, Progress()));
+  const at::Tensor painted_b = image_rgb_to_tensor(feedforward_stylize(in, *net_b, 1.0, Progress()));
+  EXPECT_GT((painted_a - painted_b).abs().mean().item<double>(), 0.03);
+  const at::Tensor regional_a = image_rgb_to_tensor(feedforward_stylize(in, *regional, 1.0, Progress(), all_a));
+  EXPECT_LT((regional_a - painted_a).abs().max().item<double>(), 1e-4);
+
+  FeedforwardOptions halves;
+  halves.region_weights = {plane([&](int x) { return x < w / 2; }), plane([&](int x) { return x >= w / 2; })};
+  const at::Tensor split = image_rgb_to_tensor(feedforward_stylize(in, *regional, 1.0, Progress(), halves));
+  const auto gap = [](const at::Tensor& x, const at::Tensor& y, int64_t x0, int64_t x1) {
+    return (x - y).slice(3, x0, x1).abs().mean().item<double>();
+  };
+  const int64_t margin = 16;  // the boundary: both styles' conditioning reach across it through the convolutions
+  const double left_a = gap(split, painted_a, 0, w / 2 - margin), left_b = gap(split, painted_b, 0, w / 2 - margin);
+  const double right_b = gap(split, painted_b, w / 2 + margin, w), right_a = gap(split, painted_a, w / 2 + margin, w);
+  std::cout << "[ info ] left half: to style a " << left_a << ", to b " << left_b << "; right half: to b " << right_b
+            << ", to a " << right_a << "\n";
+  EXPECT_LT(left_a, 0.3 * left_b);
+  EXPECT_LT(right_b, 0.3 * right_a);
+
+  FeedforwardOptions tiled = halves;
+  tiled.tile_size = 48;
+  tiled.overlap = 16;
+  const at::Tensor split_tiled = image_rgb_to_tensor(feedforward_stylize(in, *regional, 1.0, Progress(), tiled));
+  EXPECT_LT((split_tiled - split).abs().max().item<double>(), 1e-3);
+
+  EXPECT_NE(test::error_of([&] { feedforward_stylize(in, *regional, 1.0, Progress()); }).find("2 regions"),
+            std::string::npos);
+  FeedforwardOptions short_plane = halves;
+  short_plane.region_weights[1].resize(10);
+  EXPECT_NE(test::error_of([&] {
+              feedforward_stylize(in, *regional, 1.0, Progress(), short_plane);
+            }).find("region 2 has 10 weights"),
+            std::string::npos);
+}
+
+// Stylize ▸ Arbitrary with a mask per style (--style-mask): each half of the layer is painted near the painting of
+// its own style alone; where no style's mask reaches, the layer is left as it was, to the pixel; masks of another
+// size and more masks than styles are refused.
+TEST(ArbitraryStyle, StyleMasksGiveEachStyleItsRegion) {
+  REQUIRE_INCEPTION();
+  ModelLibrary library(test::models_dir());
+  const int w = 96, h = 64;
+  const Image layer = test::photo_like(w, h);
+  const std::string first = saved("region-stripes.png", stripes(128)), second = saved("region-checks.png", checks(128));
+  const auto mask = [](const std::string& name, auto inside, int mw, int mh) {
+    Image m(mw, mh);
+    for (int y = 0; y < mh; ++y)
+      for (int x = 0; x < mw; ++x) {
+        float* p = m.pixel(x, y);
+        p[0] = p[1] = p[2] = inside(x) ? 1.f : 0.f;
+        p[3] = 1.f;
+      }
+    return saved(name, m);
+  };
+  const std::string left = mask("region-left.png", [&](int x) { return x < w / 2; }, w, h);
+  const std::string right = mask("region-right.png", [&](int x) { return x >= w / 2; }, w, h);
+  RunContext ctx{&library, Progress(), {}};
+  auto run_with = [&](const std::vector<std::string>& styles, const std::vector<std::string>& masks) {
+    ParamValues v = arbitrary_values(styles, 0);
+    for (const std::string& m : masks) v.set_from_string("style-mask", m);
+    return image_rgb_to_tensor(run_filter(stylize_filter(), layer, v, ctx));
+  };
+  const at::Tensor only_first = run_with({first}, {}), only_second = run_with({second}, {});
+  const at::Tensor split = run_with({first, second}, {left, right});
+  const auto gap = [](const at::Tensor& x, const at::Tensor& y, int64_t x0, int64_t x1) {
+    return (x - y).slice(3, x0, x1).abs().mean().item<double>();
+  };
+  const int64_t margin = 16;
+  const double left_own = gap(split, only_first, 0, w / 2 - margin);
+  const double left_other = gap(split, only_second, 0, w / 2 - margin);
+  const double right_own = gap(split, only_second, w / 2 + margin, w);
+  const double right_other = gap(split, only_first, w / 2 + margin, w);
+  std::cout << "[ info ] left half: to its style's painting " << left_own << ", to the other's " << left_other
+            << "; right half: " << right_own << ", " << right_other << "\n";
+  EXPECT_LT(left_own, 0.6 * left_other);    // measured 0.30
+  EXPECT_LT(right_own, 0.6 * right_other);  // measured 0.49
+
+  // One style on the left half only: the right half is the layer itself.
+  const at::Tensor half = run_with({first}, {left});
+  const at::Tensor in = image_rgb_to_tensor(layer);
+  EXPECT_EQ((half - in).slice(3, w / 2, w).abs().max().item<double>(), 0.0);
+  EXPECT_GT(gap(half, in, 0, w / 2), 0.02);
+
+  const std::string small = mask("region-small.png", [](int) { return true; }, w / 2, h);
+  EXPECT_NE(test::error_of([&] { run_with({first}, {small}); }).find("a region must have the layer's size"),
+            std::string::npos);
+  EXPECT_NE(test::error_of([&] { run_with({first}, {left, right}); }).find("2 --style-mask values for 1 styles"),
+            std::string::npos);
+}

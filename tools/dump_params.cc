@@ -18,7 +18,7 @@ namespace {
 using atelier::ParamSpec;
 using atelier::ParamType;
 
-const char* kTypes[] = {"int", "double", "bool", "choice", "file", "string", "layer"};
+const char* kTypes[] = {"int", "double", "bool", "choice", "file", "string", "layer", "channel"};
 
 std::string strip_mnemonic(std::string s) {
   for (size_t i = s.find('_'); i != std::string::npos; i = s.find('_', i)) s.erase(i, 1);
@@ -44,7 +44,8 @@ std::string markdown_default(const ParamSpec& s) {
     }
     case ParamType::File: return s.default_text.empty() ? "none (leave it out)" : "`" + s.default_text + "`";
     case ParamType::String: return "`\"" + s.default_text + "\"`";
-    case ParamType::Layer: return "none (leave it out)";
+    case ParamType::Layer:
+    case ParamType::Channel: return "none (leave it out)";
   }
   return "";
 }

@@ -18,7 +18,7 @@ def check(ok, msg):
 
 
 TYPES = {"int": "gint", "double": "gdouble", "bool": "gboolean", "choice": "GimpChoice", "file": "GFile",
-         "string": "gchararray", "layer": "GimpLayer"}
+         "string": "gchararray", "layer": "GimpLayer", "channel": "GimpChannel"}
 
 
 def describe(pspec):
@@ -50,8 +50,8 @@ def compare(procedure, expected):
             check("(" + "|".join(e["choices"]) + ")" in pspec.get_blurb(), what + ": help lists the choices")
             continue
         check(gtype == TYPES[e["type"]], "%s: type %s == %s" % (what, gtype, TYPES[e["type"]]))
-        if e["type"] == "layer":
-            continue  # none by default: the filter then uses the active layer
+        if e["type"] in ("layer", "channel"):
+            continue  # none by default
         default = pspec.get_default_value()
         if e["type"] in ("int", "double"):
             check(pspec.minimum == e["min"] and pspec.maximum == e["max"],

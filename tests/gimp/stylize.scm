@@ -4,6 +4,9 @@
 ;; expect-output: PASS: stylize with a style layer
 ;; expect-output: PASS: stylize coarse to fine
 ;; expect-output: PASS: stylize arbitrary with a style layer
+;; expect-output: PASS: stylize arbitrary with a region per style
+;; expect-output: choose a channel of the image being processed
+;; expect-output: but no second style image
 ;; expect-output: (style-layer, style-image); choose one of them
 ;; requires-argument: plug-in-atelier-stylize style-image
 (load (string-append atelier-source-dir "/tests/gimp/lib.scm"))
@@ -85,3 +88,58 @@
   (gimp-image-delete style-img)
   (gimp-image-delete img)
   (pass "stylize arbitrary with a style layer"))
+
+; A style per region: channels of the image (saved selections) say where each style paints. The left half gets the
+; red style layer, the right half the yellow style file: each half's mean colour moves toward its own style's. With
+; the first style's region alone, the right half (no style's region) keeps the layer's pixels. A channel of another
+; image, and a region for a second style that is not given, are refused without a new layer.
+(let* ((img (make-image 128 96 RGB RGB-IMAGE 90 140 200))
+       (src (source-layer img))
+       (style-img (make-image 64 64 RGB RGB-IMAGE 230 40 30))
+       (red (source-layer style-img))
+       (yellow-file (string-append atelier-work-dir "/yellow.png"))
+       (yellow-img (make-image 64 64 RGB RGB-IMAGE 240 220 40))
+       (other (make-image 128 96 RGB RGB-IMAGE 0 0 0)))
+  (gimp-file-save RUN-NONINTERACTIVE yellow-img yellow-file -1)
+  (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 30 20 60 50)
+  (gimp-context-set-foreground '(240 240 240))
+  (gimp-drawable-edit-fill src FILL-FOREGROUND)
+  (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 64 96)
+  (let ((left (gimp-selection-save img)))
+    (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 64 0 64 96)
+    (let ((right (gimp-selection-save img)))
+      (gimp-selection-none img)
+      (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                               #:method "arbitrary" #:style-layer red #:style-channel left
+                               #:style-image-2 yellow-file #:style-channel-2 right #:fit-steps 8
+                               #:layer-name "regions")
+      (check-result-layer img src "regions" 128 96 0 0)
+      (let ((result (vector-ref (gimp-image-get-layers img) 0)))
+        (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 48 96)
+        (check-mean-toward result '(90 140 200) '(230 40 30) 0.2 "the left region took the red style")
+        (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 80 0 48 96)
+        (check-mean-toward result '(90 140 200) '(240 220 40) 0.2 "the right region took the yellow style")
+        (gimp-selection-none img)
+        (gimp-image-remove-layer img result))
+      (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                               #:method "arbitrary" #:style-layer red #:style-channel left #:fit-steps 0
+                               #:layer-name "left only")
+      (check (near? (composite-pixel img 100 10) '(90 140 200) 1) "outside every region the layer is kept")
+      (check (not (near? (composite-pixel img 20 10) '(90 140 200) 3)) "inside the region the style painted")
+      (gimp-image-remove-layer img (vector-ref (gimp-image-get-layers img) 0))
+      (gimp-image-select-rectangle other CHANNEL-OP-REPLACE 0 0 64 96)
+      (let ((foreign (gimp-selection-save other)))
+        (check (fails? (lambda () (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img
+                                                           #:drawables (vector src) #:method "arbitrary"
+                                                           #:style-layer red #:style-channel foreign #:fit-steps 0)))
+               "a channel of another image is refused"))
+      (check (fails? (lambda () (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img
+                                                         #:drawables (vector src) #:method "arbitrary"
+                                                         #:style-layer red #:style-channel-2 right #:fit-steps 0)))
+             "a region for a missing second style is refused")
+      (check (= (vector-length (gimp-image-get-layers img)) 1) "no layer added by the refusals")))
+  (gimp-image-delete style-img)
+  (gimp-image-delete yellow-img)
+  (gimp-image-delete other)
+  (gimp-image-delete img)
+  (pass "stylize arbitrary with a region per style"))
