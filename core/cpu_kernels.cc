@@ -1,6 +1,7 @@
 #include "core/cpu_kernels.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <cstdlib>
 
