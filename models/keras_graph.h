@@ -41,6 +41,8 @@ class KerasGraph : public torch::nn::Module {
 
  private:
   struct Layer;
+  class LayerReader;
+  class LayerRunner;
   std::vector<Layer> layers_;
   std::map<std::string, size_t> index_;
   std::string origin_;
