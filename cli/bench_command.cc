@@ -1,8 +1,8 @@
-// atelier bench: the engine's benchmarks (filters/benchmarks.h) with options from the command line.
+// atelier bench: the engine's benchmarks (bench/benchmarks.h) with options from the command line.
 #include <cstdio>
 
+#include "bench/benchmarks.h"
 #include "cli/commands.h"
-#include "filters/benchmarks.h"
 
 namespace atelier::cli {
 

@@ -1,27 +1,20 @@
 #pragma once
-// A filter running on a worker thread while the main thread keeps GIMP and GTK alive and polls it (libgimp and
-// GTK are only ever touched from the main thread): the progress window's runs and the dialog's previews.
+// A filter running as a core/background_task.h task while the main thread keeps GIMP and GTK alive and polls it
+// (libgimp and GTK are only ever touched from the main thread): the progress window's runs and the dialog's
+// previews.
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 
+#include "core/background_task.h"
 #include "core/image.h"
 #include "filters/filter.h"
 #include "filters/params.h"
 
 namespace atelier::dialogs {
-
-struct FilterOutcome {
-  enum class Status { kOk, kCancelled, kOutOfMemory, kFailed };
-  Status status = Status::kFailed;
-  Image image;
-  std::string message;        // for kOutOfMemory / kFailed: what went wrong and what to do
-  std::string missing_model;  // for kFailed: the model the run needs that is not installed, if that was why
-  int frames_done = 0;        // a run over frames: how many were given to the host
-};
 
 class FilterThread {
  public:
@@ -31,23 +24,25 @@ class FilterThread {
   // on `input`; they must outlive the thread.
   FilterThread(const Filter& filter, Image input, ParamValues values, std::map<std::string, Image> files,
                std::pair<int, int> canvas, int snapshot_side = 0, FrameSequence* frames = nullptr);
-  ~FilterThread();  // cancels and waits
-  FilterThread(const FilterThread&) = delete;
-  FilterThread& operator=(const FilterThread&) = delete;
+  // Destroying it cancels the run and waits for it.
 
-  bool done() const;
-  void cancel();
-  void finish();  // "Stop and keep"
-  std::atomic<bool>* cancel_flag();
-  std::atomic<bool>* finish_flag();
-  std::pair<double, std::string> progress() const;  // fraction of the whole run, the latest message
-  Image take_snapshot();                            // the latest picture not taken yet; empty when none
-  FilterOutcome take_outcome();                     // after done(): the result (waits for the thread)
+  bool done() const { return task_.done(); }
+  void cancel() { task_.cancel(); }
+  void finish() { task_.finish(); }  // "Stop and keep"
+  std::atomic<bool>* cancel_flag() { return task_.cancel_flag(); }
+  std::atomic<bool>* finish_flag() { return task_.finish_flag(); }
+  std::pair<double, std::string> progress() const { return task_.progress(); }  // fraction, latest message
+  Image take_snapshot();                                                        // the latest not taken; or empty
+  FilterOutcome take_outcome() { return task_.take(); }  // after done(): the result (waits for the thread)
 
  private:
-  struct State;
-  std::shared_ptr<State> state_;
-  std::thread worker_;
+  struct Snapshot {
+    std::mutex mutex;
+    Image picture;
+    bool fresh = false;
+  };
+  std::shared_ptr<Snapshot> snapshot_ = std::make_shared<Snapshot>();
+  BackgroundTask<FilterOutcome> task_;  // last: stopped before the rest goes
 };
 
 }  // namespace atelier::dialogs

@@ -2,15 +2,13 @@
 
 #include <libgimp/gimpui.h>
 
-#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <utility>
 
+#include "core/background_task.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "dialogs/i18n.h"
@@ -28,69 +26,20 @@ std::string printf_string(const char* format, const std::string& arg) {
   return out;
 }
 
-// Install, Verify and Import on a worker thread (a download, a conversion, the checksum of 500 MB); the window
-// polls it and stays responsive.
-class LibraryTask {
- public:
-  // work: returns what to say when it is done; its Progress carries the task's cancel flag.
-  using Work = std::function<std::string(const Progress&)>;
-  explicit LibraryTask(Work work) : state_(std::make_shared<State>()) {
-    worker_ = std::thread([state = state_, work = std::move(work)] {
-      const Progress progress(
-          [state](double fraction, const std::string& message) {
-            std::lock_guard<std::mutex> lock(state->mutex);
-            state->fraction = fraction;
-            if (!message.empty()) state->message = message;
-          },
-          &state->cancel);
-      std::string result;
-      bool ok = false;
-      try {
-        result = work(progress);
-        ok = true;
-      } catch (const Cancelled&) {
-        result = _("Cancelled; the model library is as it was.");
-      } catch (const std::exception& e) {
-        result = user_message(e);
-      }
-      std::lock_guard<std::mutex> lock(state->mutex);
-      state->result = result;
-      state->ok = ok;
-      state->done = true;
-    });
-  }
-  ~LibraryTask() {
-    state_->cancel = true;
-    worker_.join();
-  }
-  LibraryTask(const LibraryTask&) = delete;
-  LibraryTask& operator=(const LibraryTask&) = delete;
+// Install, Verify and Import run in the background (a download, a conversion, the checksum of 500 MB); the
+// window polls the task and stays responsive. The work returns what to say when it is done.
+using LibraryTask = BackgroundTask<std::string>;
 
-  void cancel() { state_->cancel = true; }
-  bool done() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return state_->done;
+// Whether a finished task succeeded, and what to say.
+std::pair<bool, std::string> task_result(LibraryTask& task) {
+  try {
+    return {true, task.take()};
+  } catch (const Cancelled&) {
+    return {false, _("Cancelled; the model library is as it was.")};
+  } catch (const std::exception& e) {
+    return {false, user_message(e)};
   }
-  std::pair<double, std::string> progress() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return {state_->fraction, state_->message};
-  }
-  std::pair<bool, std::string> result() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return {state_->ok, state_->result};
-  }
-
- private:
-  struct State {
-    std::mutex mutex;
-    std::atomic<bool> cancel{false};
-    double fraction = kUnknownFraction;
-    std::string message, result;
-    bool ok = false, done = false;
-  };
-  std::shared_ptr<State> state_;
-  std::thread worker_;
-};
+}
 
 struct Manager {
   std::string dir;  // the library's folder
@@ -233,14 +182,14 @@ void refresh(Manager& m, const std::string& select) {
 gboolean poll_task(gpointer data) {
   Manager& m = *static_cast<Manager*>(data);
   if (!m.task) return G_SOURCE_CONTINUE;
-  const auto [fraction, message] = m.task->progress();
+  const auto [fraction, message] = m.task->progress(kUnknownFraction);
   if (fraction < 0)
     gtk_progress_bar_pulse(GTK_PROGRESS_BAR(m.bar));
   else
     gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(m.bar), fraction);
   if (!m.close_when_done && !message.empty()) set_status(m, message);
   if (!m.task->done()) return G_SOURCE_CONTINUE;
-  const auto [ok, result] = m.task->result();
+  const auto [ok, result] = task_result(*m.task);
   m.task.reset();
   if (ok && m.task_done) m.task_done(m);
   m.task_done = nullptr;

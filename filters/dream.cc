@@ -16,7 +16,7 @@
 #include "core/error.h"
 #include "core/image_tensor.h"
 #include "core/numbers.h"
-#include "filters/deep_dream.h"
+#include "engine/deep_dream.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Neural Dream: DeepDream with per-layer doses (torch-free header; the algorithm is in filters/deep_dream.h).
+// Neural Dream: DeepDream with per-layer doses (torch-free header; the algorithm is in engine/deep_dream.h).
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,7 +17,7 @@ const Filter& dream_filter();
 // "mixed3:1.0, mixed4:-0.5" -> {{"mixed3", 1}, {"mixed4", -0.5}}. Pairs are separated by commas, semicolons or
 // spaces; a layer without ":dose" gets dose 1; "" gives an empty list. Throws atelier::Error for malformed text
 // (e.g. "dose of layer mixed3 must be a number") and for layers listed twice. Layer names are checked against a
-// network by check_layer_names() (filters/deep_dream.h).
+// network by check_layer_names() (engine/deep_dream.h).
 std::vector<std::pair<std::string, double>> parse_layer_doses(const std::string& text);
 
 // The "don't care" choice of layers: depth 0 dreams on the network's shallowest dream layer, 1 on its deepest; in

@@ -5,6 +5,7 @@
 #include <c10/core/Device.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,24 @@ inline const std::string& cli_command(const Filter& filter) {
 // gives the result the input's alpha (unless it makes a new picture) and checks it (check_result). Throws
 // atelier::Error for an empty input (a filter that makes a new picture checks that itself).
 Image run_filter(const Filter& filter, const Image& input, const ParamValues& values, const RunContext& ctx);
+
+// How a run ended, for the hosts that show it rather than catch it (the plug-in's runs, the dialog's previews).
+struct FilterOutcome {
+  enum class Status { kOk, kCancelled, kOutOfMemory, kFailed };
+  Status status = Status::kFailed;
+  Image image;
+  std::string message;        // for kOutOfMemory / kFailed: what went wrong and what to do
+  std::string missing_model;  // for kFailed: the model the run needs that is not installed, if that was why
+  int frames_done = 0;        // a run over frames: how many were given to the host
+};
+
+// Runs `run` (which calls run_filter or run_filter_frames and fills in the outcome's image or frames_done) and
+// says how it ended: cancelled, out of memory, a model missing (named), or any other error's message for the user.
+FilterOutcome run_for_outcome(const std::function<void(FilterOutcome&)>& run);
+
+// The device a device parameter's value (auto, cpu, cuda) names, when this machine has it; none otherwise (for
+// plans made before a run: the run itself reports the missing device).
+std::optional<c10::Device> available_device(const std::string& choice);
 
 // run_filter() for a filter over an animation (Filter::run_frames): the same context, device and out-of-memory
 // translation; every result is checked (check_result) before the host gets it. Returns the frames done.

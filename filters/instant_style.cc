@@ -1,8 +1,5 @@
 #include "filters/instant_style.h"
 
-#include "core/color.h"
-#include "core/image_tensor.h"
-#include "filters/feedforward_stylize.h"
 #include "models/model_library.h"
 #include "models/transform_net.h"
 
@@ -26,19 +23,6 @@ std::shared_ptr<TransformNet> load_instant_network(const std::string& nick, cons
   }
   ctx.progress.report(0, "loading " + name);
   return load_transform_net(library.path(name), ctx.device);
-}
-
-Image instant_stylize(const Image& input, const TransformNet& net, double style_scale,
-                      const std::string& preserve_colors, const Progress& progress,
-                      std::vector<std::vector<float>> region_weights) {
-  FeedforwardOptions options;
-  options.region_weights = std::move(region_weights);
-  Image out = feedforward_stylize(input, net, style_scale, progress, options);
-  if (preserve_colors == "luminance")
-    out = tensor_to_image(transfer_luminance(image_rgb_to_tensor(out), image_rgb_to_tensor(input)));
-  else if (preserve_colors == "histogram")
-    out = tensor_to_image(match_histogram(image_rgb_to_tensor(out), image_rgb_to_tensor(input)));
-  return out;
 }
 
 }  // namespace atelier

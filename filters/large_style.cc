@@ -91,7 +91,7 @@ PyramidPlan plan_large_style(const ParamValues& v, int width, int height) {
   r.max_tile = v.get_int("max-tile");
   r.overlap = v.get_int("overlap");
   r.exact = v.get_text("tiling") == "exact";
-  r.device = v.get_text("device");
+  r.device = available_device(v.get_text("device"));
   return plan_style_pyramid(r);
 }
 
@@ -111,12 +111,12 @@ Image run_large_style(const Image& input, const ParamValues& v, const RunContext
   run.base.seed = static_cast<uint64_t>(v.get_int("seed"));
   run.base.style_layers = net->default_style_layers();
   run.style_scale = v.get_double("style-scale");
-  run.preserve_colors = v.get_text("preserve-colors");
+  run.colors = color_preservation(v);
   // Host memory, half precision: the whole-image copies are what grows with the output.
   const at::Tensor content_full = image_rgb_to_tensor(input, at::kCPU, at::kHalf);
   at::Tensor out = resize(run_style_pyramid(*net, content_full, styles, plan, run, progress.sub(0.02, 0.98)),
                           input.height, input.width);
-  if (run.preserve_colors == "luminance") out = transfer_luminance(out, content_full);
+  if (run.colors == ColorPreservation::Luminance) out = transfer_luminance(out, content_full);
   Image image = tensor_to_image(out);
   progress.report(1.0, "done; peak memory " + format_fixed(peak_resident_bytes() / 1048576.0, 0) + " MB");
   return image;

@@ -3,9 +3,9 @@
 // (from about 256 px, doubling) settles the coarse structure first; a level too large for the memory budget is
 // optimised in overlapping tiles over the mirror-padded image, every tile pulled toward the same style targets
 // (computed once per level from the whole style image), and the tiles are blended with feathered weights
-// (filters/style_pyramid.h).
+// (engine/style_pyramid.h).
+#include "engine/style_pyramid.h"
 #include "filters/filter.h"
-#include "filters/style_pyramid.h"
 
 namespace atelier {
 

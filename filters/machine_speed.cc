@@ -14,7 +14,7 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/json_checked.h"
-#include "filters/gatys.h"
+#include "engine/gatys.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 
@@ -46,10 +46,10 @@ Json read_cache(const std::string& path) {
 
 // Seconds per evaluation (forward and backward) of `loss` on an image of content's size: the fastest of a few
 // after one warm-up (other work on the machine only ever slows a run down).
-double time_evaluation(const GatysLoss& loss, const at::Tensor& content, const std::atomic<bool>* stop) {
+double time_evaluation(const GatysLoss& loss, const at::Tensor& content, const Progress& progress) {
   using Clock = std::chrono::steady_clock;
   auto evaluate = [&] {
-    if (stop && *stop) throw Cancelled();
+    progress.check_cancel();
     at::Tensor x = content.flip(3).clone().requires_grad_(true);
     const auto t0 = Clock::now();
     loss(x).backward();
@@ -109,7 +109,7 @@ void save_machine_speed(const std::string& path, const MachineSpeed& speed) {
   if (ec) throw Error("cannot write " + path + ": " + ec.message());
 }
 
-MachineSpeed measure_machine_speed(const std::string& library_dir, const std::atomic<bool>* stop) {
+MachineSpeed measure_machine_speed(const std::string& library_dir, const Progress& progress) {
   const int threads = at::get_num_threads();
   const ModelLibrary library(library_dir);
   auto net = load_feature_network("inception_v3", library, at::kCPU);
@@ -126,10 +126,10 @@ MachineSpeed measure_machine_speed(const std::string& library_dir, const std::at
     const GatysLoss loss(*net, content, grams, settings);
     megapixels[k] = static_cast<double>(sides[k][0] * sides[k][1]) / 1e6;
     // As the optimisation runs it (core/thread_tuner.h): the faster of the default thread count and one thread.
-    seconds[k] = time_evaluation(loss, content, stop);
+    seconds[k] = time_evaluation(loss, content, progress);
     if (threads > 1) {
       at::set_num_threads(1);
-      seconds[k] = std::min(seconds[k], time_evaluation(loss, content, stop));
+      seconds[k] = std::min(seconds[k], time_evaluation(loss, content, progress));
       at::set_num_threads(threads);
     }
   }
@@ -143,30 +143,36 @@ MachineSpeed measure_machine_speed(const std::string& library_dir, const std::at
 
 MachineSpeedProbe::MachineSpeedProbe(std::string library_dir, std::string cache_path) {
   const int threads = at::get_num_threads();
-  if (const std::optional<MachineSpeed> cached = load_machine_speed(cache_path, threads)) {
-    result_ = *cached;
-    done_ = true;
-    return;
-  }
-  worker_ = std::thread([this, library_dir = std::move(library_dir), cache_path = std::move(cache_path)] {
-    try {
-      result_ = measure_machine_speed(library_dir.empty() ? ModelLibrary().dir() : library_dir, &stop_);
-    } catch (const std::exception&) {
-      // Stopped, or no network to measure with: the estimate keeps the development machine's figures.
-      result_ = MachineSpeed{};
-    }
-    try {
-      if (result_.measured) save_machine_speed(cache_path, result_);
-    } catch (const std::exception&) {
-      // An unwritable cache: measured again next time.
-    }
-    done_ = true;
-  });
+  cached_ = load_machine_speed(cache_path, threads);
+  if (cached_) return;
+  task_ = std::make_unique<BackgroundTask<MachineSpeed>>(
+      [library_dir = std::move(library_dir), cache_path = std::move(cache_path)](const Progress& progress) {
+        MachineSpeed speed;
+        try {
+          speed = measure_machine_speed(library_dir.empty() ? ModelLibrary().dir() : library_dir, progress);
+        } catch (const std::exception&) {
+          // Stopped, or no network to measure with: the estimate keeps the development machine's figures.
+          return MachineSpeed{};
+        }
+        try {
+          save_machine_speed(cache_path, speed);
+        } catch (const std::exception&) {
+          // An unwritable cache: measured again next time.
+        }
+        return speed;
+      });
 }
 
-MachineSpeedProbe::~MachineSpeedProbe() {
-  stop_ = true;
-  if (worker_.joinable()) worker_.join();
+MachineSpeedProbe::~MachineSpeedProbe() = default;
+
+bool MachineSpeedProbe::measuring() const {
+  return task_ && !task_->done();
+}
+
+MachineSpeed MachineSpeedProbe::speed() const {
+  if (cached_) return *cached_;
+  const MachineSpeed* measured = task_ ? task_->result() : nullptr;
+  return measured ? *measured : MachineSpeed{};
 }
 
 }  // namespace atelier

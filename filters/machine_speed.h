@@ -2,11 +2,12 @@
 // How fast this machine runs the loss evaluations the iterative filters repeat, measured once and cached, so that
 // the dialog's time estimate follows the machine it runs on instead of the development machine's constants
 // (torch-free header).
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
+
+#include "core/background_task.h"
+#include "core/progress.h"
 
 namespace atelier {
 
@@ -37,8 +38,8 @@ void save_machine_speed(const std::string& path, const MachineSpeed& speed);
 // Times evaluations at 192x144 and 384x288 px on the CPU with InceptionV3 from the model library at
 // `library_dir` (about 6 s on two cores, loading the network included), each with the default thread count and
 // with one thread. Throws atelier::Error when InceptionV3 is not installed.
-// `stop` (when given) is checked before every evaluation: set, the measurement ends with atelier::Cancelled.
-MachineSpeed measure_machine_speed(const std::string& library_dir, const std::atomic<bool>* stop = nullptr);
+// progress's cancel flag is checked before every evaluation: raised, the measurement ends with atelier::Cancelled.
+MachineSpeed measure_machine_speed(const std::string& library_dir, const Progress& progress = {});
 
 // The dialog's measurement: the cached one at once when there is one, else measured on a worker thread (once per
 // host and thread count) and cached. The destructor stops an unfinished measurement (within one evaluation,
@@ -51,15 +52,13 @@ class MachineSpeedProbe {
   MachineSpeedProbe(const MachineSpeedProbe&) = delete;
   MachineSpeedProbe& operator=(const MachineSpeedProbe&) = delete;
 
-  bool measuring() const { return !done_; }
+  bool measuring() const;
   // The measurement once done; the development machine's figures before (or when measuring failed).
-  MachineSpeed speed() const { return done_ ? result_ : MachineSpeed{}; }
+  MachineSpeed speed() const;
 
  private:
-  std::atomic<bool> done_{false};
-  std::atomic<bool> stop_{false};
-  MachineSpeed result_;
-  std::thread worker_;
+  std::optional<MachineSpeed> cached_;
+  std::unique_ptr<BackgroundTask<MachineSpeed>> task_;
 };
 
 }  // namespace atelier

@@ -18,6 +18,39 @@ std::string device_choice(const Filter& filter, const ParamValues& values) {
   return "auto";
 }
 
+}  // namespace
+
+FilterOutcome run_for_outcome(const std::function<void(FilterOutcome&)>& run) {
+  FilterOutcome out;
+  try {
+    run(out);
+    out.status = FilterOutcome::Status::kOk;
+  } catch (const Cancelled&) {
+    out.status = FilterOutcome::Status::kCancelled;
+  } catch (const OutOfMemory& e) {
+    out.status = FilterOutcome::Status::kOutOfMemory;
+    out.message = e.what();
+  } catch (const std::exception& e) {
+    out.status = FilterOutcome::Status::kFailed;
+    out.message = user_message(e);
+    if (const auto* missing = dynamic_cast<const ModelMissing*>(&e)) out.missing_model = missing->model;
+  } catch (...) {
+    out.status = FilterOutcome::Status::kFailed;
+    out.message = "internal error (unknown exception)";
+  }
+  return out;
+}
+
+std::optional<c10::Device> available_device(const std::string& choice) {
+  try {
+    return select_device(choice);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+namespace {
+
 std::string size_text(int width, int height) {
   return std::to_string(width) + "x" + std::to_string(height);
 }

@@ -1,14 +1,7 @@
 #include "filters/style_inputs.h"
 
-#include <torch/torch.h>
-
-#include <algorithm>
-
-#include "core/color.h"
 #include "core/error.h"
-#include "core/image_tensor.h"
 #include "core/numbers.h"
-#include "models/feature_network.h"
 
 namespace atelier {
 namespace {
@@ -73,6 +66,13 @@ ParamSpec preserve_colors_param() {
                       "Style");
 }
 
+ColorPreservation color_preservation(const ParamValues& v) {
+  const std::string& text = v.get_text("preserve-colors");
+  if (text == "luminance") return ColorPreservation::Luminance;
+  if (text == "histogram") return ColorPreservation::Histogram;
+  return ColorPreservation::Off;
+}
+
 std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContext& ctx) {
   std::vector<StyleImage> styles;
   const std::vector<std::string>& listed = v.get_list("style");
@@ -95,19 +95,6 @@ std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContex
   styles.push_back({ctx.read_image(first), second.empty() ? 1.0 : 1.0 - blend});
   if (!second.empty()) styles.push_back({ctx.read_image(second), blend});
   return styles;
-}
-
-std::vector<StyleTarget> style_targets(const std::vector<StyleImage>& styles, const FeatureNetwork& net,
-                                       int64_t long_side, const std::string& preserve_colors,
-                                       const at::Tensor& content) {
-  std::vector<StyleTarget> targets;
-  for (const auto& s : styles) {
-    at::Tensor t = image_rgb_to_tensor(s.image, net.device());
-    t = ensure_min_side(resize_long_side(t, std::max<int64_t>(net.min_input_size(), long_side)), net.min_input_size());
-    if (preserve_colors == "histogram") t = match_histogram(t, content);
-    targets.push_back({t, s.weight});
-  }
-  return targets;
 }
 
 void apply_style_balance(const ParamValues& v, GatysSettings& g) {

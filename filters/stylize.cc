@@ -11,14 +11,15 @@
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
-#include "filters/feedforward_stylize.h"
-#include "filters/gatys.h"
+#include "engine/feedforward_stylize.h"
+#include "engine/gatys.h"
+#include "engine/instant_stylize.h"
+#include "engine/style_pyramid.h"
+#include "engine/stylize_optimize.h"
 #include "filters/instant_style.h"
 #include "filters/machine_speed.h"
 #include "filters/style_inputs.h"
-#include "filters/style_pyramid.h"
 #include "filters/stylize_arbitrary.h"
-#include "filters/stylize_optimise.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/transform_net.h"
@@ -26,7 +27,7 @@
 namespace atelier {
 namespace {
 
-const ParamCondition kOptimise{"method", {"optimize"}};
+const ParamCondition kOptimize{"method", {"optimize"}};
 const ParamCondition kInstant{"method", {"feed-forward"}};
 const ParamCondition kArbitrary{"method", {"arbitrary"}};
 const ParamCondition kStyleImage{"method", {"optimize", "arbitrary"}};
@@ -62,41 +63,41 @@ std::vector<ParamSpec> make_params() {
   p.push_back(balance[2]);  // smoothness
   p.push_back(choice_param("init", "Start _from", "Start the optimisation from the content image or from noise",
                            {{"content", "Content image"}, {"random", "Random noise"}}, "content", "Content"));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(number_param("size", "Working si_ze",
                            "Optimise method: long side in pixels the optimisation works at (0 = the layer's size); "
                            "the result is scaled to the layer's size",
                            ParamType::Int, 0, 8192, 384, "Quality", 0));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(arbitrary[1]);  // fit steps, in the Quality group
   p.push_back(number_param("iterations", "Iteratio_ns",
                            "Optimisation steps at each scale: more gives a cleaner result and takes longer",
                            ParamType::Int, 1, 5000, 180, "Quality", 0));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(number_param("scales", "Scales",
                            "Coarse to fine: the optimisation goes through this many scales, each half the size of "
                            "the next, ending at the working size; the small scales paint larger shapes and strokes "
                            "(1 = the working size only)",
                            ParamType::Int, 1, 4, kDefaultScales, "Quality", 0));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(text_param("full-resolution", "F_ull resolution",
                          "When the layer is larger than the working size, continue at twice the size, level by level "
                          "up to the layer's own size, in tiles where memory requires (Large Tiled Style's engine): "
                          "sharp instead of scaled up, and slower",
                          ParamType::Bool, "", "Quality"));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(choice_param("optimizer", "Optimizer", "L-BFGS converges in fewer steps; Adam uses less memory",
                            {{"lbfgs", "L-BFGS"}, {"adam", "Adam"}}, "lbfgs", "Quality"));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(number_param("learning-rate", "A_dam learning rate",
                            "Step size of the Adam optimizer (ignored by L-BFGS)", ParamType::Double, 0.0001, 1, 0.02,
                            "Quality", 4));
-  p.back().used_when = {kOptimise, {"optimizer", {"adam"}}};
+  p.back().used_when = {kOptimize, {"optimizer", {"adam"}}};
   p.push_back(feature_network_param("Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(device_param("De_vice"));
   p.push_back(seed_param("Seed", "Random seed (same seed and settings give the same result)"));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(layer_name_param("Output layer name", "Stylized"));
   return p;
 }
@@ -116,7 +117,7 @@ PyramidRequest full_resolution_request(int width, int height, int work_long_side
   request.first_long_side = 2 * work_long_side;
   request.coarsest_iterations = request.finest_iterations = kFullResolutionIterations;
   request.phase_average = phase_average;
-  request.device = v.get_text("device");
+  request.device = available_device(v.get_text("device"));
   return request;
 }
 
@@ -124,7 +125,7 @@ PyramidRequest full_resolution_request(int width, int height, int work_long_side
 // images.
 Image run_instant(const Image& input, const ParamValues& v, const RunContext& ctx) {
   const auto net = load_instant_network(v.get_text("fast-model"), ctx);
-  return instant_stylize(input, *net, v.get_double("style-scale"), v.get_text("preserve-colors"), ctx.progress);
+  return instant_stylize(input, *net, v.get_double("style-scale"), color_preservation(v), ctx.progress);
 }
 
 // The Arbitrary method: any style image through Magenta's network, fitted to the layer.
@@ -134,7 +135,7 @@ Image run_arbitrary(const Image& input, const ParamValues& v, const RunContext& 
   ArbitraryRequest request;
   request.amount = v.get_double("style-amount");
   request.style_scale = v.get_double("style-scale");
-  request.preserve_colors = v.get_text("preserve-colors");
+  request.colors = color_preservation(v);
   request.fit_steps = v.get_int("fit-steps");
   request.style_weight = balance.style_weight;
   request.content_weight = balance.content_weight;
@@ -145,7 +146,7 @@ Image run_arbitrary(const Image& input, const ParamValues& v, const RunContext& 
 }
 
 // The Optimise method: Gatys et al. with any number of weighted styles.
-Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, const ParamValues& v,
+Image run_optimize(const Image& input, const std::vector<StyleImage>& styles, const ParamValues& v,
                    const RunContext& ctx) {
   if (styles.empty()) throw Error("no style image: choose a style image (--style FILE / style-image)");
   const Progress& progress = ctx.progress;
@@ -164,9 +165,9 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
     require_memory(static_cast<uint64_t>(content.size(2) * content.size(3)) * kBytesPerWorkingPixel,
                    "stylising at " + std::to_string(content.size(3)) + "x" + std::to_string(content.size(2)),
                    "lower the working size (size), use a GPU, or use Large Tiled Style for the full resolution");
-  const std::string preserve = v.get_text("preserve-colors");
+  const ColorPreservation colors = color_preservation(v);
 
-  StylizeOptimise request;
+  StylizeOptimize request;
   GatysSettings& g = request.base;
   apply_style_balance(v, g);
   g.random_init = v.get_text("init") == "random";
@@ -176,11 +177,11 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
   g.optimizer.learning_rate = v.get_double("learning-rate");
   request.schedule = stylize_schedule(v);
   request.style_scale = v.get_double("style-scale");
-  request.preserve_colors = preserve;
+  request.colors = colors;
 
   const bool full_resolution =
       v.get_bool("full-resolution") && std::max(input.width, input.height) > std::max(content.size(2), content.size(3));
-  at::Tensor result = stylize_optimise(*net, content, styles, request, progress.sub(0.02, full_resolution ? 0.3 : 1.0));
+  at::Tensor result = stylize_optimize(*net, content, styles, request, progress.sub(0.02, full_resolution ? 0.3 : 1.0));
   if (full_resolution) {
     // The working-size result starts a pyramid up to the layer's size (Large Tiled Style's engine).
     const PyramidPlan plan = plan_style_pyramid(full_resolution_request(
@@ -190,12 +191,12 @@ Image run_optimise(const Image& input, const std::vector<StyleImage>& styles, co
     run.base = g;
     run.base.style_layers = net->default_style_layers();
     run.style_scale = v.get_double("style-scale");
-    run.preserve_colors = preserve;
+    run.colors = colors;
     run.start = result.cpu();
     content = image_rgb_to_tensor(input, at::kCPU, at::kHalf);
     result = run_style_pyramid(*net, content, styles, plan, run, progress.sub(0.3, 1.0));
   }
-  if (preserve == "luminance") result = transfer_luminance(result, content.to(result.device()));
+  if (colors == ColorPreservation::Luminance) result = transfer_luminance(result, content.to(result.device()));
   return tensor_to_image(resize(result, input.height, input.width));
 }
 
@@ -277,7 +278,7 @@ const Filter& stylize_filter() {
             const std::string method = v.get_text("method");
             if (method == "feed-forward") return run_instant(input, v, ctx);
             if (method == "arbitrary") return run_arbitrary(input, v, ctx);
-            return run_optimise(input, styles_from_params(v, ctx), v, ctx);
+            return run_optimize(input, styles_from_params(v, ctx), v, ctx);
           },
       .estimate = stylize_cost,
       .out_of_memory_advice = "lower the working size (size) or use a larger style scale, or process a selection",

@@ -1,7 +1,7 @@
 #pragma once
 // Stylize: Gatys et al. neural style transfer by optimisation on pretrained network features.
+#include "engine/stylize_schedule.h"
 #include "filters/filter.h"
-#include "filters/stylize_schedule.h"
 
 namespace atelier {
 

@@ -1,54 +1,17 @@
 #include "filters/stylize_arbitrary.h"
 
-#include <ATen/ATen.h>
-
-#include <algorithm>
-#include <cmath>
+#include <memory>
+#include <string>
 
 #include "core/error.h"
-#include "core/image_tensor.h"
-#include "core/training.h"
-#include "filters/instant_style.h"
-#include "filters/style_training.h"
 #include "models/arbitrary_style.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
-#include "models/transform_net.h"
 
 namespace atelier {
 namespace {
 
 constexpr const char* kModel = "arbitrary-style/magenta";
-// Adam on the embedding: big steps first (the read embedding is far from the fitted one), decaying fivefold.
-constexpr double kFitLearningRate = 0.05, kFitFinalLearningRate = 0.01;
-
-}  // namespace
-
-at::Tensor fit_embedding(const ArbitraryStyle& model, FeatureNetwork& inception, const at::Tensor& content,
-                         const at::Tensor& style, const at::Tensor& start, const ArbitraryRequest& request,
-                         const Progress& progress) {
-  StyleTrainSettings settings;
-  settings.style_weight = request.style_weight;
-  settings.content_weight = request.content_weight;
-  settings.tv_weight = request.tv_weight;
-  const StyleTrainingObjective objective(inception, resize_long_side(style, kFitLongSide), settings);
-  at::Tensor embedding = start.detach().clone().requires_grad_(true);
-  TrainSettings train;
-  train.iterations = request.fit_steps;
-  train.learning_rate = kFitLearningRate;
-  train.final_learning_rate = kFitFinalLearningRate;
-  train.max_gradient_norm = 0;
-  train_parameters(
-      {embedding},
-      [&](int iteration) {
-        const at::Tensor painted = model.differentiable_network(embedding)->forward(content);
-        return objective.loss(content, painted, iteration % 2).total;
-      },
-      train, progress);
-  return embedding.detach();
-}
-
-namespace {
 
 ArbitraryStyle load_arbitrary_style(const RunContext& ctx, const std::shared_ptr<FeatureNetwork>& inception) {
   ModelLibrary library(ctx.library->dir());
@@ -113,109 +76,14 @@ std::vector<ParamSpec> arbitrary_params(const std::vector<ParamCondition>& used_
   return p;
 }
 
-namespace {
-
-// A mask's weight at every pixel: its grey level (the mean of R, G and B) times its alpha.
-std::vector<float> mask_weights(const Image& mask) {
-  std::vector<float> out(static_cast<size_t>(mask.width) * mask.height);
-  for (size_t i = 0; i < out.size(); ++i) {
-    const float* p = &mask.rgba[i * 4];
-    out[i] = std::clamp((p[0] + p[1] + p[2]) / 3.f * p[3], 0.f, 1.f);
-  }
-  return out;
-}
-
-// Where each style paints, as FeedforwardOptions::region_weights (mask times weight), and how much of each pixel
-// the styles cover together (the rest keeps the layer's own pixels).
-struct StyleRegions {
-  std::vector<std::vector<float>> weights;
-  std::vector<float> coverage;
-};
-
-StyleRegions style_regions(const std::vector<const StyleImage*>& used, const Image& input) {
-  const size_t pixels = static_cast<size_t>(input.width) * input.height;
-  StyleRegions r;
-  r.coverage.assign(pixels, 0.f);
-  for (const StyleImage* s : used) {
-    std::vector<float> m = s->mask.empty() ? std::vector<float>(pixels, 1.f) : mask_weights(s->mask);
-    for (size_t i = 0; i < pixels; ++i) {
-      r.coverage[i] = std::min(1.f, r.coverage[i] + m[i]);
-      m[i] *= static_cast<float>(s->weight);
-    }
-    r.weights.push_back(std::move(m));
-  }
-  return r;
-}
-
-// `styled` where the styles cover the layer, `input` where they do not, mixed in between; the input's alpha.
-Image cover(const Image& styled, const Image& input, const std::vector<float>& coverage) {
-  Image out = input;
-  for (size_t i = 0; i < coverage.size(); ++i)
-    for (int c = 0; c < 3; ++c)
-      out.rgba[i * 4 + c] = coverage[i] * styled.rgba[i * 4 + c] + (1.f - coverage[i]) * input.rgba[i * 4 + c];
-  return out;
-}
-
-}  // namespace
-
 Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& styles, const ArbitraryRequest& request,
                         const RunContext& ctx) {
-  if (styles.empty()) throw Error("no style image: choose a style image (--style FILE / style-image)");
-  double total = 0;
-  bool regional = false;
-  for (size_t i = 0; i < styles.size(); ++i) {
-    const StyleImage& s = styles[i];
-    total += s.weight;
-    if (s.mask.empty()) continue;
-    regional = true;
-    if (s.mask.width != input.width || s.mask.height != input.height)
-      throw Error("the region of style " + std::to_string(i + 1) + " is " + std::to_string(s.mask.width) + "x" +
-                  std::to_string(s.mask.height) + " pixels and the layer " + std::to_string(input.width) + "x" +
-                  std::to_string(input.height) +
-                  ": a region must have the layer's size (in GIMP: a channel of the same image; on the command "
-                  "line: a grey image of the input's size)");
-  }
-  if (!(total > 0) || !std::isfinite(total))
-    throw Error("the style weights add up to " + std::to_string(total) + "; give at least one style a weight above 0");
+  check_arbitrary_styles(input, styles);
   ctx.progress.report(0, "loading the arbitrary-style network");
   const std::shared_ptr<FeatureNetwork> inception = load_feature_network("inception_v3", *ctx.library, ctx.device);
   const ArbitraryStyle model = load_arbitrary_style(ctx, inception);
   ctx.progress.check_cancel();
-
-  // The layer as the fit sees it: its long side at kFitLongSide, at least InceptionV3's minimum (and the second
-  // pixel phase's pixel) on the short side.
-  const at::Tensor layer = image_rgb_to_tensor(input, ctx.device);
-  const at::Tensor content = ensure_min_side(resize_long_side(layer, kFitLongSide), inception->min_input_size() + 1);
-  const double fitting = request.fit_steps > 0 ? 0.85 : 0.05;  // share of the progress until the painting
-  // Ghiasi et al.'s strength control: each style's embedding moved toward the layer's own.
-  const at::Tensor own = request.amount < 1.0 ? model.embed(layer) : at::Tensor();
-  std::vector<at::Tensor> embeddings;
-  std::vector<const StyleImage*> used;
-  for (size_t i = 0; i < styles.size(); ++i) {
-    const StyleImage& s = styles[i];
-    if (s.weight == 0) continue;
-    const Progress part = ctx.progress.sub(fitting * i / styles.size(), fitting * (i + 1) / styles.size());
-    part.report(0, styles.size() > 1 ? "reading style " + std::to_string(i + 1) : std::string("reading the style"));
-    const at::Tensor style = image_rgb_to_tensor(s.image, ctx.device);
-    at::Tensor e = model.embed(style);
-    if (request.fit_steps > 0) e = fit_embedding(model, *inception, content, style, e, request, part);
-    if (own.defined()) e = e * request.amount + own * (1.0 - request.amount);
-    embeddings.push_back(e);
-    used.push_back(&s);
-    ctx.progress.check_cancel();
-  }
-  const Progress painting = ctx.progress.sub(fitting, 1.0);
-  if (!regional) {
-    at::Tensor blended = at::zeros({ArbitraryStyle::kEmbeddingSize}, at::TensorOptions(ctx.device));
-    for (size_t k = 0; k < used.size(); ++k) blended = blended + embeddings[k] * (used[k]->weight / total);
-    return instant_stylize(input, *model.network(blended), request.style_scale, request.preserve_colors, painting);
-  }
-  StyleRegions regions = style_regions(used, input);
-  const auto net = model.regional_network(embeddings);
-  if (used.size() == 1) regions.weights.clear();  // one style: no regions inside the network
-  const Image styled =
-      instant_stylize(input, *net, request.style_scale, request.preserve_colors, painting, std::move(regions.weights));
-  return cover(styled, input, regions.coverage);
+  return arbitrary_stylize(input, styles, request, model, *inception, ctx.progress);
 }
 
 }  // namespace atelier

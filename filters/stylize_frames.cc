@@ -9,9 +9,10 @@
 #include "core/color.h"
 #include "core/error.h"
 #include "core/image_tensor.h"
-#include "filters/feedforward_stylize.h"
-#include "filters/frame_stylize.h"
-#include "filters/gatys.h"
+#include "engine/feedforward_stylize.h"
+#include "engine/frame_stylize.h"
+#include "engine/gatys.h"
+#include "engine/instant_stylize.h"
 #include "filters/instant_style.h"
 #include "filters/machine_speed.h"
 #include "filters/style_inputs.h"
@@ -22,7 +23,7 @@
 namespace atelier {
 namespace {
 
-const ParamCondition kOptimise{"method", {"optimize"}};
+const ParamCondition kOptimize{"method", {"optimize"}};
 const ParamCondition kInstant{"method", {"feed-forward"}};
 // Instant's blend weight per unit of temporal-weight: at the default 1 the warping error of consecutive frames is
 // 0.20-0.48 of independent frames' on opencv-doc's clips, the style no weaker (docs/benchmarks.md); with 2 it was
@@ -45,8 +46,8 @@ std::vector<ParamSpec> make_params() {
       "Instant: a feed-forward network made consistent by the flow, about a second a frame",
       {{"optimize", "Optimise (any style image)"}, {"feed-forward", "Instant (pretrained network)"}}, "Style"));
   p.push_back(instant_network_param({kInstant}));
-  for (ParamSpec& spec : style_image_params({kOptimise})) p.push_back(std::move(spec));
-  std::vector<ParamSpec> balance = style_balance_params({kOptimise});
+  for (ParamSpec& spec : style_image_params({kOptimize})) p.push_back(std::move(spec));
+  std::vector<ParamSpec> balance = style_balance_params({kOptimize});
   p.push_back(balance[0]);
   p.push_back(number_param("style-scale", "Style sc_ale",
                            "Size of the style's brush strokes: the style is seen at this multiple of the working size",
@@ -71,23 +72,23 @@ std::vector<ParamSpec> make_params() {
                            "Optimisation steps per frame (a frame that starts from the photo, the first or every one "
                            "at flicker reduction 0, gets twice as many)",
                            ParamType::Int, 1, 5000, 60, "Quality", 0));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(feature_network_param("Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   p.push_back(device_param("De_vice"));
   p.push_back(seed_param("Seed", "Random seed (same seed and settings give the same result)"));
-  p.back().used_when = {kOptimise};
+  p.back().used_when = {kOptimize};
   return p;
 }
 
 // Optimise: one Gatys optimisation per frame, the style targets computed once for the clip, each frame after the
 // first starting from the previous result carried over and held to it by the temporal term.
-FrameStylizer optimise_stylizer(const ParamValues& v, const RunContext& ctx) {
+FrameStylizer optimize_stylizer(const ParamValues& v, const RunContext& ctx) {
   struct State {
     std::unique_ptr<FeatureNetwork> net;
     std::vector<StyleImage> styles;
     GatysSettings settings;
-    std::string preserve;
+    ColorPreservation colors = ColorPreservation::Off;
     double style_scale = 1, temporal_weight = 1;
     int iterations = 0;
   };
@@ -101,7 +102,7 @@ FrameStylizer optimise_stylizer(const ParamValues& v, const RunContext& ctx) {
   s->settings.seed = static_cast<uint64_t>(v.get_int("seed"));
   s->settings.optimizer.line_search = false;  // as Stylize: one evaluation per iteration (docs/benchmarks.md)
   s->settings.style_layers = s->net->default_style_layers();
-  s->preserve = v.get_text("preserve-colors");
+  s->colors = color_preservation(v);
   s->style_scale = v.get_double("style-scale");
   s->temporal_weight = v.get_double("temporal-weight");
   s->iterations = v.get_int("iterations");
@@ -117,7 +118,7 @@ FrameStylizer optimise_stylizer(const ParamValues& v, const RunContext& ctx) {
     if (g.grams.empty()) {  // the first frame: the style targets at the working size, for the whole clip
       progress.report(0, "computing style targets");
       const int64_t side = std::llround(static_cast<double>(std::max(wh, ww)) * s->style_scale);
-      s->settings.grams = style_grams(net, g.style_layers, style_targets(s->styles, net, side, s->preserve, content));
+      s->settings.grams = style_grams(net, g.style_layers, style_targets(s->styles, net, side, s->colors, content));
       g.grams = s->settings.grams;
     }
     g.optimizer.iterations = target ? s->iterations : kFirstFrameIterations * s->iterations;
@@ -132,7 +133,7 @@ FrameStylizer optimise_stylizer(const ParamValues& v, const RunContext& ctx) {
         };
     }
     at::Tensor result = gatys_optimize(net, content, {}, g, progress);
-    if (s->preserve == "luminance") result = transfer_luminance(result, content);
+    if (s->colors == ColorPreservation::Luminance) result = transfer_luminance(result, content);
     return tensor_to_image(resize(result, h, w).clamp(0, 1).cpu());
   };
 }
@@ -142,15 +143,15 @@ FrameStylizer optimise_stylizer(const ParamValues& v, const RunContext& ctx) {
 FrameStylizer instant_stylizer(const ParamValues& v, const RunContext& ctx) {
   std::shared_ptr<const TransformNet> net = load_instant_network(v.get_text("fast-model"), ctx);
   const double scale = v.get_double("style-scale"), weight = kInstantBlendScale * v.get_double("temporal-weight");
-  const std::string preserve = v.get_text("preserve-colors");
-  return [net, scale, weight, preserve](const Image& frame, const TemporalTarget* target, const Progress& progress) {
-    const Image out = instant_stylize(frame, *net, scale, preserve, progress);
+  const ColorPreservation colors = color_preservation(v);
+  return [net, scale, weight, colors](const Image& frame, const TemporalTarget* target, const Progress& progress) {
+    const Image out = instant_stylize(frame, *net, scale, colors, progress);
     return target && weight > 0 ? blend_toward(out, *target, weight) : out;
   };
 }
 
 FrameStylizer make_stylizer(const ParamValues& v, const RunContext& ctx) {
-  return v.get_text("method") == "feed-forward" ? instant_stylizer(v, ctx) : optimise_stylizer(v, ctx);
+  return v.get_text("method") == "feed-forward" ? instant_stylizer(v, ctx) : optimize_stylizer(v, ctx);
 }
 
 FramesRun frames_run(const ParamValues& v) {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -14,7 +13,7 @@
 #include "core/numbers.h"
 #include "core/safetensors.h"
 #include "core/sha256.h"
-#include "filters/texture_synthesis.h"
+#include "engine/texture_synthesis.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/texture_generator.h"
@@ -171,21 +170,18 @@ Image run_training(const Image& source, const ParamValues& v, const RunContext& 
   info.description = "Texture network: " + name;
   info.source = "trained by atelier texture";
   info.licence = "yours (trained on your image)";
-  info.file = info.name + ".safetensors";
-  const std::string path = ctx.library->dir() + "/" + info.file;
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  save_texture_generator(path, *generator,
-                         {{"source.sha256", source_sha256},
-                          {"source.size", std::to_string(source.width) + "x" + std::to_string(source.height)},
-                          {"network", net->name()},
-                          {"loss", v.get_text("loss")},
-                          {"scale", format_double(v.get_double("scale"))},  // a dot whatever the locale
-                          {"train.iterations", std::to_string(s.iterations)},
-                          {"train.size", std::to_string(s.sample_size)},
-                          {"seed", std::to_string(s.seed)}});
-  info.sha256 = sha256_file(path);
-  ModelLibrary(ctx.library->dir()).record_import(info);
+  ModelLibrary library(ctx.library->dir());
+  add_trained_model(library, info, [&](const std::string& path) {
+    save_texture_generator(path, *generator,
+                           {{"source.sha256", source_sha256},
+                            {"source.size", std::to_string(source.width) + "x" + std::to_string(source.height)},
+                            {"network", net->name()},
+                            {"loss", v.get_text("loss")},
+                            {"scale", format_double(v.get_double("scale"))},  // a dot whatever the locale
+                            {"train.iterations", std::to_string(s.iterations)},
+                            {"train.size", std::to_string(s.sample_size)},
+                            {"seed", std::to_string(s.seed)}});
+  });
   ctx.progress.report(0.95, "saved the generator as '" + name + "' (reuse it with model " + name + ")");
   return sample_generator(*generator, ctx, s.seed);
 }

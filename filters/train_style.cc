@@ -11,14 +11,14 @@
 #include <string>
 
 #include "core/error.h"
-#include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/numbers.h"
 #include "core/safetensors.h"
 #include "core/sha256.h"
-#include "filters/feedforward_stylize.h"
+#include "engine/feedforward_stylize.h"
+#include "engine/style_training.h"
+#include "engine/training_photos.h"
 #include "filters/style_inputs.h"
-#include "filters/style_training.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/transform_net.h"
@@ -29,13 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kKind = "fast-style";
-// The photos trained on when no folder is given: the photographs of Debian's darknet package (the demo's
-// package), without its painting (scream.jpg).
-constexpr const char* kDefaultPhotoDir = "/usr/share/darknet/data";
-const char* const kDefaultPhotos[] = {"dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "kite.jpg", "person.jpg"};
-// A folder's photos beyond this many are not read (sorted by name): more adds little for the iterations a CPU
-// affords and costs memory.
-constexpr size_t kMaxPhotos = 400;
 constexpr int kCheckpointEvery = 25;
 constexpr const char* kNewNetwork = "new";
 // A network learns to minimise the weighted losses over all photos far more completely than Optimise's few hundred
@@ -83,7 +76,7 @@ std::vector<ParamSpec> make_params() {
   p.push_back(text_param("photos", "_Photos folder",
                          "Folder of photos to learn from (JPEG, PNG, ...; the more varied the better; empty: the "
                          "photos of Debian's darknet package in " +
-                             std::string(kDefaultPhotoDir) + ")",
+                             std::string(kDefaultTrainingPhotoDir) + ")",
                          ParamType::File, "", "Training"));
   p.back().folder = true;
   p.push_back(choice_param("training", "Trainin_g",
@@ -150,67 +143,6 @@ Image style_image(const ParamValues& v, const RunContext& ctx) {
   return style;
 }
 
-bool is_image_file(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (const char* e : {".jpg", ".jpeg", ".png", ".bmp", ".tga", ".ppm", ".pgm", ".pnm", ".gif", ".psd"})
-    if (ext == e) return true;
-  return false;
-}
-
-std::vector<std::string> photo_files(const std::string& folder) {
-  std::vector<std::string> files;
-  if (folder.empty()) {
-    for (const char* name : kDefaultPhotos) {
-      const fs::path p = fs::path(kDefaultPhotoDir) / name;
-      if (fs::is_regular_file(p)) files.push_back(p.string());
-    }
-    if (files.empty())
-      throw Error("no photos folder was given and the default photos (" + std::string(kDefaultPhotoDir) +
-                  ", Debian's darknet package) are not installed; choose a folder of photos (--photos DIR)");
-    return files;
-  }
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec))
-    throw Error("the photos folder '" + folder + "' does not exist or is not a folder; choose a folder of photos");
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_regular_file(ec) && is_image_file(it->path())) files.push_back(it->path().string());
-  if (ec) throw Error("cannot read the photos folder '" + folder + "': " + ec.message());
-  std::sort(files.begin(), files.end());
-  if (files.size() > kMaxPhotos) files.resize(kMaxPhotos);
-  if (files.empty())
-    throw Error("the photos folder '" + folder +
-                "' holds no images (JPEG, PNG, BMP, TGA, PNM, GIF); choose a folder "
-                "of photos");
-  return files;
-}
-
-// The photos, scaled for training; unreadable files are skipped (and counted in the progress message).
-std::vector<at::Tensor> read_photos(const std::vector<std::string>& files, int64_t size, const Progress& progress) {
-  std::vector<at::Tensor> photos;
-  size_t skipped = 0;
-  for (size_t i = 0; i < files.size(); ++i) {
-    progress.check_cancel();
-    progress.report(static_cast<double>(i) / files.size(),
-                    "reading photos (" + std::to_string(i + 1) + "/" + std::to_string(files.size()) + ")");
-    try {
-      const std::vector<at::Tensor> one = prepare_training_photos({load_image(files[i])}, size);
-      photos.push_back(one.front());
-    } catch (const Cancelled&) {
-      throw;
-    } catch (const Error&) {
-      ++skipped;
-    }
-  }
-  if (photos.empty())
-    throw Error("none of the " + std::to_string(files.size()) + " images in '" +
-                fs::path(files.front()).parent_path().string() +
-                "' could be read; choose a folder of JPEG or PNG photos");
-  progress.report(1, "read " + std::to_string(photos.size()) + " photos" +
-                         (skipped > 0 ? " (skipped " + std::to_string(skipped) + " unreadable image(s))" : ""));
-  return photos;
-}
-
 // "2026-12-01T04:10:00Z".
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
@@ -269,21 +201,8 @@ Recipe recipe_from(const Metadata& m, const std::string& file) {
   return r;
 }
 
-// A stopped training: the network's weights, Adam's state and the recipe, in one safetensors file.
-void save_checkpoint(const std::string& path, const TransformNet& net, const AdamState& adam, int iteration,
-                     const Recipe& recipe) {
-  TensorMap tensors = net.weights();
-  for (size_t i = 0; i < adam.exp_avg.size(); ++i) {
-    tensors["adam.exp_avg." + std::to_string(i)] = adam.exp_avg[i];
-    tensors["adam.exp_avg_sq." + std::to_string(i)] = adam.exp_avg_sq[i];
-  }
-  Metadata meta = recipe.metadata();
-  meta["kind"] = "fast-style-checkpoint";
-  meta["iteration"] = std::to_string(iteration);
-  meta["adam.step"] = std::to_string(adam.step);
-  save_safetensors(path, tensors, meta);
-}
-
+// A stopped training (models/transform_net.h's checkpoint) with its recipe; what is wrong with the file is said
+// with what to do.
 struct Checkpoint {
   std::unique_ptr<TransformNet> net;
   AdamState adam;
@@ -292,24 +211,13 @@ struct Checkpoint {
 };
 
 Checkpoint load_checkpoint(const std::string& path) {
-  Metadata meta;
-  TensorMap tensors = load_safetensors(path, &meta);
-  if (meta["kind"] != "fast-style-checkpoint")
-    throw Error("'" + path + "' is not a training checkpoint; start the training anew (resume off)");
-  Checkpoint c;
-  c.recipe = recipe_from(meta, path);
-  c.iteration = static_cast<int>(metadata_number(meta, "iteration", path));
-  c.adam.step = static_cast<int64_t>(metadata_number(meta, "adam.step", path));
-  c.net = std::make_unique<TransformNet>(tensors, path, at::kCPU);
-  for (size_t i = 0; i < c.net->parameters().size(); ++i) {
-    auto avg = tensors.find("adam.exp_avg." + std::to_string(i));
-    auto sq = tensors.find("adam.exp_avg_sq." + std::to_string(i));
-    if (avg == tensors.end() || sq == tensors.end())
-      throw Error("the checkpoint '" + path + "' is incomplete; start the training anew (resume off)");
-    c.adam.exp_avg.push_back(avg->second);
-    c.adam.exp_avg_sq.push_back(sq->second);
+  TransformNetCheckpoint saved;
+  try {
+    saved = load_transform_net_checkpoint(path);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + "; start the training anew (resume off)");
   }
-  return c;
+  return {std::move(saved.net), std::move(saved.adam), saved.iteration, recipe_from(saved.metadata, path)};
 }
 
 Recipe recipe_from_values(const ParamValues& v, const std::string& style_sha256, const std::string& network) {
@@ -342,6 +250,36 @@ void apply_recipe(const Recipe& r, StyleTrainSettings& s) {
   s.seed = r.seed;
 }
 
+// Refuses a name the library already has, unless resuming the stopped training of that name (a training stopped
+// with "stop and keep" is both a saved style and a checkpoint: resuming it replaces the style), and resuming
+// without a stopped training.
+void check_training_name(const ModelLibrary& library, const std::string& name, bool resume) {
+  const std::string model = std::string(kKind) + "/" + name;
+  const bool stopped = fs::exists(library.checkpoint_path(model));
+  bool known = false;
+  for (const ModelInfo& m : library.known()) known = known || m.name == model;
+  if (known && !(resume && stopped))
+    throw Error("the model library already has a style named '" + name + "'; choose another name (output-model)" +
+                (resume ? " (only a stopped training can be resumed)" : ""));
+  if (resume && !stopped)
+    throw Error("there is no stopped training named '" + name +
+                "' to resume; turn resume off to start it, or give the name of the training that was stopped");
+}
+
+// A new training's first network, on the CPU: a style of the library (start-from: bundled ones installed the first
+// time) or, for "new", random weights from `seed`.
+std::unique_ptr<TransformNet> starting_network(ModelLibrary& library, const std::string& start_from,
+                                               uint64_t seed, const Progress& progress) {
+  if (start_from == kNewNetwork) {
+    torch::manual_seed(seed);
+    return std::make_unique<TransformNet>();
+  }
+  const std::string from = std::string(kKind) + "/" + start_from;
+  if (!library.installed(from))
+    install_model(library, from, [&](const std::string& line) { progress.report(0, line); });
+  return std::make_unique<TransformNet>(load_safetensors(library.path(from)), library.path(from), at::kCPU);
+}
+
 Image run_train_style(const Image& input, const ParamValues& v, const RunContext& ctx) {
   const Progress& progress = ctx.progress;
   const Image style = style_image(v, ctx);
@@ -349,19 +287,9 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   const std::string name = model_name(v, style_sha256);
   const std::string model = std::string(kKind) + "/" + name;
   ModelLibrary library(ctx.library->dir());
-  const std::string file = model + ".safetensors";
-  const std::string final_path = library.dir() + "/" + file;
   const std::string checkpoint_path = library.checkpoint_path(model);
   const bool resume = v.get_bool("resume");
-  bool known = false;
-  for (const ModelInfo& m : library.known()) known = known || m.name == model;
-  // A training stopped with "stop and keep" is both a saved style and a checkpoint: resuming it replaces the style.
-  if (known && !(resume && fs::exists(checkpoint_path)))
-    throw Error("the model library already has a style named '" + name + "'; choose another name (output-model)" +
-                (resume ? " (only a stopped training can be resumed)" : ""));
-  if (resume && !fs::exists(checkpoint_path))
-    throw Error("there is no stopped training named '" + name +
-                "' to resume; turn resume off to start it, or give the name of the training that was stopped");
+  check_training_name(library, name, resume);
 
   c10::InferenceMode no_inference(false);
   Checkpoint start;
@@ -375,7 +303,7 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   }
   // Checked before minutes of work. A resumed training keeps learning from its own photos unless others are given.
   const std::string photos_folder = resume && v.get_text("photos").empty() ? recipe.photos : v.get_text("photos");
-  const std::vector<std::string> photo_list = photo_files(photos_folder);
+  const std::vector<std::string> photo_list = training_photo_files(photos_folder);
   progress.report(0, "loading the feature network");
   std::unique_ptr<FeatureNetwork> features =
       load_feature_network(resume ? recipe.network : v.get_text("network"), *ctx.library, ctx.device);
@@ -384,25 +312,15 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   StyleTrainSettings s;
   apply_recipe(recipe, s);
   s.iterations = training_iterations(v);
-  const std::vector<at::Tensor> photos = read_photos(photo_list, s.size, progress.sub(0.0, 0.03));
+  const std::vector<at::Tensor> photos = read_training_photos(photo_list, s.size, progress.sub(0.0, 0.03));
   const at::Tensor style_tensor =
       resize_long_side(image_rgb_to_tensor(style), training_style_long_side(s.size)).to(ctx.device);
 
-  std::unique_ptr<TransformNet> net;
-  if (start.net) {
-    net = std::move(start.net);
-  } else if (v.get_text("start-from") != kNewNetwork) {
-    const std::string from = std::string(kKind) + "/" + v.get_text("start-from");
-    if (!library.installed(from))
-      install_model(library, from, [&](const std::string& line) { progress.report(0, line); });
-    net = std::make_unique<TransformNet>(load_safetensors(library.path(from)), library.path(from), at::kCPU);
-  } else {
-    torch::manual_seed(recipe.seed);  // the network's first weights
-    net = std::make_unique<TransformNet>();
-  }
+  std::unique_ptr<TransformNet> net =
+      start.net ? std::move(start.net) : starting_network(library, v.get_text("start-from"), recipe.seed, progress);
   net->to(ctx.device);
   std::error_code ec;
-  fs::create_directories(fs::path(final_path).parent_path(), ec);
+  fs::create_directories(fs::path(checkpoint_path).parent_path(), ec);
   int saved = 0;  // the iteration of the last checkpoint written in this run
   if (start.iteration < s.iterations) {
     s.first_iteration = start.iteration + 1;
@@ -410,7 +328,7 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
     s.checkpoint_every = kCheckpointEvery;
     s.checkpoint = [&](int iteration, const AdamState& adam) {
       if (iteration >= s.iterations) return;
-      save_checkpoint(checkpoint_path, *net, adam, iteration, recipe);
+      save_transform_net_checkpoint(checkpoint_path, *net, adam, iteration, recipe.metadata());
       saved = iteration;
     };
     const Progress training = progress.sub(0.03, 0.97).prefixed("training '" + name + "'");
@@ -431,16 +349,13 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   meta["style.size"] = std::to_string(style.width) + "x" + std::to_string(style.height);
   meta["trained"] = "atelier train-style";
   meta["date"] = utc_now();
-  save_transform_net(final_path, *net, meta);
   ModelInfo info;
   info.name = model;
   info.kind = kKind;
   info.description = "Trained style: " + name;
   info.source = "trained by atelier train-style";
   info.licence = "yours (trained on your images)";
-  info.file = file;
-  info.sha256 = sha256_file(final_path);
-  library.record_import(info);
+  add_trained_model(library, info, [&](const std::string& path) { save_transform_net(path, *net, meta); });
   if (stopped_early)
     progress.report(0.97, "stopped after iteration " + std::to_string(saved) + ": saved the style as '" + name +
                               "' as trained so far; resume with the same name and resume on to train on");

@@ -1,6 +1,6 @@
 #pragma once
 // Train Instant Style: trains a feed-forward style network for the user's own style image on a folder of photos
-// (filters/style_training.h) and saves it in the model library, where Stylize's Instant method lists it by name.
+// (engine/style_training.h) and saves it in the model library, where Stylize's Instant method lists it by name.
 // Its image result is a preview: the active layer (command line: --content) in the new style.
 #include "filters/filter.h"
 

@@ -279,6 +279,18 @@ void remove_model(ModelLibrary& library, const std::string& name, const LogFn& l
   log("removed " + name + " (" + file + ")");
 }
 
+std::string add_trained_model(ModelLibrary& library, ModelInfo info,
+                              const std::function<void(const std::string& path)>& write) {
+  if (info.file.empty()) info.file = info.name + ".safetensors";
+  const std::string path = library.dir() + "/" + info.file;
+  PendingFile out(path);
+  write(out.path());
+  info.sha256 = sha256_file(out.path());
+  out.commit();
+  library.record_import(info);
+  return path;
+}
+
 std::string import_model(ModelLibrary& library, const std::string& kind, const std::string& source,
                          const std::string& name, const LogFn& log) {
   std::error_code ec;

@@ -95,6 +95,14 @@ void install_model(ModelLibrary& library, const std::string& name, const LogFn& 
 // or cannot be deleted.
 void remove_model(ModelLibrary& library, const std::string& name, const LogFn& log);
 
+// Adds a model this program trained (Texture Synthesize's generators, Train Instant Style's networks) to the
+// library: `write` saves the weights to the path it is given, which becomes dir()/info.file (default: the name
+// plus ".safetensors", its folder made) only once written; then the file's SHA-256 and `info` are recorded in the
+// index, replacing an entry of the same name. Returns the file's path. A `write` that throws leaves the library
+// as it was.
+std::string add_trained_model(ModelLibrary& library, ModelInfo info,
+                              const std::function<void(const std::string& path)>& write);
+
 // Imports weights the user has: kind "vgg19" (torchvision .pth file) or "fast-style" (a TF variables directory
 // with manifest.json, stored as fast-style/NAME). Returns the model's name in the library.
 std::string import_model(ModelLibrary& library, const std::string& kind, const std::string& source,

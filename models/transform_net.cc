@@ -4,6 +4,7 @@
 
 #include "core/cpu_kernels.h"
 #include "core/error.h"
+#include "core/numbers.h"
 #include "core/safetensors.h"
 #include "models/transform_net_layout.h"
 
@@ -414,6 +415,51 @@ std::shared_ptr<TransformNet> load_transform_net(const std::string& safetensors,
   auto net = std::make_shared<TransformNet>(weights, safetensors, device);
   net->eval();
   return net;
+}
+
+namespace {
+
+constexpr const char* kCheckpointKind = "fast-style-checkpoint";
+
+int64_t checkpoint_number(const Metadata& meta, const std::string& key, const std::string& path) {
+  auto it = meta.find(key);
+  const std::optional<double> v = it == meta.end() ? std::nullopt : parse_double(it->second);
+  if (!v) throw Error("the training checkpoint '" + path + "' lacks its '" + key + "'");
+  return static_cast<int64_t>(*v);
+}
+
+}  // namespace
+
+void save_transform_net_checkpoint(const std::string& path, const TransformNet& net, const AdamState& adam,
+                                   int iteration, const std::map<std::string, std::string>& metadata) {
+  TensorMap tensors = net.weights();
+  for (size_t i = 0; i < adam.exp_avg.size(); ++i) {
+    tensors["adam.exp_avg." + std::to_string(i)] = adam.exp_avg[i];
+    tensors["adam.exp_avg_sq." + std::to_string(i)] = adam.exp_avg_sq[i];
+  }
+  Metadata meta = metadata;
+  meta["kind"] = kCheckpointKind;
+  meta["iteration"] = std::to_string(iteration);
+  meta["adam.step"] = std::to_string(adam.step);
+  save_safetensors(path, tensors, meta);
+}
+
+TransformNetCheckpoint load_transform_net_checkpoint(const std::string& path) {
+  TransformNetCheckpoint c;
+  TensorMap tensors = load_safetensors(path, &c.metadata);
+  if (c.metadata["kind"] != kCheckpointKind) throw Error("'" + path + "' is not a training checkpoint");
+  c.iteration = static_cast<int>(checkpoint_number(c.metadata, "iteration", path));
+  c.adam.step = checkpoint_number(c.metadata, "adam.step", path);
+  c.net = std::make_unique<TransformNet>(tensors, path, at::kCPU);
+  for (size_t i = 0; i < c.net->parameters().size(); ++i) {
+    auto avg = tensors.find("adam.exp_avg." + std::to_string(i));
+    auto sq = tensors.find("adam.exp_avg_sq." + std::to_string(i));
+    if (avg == tensors.end() || sq == tensors.end())
+      throw Error("the training checkpoint '" + path + "' is incomplete");
+    c.adam.exp_avg.push_back(avg->second);
+    c.adam.exp_avg_sq.push_back(sq->second);
+  }
+  return c;
 }
 
 }  // namespace atelier

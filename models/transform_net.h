@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/training.h"
+
 namespace atelier {
 
 namespace transform_net_layout {
@@ -151,5 +153,18 @@ void save_transform_net(const std::string& path, const TransformNet& net,
 
 // Loads a network written by import_fast_style() or save_transform_net() onto `device`, in eval mode.
 std::shared_ptr<TransformNet> load_transform_net(const std::string& safetensors, at::Device device);
+
+// A stopped training of a network: its weights, Adam's state and the iterations done, with what the trainer
+// records about the training (`metadata`, its recipe), in one safetensors file; resuming from it continues exactly.
+struct TransformNetCheckpoint {
+  std::unique_ptr<TransformNet> net;  // on the CPU
+  AdamState adam;
+  int iteration = 0;
+  std::map<std::string, std::string> metadata;  // the trainer's entries, and this format's own
+};
+void save_transform_net_checkpoint(const std::string& path, const TransformNet& net, const AdamState& adam,
+                                   int iteration, const std::map<std::string, std::string>& metadata);
+// Throws atelier::Error naming the file when it is not such a checkpoint or is incomplete.
+TransformNetCheckpoint load_transform_net_checkpoint(const std::string& path);
 
 }  // namespace atelier

@@ -6,13 +6,14 @@
 #include <memory>
 #include <utility>
 
+#include "dialogs/filter_thread.h"
 #include "dialogs/progress_window.h"
 #include "plugin/i18n.h"
 
 namespace atelier::plugin {
 
-JobResult run_job(const Filter& filter, Image input, const ParamValues& values, std::map<std::string, Image> files,
-                  bool interactive, int canvas_width, int canvas_height, LayerFrames* frames) {
+FilterOutcome run_job(const Filter& filter, Image input, const ParamValues& values, std::map<std::string, Image> files,
+                      bool interactive, int canvas_width, int canvas_height, LayerFrames* frames) {
   dialogs::FilterThread run(filter, std::move(input), values, std::move(files), {canvas_width, canvas_height},
                             interactive ? dialogs::ProgressWindow::kSnapshotSide : 0, frames);
   std::unique_ptr<dialogs::ProgressWindow> window;
@@ -38,7 +39,7 @@ JobResult run_job(const Filter& filter, Image input, const ParamValues& values, 
     shown_message = message;
     g_usleep(frames ? 5000 : 50000);
   }
-  JobResult result = run.take_outcome();
+  FilterOutcome result = run.take_outcome();
   gimp_progress_end();
   return result;
 }

@@ -5,20 +5,17 @@
 #include <string>
 
 #include "core/image.h"
-#include "dialogs/filter_thread.h"
 #include "filters/filter.h"
 #include "filters/params.h"
 #include "plugin/layer_frames.h"
 
 namespace atelier::plugin {
 
-using JobResult = dialogs::FilterOutcome;
-
 // interactive: show our own progress window (Cancel, Stop and Keep, the work in progress; needs an initialised GTK).
 // files: the images of the File parameters, loaded beforehand on the main thread (see file_images.h).
 // canvas: the image's size (RunContext::canvas_width/height). frames set: the filter runs over the image's layers
 // (the main thread serves their reads and writes while it waits).
-JobResult run_job(const Filter& filter, Image input, const ParamValues& values, std::map<std::string, Image> files,
-                  bool interactive, int canvas_width, int canvas_height, LayerFrames* frames = nullptr);
+FilterOutcome run_job(const Filter& filter, Image input, const ParamValues& values, std::map<std::string, Image> files,
+                      bool interactive, int canvas_width, int canvas_height, LayerFrames* frames = nullptr);
 
 }  // namespace atelier::plugin

@@ -109,13 +109,14 @@ GimpValueArray* run_frames_checked(GimpProcedure* procedure, GimpRunMode run_mod
   } catch (const Error& e) {
     return failure(procedure, GIMP_PDB_CALLING_ERROR, e.what());
   }
-  const JobResult job = run_job(filter, Image(), values, std::move(files), progress_window_possible(run_mode), width,
-                                height, frames.get());
+  const FilterOutcome job = run_job(filter, Image(), values, std::move(files), progress_window_possible(run_mode),
+                                    width, height, frames.get());
   switch (job.status) {
-    case JobResult::Status::kCancelled: return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
-    case JobResult::Status::kOutOfMemory:
-    case JobResult::Status::kFailed: return failure(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
-    case JobResult::Status::kOk: break;
+    case FilterOutcome::Status::kCancelled:
+      return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
+    case FilterOutcome::Status::kOutOfMemory:
+    case FilterOutcome::Status::kFailed: return failure(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
+    case FilterOutcome::Status::kOk: break;
   }
   GimpImage* result = frames->release();
   if (!result) return failure(procedure, GIMP_PDB_EXECUTION_ERROR, _("No frame was stylised."));
@@ -179,7 +180,7 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
 
   const bool ui = progress_window_possible(run_mode);
   // No layer and no undo group exist while the engine runs: the status-bar Cancel kills this process.
-  JobResult job;
+  FilterOutcome job;
   while (true) {
     std::map<std::string, Image> files;
     try {
@@ -191,17 +192,18 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
     Image input = read_region(drawable, region);
     job = run_job(filter, std::move(input), values, std::move(files), ui, gimp_image_get_width(image),
                   gimp_image_get_height(image));
-    if (!ui || job.status != JobResult::Status::kFailed || job.missing_model.empty()) break;
+    if (!ui || job.status != FilterOutcome::Status::kFailed || job.missing_model.empty()) break;
     // A model is missing: offer the model manager, and run again once it is installed. (The user has seen the
     // message, so a declined offer ends the run without GIMP repeating it.)
     if (!dialogs::offer_model_manager(job.message, job.missing_model))
       return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
   }
   switch (job.status) {
-    case JobResult::Status::kCancelled: return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
-    case JobResult::Status::kOutOfMemory:  // the message says what to try (run_filter)
-    case JobResult::Status::kFailed: return failure(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
-    case JobResult::Status::kOk: break;
+    case FilterOutcome::Status::kCancelled:
+      return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, nullptr);
+    case FilterOutcome::Status::kOutOfMemory:  // the message says what to try (run_filter)
+    case FilterOutcome::Status::kFailed: return failure(procedure, GIMP_PDB_EXECUTION_ERROR, job.message);
+    case FilterOutcome::Status::kOk: break;
   }
   add_result_layer(image, GIMP_LAYER(drawable), region, job.image, layer_name(filter, values),
                    static_cast<bool>(filter.result_size));

@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "core/image_io.h"
 #include "core/image_tensor.h"
-#include "filters/feedforward_stylize.h"
+#include "engine/feedforward_stylize.h"
 #include "models/transform_net.h"
 #include "tests/test_util.h"
 

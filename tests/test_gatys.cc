@@ -3,7 +3,7 @@
 
 #include "core/losses/losses.h"
 #include "core/optimize.h"
-#include "filters/gatys.h"
+#include "engine/gatys.h"
 #include "tests/fake_network.h"
 
 using namespace atelier;

@@ -109,7 +109,7 @@ bool inception_installed() {
 
 }  // namespace
 
-TEST(ReferenceOutputs, StylizeOptimise) {
+TEST(ReferenceOutputs, StylizeOptimize) {
   REQUIRE_INCEPTION();
   const Image out = run("stylize",
                         {{"style-image", stripes_file()},
@@ -121,7 +121,7 @@ TEST(ReferenceOutputs, StylizeOptimise) {
   expect_matches_reference("stylize_optimise", out);
 }
 
-TEST(ReferenceOutputs, StylizeOptimiseAdamFromNoise) {
+TEST(ReferenceOutputs, StylizeOptimizeAdamFromNoise) {
   REQUIRE_INCEPTION();
   const Image out = run("stylize",
                         {{"style-image", stripes_file()},

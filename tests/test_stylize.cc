@@ -12,8 +12,8 @@
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/losses/losses.h"
+#include "engine/stylize_optimize.h"
 #include "filters/stylize.h"
-#include "filters/stylize_optimise.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "tests/fake_network.h"
@@ -37,7 +37,7 @@ Image smooth_image(int w, int h, float alpha = 1.f) {
 }
 
 // Optimise-method values with a striped style image saved as a file (the filter loads it like a user's file).
-ParamValues optimise_values(const std::string& style_name, int iterations) {
+ParamValues optimize_values(const std::string& style_name, int iterations) {
   const std::string style_path = test::temp_path(style_name);
   save_png(style_path, test::stripes_image(96, 96));
   ParamValues v(stylize_filter().params);
@@ -151,7 +151,7 @@ TEST(StylizeFilter, GatysMovesTheImageTowardTheStyle) {
       << "InceptionV3 is not installed in " << library.dir() << ": run './run atelier models install inception_v3'";
   const Image style = test::stripes_image(96, 96);
   const Filter& f = stylize_filter();
-  ParamValues v = optimise_values("stripes.png", 8);
+  ParamValues v = optimize_values("stripes.png", 8);
   Image content = smooth_image(96, 80);
   Image out = run_filter(f, content, v, RunContext{&library, Progress(), {}});
   ASSERT_EQ(out.width, 96);
@@ -177,7 +177,7 @@ TEST(StylizeFilter, FullResolutionFinishesAtTheLayersSize) {
   ATELIER_REQUIRE(library.installed("inception_v3"), "InceptionV3 is not installed");
   at::set_num_threads(1);
   const Filter& f = stylize_filter();
-  ParamValues v = optimise_values("stripes-full.png", 5);
+  ParamValues v = optimize_values("stripes-full.png", 5);
   v.set_text("network", "inception_v3");
   const Image content = smooth_image(200, 150);
   const Image soft = run_filter(f, content, v, RunContext{&library, Progress(), {}});
@@ -202,7 +202,7 @@ TEST(StylizeFilter, FullResolutionFinishesAtTheLayersSize) {
 }
 
 // Coarse to fine: scales halve from the working size down to the network's smallest input.
-TEST(StylizeOptimise, ScalesHalveDownToTheNetworksSmallestInput) {
+TEST(StylizeOptimize, ScalesHalveDownToTheNetworksSmallestInput) {
   EXPECT_EQ(stylize_scale_sides(384, 1, 76), std::vector<int>({384}));
   EXPECT_EQ(stylize_scale_sides(384, 2, 76), std::vector<int>({192, 384}));
   EXPECT_EQ(stylize_scale_sides(384, 3, 76), std::vector<int>({96, 192, 384}));
@@ -212,18 +212,18 @@ TEST(StylizeOptimise, ScalesHalveDownToTheNetworksSmallestInput) {
 
 // The finer scale continues from the coarser one's result: settled at the small scale, the image reaches a lower
 // loss at the working size than the same iterations at the working size alone, measured with one loss.
-TEST(StylizeOptimise, CoarseToFineStartsFromTheCoarseResultAndReachesALowerLoss) {
+TEST(StylizeOptimize, CoarseToFineStartsFromTheCoarseResultAndReachesALowerLoss) {
   test::FakeNetwork net;
   torch::manual_seed(11);
   const at::Tensor content = image_rgb_to_tensor(smooth_image(64, 48));
   const std::vector<StyleImage> styles = {{test::stripes_image(96, 96), 1.0}};
-  StylizeOptimise request;
+  StylizeOptimize request;
   request.schedule = {1, 6, 6};
-  const at::Tensor one_scale = stylize_optimise(net, content, styles, request, Progress());
+  const at::Tensor one_scale = stylize_optimize(net, content, styles, request, Progress());
   request.schedule = {2, 6, 6};
   std::vector<std::string> messages;
   const Progress record([&](double, const std::string& m) { messages.push_back(m); }, nullptr);
-  const at::Tensor two_scales = stylize_optimise(net, content, styles, request, record);
+  const at::Tensor two_scales = stylize_optimize(net, content, styles, request, record);
   ASSERT_EQ(two_scales.sizes(), content.sizes());
   bool coarse = false;
   for (const auto& m : messages) coarse = coarse || m.rfind("level 1/2", 0) == 0;
@@ -231,8 +231,9 @@ TEST(StylizeOptimise, CoarseToFineStartsFromTheCoarseResultAndReachesALowerLoss)
 
   GatysSettings measure_settings;
   const GatysLayers layers = gatys_layers(net, measure_settings, true);
-  const GatysLoss measure(net, content, style_grams(net, layers.style, style_targets(styles, net, 64, "off", content)),
-                          measure_settings);
+  const GatysLoss measure(
+      net, content, style_grams(net, layers.style, style_targets(styles, net, 64, ColorPreservation::Off, content)),
+      measure_settings);
   torch::NoGradGuard no_grad;
   const double one = measure(one_scale).item<double>(), two = measure(two_scales).item<double>();
   EXPECT_LT(two, one) << "two scales " << two << ", one scale " << one;
@@ -240,12 +241,12 @@ TEST(StylizeOptimise, CoarseToFineStartsFromTheCoarseResultAndReachesALowerLoss)
 
 // "Stop and keep" during the coarse scale: the run ends at the working size from the coarse result, without
 // iterations (or targets) at the finer scale.
-TEST(StylizeOptimise, StopAndKeepAtTheCoarseScaleFinishesAtTheWorkingSize) {
+TEST(StylizeOptimize, StopAndKeepAtTheCoarseScaleFinishesAtTheWorkingSize) {
   test::FakeNetwork net;
   torch::manual_seed(11);
   const at::Tensor content = image_rgb_to_tensor(smooth_image(64, 48));
   const std::vector<StyleImage> styles = {{test::stripes_image(96, 96), 1.0}};
-  StylizeOptimise request;
+  StylizeOptimize request;
   request.schedule = {2, 6, 6};
   std::atomic<bool> finish{false};
   std::vector<std::string> messages;
@@ -256,7 +257,7 @@ TEST(StylizeOptimise, StopAndKeepAtTheCoarseScaleFinishesAtTheWorkingSize) {
       },
       nullptr);
   progress.with_finish(&finish);
-  const at::Tensor result = stylize_optimise(net, content, styles, request, progress);
+  const at::Tensor result = stylize_optimize(net, content, styles, request, progress);
   ASSERT_EQ(result.sizes(), content.sizes());
   EXPECT_GT((result - content).abs().mean().item<double>(), 1e-3) << "the coarse iterations are kept";
   for (const std::string& m : messages) {

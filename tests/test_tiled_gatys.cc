@@ -7,9 +7,9 @@
 #include <cstdio>
 
 #include "core/losses/losses.h"
-#include "filters/feature_tiles.h"
-#include "filters/gatys.h"
-#include "filters/tiled_gatys.h"
+#include "engine/feature_tiles.h"
+#include "engine/gatys.h"
+#include "engine/tiled_gatys.h"
 #include "tests/fake_network.h"
 
 using namespace atelier;

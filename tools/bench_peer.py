@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The benchmark peer: a straightforward PyTorch-Python implementation of the same Gatys algorithm as
-filters/gatys.cc (same networks and weights, same losses, L-BFGS with strong-Wolfe line search, one iteration
+engine/gatys.cc (same networks and weights, same losses, L-BFGS with strong-Wolfe line search, one iteration
 per step), timed the same way. Prints one JSON object per configuration, one per line.
 
 usage: bench_peer.py --models-dir DIR [--sizes 256,512] [--networks inception_v3,vgg19] [--iterations 5]

@@ -5,13 +5,15 @@
 // pulled toward the same style targets (computed once per level from the whole style image), and the tiles are
 // blended with feathered weights.
 #include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/progress.h"
-#include "filters/gatys.h"
-#include "filters/style_inputs.h"
+#include "engine/gatys.h"
+#include "engine/style_image.h"
 
 namespace atelier {
 
@@ -25,9 +27,10 @@ struct PyramidRequest {
   // Memory for the piece optimised at once; 0 = half the free memory of `device` (GPU memory for CUDA; at most
   // 16 GB).
   double budget_bytes = 0;
-  std::string device = "auto";  // the device that will run it (a device_param value)
-  int max_tile = 0;             // longest side optimised at once (0 = from the budget)
-  int overlap = 0;              // context on each side of a tile (0 = an eighth of the tile; exact: at least 96)
+  // The device that will run it; none: not usable here (the run itself says so), the default budget is assumed.
+  std::optional<c10::Device> device = c10::Device(c10::kCPU);
+  int max_tile = 0;  // longest side optimised at once (0 = from the budget)
+  int overlap = 0;   // context on each side of a tile (0 = an eighth of the tile; exact: at least 96)
   // Tiled levels optimised whole, each evaluation tile by tile with one Gram over all tiles (TiledGatysLoss),
   // instead of tile by tile, each tile on its own toward the shared style targets.
   bool exact = false;
@@ -56,7 +59,7 @@ PyramidPlan plan_style_pyramid(const PyramidRequest& request);
 struct PyramidRun {
   GatysSettings base;        // weights, phase averaging, style layers (set), random start and seed for the first level
   double style_scale = 1.0;  // the style image is seen at this multiple of each level's size
-  std::string preserve_colors = "off";
+  ColorPreservation colors = ColorPreservation::Off;
   at::Tensor start;  // defined: the first level starts from this image (any size, host memory)
 };
 

@@ -1,4 +1,4 @@
-#include "filters/frame_stylize.h"
+#include "engine/frame_stylize.h"
 
 #include <ATen/ATen.h>
 

@@ -1,4 +1,4 @@
-#include "filters/texture_synthesis.h"
+#include "engine/texture_synthesis.h"
 
 #include <torch/torch.h>
 

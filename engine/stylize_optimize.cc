@@ -1,4 +1,4 @@
-#include "filters/stylize_optimise.h"
+#include "engine/stylize_optimize.h"
 
 #include <ATen/ATen.h>
 
@@ -30,8 +30,8 @@ PyramidPlan stylize_plan(int width, int height, const StylizeSchedule& schedule,
   return plan_style_pyramid(pyramid);
 }
 
-at::Tensor stylize_optimise(FeatureNetwork& net, const at::Tensor& content, const std::vector<StyleImage>& styles,
-                            const StylizeOptimise& request, const Progress& progress) {
+at::Tensor stylize_optimize(FeatureNetwork& net, const at::Tensor& content, const std::vector<StyleImage>& styles,
+                            const StylizeOptimize& request, const Progress& progress) {
   const int min_side = static_cast<int>(net.min_input_size()) + (request.base.phase_average ? 1 : 0);
   const PyramidPlan plan =
       stylize_plan(static_cast<int>(content.size(3)), static_cast<int>(content.size(2)), request.schedule, min_side);
@@ -39,7 +39,7 @@ at::Tensor stylize_optimise(FeatureNetwork& net, const at::Tensor& content, cons
   run.base = request.base;
   if (run.base.style_layers.empty()) run.base.style_layers = net.default_style_layers();
   run.style_scale = request.style_scale;
-  run.preserve_colors = request.preserve_colors;
+  run.colors = request.colors;
   return run_style_pyramid(net, content.to(at::kCPU), styles, plan, run, progress).to(at::kFloat);
 }
 

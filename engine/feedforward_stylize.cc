@@ -1,4 +1,4 @@
-#include "filters/feedforward_stylize.h"
+#include "engine/feedforward_stylize.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>

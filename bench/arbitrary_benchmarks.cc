@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/benchmarks.h"
 #include "core/error.h"
 #include "core/image_io.h"
 #include "core/image_statistics.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
-#include "filters/benchmarks.h"
 #include "filters/filter.h"
 #include "filters/stylize.h"
 

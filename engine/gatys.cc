@@ -1,4 +1,4 @@
-#include "filters/gatys.h"
+#include "engine/gatys.h"
 
 #include <ATen/ATen.h>
 #include <torch/torch.h>
@@ -7,7 +7,7 @@
 #include "core/image_tensor.h"
 #include "core/losses/losses.h"
 #include "core/tiling.h"
-#include "filters/feature_tiles.h"
+#include "engine/feature_tiles.h"
 #include "models/feature_network.h"
 
 namespace atelier {
@@ -21,7 +21,7 @@ std::vector<std::string> merged(const std::vector<std::string>& a, const std::ve
 }
 
 // The sum of a style image's Gram over positions and the number of positions, per layer: whole, or tile by tile
-// with context, only the cores' positions counting (filters/feature_tiles.h).
+// with context, only the cores' positions counting (engine/feature_tiles.h).
 std::pair<std::vector<at::Tensor>, std::vector<double>> gram_sums(FeatureNetwork& net,
                                                                   const std::vector<std::string>& layers,
                                                                   const at::Tensor& image, int tile) {

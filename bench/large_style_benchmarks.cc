@@ -10,15 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "bench/benchmarks.h"
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/losses/losses.h"
 #include "core/memory.h"
 #include "core/tiling.h"
-#include "filters/benchmarks.h"
-#include "filters/feature_tiles.h"
+#include "engine/feature_tiles.h"
+#include "engine/gatys.h"
 #include "filters/filter.h"
-#include "filters/gatys.h"
 #include "filters/large_style.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"

@@ -13,18 +13,18 @@
 #include <string>
 #include <vector>
 
+#include "bench/benchmarks.h"
 #include "core/device.h"
 #include "core/error.h"
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
 #include "core/numbers.h"
-#include "filters/benchmarks.h"
+#include "engine/gatys.h"
+#include "engine/stylize_optimize.h"
 #include "filters/cost.h"
-#include "filters/gatys.h"
 #include "filters/machine_speed.h"
 #include "filters/stylize.h"
-#include "filters/stylize_optimise.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 
@@ -99,7 +99,8 @@ void run_stylize_benchmarks(const BenchOptions& o) {
   const at::Tensor content_on_device = content.to(device);
   const GatysLoss measure(
       *net, content_on_device,
-      style_grams(*net, layers.style, style_targets(styles, *net, long_side, "off", content_on_device)),
+      style_grams(*net, layers.style,
+                  style_targets(styles, *net, long_side, ColorPreservation::Off, content_on_device)),
       measure_settings);
 
   // This machine's evaluation speed as the dialog's estimate measures it (the development machine's figures in
@@ -126,14 +127,14 @@ void run_stylize_benchmarks(const BenchOptions& o) {
       continue;
     }
     const NamedSchedule named = parse_schedule(text);
-    StylizeOptimise request;
+    StylizeOptimize request;
     request.base.phase_average = !named.single_phase;
     request.base.batch_phases = !named.sequential_phases;
     request.base.optimizer.line_search = named.line_search;
     request.schedule = named.schedule;
     reset_peak_resident();
     const auto t0 = Clock::now();
-    const at::Tensor result = stylize_optimise(*net, content_on_device, styles, request, Progress());
+    const at::Tensor result = stylize_optimize(*net, content_on_device, styles, request, Progress());
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     const double peak = static_cast<double>(peak_resident_bytes()) / 1048576.0;
     double loss = 0;

@@ -6,14 +6,14 @@
 #include <filesystem>
 #include <string>
 
+#include "bench/benchmarks.h"
 #include "core/device.h"
 #include "core/image_io.h"
 #include "core/image_statistics.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
-#include "filters/benchmarks.h"
+#include "engine/texture_synthesis.h"
 #include "filters/texture.h"
-#include "filters/texture_synthesis.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 
@@ -69,13 +69,13 @@ void bench_source(const std::string& path, const BenchOptions& options, FeatureN
   reset_peak_resident();
   auto t0 = Clock::now();
   const at::Tensor optimised = optimize_texture(net, source, opt, Progress());
-  const double optimise_seconds = seconds_since(t0);
+  const double optimize_seconds = seconds_since(t0);
   std::printf(
       "{\"impl\": \"atelier-cpp\", \"benchmark\": \"texture_optimize\", \"source\": \"%s\", \"size\": %lld, "
       "\"loss\": \"%s\", \"octaves\": %d, \"iterations\": %d, \"seconds\": %.1f, \"peak_memory_mb\": %.0f, "
       "\"result\": %s, %s, \"threads\": %d}\n",
       name.c_str(), static_cast<long long>(size), defaults.get_text("loss").c_str(), opt.octaves, opt.iterations,
-      optimise_seconds, peak_resident_bytes() / 1048576.0, judge.json(optimised).c_str(), baselines.c_str(),
+      optimize_seconds, peak_resident_bytes() / 1048576.0, judge.json(optimised).c_str(), baselines.c_str(),
       at::get_num_threads());
   std::fflush(stdout);
 

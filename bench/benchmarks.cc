@@ -1,4 +1,4 @@
-#include "filters/benchmarks.h"
+#include "bench/benchmarks.h"
 
 #include <torch/torch.h>
 
@@ -17,8 +17,8 @@
 #include "core/image_io.h"
 #include "core/memory.h"
 #include "core/safetensors.h"
-#include "filters/deep_dream.h"
-#include "filters/gatys.h"
+#include "engine/deep_dream.h"
+#include "engine/gatys.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/vgg19.h"

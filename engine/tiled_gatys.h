@@ -1,7 +1,7 @@
 #pragma once
 // Gatys' loss of an image too large for one network pass, and its gradient, evaluated tile by tile with memory set
 // by the tile: the same value and gradient as GatysLoss on the whole image, to float precision where a tile's
-// context covers the network's receptive field (filters/feature_tiles.h). Pass 1 (no gradients) sums each style
+// context covers the network's receptive field (engine/feature_tiles.h). Pass 1 (no gradients) sums each style
 // layer's Gram over the tiles' cores, which gives the whole image's style loss and its gradient with respect to
 // each Gram. Pass 2 runs each tile forward and backward on a surrogate whose gradient is the whole image's: that
 // Gram gradient (a constant) against the tile's own Gram sum, plus the tile's share of the content loss.
@@ -13,7 +13,7 @@
 #include "core/optimize.h"
 #include "core/progress.h"
 #include "core/tiling.h"
-#include "filters/gatys.h"
+#include "engine/gatys.h"
 
 namespace atelier {
 

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/benchmarks.h"
 #include "core/error.h"
 #include "core/image_io.h"
 #include "core/image_statistics.h"
 #include "core/image_tensor.h"
 #include "core/video_io.h"
-#include "filters/benchmarks.h"
-#include "filters/frame_stylize.h"
+#include "engine/frame_stylize.h"
 #include "filters/stylize_frames.h"
 #include "models/model_library.h"
 

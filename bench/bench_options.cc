@@ -2,9 +2,9 @@
 #include <optional>
 #include <sstream>
 
+#include "bench/benchmarks.h"
 #include "core/error.h"
 #include "core/numbers.h"
-#include "filters/benchmarks.h"
 
 namespace atelier {
 namespace {

@@ -1,4 +1,4 @@
-#include "filters/feature_tiles.h"
+#include "engine/feature_tiles.h"
 
 #include <torch/torch.h>
 

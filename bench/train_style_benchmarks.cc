@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/benchmarks.h"
 #include "core/device.h"
 #include "core/image.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
-#include "filters/benchmarks.h"
-#include "filters/feedforward_stylize.h"
-#include "filters/style_training.h"
+#include "engine/feedforward_stylize.h"
+#include "engine/style_training.h"
 #include "models/feature_network.h"
 #include "models/model_library.h"
 #include "models/transform_net.h"

@@ -1,4 +1,4 @@
-#include "filters/style_training.h"
+#include "engine/style_training.h"
 
 #include <ATen/ATen.h>
 #include <torch/torch.h>

@@ -8,16 +8,16 @@
 #include <vector>
 
 #include "core/progress.h"
-#include "filters/gatys.h"
-#include "filters/style_inputs.h"
-#include "filters/style_pyramid.h"
-#include "filters/stylize_schedule.h"
+#include "engine/gatys.h"
+#include "engine/style_image.h"
+#include "engine/style_pyramid.h"
+#include "engine/stylize_schedule.h"
 
 namespace atelier {
 
 class FeatureNetwork;
 
-struct StylizeOptimise {
+struct StylizeOptimize {
   // Weights, optimizer, start, seed, phase averaging (style layers: the network's when empty). L-BFGS takes its own
   // step without a line search: on this loss it reaches a given loss sooner, with one evaluation per iteration
   // (docs/benchmarks.md, issue 14).
@@ -28,7 +28,7 @@ struct StylizeOptimise {
   }();
   StylizeSchedule schedule;
   double style_scale = 1.0;
-  std::string preserve_colors = "off";
+  ColorPreservation colors = ColorPreservation::Off;
 };
 
 // The long sides of the scales for a working long side: {work >> (scales - 1), ..., work / 2, work}, none below the
@@ -41,7 +41,7 @@ PyramidPlan stylize_plan(int width, int height, const StylizeSchedule& schedule,
 
 // Optimises `content` ([1,3,H,W] in [0,1], the working size, any device) toward the styles. Returns [1,3,H,W] in
 // [0,1], float32, host memory.
-at::Tensor stylize_optimise(FeatureNetwork& net, const at::Tensor& content, const std::vector<StyleImage>& styles,
-                            const StylizeOptimise& request, const Progress& progress);
+at::Tensor stylize_optimize(FeatureNetwork& net, const at::Tensor& content, const std::vector<StyleImage>& styles,
+                            const StylizeOptimize& request, const Progress& progress);
 
 }  // namespace atelier

@@ -1,4 +1,4 @@
-#include "filters/tiled_gatys.h"
+#include "engine/tiled_gatys.h"
 
 #include <torch/torch.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "core/losses/losses.h"
-#include "filters/feature_tiles.h"
+#include "engine/feature_tiles.h"
 #include "models/feature_network.h"
 
 namespace atelier {

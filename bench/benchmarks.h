@@ -49,36 +49,36 @@ struct BenchOptions {
 // Throws atelier::Error for bad options and missing models.
 void run_benchmarks(const BenchOptions& options);
 
-// Texture Synthesize per source (filters/texture_benchmarks.cc): time of the optimisation, training speed and
+// Texture Synthesize per source (bench/texture_benchmarks.cc): time of the optimisation, training speed and
 // sampling time of a generator at 512 and 2048 px, and for each result how far its texture statistics are from
 // the source's (feature-space Gram and sliced distances, colour histograms) next to a pixel-shuffled copy of the
 // source and to noise.
 void run_texture_benchmarks(const BenchOptions& options);
 
-// Large Tiled Style (filters/large_style_benchmarks.cc): time and peak memory per output size and tiling mode,
+// Large Tiled Style (bench/large_style_benchmarks.cc): time and peak memory per output size and tiling mode,
 // and the result's style and content distances, their spread over the image's parts, and the edge energy at the
 // tile boundaries relative to the whole image.
 void run_large_style_benchmarks(const BenchOptions& options);
 
-// Stylize's Arbitrary method (filters/arbitrary_benchmarks.cc): per pair and method (Arbitrary fitted and read,
+// Stylize's Arbitrary method (bench/arbitrary_benchmarks.cc): per pair and method (Arbitrary fitted and read,
 // Optimise, Instant) the result's texture statistics and colour histograms against the painting's, relative to the
 // photo's, and its edge agreement with the photo; the time and peak memory of whole layers.
 void run_arbitrary_benchmarks(const BenchOptions& options);
 
-// Train Instant Style (filters/train_style_benchmarks.cc): seconds per training iteration at each of the options'
+// Train Instant Style (bench/train_style_benchmarks.cc): seconds per training iteration at each of the options'
 // sizes on InceptionV3, and Instant's time for a 1024x768 photo, tiled as the filter runs it and in one pass.
 void run_train_style_benchmarks(const BenchOptions& options);
 
-// Stylize's Optimise method (filters/stylize_benchmarks.cc): per schedule the time and the loss of the result,
+// Stylize's Optimise method (bench/stylize_benchmarks.cc): per schedule the time and the loss of the result,
 // all measured with the same loss at the working size.
 void run_stylize_benchmarks(const BenchOptions& options);
 
-// Stylize Frames (filters/frames_benchmarks.cc): per clip and method, the warping error of consecutive results
+// Stylize Frames (bench/frames_benchmarks.cc): per clip and method, the warping error of consecutive results
 // (flicker), the filter-bank texture distance to the style and the time per frame, each frame stylised on its own
 // (temporal weight 0) and with the default temporal consistency.
 void run_frames_benchmarks(const BenchOptions& options);
 
-// The options of `atelier bench ARGS...` (filters/bench_options.cc); nullopt for --help. Throws atelier::Error for
+// The options of `atelier bench ARGS...` (bench/bench_options.cc); nullopt for --help. Throws atelier::Error for
 // an unknown option or a bad value, naming it.
 std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& args);
 

@@ -1,4 +1,4 @@
-#include "filters/deep_dream.h"
+#include "engine/deep_dream.h"
 
 #include <torch/torch.h>
 

@@ -1,4 +1,4 @@
-#include "filters/style_pyramid.h"
+#include "engine/style_pyramid.h"
 
 #include <torch/torch.h>
 
@@ -10,7 +10,7 @@
 #include "core/image_tensor.h"
 #include "core/memory.h"
 #include "core/tiling.h"
-#include "filters/tiled_gatys.h"
+#include "engine/tiled_gatys.h"
 #include "models/feature_network.h"
 
 namespace atelier {
@@ -66,13 +66,8 @@ int iterations_at(const PyramidRequest& r, size_t level, size_t levels) {
   return static_cast<int>(std::lround(r.coarsest_iterations * std::pow(ratio, t)));
 }
 
-double auto_budget(const std::string& device_name) {
-  uint64_t free = 0;
-  try {
-    free = device_free_memory_bytes(select_device(device_name));
-  } catch (const Error&) {
-    // An unavailable device: the run itself says so; the plan assumes the default.
-  }
+double auto_budget(const std::optional<c10::Device>& device) {
+  const uint64_t free = device ? device_free_memory_bytes(*device) : 0;
   return free > 0 ? std::min(static_cast<double>(free) / 2, kMaxAutoBudgetBytes) : kDefaultBudgetBytes;
 }
 
@@ -168,9 +163,9 @@ at::Tensor run_style_pyramid(FeatureNetwork& net, const at::Tensor& content_full
     GatysSettings settings = run.base;
     settings.optimizer.iterations = level.iterations;
     // (Only histogram matching reads the content: it stays in host memory otherwise.)
-    const at::Tensor palette = run.preserve_colors == "histogram" ? content.to(device, at::kFloat) : content;
+    const at::Tensor palette = run.colors == ColorPreservation::Histogram ? content.to(device, at::kFloat) : content;
     settings.grams = style_grams(net, settings.style_layers,
-                                 style_targets(styles, net, style_side, run.preserve_colors, palette), level.tile_size);
+                                 style_targets(styles, net, style_side, run.colors, palette), level.tile_size);
     const at::Tensor start =
         result.defined() ? resize(result, content.size(2), content.size(3)).to(at::kHalf) : at::Tensor();
     result = at::Tensor();

@@ -1,0 +1,25 @@
+#include "engine/style_image.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "core/color.h"
+#include "core/image_tensor.h"
+#include "models/feature_network.h"
+
+namespace atelier {
+
+std::vector<StyleTarget> style_targets(const std::vector<StyleImage>& styles, const FeatureNetwork& net,
+                                       int64_t long_side, ColorPreservation colors, const at::Tensor& content) {
+  std::vector<StyleTarget> targets;
+  for (const auto& s : styles) {
+    at::Tensor t = image_rgb_to_tensor(s.image, net.device());
+    t = ensure_min_side(resize_long_side(t, std::max<int64_t>(net.min_input_size(), long_side)), net.min_input_size());
+    if (colors == ColorPreservation::Histogram) t = match_histogram(t, content);
+    targets.push_back({t, s.weight});
+  }
+  return targets;
+}
+
+}  // namespace atelier
