@@ -68,9 +68,7 @@ void bench_training(FeatureNetwork& features, int64_t size, int iterations, c10:
 // pass over the whole image, and that pass's convolutions alone (the share the rest of the network costs).
 void bench_inference(const ModelLibrary& library, c10::Device device) {
   const std::string name = "fast-style/wave";
-  ModelLibrary writable(library.dir());
-  if (!writable.installed(name)) install_model(writable, name, [](const std::string&) {});
-  auto net = load_transform_net(writable.path(name), device);
+  auto net = load_transform_net(library.path(name), device);
   const Image photo = tensor_to_image(bench_photo(768, 1024, 3));
   c10::InferenceMode inference;
   double peak_mb = 0;

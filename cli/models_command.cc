@@ -43,10 +43,15 @@ int list(const ModelLibrary& lib) {
   std::printf("model library: %s\n\n", lib.dir().c_str());
   for (const auto& m : lib.known()) {
     std::error_code ec;
-    const std::string p = lib.file_path(m.name);
     const bool inst = lib.installed(m.name);
-    std::printf("%-22s %-10s %s\n", m.name.c_str(), inst ? "installed" : "missing", m.description.c_str());
-    if (inst)
+    // A bundled network is read where the program keeps it until the library has a copy.
+    const std::string p = inst ? lib.file_path(m.name) : bundled_file(m);
+    std::printf("%-22s %-10s %s\n", m.name.c_str(),
+                inst         ? "installed"
+                : !p.empty() ? "bundled"
+                             : "missing",
+                m.description.c_str());
+    if (!p.empty())
       std::printf("%-22s %s (%s)\n", "", p.c_str(), human_size(std::filesystem::file_size(p, ec)).c_str());
     else
       std::printf("%-22s to get it: %s\n", "", lib.how_to_install(m.name).c_str());

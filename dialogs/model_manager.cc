@@ -68,8 +68,15 @@ const char* kind_label(const std::string& kind) {
   return kind.c_str();
 }
 
+// The file a run reads for the model: the library's copy, else the one the program ships (read in place); "" when
+// neither exists.
+std::string usable_file(const ModelLibrary& library, const std::string& name) {
+  return library.installed(name) ? library.file_path(name) : bundled_file(library.info(name));
+}
+
 std::string state_label(const Manager& m, const ModelLibrary& library, const std::string& name) {
-  if (!library.installed(name)) return _("Not installed");
+  if (!library.installed(name))
+    return bundled_file(library.info(name)).empty() ? _("Not installed") : _("Ready (comes with the program)");
   const auto it = m.verified.find(name);
   if (it == m.verified.end()) return _("Installed");
   switch (it->second) {
@@ -124,14 +131,17 @@ void update_selection(Manager& m) {
       const ModelLibrary library(m.dir);
       const ModelInfo& info = library.info(name);
       installed = library.installed(name);
+      const std::string file = usable_file(library, name);
+      // A bundled network needs no copy in the library (runs read it where the program keeps it); Install makes
+      // one all the same, for a library that travels.
       installable = info.installable;
       const auto it = m.verified.find(name);
       damaged = it != m.verified.end() && it->second == VerifyStatus::Mismatch;
       gchar* text = g_markup_printf_escaped(
           "<b>%s</b>: %s\n%s %s\n%s %s\n%s %s", name.c_str(), info.description.c_str(),
-          installed ? _("File:") : _("To install:"),
-          installed ? (library.file_path(name) + " (" + file_size(library.file_path(name)) + ")").c_str()
-                    : (installable ? _("click Install") : library.how_to_install(name).c_str()),
+          !file.empty() ? _("File:") : _("To install:"),
+          !file.empty() ? (file + " (" + file_size(file) + ")").c_str()
+                        : (installable ? _("click Install") : library.how_to_install(name).c_str()),
           _("Source:"), info.source.c_str(), _("Licence:"), info.licence.c_str());
       details = text;
       g_free(text);
@@ -158,11 +168,11 @@ void refresh(Manager& m, const std::string& select) {
     for (const ModelInfo& info : library.known()) {
       GtkTreeIter iter;
       gtk_list_store_append(m.store, &iter);
-      const bool installed = library.installed(info.name);
+      const std::string file = usable_file(library, info.name);
       gtk_list_store_set(m.store, &iter, kColName, info.name.c_str(), kColKind, kind_label(info.kind), kColState,
                          state_label(m, library, info.name).c_str(), kColSize,
-                         installed ? file_size(library.file_path(info.name)).c_str() : "", kColLicence,
-                         info.licence.c_str(), kColSource, info.source.c_str(), -1);
+                         file.empty() ? "" : file_size(file).c_str(), kColLicence, info.licence.c_str(), kColSource,
+                         info.source.c_str(), -1);
       if (!have_choice || info.name == select) chosen = iter;
       have_choice = true;
     }

@@ -17,10 +17,6 @@ ParamSpec instant_network_param(std::vector<ParamCondition> used_when) {
 std::shared_ptr<TransformNet> load_instant_network(const std::string& nick, const RunContext& ctx) {
   const ModelLibrary library(ctx.library->dir());
   const std::string name = "fast-style/" + nick;
-  if (!library.installed(name)) {
-    ModelLibrary writable(library.dir());
-    install_model(writable, name, [&](const std::string& line) { ctx.progress.report(0, line); });
-  }
   ctx.progress.report(0, "loading " + name);
   return load_transform_net(library.path(name), ctx.device);
 }

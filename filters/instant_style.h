@@ -14,8 +14,8 @@ class TransformNet;
 // fast-model: the network, used when `used_when` holds.
 ParamSpec instant_network_param(std::vector<ParamCondition> used_when);
 
-// The library's fast-style/NICK on ctx's device, installed first when it is a bundled one not installed yet. The
-// library is read afresh: the style may have been trained since the host opened it.
+// The library's fast-style/NICK on ctx's device (a bundled one read where the program keeps it: nothing is
+// written). The library is read afresh: the style may have been trained since the host opened it.
 std::shared_ptr<TransformNet> load_instant_network(const std::string& nick, const RunContext& ctx);
 
 }  // namespace atelier

@@ -14,10 +14,7 @@ namespace {
 constexpr const char* kModel = "arbitrary-style/magenta";
 
 ArbitraryStyle load_arbitrary_style(const RunContext& ctx, const std::shared_ptr<FeatureNetwork>& inception) {
-  ModelLibrary library(ctx.library->dir());
-  if (!library.installed(kModel))
-    install_model(library, kModel, [&](const std::string& line) { ctx.progress.report(0, line); });
-  return ArbitraryStyle(library.path(kModel), inception, ctx.device);
+  return ArbitraryStyle(ModelLibrary(ctx.library->dir()).path(kModel), inception, ctx.device);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ void read_style_regions(std::vector<StyleImage>& styles, const ParamValues& valu
 inline constexpr int kDefaultFitSteps = 20;
 
 // engine/arbitrary_stylize.h's arbitrary_stylize with the networks of ctx's library on ctx's device (Magenta's
-// network installed the first time). Throws atelier::Error as
+// network read where the program keeps it unless the library has its own copy). Throws atelier::Error as
 // check_arbitrary_styles, and with what to do for a missing InceptionV3.
 Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& styles, const ArbitraryRequest& request,
                         const RunContext& ctx);

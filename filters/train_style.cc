@@ -266,17 +266,16 @@ void check_training_name(const ModelLibrary& library, const std::string& name, b
                 "' to resume; turn resume off to start it, or give the name of the training that was stopped");
 }
 
-// A new training's first network, on the CPU: a style of the library (start-from: bundled ones installed the first
-// time) or, for "new", random weights from `seed`.
-std::unique_ptr<TransformNet> starting_network(ModelLibrary& library, const std::string& start_from,
+// A new training's first network, on the CPU: a style of the library (start-from; bundled ones read where the
+// program keeps them) or, for "new", random weights from `seed`.
+std::unique_ptr<TransformNet> starting_network(const ModelLibrary& library, const std::string& start_from,
                                                uint64_t seed, const Progress& progress) {
   if (start_from == kNewNetwork) {
     torch::manual_seed(seed);
     return std::make_unique<TransformNet>();
   }
   const std::string from = std::string(kKind) + "/" + start_from;
-  if (!library.installed(from))
-    install_model(library, from, [&](const std::string& line) { progress.report(0, line); });
+  progress.report(0, "loading " + from);
   return std::make_unique<TransformNet>(load_safetensors(library.path(from)), library.path(from), at::kCPU);
 }
 

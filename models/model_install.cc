@@ -189,18 +189,10 @@ void install_inception_v3(ModelLibrary& lib, const LogFn& log, const Progress& p
 
 // The pretrained fast-style networks ship with the program (models/fast-style/, installed to the data dir).
 void install_bundled(ModelLibrary& lib, const ModelInfo& info, const LogFn& log) {
-  std::string bundled;
-  const auto dirs = data_dirs("models");
-  for (const std::string& dir : dirs) {
-    std::error_code ec;
-    if (fs::is_regular_file(dir + "/" + info.file, ec)) {
-      bundled = dir + "/" + info.file;
-      break;
-    }
-  }
+  const std::string bundled = bundled_file(info);
   if (bundled.empty())
     throw Error("the bundled network " + info.file + " is missing from this installation (looked in " +
-                looked_in(dirs) + "); reinstall Neural Atelier");
+                looked_in(data_dirs("models")) + "); reinstall Neural Atelier");
   PendingFile out(lib.file_path(info.name));
   std::error_code ec;
   fs::copy_file(bundled, out.path(), fs::copy_options::overwrite_existing, ec);
@@ -235,6 +227,15 @@ void install_vgg19(ModelLibrary& lib, const LogFn& log, const Progress& progress
 }
 
 }  // namespace
+
+std::string bundled_file(const ModelInfo& info) {
+  if (!info.installable || (info.kind != "fast-style" && info.kind != "arbitrary-style")) return "";
+  for (const std::string& dir : data_dirs("models")) {
+    std::error_code ec;
+    if (fs::is_regular_file(dir + "/" + info.file, ec)) return dir + "/" + info.file;
+  }
+  return "";
+}
 
 Verification verify_model(const ModelLibrary& library, const std::string& name) {
   Verification v;

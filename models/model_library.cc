@@ -174,9 +174,10 @@ std::string ModelLibrary::how_to_install(const std::string& name) const {
 
 std::string ModelLibrary::path(const std::string& name) const {
   const std::string p = file_path(name);
-  if (!installed(name))
-    throw ModelMissing(name, "model '" + name + "' is not installed (no " + p + "); " + how_to_install(name));
-  return p;
+  if (installed(name)) return p;
+  const std::string bundled = bundled_file(info(name));
+  if (!bundled.empty()) return bundled;
+  throw ModelMissing(name, "model '" + name + "' is not installed (no " + p + "); " + how_to_install(name));
 }
 
 void ModelLibrary::write_index(const std::string& skip_name, const ModelInfo* add) {

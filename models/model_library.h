@@ -41,8 +41,10 @@ class ModelLibrary {
   // Built-in manifest entries plus models imported into this library.
   std::vector<ModelInfo> known() const;
   const ModelInfo& info(const std::string& name) const;  // throws atelier::Error for unknown names
+  // Whether the library holds the model's file (bundled networks are usable without: see path()).
   bool installed(const std::string& name) const;
-  // Path of an installed model's weights; throws ModelMissing with the exact install command if missing.
+  // Path of a model's weights for a run: the library's file, else, for a network that ships with the program, its
+  // bundled file, read in place (bundled_file()); throws ModelMissing with the exact install command otherwise.
   std::string path(const std::string& name) const;
   // Where a model's weights live once installed (dir()/info(name).file).
   std::string file_path(const std::string& name) const;
@@ -66,6 +68,10 @@ class ModelLibrary {
 };
 
 // ---- installing, verifying, importing (models/model_install.cc) -----------------------------------------
+
+// Where a network that ships with the program (the nine styles, the arbitrary-style network) is in this
+// installation; "" for other models, or when this installation lacks the file.
+std::string bundled_file(const ModelInfo& info);
 
 using LogFn = std::function<void(const std::string& line)>;
 

@@ -1,5 +1,6 @@
 #!/bin/sh
-# `atelier models` paths that need no network: help, list on an empty library, verify detecting a corrupt file,
+# `atelier models` paths that need no network: help, list on an empty library (the bundled networks listed as
+# such), verify detecting a corrupt file,
 # unknown names and import errors.
 set -u
 ATELIER=$1
@@ -8,6 +9,9 @@ expect 0 "install \[NAME" "$ATELIER" models --help
 expect 2 "usage" "$ATELIER" models
 expect 0 "inception_v3 *missing" "$ATELIER" models --dir "$DIR" list
 expect 0 "atelier models import vgg19" "$ATELIER" models --dir "$DIR" list
+# The networks that come with the program are usable without a copy in the library.
+expect 0 "fast-style/wave *bundled" "$ATELIER" models --dir "$DIR" list
+expect 0 "arbitrary-style/magenta *bundled" "$ATELIER" models --dir "$DIR" list
 expect 0 "no models are installed" "$ATELIER" models --dir "$DIR" verify
 expect 1 "MISSING" "$ATELIER" models --dir "$DIR" verify inception_v3
 echo "not the real weights" >"$DIR/inception_v3.safetensors"

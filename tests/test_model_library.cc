@@ -157,25 +157,38 @@ TEST(ModelLibrary, ImportedStyleNetworksAreChoices) {
   EXPECT_EQ(spec.choices.front().label, "La Muse (Picasso)");
 }
 
-// Removing a bundled network deletes the library's copy; it stays listed, and a run that needs it is told how to
-// install it (ModelMissing names it, so that GIMP can offer the model manager).
-TEST(ModelLibrary, RemovedBundledNetworksStayKnown) {
+// The networks that ship with the program are read where it keeps them: a run writes nothing into the library.
+// Installing one makes a copy there, which runs then read; removing it deletes the copy and the bundled file serves
+// again. A model that is neither installed nor bundled is ModelMissing, naming how to install it (so that GIMP can
+// offer the model manager).
+TEST(ModelLibrary, BundledNetworksAreReadInPlaceUntilInstalled) {
   const std::string d = fresh_dir("lib-remove-bundled");
   ModelLibrary lib(d);
+  const std::string bundled = bundled_file(lib.info("fast-style/wave"));
+  ASSERT_FALSE(bundled.empty());
+  EXPECT_TRUE(fs::exists(bundled));
+  EXPECT_FALSE(lib.installed("fast-style/wave"));
+  EXPECT_EQ(lib.path("fast-style/wave"), bundled);
+  EXPECT_EQ(lib.path("arbitrary-style/magenta"), bundled_file(lib.info("arbitrary-style/magenta")));
+  EXPECT_FALSE(fs::exists(d + "/fast-style"));
+  EXPECT_EQ(bundled_file(lib.info("inception_v3")), "");  // installed with npm, never bundled
+
   std::vector<std::string> lines;
   install_model(lib, "fast-style/wave", [&](const std::string& l) { lines.push_back(l); });
   ASSERT_TRUE(lib.installed("fast-style/wave"));
+  EXPECT_EQ(lib.path("fast-style/wave"), d + "/fast-style/wave.safetensors");
   EXPECT_EQ(verify_model(lib, "fast-style/wave").status, VerifyStatus::Ok);
   remove_model(lib, "fast-style/wave", [&](const std::string& l) { lines.push_back(l); });
   EXPECT_FALSE(lib.installed("fast-style/wave"));
   EXPECT_FALSE(fs::exists(d + "/fast-style/wave.safetensors"));
   EXPECT_TRUE(ModelLibrary(d).info("fast-style/wave").installable);
+  EXPECT_EQ(lib.path("fast-style/wave"), bundled);
   try {
-    lib.path("fast-style/wave");
+    lib.path("inception_v3");
     FAIL();
   } catch (const ModelMissing& e) {
-    EXPECT_EQ(e.model, "fast-style/wave");
-    EXPECT_NE(std::string(e.what()).find("atelier models install fast-style/wave"), std::string::npos) << e.what();
+    EXPECT_EQ(e.model, "inception_v3");
+    EXPECT_NE(std::string(e.what()).find("atelier models install inception_v3"), std::string::npos) << e.what();
   }
   const std::string again = test::error_of([&] { remove_model(lib, "fast-style/wave", ignore); });
   EXPECT_NE(again.find("not installed"), std::string::npos) << again;

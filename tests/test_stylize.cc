@@ -102,8 +102,9 @@ TEST(StylizeFilter, InstantMethodUsesTheBundledNetwork) {
   ASSERT_EQ(out.height, 37);
   EXPECT_FLOAT_EQ(out.pixel(10, 10)[3], 0.5f);  // alpha kept
   EXPECT_GT(mean_abs_difference(out, input), 0.05);
-  EXPECT_TRUE(ModelLibrary(dir).installed("fast-style/scream"));
-  EXPECT_EQ(verify_model(ModelLibrary(dir), "fast-style/scream").status, VerifyStatus::Ok);
+  // Read where the program keeps it: the run wrote nothing into the library (it ran on a worker thread in GIMP).
+  EXPECT_FALSE(ModelLibrary(dir).installed("fast-style/scream"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/fast-style"));
 }
 
 // Instant with preserved colours: luminance keeps the layer's chroma; histogram gives each channel of the result

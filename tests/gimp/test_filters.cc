@@ -94,7 +94,11 @@ std::vector<ParamSpec> needs_model_params() {
 // Fails with ModelMissing like a neural filter whose network is not installed, so that the offer of the model
 // manager can be tested (tests/gimp/models.sh offer); with the model there, inverts the layer.
 Image needs_model(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  ModelLibrary(ctx.library->dir()).path(v.get_text("model"));
+  // Installed, not merely bundled: the offer is tested with a bundled network the library has no copy of.
+  const ModelLibrary library(ctx.library->dir());
+  const std::string& model = v.get_text("model");
+  if (!library.installed(model))
+    throw ModelMissing(model, "model '" + model + "' is not installed; " + library.how_to_install(model));
   Image out = input;
   for (size_t i = 0; i < out.rgba.size(); i += 4)
     for (int c = 0; c < 3; ++c) out.rgba[i + c] = 1.f - out.rgba[i + c];
