@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "dialogs/model_manager.h"
 #include "plugin/i18n.h"
-#include "plugin/plug_in.h"
+#include "plugin/procedure_support.h"
 
 namespace atelier::plugin {
 namespace {

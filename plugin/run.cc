@@ -20,7 +20,7 @@
 #include "plugin/job.h"
 #include "plugin/layer_frames.h"
 #include "plugin/pixels.h"
-#include "plugin/plug_in.h"
+#include "plugin/procedure_support.h"
 
 namespace atelier::plugin {
 namespace {
