@@ -67,7 +67,7 @@ void bench_training(FeatureNetwork& features, int64_t size, int iterations, c10:
 // Instant at 1024x768 with a bundled network: the filter's tiled run (512 px tiles, whole-image statistics) and one
 // pass over the whole image, and that pass's convolutions alone (the share the rest of the network costs).
 void bench_inference(const ModelLibrary& library, c10::Device device) {
-  const std::string name = "fast-style/wave";
+  const std::string name = model_name(ModelKind::FastStyle, "wave");
   auto net = load_transform_net(library.path(name), device);
   const Image photo = tensor_to_image(bench_photo(768, 1024, 3));
   c10::InferenceMode inference;

@@ -61,11 +61,14 @@ struct Manager {
   std::map<std::string, VerifyStatus> verified;  // this window's checks
 };
 
-const char* kind_label(const std::string& kind) {
-  if (kind == "feature") return _("Feature network");
-  if (kind == "fast-style") return _("Instant style");
-  if (kind == "texture-net") return _("Texture generator");
-  return kind.c_str();
+const char* kind_label(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::Feature: return _("Feature network");
+    case ModelKind::FastStyle: return _("Instant style");
+    case ModelKind::ArbitraryStyle: return _("Arbitrary style");
+    case ModelKind::TextureNet: return _("Texture generator");
+  }
+  return "";
 }
 
 // The file a run reads for the model: the library's copy, else the one the program ships (read in place); "" when
@@ -364,7 +367,7 @@ void on_import(GtkButton*, gpointer data) {
   Manager& m = *static_cast<Manager*>(data);
   ImportRequest request;
   if (!ask_import(GTK_WINDOW(m.dialog), &request)) return;
-  start_task(m, request.kind == "vgg19" ? std::string("vgg19") : "fast-style/" + request.name,
+  start_task(m, request.kind == "vgg19" ? std::string("vgg19") : model_name(ModelKind::FastStyle, request.name),
              printf_string(_("Importing %s…"), request.path), false, [dir = m.dir, request](const Progress&) {
                ModelLibrary library(dir);
                const std::string name =

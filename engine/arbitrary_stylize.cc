@@ -89,7 +89,7 @@ at::Tensor fit_embedding(const ArbitraryStyle& model, FeatureNetwork& inception,
 }
 
 void check_arbitrary_styles(const Image& input, const std::vector<StyleImage>& styles) {
-  if (styles.empty()) throw Error("no style image: choose a style image (--style FILE / style-image)");
+  if (styles.empty()) throw Error("no style image was given");
   double total = 0;
   for (size_t i = 0; i < styles.size(); ++i) {
     const StyleImage& s = styles[i];

@@ -39,7 +39,7 @@ std::vector<std::string> training_photo_files(const std::string& folder) {
     }
     if (files.empty())
       throw Error("no photos folder was given and the default photos (" + std::string(kDefaultTrainingPhotoDir) +
-                  ", Debian's darknet package) are not installed; choose a folder of photos (--photos DIR)");
+                  ", Debian's darknet package) are not installed; choose a folder of photos");
     return files;
   }
   std::error_code ec;

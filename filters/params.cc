@@ -228,9 +228,9 @@ ParamSpec feature_network_param(std::string label, std::string help) {
   return s;
 }
 
-ParamSpec library_network_param(std::string name, std::string label, std::string help, const std::string& kind,
+ParamSpec library_network_param(std::string name, std::string label, std::string help, ModelKind kind,
                                 std::string default_nick, std::string group) {
-  const std::string prefix = kind + "/";
+  const std::string prefix = model_name(kind, "");
   // Bundled networks: "Feed-forward style network: The Great Wave (Hokusai)" is shown as "The Great Wave (Hokusai)".
   auto option = [prefix](const ModelInfo& m) {
     const size_t colon = m.description.find(": ");

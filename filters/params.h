@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "models/model_library.h"
+
 namespace atelier {
 
 // Layer: a layer of any image open in GIMP (GIMP only); its value is "" (none) or the key under which the host's
@@ -116,9 +118,9 @@ ParamSpec choice_param(std::string name, std::string label, std::string help, st
 
 // The parameters every filter shares, declared once (labels differ only to keep each dialog's mnemonics unique).
 ParamSpec feature_network_param(std::string label, std::string help);
-// A network of the model library of the given kind ("fast-style"): nick = its name without the "KIND/" prefix;
+// A network of the model library of the given kind: nick = its name without the "KIND/" prefix (model_name());
 // lists the bundled ones and everything imported or trained into the user's library.
-ParamSpec library_network_param(std::string name, std::string label, std::string help, const std::string& kind,
+ParamSpec library_network_param(std::string name, std::string label, std::string help, ModelKind kind,
                                 std::string default_nick, std::string group);
 // A choice (typically a library_network_param) with one more option listed first ("new": train a new one).
 ParamSpec with_leading_choice(ParamSpec spec, ChoiceOption first);

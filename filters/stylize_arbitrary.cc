@@ -11,10 +11,11 @@
 namespace atelier {
 namespace {
 
-constexpr const char* kModel = "arbitrary-style/magenta";
+constexpr const char* kModelNick = "magenta";  // arbitrary-style/magenta
 
 ArbitraryStyle load_arbitrary_style(const RunContext& ctx, const std::shared_ptr<FeatureNetwork>& inception) {
-  return ArbitraryStyle(ModelLibrary(ctx.library->dir()).path(kModel), inception, ctx.device);
+  return ArbitraryStyle(ModelLibrary(ctx.library->dir()).path(model_name(ModelKind::ArbitraryStyle, kModelNick)),
+                        inception, ctx.device);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@
 namespace atelier {
 namespace {
 
-constexpr const char* kModelKind = "texture-net";
+constexpr ModelKind kModelKind = ModelKind::TextureNet;
 constexpr const char* kNewModel = "new";
 
 const std::vector<ChoiceOption> kMethods = {{"optimize", "Optimise (no training)"},
@@ -137,7 +137,7 @@ Image sample_generator(TextureGeneratorImpl& generator, const RunContext& ctx, u
 }
 
 Image run_trained(const ParamValues& v, const RunContext& ctx) {
-  const std::string name = std::string(kModelKind) + "/" + v.get_text("model");
+  const std::string name = model_name(kModelKind, v.get_text("model"));
   // The library read afresh: the generator may have been trained since the host opened it.
   TextureGenerator generator = load_texture_generator(ModelLibrary(ctx.library->dir()).path(name));
   if (v.get_bool("tileable") && !generator->config().tileable)
@@ -165,7 +165,7 @@ Image run_training(const Image& source, const ParamValues& v, const RunContext& 
   TextureGenerator generator = train_texture_generator(*net, src, s, ctx.progress.sub(0.05, 0.95));
 
   ModelInfo info;
-  info.name = std::string(kModelKind) + "/" + name;
+  info.name = model_name(kModelKind, name);
   info.kind = kModelKind;
   info.description = "Texture network: " + name;
   info.source = "trained by atelier texture";

@@ -28,7 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kKind = "fast-style";
+constexpr ModelKind kKind = ModelKind::FastStyle;
 constexpr int kCheckpointEvery = 25;
 constexpr const char* kNewNetwork = "new";
 // A network learns to minimise the weighted losses over all photos far more completely than Optimise's few hundred
@@ -254,7 +254,7 @@ void apply_recipe(const Recipe& r, StyleTrainSettings& s) {
 // with "stop and keep" is both a saved style and a checkpoint: resuming it replaces the style), and resuming
 // without a stopped training.
 void check_training_name(const ModelLibrary& library, const std::string& name, bool resume) {
-  const std::string model = std::string(kKind) + "/" + name;
+  const std::string model = model_name(kKind, name);
   const bool stopped = fs::exists(library.checkpoint_path(model));
   bool known = false;
   for (const ModelInfo& m : library.known()) known = known || m.name == model;
@@ -274,9 +274,35 @@ std::unique_ptr<TransformNet> starting_network(const ModelLibrary& library, cons
     torch::manual_seed(seed);
     return std::make_unique<TransformNet>();
   }
-  const std::string from = std::string(kKind) + "/" + start_from;
+  const std::string from = model_name(kKind, start_from);
   progress.report(0, "loading " + from);
   return std::make_unique<TransformNet>(load_safetensors(library.path(from)), library.path(from), at::kCPU);
+}
+
+// The photos' files (photo discovery: engine/training_photos.h), its errors naming the parameter.
+std::vector<std::string> photo_files(const std::string& folder) {
+  try {
+    return training_photo_files(folder);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " (photos; --photos DIR on the command line)");
+  }
+}
+
+// Saves the network as the library's fast-style/NAME with what it was trained on and how long.
+void save_trained_style(ModelLibrary& library, const std::string& name, const TransformNet& net, const Recipe& recipe,
+                        int iterations, const Image& style) {
+  Metadata meta = recipe.metadata();
+  meta["train.iterations"] = std::to_string(iterations);
+  meta["style.size"] = std::to_string(style.width) + "x" + std::to_string(style.height);
+  meta["trained"] = "atelier train-style";
+  meta["date"] = utc_now();
+  ModelInfo info;
+  info.name = model_name(kKind, name);
+  info.kind = kKind;
+  info.description = "Trained style: " + name;
+  info.source = "trained by atelier train-style";
+  info.licence = "yours (trained on your images)";
+  add_trained_model(library, info, [&](const std::string& path) { save_transform_net(path, net, meta); });
 }
 
 Image run_train_style(const Image& input, const ParamValues& v, const RunContext& ctx) {
@@ -284,7 +310,7 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   const Image style = style_image(v, ctx);
   const std::string style_sha256 = sha256_pixels(style);
   const std::string name = model_name(v, style_sha256);
-  const std::string model = std::string(kKind) + "/" + name;
+  const std::string model = model_name(kKind, name);
   ModelLibrary library(ctx.library->dir());
   const std::string checkpoint_path = library.checkpoint_path(model);
   const bool resume = v.get_bool("resume");
@@ -302,7 +328,7 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
   }
   // Checked before minutes of work. A resumed training keeps learning from its own photos unless others are given.
   const std::string photos_folder = resume && v.get_text("photos").empty() ? recipe.photos : v.get_text("photos");
-  const std::vector<std::string> photo_list = training_photo_files(photos_folder);
+  const std::vector<std::string> photo_list = photo_files(photos_folder);
   progress.report(0, "loading the feature network");
   std::unique_ptr<FeatureNetwork> features =
       load_feature_network(resume ? recipe.network : v.get_text("network"), *ctx.library, ctx.device);
@@ -343,18 +369,8 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
 
   // "Stop and keep": the network as trained so far is saved; its checkpoint stays, so training can resume.
   const bool stopped_early = progress.finishing() && saved > 0 && saved < s.iterations;
-  Metadata meta = recipe.metadata();
-  meta["train.iterations"] = std::to_string(stopped_early ? saved : std::max(s.iterations, start.iteration));
-  meta["style.size"] = std::to_string(style.width) + "x" + std::to_string(style.height);
-  meta["trained"] = "atelier train-style";
-  meta["date"] = utc_now();
-  ModelInfo info;
-  info.name = model;
-  info.kind = kKind;
-  info.description = "Trained style: " + name;
-  info.source = "trained by atelier train-style";
-  info.licence = "yours (trained on your images)";
-  add_trained_model(library, info, [&](const std::string& path) { save_transform_net(path, *net, meta); });
+  save_trained_style(library, name, *net, recipe, stopped_early ? saved : std::max(s.iterations, start.iteration),
+                     style);
   if (stopped_early)
     progress.report(0.97, "stopped after iteration " + std::to_string(saved) + ": saved the style as '" + name +
                               "' as trained so far; resume with the same name and resume on to train on");

@@ -229,7 +229,7 @@ void install_vgg19(ModelLibrary& lib, const LogFn& log, const Progress& progress
 }  // namespace
 
 std::string bundled_file(const ModelInfo& info) {
-  if (!info.installable || (info.kind != "fast-style" && info.kind != "arbitrary-style")) return "";
+  if (!info.installable || (info.kind != ModelKind::FastStyle && info.kind != ModelKind::ArbitraryStyle)) return "";
   for (const std::string& dir : data_dirs("models")) {
     std::error_code ec;
     if (fs::is_regular_file(dir + "/" + info.file, ec)) return dir + "/" + info.file;
@@ -263,7 +263,8 @@ void install_model(ModelLibrary& library, const std::string& name, const LogFn& 
   }
   if (name == "inception_v3") return install_inception_v3(library, log, progress);
   if (name == "vgg19") return install_vgg19(library, log, progress);
-  if (info.kind == "fast-style" || info.kind == "arbitrary-style") return install_bundled(library, info, log);
+  if (info.kind == ModelKind::FastStyle || info.kind == ModelKind::ArbitraryStyle)
+    return install_bundled(library, info, log);
   throw Error("no installer for model '" + name + "'");
 }
 
@@ -314,11 +315,11 @@ std::string import_model(ModelLibrary& library, const std::string& kind, const s
     if (n.empty()) n = fs::path(abs_source).lexically_normal().parent_path().filename().string();
     if (!valid_model_name(n))
       throw Error("model name '" + n + "' may only use letters, digits, '_', '-' and '.'; pick one with --name");
-    info.name = "fast-style/" + n;
-    info.kind = "fast-style";
+    info.name = model_name(ModelKind::FastStyle, n);
+    info.kind = ModelKind::FastStyle;
     info.description = "fast style transfer network";
     info.licence = "see the model's source";
-    info.file = "fast-style/" + n + ".safetensors";
+    info.file = info.name + ".safetensors";
     PendingFile out(library.dir() + "/" + info.file);
     log("importing " + source + " as " + info.name + "...");
     import_fast_style(source, out.path());

@@ -25,7 +25,7 @@ ModelInfo from_json(const Json& v) {
     return s.is_string() ? json::string(s) : std::string();
   };
   m.name = str("name");
-  m.kind = str("kind");
+  m.kind = kind_from_name(str("kind")).value_or(ModelKind::Feature);
   m.description = str("description");
   m.source = str("source");
   m.licence = str("licence");
@@ -35,8 +35,8 @@ ModelInfo from_json(const Json& v) {
 }
 
 Json to_json(const ModelInfo& m) {
-  return {{"name", m.name},     {"kind", m.kind},       {"description", m.description},
-          {"source", m.source}, {"licence", m.licence}, {"file", m.file},
+  return {{"name", m.name},     {"kind", kind_name(m.kind)}, {"description", m.description},
+          {"source", m.source}, {"licence", m.licence},      {"file", m.file},
           {"sha256", m.sha256}};
 }
 
@@ -50,46 +50,66 @@ bool safe_relative(const std::string& f) {
 
 }  // namespace
 
+const char* kind_name(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::Feature: return "feature";
+    case ModelKind::FastStyle: return "fast-style";
+    case ModelKind::ArbitraryStyle: return "arbitrary-style";
+    case ModelKind::TextureNet: return "texture-net";
+  }
+  return "feature";
+}
+
+std::optional<ModelKind> kind_from_name(const std::string& name) {
+  for (ModelKind k : {ModelKind::Feature, ModelKind::FastStyle, ModelKind::ArbitraryStyle, ModelKind::TextureNet})
+    if (name == kind_name(k)) return k;
+  return std::nullopt;
+}
+
+std::string model_name(ModelKind kind, const std::string& nick) {
+  return kind == ModelKind::Feature ? nick : std::string(kind_name(kind)) + "/" + nick;
+}
+
 const std::vector<ModelInfo>& ModelLibrary::builtin() {
   static const std::vector<ModelInfo> models = {
-      {"inception_v3", "feature",
+      {"inception_v3", ModelKind::Feature,
        "InceptionV3 (ImageNet, fine-tuned for NSFW classification by nsfwjs): style, texture, DeepDream",
        "npm:nsfwjs@4.4.0", "MIT", "inception_v3.safetensors",
        // SHA-256 of models/convert/nsfwjs_to_safetensors.js' output (deterministic).
        "7101fa47d73a164c1ce964550e80323bcca2f743ee0aea9d18e933644e266ee7", true},
-      {"vgg19", "feature", "VGG-19 (ImageNet), the network of Gatys et al.'s style transfer",
+      {"vgg19", ModelKind::Feature, "VGG-19 (ImageNet), the network of Gatys et al.'s style transfer",
        "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth",
        "BSD-3-Clause (torchvision); weights by the Oxford VGG group, CC BY 4.0", "vgg19.safetensors", "", true},
-      {"fast-style/la_muse", "fast-style", "Feed-forward style network: La Muse (Picasso)",
+      {"fast-style/la_muse", ModelKind::FastStyle, "Feed-forward style network: La Muse (Picasso)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/la_muse.safetensors",
        "655c1dd106d09519d65510e05a32d595af6204430d4c1aec72d15010ef4ec34c", true},
-      {"fast-style/mathura", "fast-style", "Feed-forward style network: Mathura (Indian relief art)",
+      {"fast-style/mathura", ModelKind::FastStyle, "Feed-forward style network: Mathura (Indian relief art)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/mathura.safetensors",
        "84473c1b969c6c23b66dda80745c2ade697f7a39c3ed9d5f29cfe7469ff5df25", true},
-      {"fast-style/matilde_perez", "fast-style", "Feed-forward style network: Matilde Perez (kinetic art)",
+      {"fast-style/matilde_perez", ModelKind::FastStyle, "Feed-forward style network: Matilde Perez (kinetic art)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT",
        "fast-style/matilde_perez.safetensors", "249637b96ef0b341a410cd08ce99f8339e1cfdcfda79c0e9da8599202dbec879",
        true},
-      {"fast-style/matta", "fast-style", "Feed-forward style network: Roberto Matta",
+      {"fast-style/matta", ModelKind::FastStyle, "Feed-forward style network: Roberto Matta",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/matta.safetensors",
        "a031a3fdccc74d59a3bdeb9b664709b97bb46d1eb07a5f6b9d584e50a8e50a60", true},
-      {"fast-style/rain_princess", "fast-style", "Feed-forward style network: Rain Princess (Afremov)",
+      {"fast-style/rain_princess", ModelKind::FastStyle, "Feed-forward style network: Rain Princess (Afremov)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT",
        "fast-style/rain_princess.safetensors", "4423a02827aeb299e30ee4aeb6224f68369b06610afd9c2e36c9cf0ca847d19f",
        true},
-      {"fast-style/scream", "fast-style", "Feed-forward style network: The Scream (Munch)",
+      {"fast-style/scream", ModelKind::FastStyle, "Feed-forward style network: The Scream (Munch)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/scream.safetensors",
        "6519d2d082eb427cfd394f51a52ff5de6be4a931e11e1a3df2605aab39d7282b", true},
-      {"fast-style/udnie", "fast-style", "Feed-forward style network: Udnie (Picabia)",
+      {"fast-style/udnie", ModelKind::FastStyle, "Feed-forward style network: Udnie (Picabia)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/udnie.safetensors",
        "198014d431b49161a2db23767e343b7a9c0c9c91dbd380c7a099b014a50bb5f2", true},
-      {"fast-style/wave", "fast-style", "Feed-forward style network: The Great Wave (Hokusai)",
+      {"fast-style/wave", ModelKind::FastStyle, "Feed-forward style network: The Great Wave (Hokusai)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/wave.safetensors",
        "469d8853ec0e901cb5e0c21840f76cc884418bebc87062e99efe829f20e788e5", true},
-      {"fast-style/wreck", "fast-style", "Feed-forward style network: The Shipwreck of the Minotaur (Turner)",
+      {"fast-style/wreck", ModelKind::FastStyle, "Feed-forward style network: The Shipwreck of the Minotaur (Turner)",
        "bundled with Neural Atelier (ml5.js / lengstrom fast-style-transfer)", "MIT", "fast-style/wreck.safetensors",
        "ab1d04311b3f0a5d50ace0667411a264fa9d592648fec8376bbab8649cc9a502", true},
-      {"arbitrary-style/magenta", "arbitrary-style",
+      {"arbitrary-style/magenta", ModelKind::ArbitraryStyle,
        "Arbitrary style transfer (Magenta, Ghiasi et al. 2017): any style image, instantly",
        "bundled with Neural Atelier (reiinakano/arbitrary-image-stylization-tfjs, separable transformer)", "Apache-2.0",
        "arbitrary-style/magenta_separable.safetensors",
@@ -122,7 +142,9 @@ void ModelLibrary::read_index() {
     const Json index = json::parse(ss.str());
     for (const auto& v : json::array(json::at(index, "models"), "models")) {
       ModelInfo m = from_json(v);
-      if (m.name.empty() || !safe_relative(m.file)) continue;
+      const Json& kind = json::get(v, "kind");
+      if (m.name.empty() || !safe_relative(m.file) || !kind.is_string() || !kind_from_name(json::string(kind)))
+        continue;
       auto it = std::find_if(known_.begin(), known_.end(), [&](const ModelInfo& k) { return k.name == m.name; });
       if (it == known_.end()) {
         known_.push_back(m);
@@ -165,10 +187,10 @@ std::string ModelLibrary::how_to_install(const std::string& name) const {
     return "run 'atelier models install vgg19' (needs internet access), or, if you have torchvision's "
            "vgg19-dcbb9e9d.pth, 'atelier models import vgg19 /path/to/vgg19-dcbb9e9d.pth'";
   if (m.installable) return "run 'atelier models install " + m.name + "'";
-  if (m.kind == "fast-style")
+  if (m.kind == ModelKind::FastStyle)
     return "import it again with 'atelier models import fast-style DIR --name " + m.name.substr(m.name.find('/') + 1) +
            "'";
-  if (m.kind == "texture-net") return "it was trained on this computer: train it again (method generator)";
+  if (m.kind == ModelKind::TextureNet) return "it was trained on this computer: train it again (method generator)";
   return "import it again with 'atelier models import'";
 }
 

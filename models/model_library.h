@@ -1,6 +1,7 @@
 #pragma once
 // The per-user model library: a directory of weight files plus a manifest of known models (torch-free).
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,17 @@ struct ModelMissing : Error {
   std::string model;
 };
 
+// What a model of the library is. Its name in the library's index and in model names is kind_name().
+enum class ModelKind { Feature, FastStyle, ArbitraryStyle, TextureNet };
+const char* kind_name(ModelKind kind);  // "feature", "fast-style", "arbitrary-style", "texture-net"
+std::optional<ModelKind> kind_from_name(const std::string& name);
+// A model's name in the library: "KIND/NICK" ("fast-style/wave", "texture-net/bricks"); a feature network's nick
+// is its name ("inception_v3").
+std::string model_name(ModelKind kind, const std::string& nick);
+
 struct ModelInfo {
-  std::string name;  // "inception_v3", "vgg19", "fast-style/wave", ...
-  std::string kind;  // "feature" | "fast-style" | "arbitrary-style" | "texture-net"
+  std::string name;  // "inception_v3", "vgg19", "fast-style/wave", ...: model_name()
+  ModelKind kind = ModelKind::Feature;
   std::string description;
   std::string source;  // where it comes from ("npm:nsfwjs@4.4.0", a URL, "imported from ...")
   std::string licence;

@@ -88,16 +88,17 @@ TEST(ModelLibrary, ImportedModelsAreRecordedAndVerified) {
     ModelLibrary lib(d);
     fs::create_directories(d + "/fast-style");
     std::ofstream(d + "/fast-style/wave.safetensors") << "weights";
-    lib.record_import({"fast-style/wave", "fast-style", "wave", "imported from /x/wave", "MIT",
+    lib.record_import({"fast-style/wave", ModelKind::FastStyle, "wave", "imported from /x/wave", "MIT",
                        "fast-style/wave.safetensors", sha256_hex("weights"), false});
     std::ofstream(d + "/vgg19.safetensors") << "vgg";
-    lib.record_import(
-        {"vgg19", "feature", "", "imported from /x/vgg19.pth", "", "vgg19.safetensors", sha256_hex("vgg"), false});
-    EXPECT_THROW(lib.record_import({"evil", "fast-style", "", "", "", "../evil.safetensors", "", false}), Error);
+    lib.record_import({"vgg19", ModelKind::Feature, "", "imported from /x/vgg19.pth", "", "vgg19.safetensors",
+                       sha256_hex("vgg"), false});
+    EXPECT_THROW(lib.record_import({"evil", ModelKind::FastStyle, "", "", "", "../evil.safetensors", "", false}),
+                 Error);
   }
   ModelLibrary lib(d);  // reads the index back
   EXPECT_TRUE(lib.installed("fast-style/wave"));
-  EXPECT_EQ(lib.info("fast-style/wave").kind, "fast-style");
+  EXPECT_EQ(lib.info("fast-style/wave").kind, ModelKind::FastStyle);
   EXPECT_EQ(verify_model(lib, "fast-style/wave").status, VerifyStatus::Ok);
   EXPECT_EQ(lib.info("vgg19").source, "imported from /x/vgg19.pth");
   EXPECT_EQ(verify_model(lib, "vgg19").status, VerifyStatus::Ok);
@@ -129,7 +130,7 @@ TEST(ModelLibrary, ImportedStyleNetworksAreChoices) {
   ModelLibrary library(dir);
   ModelInfo info;
   info.name = "fast-style/my_style";
-  info.kind = "fast-style";
+  info.kind = ModelKind::FastStyle;
   info.description = "fast style transfer network";
   info.file = "fast-style/my_style.safetensors";
   library.record_import(info);
@@ -137,7 +138,7 @@ TEST(ModelLibrary, ImportedStyleNetworksAreChoices) {
   const char* old = std::getenv("ATELIER_MODELS_DIR");
   const std::string saved = old ? old : "";
   setenv("ATELIER_MODELS_DIR", dir.c_str(), 1);
-  const ParamSpec spec = library_network_param("net", "Net", "help", "fast-style", "wave", "Style");
+  const ParamSpec spec = library_network_param("net", "Net", "help", ModelKind::FastStyle, "wave", "Style");
   std::vector<std::string> nicks;
   for (const ChoiceOption& c : current_choices(spec)) nicks.push_back(c.nick);
   const std::vector<ParamSpec> specs = {spec};
@@ -203,7 +204,7 @@ TEST(ModelLibrary, RemovedTrainedStylesLeaveTheList) {
     fs::create_directories(d + "/fast-style");
     for (const char* n : {"mine", "other"}) {
       std::ofstream(d + "/fast-style/" + n + ".safetensors") << n;
-      lib.record_import({std::string("fast-style/") + n, "fast-style", "Trained style", "trained", "yours",
+      lib.record_import({std::string("fast-style/") + n, ModelKind::FastStyle, "Trained style", "trained", "yours",
                          std::string("fast-style/") + n + ".safetensors", sha256_hex(n), false});
     }
     std::ofstream(d + "/fast-style/mine.checkpoint.safetensors") << "checkpoint";
