@@ -88,7 +88,7 @@ at::Tensor fit_embedding(const ArbitraryStyle& model, FeatureNetwork& inception,
   return embedding.detach();
 }
 
-void check_arbitrary_styles(const Image& input, const std::vector<StyleImage>& styles) {
+double check_arbitrary_styles(const Image& input, const std::vector<StyleImage>& styles) {
   if (styles.empty()) throw Error("no style image was given");
   double total = 0;
   for (size_t i = 0; i < styles.size(); ++i) {
@@ -104,17 +104,13 @@ void check_arbitrary_styles(const Image& input, const std::vector<StyleImage>& s
   }
   if (!(total > 0) || !std::isfinite(total))
     throw Error("the style weights add up to " + std::to_string(total) + "; give at least one style a weight above 0");
+  return total;
 }
 
 Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& styles, const ArbitraryRequest& request,
                         const ArbitraryStyle& model, FeatureNetwork& inception, const Progress& progress) {
-  check_arbitrary_styles(input, styles);
-  double total = 0;
-  bool regional = false;
-  for (const StyleImage& s : styles) {
-    total += s.weight;
-    regional = regional || !s.mask.empty();
-  }
+  const double total = check_arbitrary_styles(input, styles);
+  const bool regional = std::any_of(styles.begin(), styles.end(), [](const StyleImage& s) { return !s.mask.empty(); });
   // The layer as the fit sees it: its long side at kFitLongSide, at least InceptionV3's minimum (and the second
   // pixel phase's pixel) on the short side.
   const at::Tensor layer = image_rgb_to_tensor(input, inception.device());

@@ -39,8 +39,8 @@ at::Tensor fit_embedding(const ArbitraryStyle& model, FeatureNetwork& inception,
                          const Progress& progress);
 
 // Throws atelier::Error, saying what to do, for no styles, weights that do not add up to a positive number, or a
-// mask of another size than the layer (before any network is loaded).
-void check_arbitrary_styles(const Image& input, const std::vector<StyleImage>& styles);
+// mask of another size than the layer (before any network is loaded). Returns the weights' sum.
+double check_arbitrary_styles(const Image& input, const std::vector<StyleImage>& styles);
 
 // Paints `input` in the blend of `styles` (weights need not sum to 1; they must not sum to 0): each style's
 // embedding read (and fitted), blended by weight, moved toward the layer's own by `amount`, then one pass of the
