@@ -10,6 +10,7 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <string>
 #include <tuple>
 
 #include "core/color.h"
@@ -93,41 +94,73 @@ std::pair<int64_t, int64_t> work_size(int64_t h, int64_t w, int size, int64_t mi
   return {h, w};
 }
 
+// Neural Dream's values, each read once (dream_options).
+struct DreamOptions {
+  std::string layers;  // "layer:dose, ..." (parse_layer_doses); empty: depth chooses
+  double depth = kDefaultDepth;
+  double strength = kDefaultStrength;
+  double step_size = 0;
+  int iterations = 0, octaves = 0;
+  double octave_scale = 0;
+  int jitter = 0;
+  bool keep_colors = false;
+  int size = 0;  // the long side dreamed at (0 = the layer's)
+  std::string network;
+  uint64_t seed = 0;
+};
+
+DreamOptions dream_options(const ParamValues& v) {
+  DreamOptions o;
+  o.layers = v.get_text("layers");
+  o.depth = v.get_double("depth");
+  o.strength = v.get_double("strength");
+  o.step_size = v.get_double("step-size");
+  o.iterations = v.get_int("iterations");
+  o.octaves = v.get_int("octaves");
+  o.octave_scale = v.get_double("octave-scale");
+  o.jitter = v.get_int("jitter");
+  o.keep_colors = v.get_bool("keep-colors");
+  o.size = v.get_int("size");
+  o.network = v.get_text("network");
+  o.seed = static_cast<uint64_t>(v.get_int("seed"));
+  return o;
+}
+
 Image run_dream(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  LayerDoses doses = parse_layer_doses(v.get_text("layers"));  // before the slow model load: fail fast
+  const DreamOptions o = dream_options(v);
+  LayerDoses doses = parse_layer_doses(o.layers);  // before the slow model load: fail fast
   const Progress& progress = ctx.progress;
   progress.report(0, "loading the feature network");
   const c10::Device device = ctx.device;
   const ModelLibrary& library = *ctx.library;
-  std::string network_name = v.get_text("network");
+  std::string network_name = o.network;
   if (network_name == "auto" && library.installed("inception_v3")) network_name = "inception_v3";
   std::unique_ptr<FeatureNetwork> network = load_feature_network(network_name, library, device);
 
   DreamSettings s;
   s.layers = std::move(doses);
   if (s.layers.empty()) {
-    const double depth = v.get_double("depth");
-    s.layers = std::abs(depth - kDefaultDepth) < 1e-9 ? network->default_dream_layers()
-                                                      : layers_for_depth(network->layer_names(), depth);
+    s.layers = std::abs(o.depth - kDefaultDepth) < 1e-9 ? network->default_dream_layers()
+                                                        : layers_for_depth(network->layer_names(), o.depth);
   }
   check_layer_names(s.layers, network->layer_names(), network->name());
-  s.step_size = v.get_double("step-size");
-  s.iterations = v.get_int("iterations");
-  s.octaves = v.get_int("octaves");
-  s.octave_scale = v.get_double("octave-scale");
-  s.jitter = v.get_int("jitter");
-  s.seed = static_cast<uint64_t>(v.get_int("seed"));
+  s.step_size = o.step_size;
+  s.iterations = o.iterations;
+  s.octaves = o.octaves;
+  s.octave_scale = o.octave_scale;
+  s.jitter = o.jitter;
+  s.seed = o.seed;
 
   c10::InferenceMode no_inference(false);
   const at::Tensor original = image_rgb_to_tensor(input, device);
   const int64_t h = original.size(2), w = original.size(3);
-  const auto [wh, ww] = work_size(h, w, v.get_int("size"), network->min_input_size());
+  const auto [wh, ww] = work_size(h, w, o.size, network->min_input_size());
   const at::Tensor work = resize(original, wh, ww);
   const at::Tensor dreamed = deep_dream(*network, work, s, progress.sub(0.05, 0.98));
   // Adding the upscaled change (rather than upscaling the dream) keeps the input's full-resolution detail.
   const at::Tensor change = resize(dreamed - work, h, w);
-  at::Tensor result = (original + change * v.get_double("strength")).clamp(0, 1);
-  if (v.get_bool("keep-colors")) result = transfer_luminance(result, original);
+  at::Tensor result = (original + change * o.strength).clamp(0, 1);
+  if (o.keep_colors) result = transfer_luminance(result, original);
   return tensor_to_image(result);
 }
 
@@ -194,8 +227,9 @@ namespace {
 // 370 ms per step at 512x512 on two CPU cores (docs/benchmarks.md); the smaller octaves cost about half a full
 // one each.
 CostEstimate dream_cost(const ParamValues& v, int width, int height) {
-  const int steps = v.get_int("iterations") * (1 + v.get_int("octaves")) / 2;
-  return iterative_cost(width, height, v.get_int("size"), std::max(steps, v.get_int("iterations")), 1.4, 1900.0);
+  const DreamOptions o = dream_options(v);
+  const int steps = o.iterations * (1 + o.octaves) / 2;
+  return iterative_cost(width, height, o.size, std::max(steps, o.iterations), 1.4, 1900.0);
 }
 
 // Live: the dream at the preview's size is a few seconds on a CPU (docs/benchmarks.md).

@@ -2,6 +2,10 @@
 
 #include <torch/torch.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "core/color.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
@@ -22,10 +26,46 @@ struct Quality {
 };
 constexpr Quality kQualities[] = {{"fast", 100, 12, false}, {"normal", 200, 30, true}, {"best", 300, 80, true}};
 
-const Quality& quality_of(const ParamValues& v) {
+const Quality& quality_of(const std::string& nick) {
   for (const Quality& q : kQualities)
-    if (v.get_text("quality") == q.nick) return q;
+    if (nick == q.nick) return q;
   return kQualities[1];
+}
+
+// Large Tiled Style's values, each read once (large_style_options).
+struct LargeStyleOptions {
+  StyleSources styles;
+  StyleBalance balance;
+  double style_scale = 1;
+  ColorPreservation colors = ColorPreservation::Off;
+  const Quality* quality = &kQualities[1];
+  int start_size = 0;
+  int memory_megabytes = 0;  // 0 = half the device's free memory
+  int max_tile = 0, overlap = 0;
+  bool exact = false;  // tiles evaluated for one optimisation of the whole level
+  bool random_init = false;
+  std::string network;
+  std::optional<c10::Device> device;  // the device parameter's, when this machine has it
+  uint64_t seed = 0;
+};
+
+LargeStyleOptions large_style_options(const ParamValues& v) {
+  LargeStyleOptions o;
+  o.styles = style_sources(v);
+  o.balance = style_balance(v);
+  o.style_scale = v.get_double("style-scale");
+  o.colors = color_preservation(v);
+  o.quality = &quality_of(v.get_text("quality"));
+  o.start_size = v.get_int("start-size");
+  o.memory_megabytes = v.get_int("memory");
+  o.max_tile = v.get_int("max-tile");
+  o.overlap = v.get_int("overlap");
+  o.exact = v.get_text("tiling") == "exact";
+  o.random_init = v.get_text("init") == "random";
+  o.network = v.get_text("network");
+  o.device = available_device(v.get_text("device"));
+  o.seed = static_cast<uint64_t>(v.get_int("seed"));
+  return o;
 }
 
 std::vector<ParamSpec> make_params() {
@@ -76,42 +116,38 @@ std::vector<ParamSpec> make_params() {
   return p;
 }
 
-}  // namespace
-
-PyramidPlan plan_large_style(const ParamValues& v, int width, int height) {
-  const Quality& q = quality_of(v);
+PyramidPlan plan_large_style(const LargeStyleOptions& o, int width, int height) {
   PyramidRequest r;
   r.width = width;
   r.height = height;
-  r.first_long_side = v.get_int("start-size");
-  r.coarsest_iterations = q.coarsest_iterations;
-  r.finest_iterations = q.finest_iterations;
-  r.phase_average = q.phase_average;
-  r.budget_bytes = v.get_int("memory") * 1024.0 * 1024.0;
-  r.max_tile = v.get_int("max-tile");
-  r.overlap = v.get_int("overlap");
-  r.exact = v.get_text("tiling") == "exact";
-  r.device = available_device(v.get_text("device"));
+  r.first_long_side = o.start_size;
+  r.coarsest_iterations = o.quality->coarsest_iterations;
+  r.finest_iterations = o.quality->finest_iterations;
+  r.phase_average = o.quality->phase_average;
+  r.budget_bytes = o.memory_megabytes * 1024.0 * 1024.0;
+  r.max_tile = o.max_tile;
+  r.overlap = o.overlap;
+  r.exact = o.exact;
+  r.device = o.device;
   return plan_style_pyramid(r);
 }
 
-namespace {
-
 Image run_large_style(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  const std::vector<StyleImage> styles = styles_from_params(v, ctx);
-  const PyramidPlan plan = plan_large_style(v, input.width, input.height);
+  const LargeStyleOptions o = large_style_options(v);
+  const std::vector<StyleImage> styles = read_styles(o.styles, ctx);
+  const PyramidPlan plan = plan_large_style(o, input.width, input.height);
   const Progress& progress = ctx.progress;
   progress.report(0,
                   "plan: " + plan.describe() + "; peak memory about " + format_fixed(plan.peak_megabytes, 0) + " MB");
-  auto net = load_feature_network(v.get_text("network"), *ctx.library, ctx.device);
+  auto net = load_feature_network(o.network, *ctx.library, ctx.device);
   PyramidRun run;
-  apply_style_balance(v, run.base);
-  run.base.phase_average = quality_of(v).phase_average && net->name() == "inception_v3";
-  run.base.random_init = v.get_text("init") == "random";
-  run.base.seed = static_cast<uint64_t>(v.get_int("seed"));
+  o.balance.apply(run.base);
+  run.base.phase_average = o.quality->phase_average && net->name() == "inception_v3";
+  run.base.random_init = o.random_init;
+  run.base.seed = o.seed;
   run.base.style_layers = net->default_style_layers();
-  run.style_scale = v.get_double("style-scale");
-  run.colors = color_preservation(v);
+  run.style_scale = o.style_scale;
+  run.colors = o.colors;
   // Host memory, half precision: the whole-image copies are what grows with the output.
   const at::Tensor content_full = image_rgb_to_tensor(input, at::kCPU, at::kHalf);
   at::Tensor out = resize(run_style_pyramid(*net, content_full, styles, plan, run, progress.sub(0.02, 0.98)),
@@ -123,7 +159,7 @@ Image run_large_style(const Image& input, const ParamValues& v, const RunContext
 }
 
 CostEstimate large_style_cost(const ParamValues& v, int width, int height) {
-  const PyramidPlan plan = plan_large_style(v, width, height);
+  const PyramidPlan plan = plan_large_style(large_style_options(v), width, height);
   CostEstimate e;
   e.width = width;
   e.height = height;
@@ -147,6 +183,10 @@ PreviewPlan large_style_preview(const ParamValues& v) {
 }
 
 }  // namespace
+
+PyramidPlan plan_large_style(const ParamValues& values, int width, int height) {
+  return plan_large_style(large_style_options(values), width, height);
+}
 
 const Filter& large_style_filter() {
   static const Filter f{

@@ -308,16 +308,26 @@ ParamSpec channel_param(std::string name, std::string label, std::string help, s
                     kGimp);
 }
 
-std::string layer_or_file(const ParamValues& values, const std::string& layer_param_name) {
+LayerOrFile read_layer_or_file(const ParamValues& values, const std::string& layer_param_name) {
   const ParamSpec& layer = values.spec(layer_param_name);
-  const std::string& chosen_layer = values.get_text(layer.name);
-  if (layer.instead_of.empty()) return chosen_layer;
+  LayerOrFile out;
+  out.layer = values.get_text(layer.name);
+  if (layer.instead_of.empty()) return out;
   const ParamSpec& file = values.spec(layer.instead_of);
-  const std::string& chosen_file = values.get_text(file.name);
-  if (!chosen_layer.empty() && !chosen_file.empty())
-    throw Error("both " + plain_label(layer) + " and " + plain_label(file) + " are chosen (" + layer.name + ", " +
-                file.name + "); choose one of them");
-  return chosen_layer.empty() ? chosen_file : chosen_layer;
+  out.file = values.get_text(file.name);
+  if (!out.layer.empty() && !out.file.empty())
+    out.conflict = "both " + plain_label(layer) + " and " + plain_label(file) + " are chosen (" + layer.name + ", " +
+                   file.name + "); choose one of them";
+  return out;
+}
+
+std::string LayerOrFile::chosen() const {
+  if (!conflict.empty()) throw Error(conflict);
+  return layer.empty() ? file : layer;
+}
+
+std::string layer_or_file(const ParamValues& values, const std::string& layer_param_name) {
+  return read_layer_or_file(values, layer_param_name).chosen();
 }
 
 std::vector<const ParamSpec*> layers_to_preselect(const ParamValues& values) {

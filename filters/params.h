@@ -137,8 +137,15 @@ ParamSpec layer_param(std::string name, std::string label, std::string help, std
 // A channel of the image the filter works on (a saved selection, a mask painted as a channel), chosen in the dialog
 // or passed from Script-Fu (GIMP only; none by default).
 ParamSpec channel_param(std::string name, std::string label, std::string help, std::string group);
-// The value of a layer_param or else of the file it stands in for ("" when neither is given). Throws
-// atelier::Error when both are given.
+// A layer_param's value and the file's it stands in for, as read (reading never throws).
+struct LayerOrFile {
+  std::string layer, file;
+  std::string conflict;  // the message when both are given
+  // The one given ("" when neither). Throws atelier::Error when both are given.
+  std::string chosen() const;
+};
+LayerOrFile read_layer_or_file(const ParamValues& values, const std::string& layer_param_name);
+// read_layer_or_file(values, layer_param_name).chosen().
 std::string layer_or_file(const ParamValues& values, const std::string& layer_param_name);
 // The layer_params that a dialog should fill with another layer of the image: required, and neither they nor
 // their files given (whether the current method uses them or not: the user may switch to one that does).

@@ -73,34 +73,44 @@ ColorPreservation color_preservation(const ParamValues& v) {
   return ColorPreservation::Off;
 }
 
-std::vector<StyleImage> styles_from_params(const ParamValues& v, const RunContext& ctx) {
+StyleSources style_sources(const ParamValues& v) {
+  StyleSources s;
+  s.listed = v.get_list("style");
+  for (const std::string& w : v.get_list("style-weight")) s.weights.push_back(*parse_double(w));  // checked when set
+  s.first = read_layer_or_file(v, "style-layer");
+  s.second = v.get_text("style-image-2");
+  s.blend = v.get_double("style-blend");
+  return s;
+}
+
+std::vector<StyleImage> read_styles(const StyleSources& s, const RunContext& ctx) {
   std::vector<StyleImage> styles;
-  const std::vector<std::string>& listed = v.get_list("style");
-  const std::vector<std::string>& weights = v.get_list("style-weight");
-  if (!listed.empty() || !weights.empty()) {
-    if (weights.size() > listed.size())
-      throw Error("more --style-weight values (" + std::to_string(weights.size()) + ") than styles (" +
-                  std::to_string(listed.size()) + ")");
-    for (size_t i = 0; i < listed.size(); ++i)
-      styles.push_back({ctx.read_image(listed[i]), i < weights.size() ? *parse_double(weights[i]) : 1.0});
+  if (!s.listed.empty() || !s.weights.empty()) {
+    if (s.weights.size() > s.listed.size())
+      throw Error("more --style-weight values (" + std::to_string(s.weights.size()) + ") than styles (" +
+                  std::to_string(s.listed.size()) + ")");
+    for (size_t i = 0; i < s.listed.size(); ++i)
+      styles.push_back({ctx.read_image(s.listed[i]), i < s.weights.size() ? s.weights[i] : 1.0});
     return styles;
   }
-  const std::string first = layer_or_file(v, "style-layer");
-  const std::string& second = v.get_text("style-image-2");
-  const double blend = v.get_double("style-blend");
+  const std::string first = s.first.chosen();
   if (first.empty())
     throw Error(
         "no style image: choose a style image or a style layer (style-image, style-layer; --style FILE "
         "on the command line)");
-  styles.push_back({ctx.read_image(first), second.empty() ? 1.0 : 1.0 - blend});
-  if (!second.empty()) styles.push_back({ctx.read_image(second), blend});
+  styles.push_back({ctx.read_image(first), s.second.empty() ? 1.0 : 1.0 - s.blend});
+  if (!s.second.empty()) styles.push_back({ctx.read_image(s.second), s.blend});
   return styles;
 }
 
-void apply_style_balance(const ParamValues& v, GatysSettings& g) {
-  g.style_weight = kStyleWeightScale * v.get_double("style-strength");
-  g.content_weight = v.get_double("content-weight");
-  g.tv_weight = kTvWeightScale * v.get_double("tv-weight");
+StyleBalance style_balance(const ParamValues& v) {
+  return {v.get_double("style-strength"), v.get_double("content-weight"), v.get_double("tv-weight")};
+}
+
+void StyleBalance::apply(GatysSettings& g) const {
+  g.style_weight = kStyleWeightScale * strength;
+  g.content_weight = content;
+  g.tv_weight = kTvWeightScale * smoothness;
 }
 
 }  // namespace atelier

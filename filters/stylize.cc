@@ -5,6 +5,9 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "core/color.h"
 #include "core/error.h"
@@ -102,6 +105,60 @@ std::vector<ParamSpec> make_params() {
   return p;
 }
 
+enum class StylizeMethod { Optimize, Instant, Arbitrary };
+
+// Stylize's values, each read once (stylize_options).
+struct StylizeOptions {
+  StylizeMethod method = StylizeMethod::Optimize;
+  std::string instant_network;  // Instant: the fast-style network's nick
+  StyleSources styles;          // Optimise, Arbitrary
+  StyleRegions regions;         // Arbitrary
+  StyleBalance balance;         // Optimise, Arbitrary
+  double style_amount = 1;      // Arbitrary
+  int fit_steps = 0;            // Arbitrary
+  double style_scale = 1;
+  ColorPreservation colors = ColorPreservation::Off;
+  // Optimise:
+  bool random_init = false;
+  int size = 0;  // the working long side (0 = the layer's)
+  StylizeSchedule schedule;
+  bool full_resolution = false;
+  OptimizerKind optimizer = OptimizerKind::Lbfgs;
+  double learning_rate = 0;
+  std::string network;
+  std::optional<c10::Device> device;  // the device parameter's, when this machine has it (plans before a run)
+  uint64_t seed = 0;
+};
+
+StylizeMethod method_of(const std::string& nick) {
+  if (nick == "feed-forward") return StylizeMethod::Instant;
+  if (nick == "arbitrary") return StylizeMethod::Arbitrary;
+  return StylizeMethod::Optimize;
+}
+
+StylizeOptions stylize_options(const ParamValues& v) {
+  StylizeOptions o;
+  o.method = method_of(v.get_text("method"));
+  o.instant_network = v.get_text("fast-model");
+  o.styles = style_sources(v);
+  o.regions = style_regions(v);
+  o.balance = style_balance(v);
+  o.style_amount = v.get_double("style-amount");
+  o.fit_steps = v.get_int("fit-steps");
+  o.style_scale = v.get_double("style-scale");
+  o.colors = color_preservation(v);
+  o.random_init = v.get_text("init") == "random";
+  o.size = v.get_int("size");
+  o.schedule = stylize_schedule(v);
+  o.full_resolution = v.get_bool("full-resolution");
+  o.optimizer = optimizer_from_name(v.get_text("optimizer"));
+  o.learning_rate = v.get_double("learning-rate");
+  o.network = v.get_text("network");
+  o.device = available_device(v.get_text("device"));
+  o.seed = static_cast<uint64_t>(v.get_int("seed"));
+  return o;
+}
+
 // Iterations of each level of the full-resolution pass: detail refined from the level below.
 constexpr int kFullResolutionIterations = 30;
 // Peak host memory per working pixel of an L-BFGS run on InceptionV3 with phase averaging: ~1.4 KB of
@@ -110,54 +167,52 @@ constexpr uint64_t kBytesPerWorkingPixel = 3600;
 
 // The full-resolution pass: levels from twice the working size up to the layer's size.
 PyramidRequest full_resolution_request(int width, int height, int work_long_side, bool phase_average,
-                                       const ParamValues& v) {
+                                       const StylizeOptions& o) {
   PyramidRequest request;
   request.width = width;
   request.height = height;
   request.first_long_side = 2 * work_long_side;
   request.coarsest_iterations = request.finest_iterations = kFullResolutionIterations;
   request.phase_average = phase_average;
-  request.device = available_device(v.get_text("device"));
+  request.device = o.device;
   return request;
 }
 
 // The Instant method: a feed-forward network of the library (bundled, imported or trained), tiled for large
 // images.
-Image run_instant(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  const auto net = load_instant_network(v.get_text("fast-model"), ctx);
-  return instant_stylize(input, *net, v.get_double("style-scale"), color_preservation(v), ctx.progress);
+Image run_instant(const Image& input, const StylizeOptions& o, const RunContext& ctx) {
+  const auto net = load_instant_network(o.instant_network, ctx);
+  return instant_stylize(input, *net, o.style_scale, o.colors, ctx.progress);
 }
 
 // The Arbitrary method: any style image through Magenta's network, fitted to the layer.
-Image run_arbitrary(const Image& input, const ParamValues& v, const RunContext& ctx) {
+Image run_arbitrary(const Image& input, const StylizeOptions& o, const RunContext& ctx) {
   GatysSettings balance;
-  apply_style_balance(v, balance);
+  o.balance.apply(balance);
   ArbitraryRequest request;
-  request.amount = v.get_double("style-amount");
-  request.style_scale = v.get_double("style-scale");
-  request.colors = color_preservation(v);
-  request.fit_steps = v.get_int("fit-steps");
+  request.amount = o.style_amount;
+  request.style_scale = o.style_scale;
+  request.colors = o.colors;
+  request.fit_steps = o.fit_steps;
   request.style_weight = balance.style_weight;
   request.content_weight = balance.content_weight;
   request.tv_weight = balance.tv_weight;
-  std::vector<StyleImage> styles = styles_from_params(v, ctx);
-  read_style_regions(styles, v, ctx);
+  std::vector<StyleImage> styles = read_styles(o.styles, ctx);
+  read_style_regions(styles, o.regions, ctx);
   return arbitrary_stylize(input, styles, request, ctx);
 }
 
 // The Optimise method: Gatys et al. with any number of weighted styles.
-Image run_optimize(const Image& input, const std::vector<StyleImage>& styles, const ParamValues& v,
-                   const RunContext& ctx) {
-  if (styles.empty()) throw Error("no style image: choose a style image (--style FILE / style-image)");
+Image run_optimize(const Image& input, const StylizeOptions& o, const RunContext& ctx) {
+  const std::vector<StyleImage> styles = read_styles(o.styles, ctx);
   const Progress& progress = ctx.progress;
   const c10::Device device = ctx.device;
   progress.report(0, "loading the feature network");
-  auto net = load_feature_network(v.get_text("network"), *ctx.library, device);
+  auto net = load_feature_network(o.network, *ctx.library, device);
   progress.check_cancel();
 
   at::Tensor content = image_rgb_to_tensor(input, device);
-  const int size = v.get_int("size");
-  if (size > 0) content = resize_long_side(content, size);
+  if (o.size > 0) content = resize_long_side(content, o.size);
   // Tiny or thin layers work larger and are scaled back; the second pixel phase sees one pixel less.
   const bool phase_average = net->name() == "inception_v3";
   content = ensure_min_side(content, net->min_input_size() + (phase_average ? 1 : 0));
@@ -165,39 +220,48 @@ Image run_optimize(const Image& input, const std::vector<StyleImage>& styles, co
     require_memory(static_cast<uint64_t>(content.size(2) * content.size(3)) * kBytesPerWorkingPixel,
                    "stylising at " + std::to_string(content.size(3)) + "x" + std::to_string(content.size(2)),
                    "lower the working size (size), use a GPU, or use Large Tiled Style for the full resolution");
-  const ColorPreservation colors = color_preservation(v);
 
   StylizeOptimize request;
   GatysSettings& g = request.base;
-  apply_style_balance(v, g);
-  g.random_init = v.get_text("init") == "random";
+  o.balance.apply(g);
+  g.random_init = o.random_init;
   g.phase_average = phase_average;
-  g.seed = static_cast<uint64_t>(v.get_int("seed"));
-  g.optimizer.kind = optimizer_from_name(v.get_text("optimizer"));
-  g.optimizer.learning_rate = v.get_double("learning-rate");
-  request.schedule = stylize_schedule(v);
-  request.style_scale = v.get_double("style-scale");
-  request.colors = colors;
+  g.seed = o.seed;
+  g.optimizer.kind = o.optimizer;
+  g.optimizer.learning_rate = o.learning_rate;
+  request.schedule = o.schedule;
+  request.style_scale = o.style_scale;
+  request.colors = o.colors;
 
   const bool full_resolution =
-      v.get_bool("full-resolution") && std::max(input.width, input.height) > std::max(content.size(2), content.size(3));
+      o.full_resolution && std::max(input.width, input.height) > std::max(content.size(2), content.size(3));
   at::Tensor result = stylize_optimize(*net, content, styles, request, progress.sub(0.02, full_resolution ? 0.3 : 1.0));
   if (full_resolution) {
     // The working-size result starts a pyramid up to the layer's size (Large Tiled Style's engine).
     const PyramidPlan plan = plan_style_pyramid(full_resolution_request(
-        input.width, input.height, static_cast<int>(std::max(result.size(2), result.size(3))), phase_average, v));
+        input.width, input.height, static_cast<int>(std::max(result.size(2), result.size(3))), phase_average, o));
     progress.report(0.3, "full resolution: " + plan.describe());
     PyramidRun run;
     run.base = g;
     run.base.style_layers = net->default_style_layers();
-    run.style_scale = v.get_double("style-scale");
-    run.colors = colors;
+    run.style_scale = o.style_scale;
+    run.colors = o.colors;
     run.start = result.cpu();
     content = image_rgb_to_tensor(input, at::kCPU, at::kHalf);
     result = run_style_pyramid(*net, content, styles, plan, run, progress.sub(0.3, 1.0));
   }
-  if (colors == ColorPreservation::Luminance) result = transfer_luminance(result, content.to(result.device()));
+  if (o.colors == ColorPreservation::Luminance) result = transfer_luminance(result, content.to(result.device()));
   return tensor_to_image(resize(result, input.height, input.width));
+}
+
+Image run_stylize(const Image& input, const ParamValues& v, const RunContext& ctx) {
+  const StylizeOptions o = stylize_options(v);
+  switch (o.method) {
+    case StylizeMethod::Instant: return run_instant(input, o, ctx);
+    case StylizeMethod::Arbitrary: return run_arbitrary(input, o, ctx);
+    case StylizeMethod::Optimize: break;
+  }
+  return run_optimize(input, o, ctx);
 }
 
 // Costs on two CPU cores with InceptionV3 (docs/benchmarks.md). Optimise: each iteration is one loss evaluation
@@ -213,33 +277,32 @@ constexpr int kInceptionSmallestSide = 76;  // InceptionV3's 75 px and the secon
 // InceptionV3 and the network, then Instant's pass.
 constexpr double kFitStepSeconds = 0.7, kArbitraryLoadSeconds = 1.5;
 
-size_t style_count(const ParamValues& v) {
-  if (!v.get_list("style").empty()) return v.get_list("style").size();
-  return v.get_text("style-image-2").empty() ? 1 : 2;
+size_t style_count(const StyleSources& styles) {
+  if (!styles.listed.empty()) return styles.listed.size();
+  return styles.second.empty() ? 1 : 2;
 }
 
 CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
-  const std::string method = v.get_text("method");
-  if (method != "optimize") {
-    const double scale = 1.0 / v.get_double("style-scale");
+  const StylizeOptions o = stylize_options(v);
+  if (o.method != StylizeMethod::Optimize) {
+    const double scale = 1.0 / o.style_scale;
     const int w = static_cast<int>(std::lround(width * scale)), h = static_cast<int>(std::lround(height * scale));
     const bool whole = static_cast<int64_t>(w) * h <= kWholeImagePixels;
     CostEstimate e = iterative_cost(w, h, 0, 1, whole ? 3.0 : 6.5, whole ? kWholeImageBytesPerPixel : 0.0);
     e.megabytes += 600.0;
-    if (method == "arbitrary")
-      e.seconds += kArbitraryLoadSeconds + kFitStepSeconds * v.get_int("fit-steps") * style_count(v);
+    if (o.method == StylizeMethod::Arbitrary)
+      e.seconds += kArbitraryLoadSeconds + kFitStepSeconds * o.fit_steps * style_count(o.styles);
     return e;
   }
-  CostEstimate e = iterative_cost(width, height, v.get_int("size"), v.get_int("iterations"), 0, 3600.0);
+  CostEstimate e = iterative_cost(width, height, o.size, o.schedule.iterations, 0, 3600.0);
   const MachineSpeed development;
   e.seconds = kLoadSeconds;
-  for (const PyramidPlan::Level& l :
-       stylize_plan(e.width, e.height, stylize_schedule(v), kInceptionSmallestSide).levels)
+  for (const PyramidPlan::Level& l : stylize_plan(e.width, e.height, o.schedule, kInceptionSmallestSide).levels)
     e.seconds += kScaleSetupSeconds +
                  l.iterations * kEvaluationsPerIteration * development.evaluation_seconds(l.width * l.height / 1e6);
-  if (v.get_bool("full-resolution") && std::max(width, height) > std::max(e.width, e.height)) {
+  if (o.full_resolution && std::max(width, height) > std::max(e.width, e.height)) {
     e.seconds +=
-        plan_style_pyramid(full_resolution_request(width, height, std::max(e.width, e.height), true, v)).seconds;
+        plan_style_pyramid(full_resolution_request(width, height, std::max(e.width, e.height), true, o)).seconds;
   }
   return e;
 }
@@ -247,10 +310,10 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
 // Instant is live; Optimise runs when asked, a short look (kPreviewIterations at one scale) at the preview's size.
 constexpr int kPreviewIterations = 40;
 PreviewPlan stylize_preview(const ParamValues& v) {
-  const std::string method = v.get_text("method");
-  PreviewPlan plan{method == "feed-forward" || (method == "arbitrary" && v.get_int("fit-steps") == 0), v};
-  if (method != "optimize") return plan;
-  plan.values.set_int("iterations", std::min(v.get_int("iterations"), kPreviewIterations));
+  const StylizeOptions o = stylize_options(v);
+  PreviewPlan plan{o.method == StylizeMethod::Instant || (o.method == StylizeMethod::Arbitrary && o.fit_steps == 0), v};
+  if (o.method != StylizeMethod::Optimize) return plan;
+  plan.values.set_int("iterations", std::min(o.schedule.iterations, kPreviewIterations));
   plan.values.set_int("scales", 1);
   plan.values.set_bool("full-resolution", false);
   return plan;
@@ -273,13 +336,7 @@ const Filter& stylize_filter() {
           "Optimises a new image whose deep features match the layer's content and the style image's textures. "
           "Runs on the GPU when there is one; a few minutes on a CPU at the default size.",
       .params = make_params(),
-      .run =
-          [](const Image& input, const ParamValues& v, const RunContext& ctx) {
-            const std::string method = v.get_text("method");
-            if (method == "feed-forward") return run_instant(input, v, ctx);
-            if (method == "arbitrary") return run_arbitrary(input, v, ctx);
-            return run_optimize(input, styles_from_params(v, ctx), v, ctx);
-          },
+      .run = run_stylize,
       .estimate = stylize_cost,
       .out_of_memory_advice = "lower the working size (size) or use a larger style scale, or process a selection",
       .preview = stylize_preview};

@@ -40,22 +40,23 @@ std::vector<ParamSpec> style_region_params(const std::vector<ParamCondition>& us
   return p;
 }
 
-void read_style_regions(std::vector<StyleImage>& styles, const ParamValues& v, const RunContext& ctx) {
-  const std::vector<std::string>& masks = v.get_list("style-mask");
-  if (masks.size() > styles.size())
-    throw Error(std::to_string(masks.size()) + " --style-mask values for " + std::to_string(styles.size()) +
+StyleRegions style_regions(const ParamValues& v) {
+  return {v.get_list("style-mask"), v.get_text("style-channel"), v.get_text("style-channel-2")};
+}
+
+void read_style_regions(std::vector<StyleImage>& styles, const StyleRegions& r, const RunContext& ctx) {
+  if (r.masks.size() > styles.size())
+    throw Error(std::to_string(r.masks.size()) + " --style-mask values for " + std::to_string(styles.size()) +
                 " styles; give one per --style, in the same order");
-  for (size_t i = 0; i < masks.size(); ++i)
-    if (!masks[i].empty()) styles[i].mask = ctx.read_image(masks[i]);
-  const std::string& first = v.get_text("style-channel");
-  const std::string& second = v.get_text("style-channel-2");
-  if (!first.empty() && !styles.empty()) styles[0].mask = ctx.read_image(first);
-  if (!second.empty()) {
+  for (size_t i = 0; i < r.masks.size(); ++i)
+    if (!r.masks[i].empty()) styles[i].mask = ctx.read_image(r.masks[i]);
+  if (!r.channel.empty() && !styles.empty()) styles[0].mask = ctx.read_image(r.channel);
+  if (!r.channel_2.empty()) {
     if (styles.size() < 2)
       throw Error(
           "a region for the second style (style-channel-2) but no second style image; choose one "
           "(style-image-2) or clear the region");
-    styles[1].mask = ctx.read_image(second);
+    styles[1].mask = ctx.read_image(r.channel_2);
   }
 }
 

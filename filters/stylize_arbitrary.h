@@ -15,9 +15,15 @@ std::vector<ParamSpec> arbitrary_params(const std::vector<ParamCondition>& used_
 // Where each style paints: style-channel and style-channel-2 (GIMP: channels of the image) and the command line's
 // repeatable style-mask (grey images of the input's size, one per --style in order), used when `used_when` holds.
 std::vector<ParamSpec> style_region_params(const std::vector<ParamCondition>& used_when);
-// Sets each style's mask (StyleImage::mask) from style_region_params' values, reading channels and files through
-// ctx. Throws atelier::Error for more masks than styles or a region for a second style that is not given.
-void read_style_regions(std::vector<StyleImage>& styles, const ParamValues& values, const RunContext& ctx);
+// style_region_params' values.
+struct StyleRegions {
+  std::vector<std::string> masks;  // the command line's --style-mask, in order ("" = everywhere)
+  std::string channel, channel_2;  // style-channel, style-channel-2 ("" = none)
+};
+StyleRegions style_regions(const ParamValues& values);
+// Sets each style's mask (StyleImage::mask), reading channels and files through ctx. Throws atelier::Error for
+// more masks than styles or a region for a second style that is not given.
+void read_style_regions(std::vector<StyleImage>& styles, const StyleRegions& regions, const RunContext& ctx);
 
 // Default fit-steps: on tubingen x starry night the style loss falls from 0.26 to 0.07 in 10 steps and to 0.05 in
 // 30; by eye (dog x starry night) 12 steps give the painting's palette and strokes with the subject readable, 40

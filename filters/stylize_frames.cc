@@ -81,9 +81,42 @@ std::vector<ParamSpec> make_params() {
   return p;
 }
 
+// Stylize Frames' values, each read once (frames_options).
+struct FramesOptions {
+  bool instant = false;         // the method: Instant, else Optimise
+  std::string instant_network;  // Instant: the fast-style network's nick
+  StyleSources styles;          // Optimise
+  StyleBalance balance;         // Optimise
+  double style_scale = 1;
+  ColorPreservation colors = ColorPreservation::Off;
+  double temporal_weight = 1;
+  int max_frames = 0;  // 0 = all
+  int size = 0;        // the long side the flow is measured at (Optimise: also stylised at)
+  int iterations = 0;  // Optimise
+  std::string network;
+  uint64_t seed = 0;
+};
+
+FramesOptions frames_options(const ParamValues& v) {
+  FramesOptions o;
+  o.instant = v.get_text("method") == "feed-forward";
+  o.instant_network = v.get_text("fast-model");
+  o.styles = style_sources(v);
+  o.balance = style_balance(v);
+  o.style_scale = v.get_double("style-scale");
+  o.colors = color_preservation(v);
+  o.temporal_weight = v.get_double("temporal-weight");
+  o.max_frames = v.get_int("max-frames");
+  o.size = v.get_int("size");
+  o.iterations = v.get_int("iterations");
+  o.network = v.get_text("network");
+  o.seed = static_cast<uint64_t>(v.get_int("seed"));
+  return o;
+}
+
 // Optimise: one Gatys optimisation per frame, the style targets computed once for the clip, each frame after the
 // first starting from the previous result carried over and held to it by the temporal term.
-FrameStylizer optimize_stylizer(const ParamValues& v, const RunContext& ctx) {
+FrameStylizer optimize_stylizer(const FramesOptions& o, const RunContext& ctx) {
   struct State {
     std::unique_ptr<FeatureNetwork> net;
     std::vector<StyleImage> styles;
@@ -93,19 +126,19 @@ FrameStylizer optimize_stylizer(const ParamValues& v, const RunContext& ctx) {
     int iterations = 0;
   };
   auto s = std::make_shared<State>();
-  s->styles = styles_from_params(v, ctx);
+  s->styles = read_styles(o.styles, ctx);
   if (s->styles.empty()) throw Error("no style image: choose a style image (--style FILE / style-image)");
   ctx.progress.report(0, "loading the feature network");
-  s->net = load_feature_network(v.get_text("network"), *ctx.library, ctx.device);
-  apply_style_balance(v, s->settings);
+  s->net = load_feature_network(o.network, *ctx.library, ctx.device);
+  o.balance.apply(s->settings);
   s->settings.phase_average = s->net->name() == "inception_v3";
-  s->settings.seed = static_cast<uint64_t>(v.get_int("seed"));
+  s->settings.seed = o.seed;
   s->settings.optimizer.line_search = false;  // as Stylize: one evaluation per iteration (docs/benchmarks.md)
   s->settings.style_layers = s->net->default_style_layers();
-  s->colors = color_preservation(v);
-  s->style_scale = v.get_double("style-scale");
-  s->temporal_weight = v.get_double("temporal-weight");
-  s->iterations = v.get_int("iterations");
+  s->colors = o.colors;
+  s->style_scale = o.style_scale;
+  s->temporal_weight = o.temporal_weight;
+  s->iterations = o.iterations;
   const c10::Device device = ctx.device;
   return [s, device](const Image& frame, const TemporalTarget* target, const Progress& progress) {
     FeatureNetwork& net = *s->net;
@@ -140,29 +173,35 @@ FrameStylizer optimize_stylizer(const ParamValues& v, const RunContext& ctx) {
 
 // Instant: the network on each frame, then the exact minimum of closeness to the network's output and, where the
 // flow is reliable, to the previous result carried over (blend_toward).
-FrameStylizer instant_stylizer(const ParamValues& v, const RunContext& ctx) {
-  std::shared_ptr<const TransformNet> net = load_instant_network(v.get_text("fast-model"), ctx);
-  const double scale = v.get_double("style-scale"), weight = kInstantBlendScale * v.get_double("temporal-weight");
-  const ColorPreservation colors = color_preservation(v);
+FrameStylizer instant_stylizer(const FramesOptions& o, const RunContext& ctx) {
+  std::shared_ptr<const TransformNet> net = load_instant_network(o.instant_network, ctx);
+  const double scale = o.style_scale, weight = kInstantBlendScale * o.temporal_weight;
+  const ColorPreservation colors = o.colors;
   return [net, scale, weight, colors](const Image& frame, const TemporalTarget* target, const Progress& progress) {
     const Image out = instant_stylize(frame, *net, scale, colors, progress);
     return target && weight > 0 ? blend_toward(out, *target, weight) : out;
   };
 }
 
-FrameStylizer make_stylizer(const ParamValues& v, const RunContext& ctx) {
-  return v.get_text("method") == "feed-forward" ? instant_stylizer(v, ctx) : optimize_stylizer(v, ctx);
+FrameStylizer make_stylizer(const FramesOptions& o, const RunContext& ctx) {
+  return o.instant ? instant_stylizer(o, ctx) : optimize_stylizer(o, ctx);
 }
 
-FramesRun frames_run(const ParamValues& v) {
+FramesRun frames_run(const FramesOptions& o) {
   FramesRun run;
-  run.long_side = v.get_int("size");
-  run.max_frames = v.get_int("max-frames");
-  run.temporal = v.get_double("temporal-weight") > 0;
-  run.full_size = v.get_text("method") == "feed-forward";
+  run.long_side = o.size;
+  run.max_frames = o.max_frames;
+  run.temporal = o.temporal_weight > 0;
+  run.full_size = o.instant;
   // Optimise: a frame that starts from the photo gets twice the iterations (all of them without consistency).
-  run.first_frame_cost = v.get_text("method") == "feed-forward" || !run.temporal ? 1.0 : kFirstFrameIterations;
+  run.first_frame_cost = o.instant || !run.temporal ? 1.0 : kFirstFrameIterations;
   return run;
+}
+
+// Stylises the clip as the values say; returns the number of frames put.
+int run_frames(FrameSequence& frames, const ParamValues& v, const RunContext& ctx) {
+  const FramesOptions o = frames_options(v);
+  return stylize_frames(frames, make_stylizer(o, ctx), frames_run(o), ctx.progress);
 }
 
 // One picture: the first frame of a clip of one (the dialog's preview, a single image on the command line).
@@ -187,12 +226,13 @@ class OneFrame : public FrameSequence {
 // with 60 iterations.
 constexpr double kInstantSecondsPerMegapixel = 3.0, kEvaluationsPerIteration = 1.1, kFirstFrameShare = 0.05;
 CostEstimate frames_cost(const ParamValues& v, int width, int height) {
-  if (v.get_text("method") == "feed-forward") {
+  const FramesOptions o = frames_options(v);
+  if (o.instant) {
     CostEstimate e = iterative_cost(width, height, 0, 1, kInstantSecondsPerMegapixel, kWholeImageBytesPerPixel);
     e.megabytes += 600.0;
     return e;
   }
-  CostEstimate e = iterative_cost(width, height, v.get_int("size"), v.get_int("iterations"), 0, 3600.0);
+  CostEstimate e = iterative_cost(width, height, o.size, o.iterations, 0, 3600.0);
   const MachineSpeed development;
   e.seconds = e.iterations * (1 + kFirstFrameShare) * kEvaluationsPerIteration *
               development.evaluation_seconds(e.width * e.height / 1e6);
@@ -201,8 +241,9 @@ CostEstimate frames_cost(const ParamValues& v, int width, int height) {
 
 constexpr int kPreviewIterations = 30;
 PreviewPlan frames_preview(const ParamValues& v) {
-  PreviewPlan plan{v.get_text("method") == "feed-forward", v};
-  plan.values.set_int("iterations", std::min(v.get_int("iterations"), kPreviewIterations) / kFirstFrameIterations);
+  const FramesOptions o = frames_options(v);
+  PreviewPlan plan{o.instant, v};
+  plan.values.set_int("iterations", std::min(o.iterations, kPreviewIterations) / kFirstFrameIterations);
   plan.values.set_int("size", 0);
   return plan;
 }
@@ -224,16 +265,13 @@ const Filter& stylize_frames_filter() {
       .run =
           [](const Image& input, const ParamValues& v, const RunContext& ctx) {
             OneFrame one(input);
-            stylize_frames(one, make_stylizer(v, ctx), frames_run(v), ctx.progress);
+            run_frames(one, v, ctx);
             return one.take();
           },
       .estimate = frames_cost,
       .out_of_memory_advice = "lower the working size (size)",
       .preview = frames_preview,
-      .run_frames =
-          [](FrameSequence& frames, const ParamValues& v, const RunContext& ctx) {
-            return stylize_frames(frames, make_stylizer(v, ctx), frames_run(v), ctx.progress);
-          }};
+      .run_frames = run_frames};
   return f;
 }
 

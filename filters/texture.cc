@@ -102,10 +102,50 @@ std::vector<ParamSpec> make_params() {
   return p;
 }
 
-std::pair<int, int> texture_size(const ParamValues& v, int canvas_width, int canvas_height) {
-  if (v.get_int("size") > 0) return {v.get_int("size"), v.get_int("size")};
-  return {v.get_int("width") > 0 ? v.get_int("width") : canvas_width,
-          v.get_int("height") > 0 ? v.get_int("height") : canvas_height};
+// Texture Synthesize's values, each read once (texture_options).
+struct TextureOptions {
+  LayerOrFile source;  // source-layer, else source-file ("": the input)
+  double scale = 1;    // the source seen at this multiple of its size
+  int size = 0, width = 0, height = 0;
+  bool tileable = false;
+  bool generator = false;  // the method: a Texture Network, else Optimise
+  TextureLossKind loss = TextureLossKind::Gram;
+  std::string loss_nick;            // as the generator's metadata records it
+  int octaves = 0, iterations = 0;  // Optimise
+  std::string model;                // generator: a trained one's nick, or kNewModel
+  int train_iterations = 0, train_size = 0;
+  std::string save_model;  // a new generator's name ("": from the source's checksum)
+  std::string network;
+  uint64_t seed = 0;
+
+  bool training() const { return generator && model == kNewModel; }
+};
+
+TextureOptions texture_options(const ParamValues& v) {
+  TextureOptions o;
+  o.source = read_layer_or_file(v, "source-layer");
+  o.scale = v.get_double("scale");
+  o.size = v.get_int("size");
+  o.width = v.get_int("width");
+  o.height = v.get_int("height");
+  o.tileable = v.get_bool("tileable");
+  o.generator = v.get_text("method") == "generator";
+  o.loss_nick = v.get_text("loss");
+  o.loss = texture_loss_from_name(o.loss_nick);
+  o.octaves = v.get_int("octaves");
+  o.iterations = v.get_int("iterations");
+  o.model = v.get_text("model");
+  o.train_iterations = v.get_int("train-iterations");
+  o.train_size = v.get_int("train-size");
+  o.save_model = v.get_text("save-model");
+  o.network = v.get_text("network");
+  o.seed = static_cast<uint64_t>(v.get_int("seed"));
+  return o;
+}
+
+std::pair<int, int> texture_size(const TextureOptions& o, int canvas_width, int canvas_height) {
+  if (o.size > 0) return {o.size, o.size};
+  return {o.width > 0 ? o.width : canvas_width, o.height > 0 ? o.height : canvas_height};
 }
 
 // A name of the model library: letters, digits, '_', '-' and '.'.
@@ -115,8 +155,8 @@ std::string checked_model_name(const std::string& name) {
   return name;
 }
 
-Image source_image(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  const std::string chosen = layer_or_file(v, "source-layer");
+Image source_image(const Image& input, const TextureOptions& o, const RunContext& ctx) {
+  const std::string chosen = o.source.chosen();
   Image source = chosen.empty() ? input : ctx.read_image(chosen);
   if (source.empty())
     throw Error(
@@ -125,9 +165,9 @@ Image source_image(const Image& input, const ParamValues& v, const RunContext& c
   return source;
 }
 
-std::unique_ptr<FeatureNetwork> load_network(const ParamValues& v, const RunContext& ctx) {
+std::unique_ptr<FeatureNetwork> load_network(const TextureOptions& o, const RunContext& ctx) {
   ctx.progress.report(0, "loading the feature network");
-  return load_feature_network(v.get_text("network"), *ctx.library, ctx.device);
+  return load_feature_network(o.network, *ctx.library, ctx.device);
 }
 
 Image sample_generator(TextureGeneratorImpl& generator, const RunContext& ctx, uint64_t seed) {
@@ -136,32 +176,32 @@ Image sample_generator(TextureGeneratorImpl& generator, const RunContext& ctx, u
   return tensor_to_image(generator.sample(1, ctx.result_height, ctx.result_width, seed).cpu());
 }
 
-Image run_trained(const ParamValues& v, const RunContext& ctx) {
-  const std::string name = model_name(kModelKind, v.get_text("model"));
+Image run_trained(const TextureOptions& o, const RunContext& ctx) {
+  const std::string name = model_name(kModelKind, o.model);
   // The library read afresh: the generator may have been trained since the host opened it.
   TextureGenerator generator = load_texture_generator(ModelLibrary(ctx.library->dir()).path(name));
-  if (v.get_bool("tileable") && !generator->config().tileable)
-    throw Error("the generator '" + v.get_text("model") +
+  if (o.tileable && !generator->config().tileable)
+    throw Error("the generator '" + o.model +
                 "' was trained without Tileable, so its samples have "
                 "seams; train a new one with Tileable on");
   generator->to(ctx.device);
-  return sample_generator(*generator, ctx, static_cast<uint64_t>(v.get_int("seed")));
+  return sample_generator(*generator, ctx, o.seed);
 }
 
 // Trains a generator on the source, saves it in the model library (so that it is listed for reuse) and samples it.
-Image run_training(const Image& source, const ParamValues& v, const RunContext& ctx) {
+Image run_training(const Image& source, const TextureOptions& o, const RunContext& ctx) {
   const std::string source_sha256 = sha256_pixels(source);
-  const std::string name = checked_model_name(v.get_text("save-model").empty() ? "texture-" + source_sha256.substr(0, 8)
-                                                                               : v.get_text("save-model"));
-  std::unique_ptr<FeatureNetwork> net = load_network(v, ctx);
+  const std::string name =
+      checked_model_name(o.save_model.empty() ? "texture-" + source_sha256.substr(0, 8) : o.save_model);
+  std::unique_ptr<FeatureNetwork> net = load_network(o, ctx);
   TextureTrainSettings s;
-  s.generator.tileable = v.get_bool("tileable");
-  s.iterations = v.get_int("train-iterations");
-  s.sample_size = v.get_int("train-size");
-  s.loss = texture_loss_from_name(v.get_text("loss"));
-  s.seed = static_cast<uint64_t>(v.get_int("seed"));
+  s.generator.tileable = o.tileable;
+  s.iterations = o.train_iterations;
+  s.sample_size = o.train_size;
+  s.loss = o.loss;
+  s.seed = o.seed;
   c10::InferenceMode no_inference(false);
-  const at::Tensor src = texture_source(source, v.get_double("scale"), ctx.device);
+  const at::Tensor src = texture_source(source, o.scale, ctx.device);
   TextureGenerator generator = train_texture_generator(*net, src, s, ctx.progress.sub(0.05, 0.95));
 
   ModelInfo info;
@@ -176,8 +216,8 @@ Image run_training(const Image& source, const ParamValues& v, const RunContext& 
                            {{"source.sha256", source_sha256},
                             {"source.size", std::to_string(source.width) + "x" + std::to_string(source.height)},
                             {"network", net->name()},
-                            {"loss", v.get_text("loss")},
-                            {"scale", format_double(v.get_double("scale"))},  // a dot whatever the locale
+                            {"loss", o.loss_nick},
+                            {"scale", format_double(o.scale)},  // a dot whatever the locale
                             {"train.iterations", std::to_string(s.iterations)},
                             {"train.size", std::to_string(s.sample_size)},
                             {"seed", std::to_string(s.seed)}});
@@ -186,35 +226,36 @@ Image run_training(const Image& source, const ParamValues& v, const RunContext& 
   return sample_generator(*generator, ctx, s.seed);
 }
 
-Image run_optimize(const Image& source, const ParamValues& v, const RunContext& ctx) {
-  std::unique_ptr<FeatureNetwork> net = load_network(v, ctx);
+Image run_optimize(const Image& source, const TextureOptions& o, const RunContext& ctx) {
+  std::unique_ptr<FeatureNetwork> net = load_network(o, ctx);
   TextureOptimizeSettings s;
   s.width = ctx.result_width;
   s.height = ctx.result_height;
-  s.octaves = v.get_int("octaves");
-  s.iterations = v.get_int("iterations");
-  s.loss = texture_loss_from_name(v.get_text("loss"));
-  s.periodic = v.get_bool("tileable");
-  s.seed = static_cast<uint64_t>(v.get_int("seed"));
+  s.octaves = o.octaves;
+  s.iterations = o.iterations;
+  s.loss = o.loss;
+  s.periodic = o.tileable;
+  s.seed = o.seed;
   c10::InferenceMode no_inference(false);
-  const at::Tensor src = texture_source(source, v.get_double("scale"), ctx.device);
+  const at::Tensor src = texture_source(source, o.scale, ctx.device);
   return tensor_to_image(optimize_texture(*net, src, s, ctx.progress.sub(0.05, 1.0)).cpu());
 }
 
 Image run_texture(const Image& input, const ParamValues& v, const RunContext& ctx) {
-  if (v.get_text("method") == "generator" && v.get_text("model") != kNewModel) return run_trained(v, ctx);
-  const Image source = source_image(input, v, ctx);
-  if (v.get_text("method") == "generator") return run_training(source, v, ctx);
-  return run_optimize(source, v, ctx);
+  const TextureOptions o = texture_options(v);
+  if (o.generator && !o.training()) return run_trained(o, ctx);
+  const Image source = source_image(input, o, ctx);
+  if (o.generator) return run_training(source, o, ctx);
+  return run_optimize(source, o, ctx);
 }
 
 // Costs on two CPU cores with InceptionV3 (docs/benchmarks.md).
 CostEstimate texture_cost(const ParamValues& v, int width, int height) {
-  const auto [w, h] = texture_size(v, width, height);
-  if (v.get_text("method") == "generator") {
-    const int side = v.get_int("train-size");
-    const bool training = v.get_text("model") == kNewModel;
-    CostEstimate e = iterative_cost(side, side, 0, training ? v.get_int("train-iterations") : 0, 2 * 14.0, 3000.0);
+  const TextureOptions o = texture_options(v);
+  const auto [w, h] = texture_size(o, width, height);
+  if (o.generator) {
+    const int side = o.train_size;
+    CostEstimate e = iterative_cost(side, side, 0, o.training() ? o.train_iterations : 0, 2 * 14.0, 3000.0);
     e.seconds += 1.5 * w * h / 1e6;  // sampling
     e.width = w;
     e.height = h;
@@ -222,18 +263,16 @@ CostEstimate texture_cost(const ParamValues& v, int width, int height) {
   }
   // The finest octave gets iterations / 2^(octaves-1) at the full size; each coarser one twice as many at a
   // quarter of the pixels. Tileable results are seen with 32 px of wrapped context on each side.
-  const int octaves = v.get_int("octaves");
-  const double per_iteration = v.get_text("loss") == "sliced" ? 42.0 : 14.0;  // seconds per megapixel
-  const int margin = v.get_bool("tileable") ? 64 : 0;
+  const double per_iteration = o.loss == TextureLossKind::Sliced ? 42.0 : 14.0;  // seconds per megapixel
+  const int margin = o.tileable ? 64 : 0;
   double finest_equivalent = 0;
-  for (int l = 0; l < octaves; ++l)
-    finest_equivalent +=
-        std::max(std::min(v.get_int("iterations"), 10), v.get_int("iterations") >> l) / std::pow(4.0, octaves - 1 - l);
+  for (int l = 0; l < o.octaves; ++l)
+    finest_equivalent += std::max(std::min(o.iterations, 10), o.iterations >> l) / std::pow(4.0, o.octaves - 1 - l);
   CostEstimate e =
       iterative_cost(w + margin, h + margin, 0, static_cast<int>(std::ceil(finest_equivalent)), per_iteration, 3600.0);
   e.width = w;
   e.height = h;
-  e.iterations = v.get_int("iterations");
+  e.iterations = o.iterations;
   return e;
 }
 
@@ -256,7 +295,9 @@ const Filter& texture_filter() {
           "make the result smaller (width, height), lower the training size, or use the generator method, "
           "which samples large sizes in little memory",
       .cli_name = "texture",
-      .result_size = texture_size};
+      .result_size = [](const ParamValues& v, int canvas_width, int canvas_height) {
+        return texture_size(texture_options(v), canvas_width, canvas_height);
+      }};
   return f;
 }
 

@@ -54,12 +54,12 @@ std::vector<ChoiceOption> preset_choices() {
   return out;
 }
 
-// The iterations to train: the iterations parameter, else its preset's.
-int training_iterations(const ParamValues& v) {
-  if (v.get_int("iterations") > 0) return v.get_int("iterations");
+// The iterations to train: the iterations parameter when set, else its preset's.
+int training_iterations(int iterations, const std::string& preset) {
+  if (iterations > 0) return iterations;
   for (const Preset& p : kPresets)
-    if (p.option.nick == v.get_text("training")) return p.iterations;
-  throw Error("unknown training preset '" + v.get_text("training") + "'");
+    if (p.option.nick == preset) return p.iterations;
+  throw Error("unknown training preset '" + preset + "'");
 }
 
 std::vector<ParamSpec> make_params() {
@@ -114,6 +114,35 @@ std::vector<ParamSpec> make_params() {
   return p;
 }
 
+// Train Instant Style's values, each read once (train_style_options).
+struct TrainStyleOptions {
+  LayerOrFile style;  // style-layer, else style
+  StyleBalance balance;
+  std::string photos;        // the photos folder ("" = the default photos)
+  int iterations = 0;        // the iterations parameter, else the Training preset's
+  int size = 0;              // the crops' side
+  std::string output_model;  // the new style's name ("": from the style file or its checksum)
+  bool resume = false;
+  std::string start_from;  // a style network's nick, or kNewNetwork
+  std::string network;
+  uint64_t seed = 0;
+};
+
+TrainStyleOptions train_style_options(const ParamValues& v) {
+  TrainStyleOptions o;
+  o.style = read_layer_or_file(v, "style-layer");
+  o.balance = style_balance(v);
+  o.photos = v.get_text("photos");
+  o.iterations = training_iterations(v.get_int("iterations"), v.get_text("training"));
+  o.size = v.get_int("size");
+  o.output_model = v.get_text("output-model");
+  o.resume = v.get_bool("resume");
+  o.start_from = v.get_text("start-from");
+  o.network = v.get_text("network");
+  o.seed = static_cast<uint64_t>(v.get_int("seed"));
+  return o;
+}
+
 // A model name from a file name: its stem with other characters than letters, digits, '-', '_' and '.' made '-'.
 std::string name_from_file(const std::string& path) {
   std::string stem = fs::path(path).stem().string();
@@ -123,17 +152,17 @@ std::string name_from_file(const std::string& path) {
   return stem;
 }
 
-std::string model_name(const ParamValues& v, const std::string& style_sha256) {
-  std::string name = v.get_text("output-model");
-  if (name.empty()) name = name_from_file(v.get_text("style"));
+std::string model_name(const TrainStyleOptions& o, const std::string& style_sha256) {
+  std::string name = o.output_model;
+  if (name.empty()) name = name_from_file(o.style.file);
   if (name.empty()) name = "style-" + style_sha256.substr(0, 8);
   if (!valid_model_name(name))
     throw Error("style name '" + name + "' may only use letters, digits, '_', '-' and '.' (output-model)");
   return name;
 }
 
-Image style_image(const ParamValues& v, const RunContext& ctx) {
-  const std::string chosen = layer_or_file(v, "style-layer");
+Image style_image(const TrainStyleOptions& o, const RunContext& ctx) {
+  const std::string chosen = o.style.chosen();
   if (chosen.empty())
     throw Error(
         "no style image: choose the picture whose style to learn (--style FILE; in GIMP: a style image or "
@@ -158,7 +187,7 @@ struct Recipe {
   std::string style_sha256, network, start_from;
   std::string photos;  // the photos folder ("" = the default photos)
   int64_t size = 256;
-  double style_strength = 1, content_weight = 1, tv_weight = 1;
+  StyleBalance balance;
   uint64_t seed = 0;
 
   Metadata metadata() const {
@@ -167,9 +196,9 @@ struct Recipe {
             {"start-from", start_from},
             {"photos", photos},
             {"train.size", std::to_string(size)},
-            {"style-strength", format_double(style_strength)},  // a dot whatever the locale
-            {"content-weight", format_double(content_weight)},
-            {"tv-weight", format_double(tv_weight)},
+            {"style-strength", format_double(balance.strength)},  // a dot whatever the locale
+            {"content-weight", format_double(balance.content)},
+            {"tv-weight", format_double(balance.smoothness)},
             {"seed", std::to_string(seed)}};
   }
 };
@@ -194,9 +223,9 @@ Recipe recipe_from(const Metadata& m, const std::string& file) {
   r.start_from = m.count("start-from") ? m.at("start-from") : "";
   r.photos = m.count("photos") ? m.at("photos") : "";
   r.size = static_cast<int64_t>(metadata_number(m, "train.size", file));
-  r.style_strength = metadata_number(m, "style-strength", file);
-  r.content_weight = metadata_number(m, "content-weight", file);
-  r.tv_weight = metadata_number(m, "tv-weight", file);
+  r.balance.strength = metadata_number(m, "style-strength", file);
+  r.balance.content = metadata_number(m, "content-weight", file);
+  r.balance.smoothness = metadata_number(m, "tv-weight", file);
   r.seed = static_cast<uint64_t>(metadata_number(m, "seed", file));
   return r;
 }
@@ -220,29 +249,22 @@ Checkpoint load_checkpoint(const std::string& path) {
   return {std::move(saved.net), std::move(saved.adam), saved.iteration, recipe_from(saved.metadata, path)};
 }
 
-Recipe recipe_from_values(const ParamValues& v, const std::string& style_sha256, const std::string& network) {
+Recipe recipe_from_options(const TrainStyleOptions& o, const std::string& style_sha256, const std::string& network) {
   Recipe r;
   r.style_sha256 = style_sha256;
   r.network = network;
-  r.start_from = v.get_text("start-from");
-  r.photos = v.get_text("photos").empty() ? "" : fs::absolute(v.get_text("photos")).lexically_normal().string();
-  r.size = v.get_int("size");
-  r.style_strength = v.get_double("style-strength");
-  r.content_weight = v.get_double("content-weight");
-  r.tv_weight = v.get_double("tv-weight");
-  r.seed = static_cast<uint64_t>(v.get_int("seed"));
+  r.start_from = o.start_from;
+  r.photos = o.photos.empty() ? "" : fs::absolute(o.photos).lexically_normal().string();
+  r.size = o.size;
+  r.balance = o.balance;
+  r.seed = o.seed;
   return r;
 }
 
 // Stylise's weights for the recipe's style strength, content weight and smoothness.
 void apply_recipe(const Recipe& r, StyleTrainSettings& s) {
-  const std::vector<ParamSpec> specs = style_balance_params({});
-  ParamValues balance(specs);
-  balance.set_double("style-strength", r.style_strength);
-  balance.set_double("content-weight", r.content_weight);
-  balance.set_double("tv-weight", r.tv_weight);
   GatysSettings g;
-  apply_style_balance(balance, g);
+  r.balance.apply(g);
   s.style_weight = g.style_weight * kTrainingStyleShare;
   s.content_weight = g.content_weight;
   s.tv_weight = g.tv_weight;
@@ -306,14 +328,15 @@ void save_trained_style(ModelLibrary& library, const std::string& name, const Tr
 }
 
 Image run_train_style(const Image& input, const ParamValues& v, const RunContext& ctx) {
+  const TrainStyleOptions o = train_style_options(v);
   const Progress& progress = ctx.progress;
-  const Image style = style_image(v, ctx);
+  const Image style = style_image(o, ctx);
   const std::string style_sha256 = sha256_pixels(style);
-  const std::string name = model_name(v, style_sha256);
+  const std::string name = model_name(o, style_sha256);
   const std::string model = model_name(kKind, name);
   ModelLibrary library(ctx.library->dir());
   const std::string checkpoint_path = library.checkpoint_path(model);
-  const bool resume = v.get_bool("resume");
+  const bool resume = o.resume;
   check_training_name(library, name, resume);
 
   c10::InferenceMode no_inference(false);
@@ -327,22 +350,22 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
                   "' learnt another style image; choose the same style image to resume it, or turn resume off");
   }
   // Checked before minutes of work. A resumed training keeps learning from its own photos unless others are given.
-  const std::string photos_folder = resume && v.get_text("photos").empty() ? recipe.photos : v.get_text("photos");
+  const std::string photos_folder = resume && o.photos.empty() ? recipe.photos : o.photos;
   const std::vector<std::string> photo_list = photo_files(photos_folder);
   progress.report(0, "loading the feature network");
   std::unique_ptr<FeatureNetwork> features =
-      load_feature_network(resume ? recipe.network : v.get_text("network"), *ctx.library, ctx.device);
-  if (!resume) recipe = recipe_from_values(v, style_sha256, features->name());
+      load_feature_network(resume ? recipe.network : o.network, *ctx.library, ctx.device);
+  if (!resume) recipe = recipe_from_options(o, style_sha256, features->name());
 
   StyleTrainSettings s;
   apply_recipe(recipe, s);
-  s.iterations = training_iterations(v);
+  s.iterations = o.iterations;
   const std::vector<at::Tensor> photos = read_training_photos(photo_list, s.size, progress.sub(0.0, 0.03));
   const at::Tensor style_tensor =
       resize_long_side(image_rgb_to_tensor(style), training_style_long_side(s.size)).to(ctx.device);
 
   std::unique_ptr<TransformNet> net =
-      start.net ? std::move(start.net) : starting_network(library, v.get_text("start-from"), recipe.seed, progress);
+      start.net ? std::move(start.net) : starting_network(library, o.start_from, recipe.seed, progress);
   net->to(ctx.device);
   std::error_code ec;
   fs::create_directories(fs::path(checkpoint_path).parent_path(), ec);
@@ -386,9 +409,8 @@ Image run_train_style(const Image& input, const ParamValues& v, const RunContext
 // Costs on two CPU cores with InceptionV3 at the default settings (docs/benchmarks.md): seconds per training
 // iteration grow with the crop's area.
 CostEstimate train_style_cost(const ParamValues& v, int width, int height) {
-  const int iterations = training_iterations(v);
-  const int side = v.get_int("size");
-  CostEstimate e = iterative_cost(side, side, 0, iterations, 13.5, 1500.0);
+  const TrainStyleOptions o = train_style_options(v);
+  CostEstimate e = iterative_cost(o.size, o.size, 0, o.iterations, 13.5, 1500.0);
   e.seconds += 3.0 * width * height / 1e6;  // the preview (Stylize's Instant)
   return e;
 }

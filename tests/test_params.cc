@@ -202,6 +202,31 @@ TEST(Params, LayerOrFileAndWhichLayersToPreselect) {
       }
 }
 
+// Both a layer and the file it stands in for: the dialog's estimate, preview and result size still answer while
+// the user is choosing; the run says which two are chosen, before any work.
+TEST(Params, BothALayerAndItsFileFailTheRunNotTheDialog) {
+  const ModelLibrary library(test::temp_path("empty-library"));
+  const Image input = test::stripes_image(96, 64);
+  int checked = 0;
+  for (const Filter* f : all_filters())
+    for (const ParamSpec& s : f->params) {
+      if (s.type != ParamType::Layer || s.instead_of.empty()) continue;
+      ParamValues v(f->params);
+      v.set_text(s.name, "layer:4");
+      v.set_text(s.instead_of, "/nonexistent/picture.png");
+      if (f->estimate) EXPECT_NO_THROW(f->estimate(v, 640, 480)) << f->name;
+      if (f->preview) EXPECT_NO_THROW(f->preview(v)) << f->name;
+      if (f->result_size) EXPECT_NO_THROW(f->result_size(v, 640, 480)) << f->name;
+      RunContext ctx{&library, Progress(), {}};
+      const std::string error = test::error_of([&] { run_filter(*f, input, v, ctx); });
+      EXPECT_NE(error.find("are chosen (" + s.name + ", " + s.instead_of + "); choose one of them"), std::string::npos)
+          << f->name << ": " << error;
+      ++checked;
+    }
+  // Stylize, Stylize Frames, Large Tiled Style, Train Instant Style: the style; Texture Synthesize: the source.
+  EXPECT_EQ(checked, 5);
+}
+
 // The measured speed is cached per host and thread count; a damaged cache is measured again, never an error.
 TEST(Params, MachineSpeedIsCachedPerThreadCount) {
   const std::string path = test::temp_path("machine-speed.json");
