@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/filter_command.h"
 #include "core/error.h"
+#include "core/memory.h"
 #include "filters/filter.h"
 
 namespace {
@@ -40,6 +41,7 @@ void usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  atelier::use_huge_pages_for_tensors();
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

@@ -4,6 +4,7 @@
 #include <malloc.h>
 #endif
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -56,6 +57,10 @@ void release_freed_memory() {
 #if defined(__GLIBC__)
   malloc_trim(0);
 #endif
+}
+
+void use_huge_pages_for_tensors() {
+  setenv("THP_MEM_ALLOC_ENABLE", "1", 0);
 }
 
 void require_memory(uint64_t needed, const std::string& what, const std::string& advice) {

@@ -20,6 +20,12 @@ void reset_peak_resident();
 // whole-image step allocates its own). Does nothing where the C library has no such call.
 void release_freed_memory();
 
+// Asks LibTorch to back its CPU tensors of 2 MB and more with transparent huge pages (c10's THP_MEM_ALLOC_ENABLE),
+// unless the environment already sets that variable. Each large tensor is otherwise fresh memory from the system,
+// touched page by page: 4 KB page faults took about five sixths of a 12-megapixel Arbitrary painting's time
+// (docs/benchmarks.md). c10 reads the setting at its first allocation, so call this first thing in main().
+void use_huge_pages_for_tensors();
+
 // Throws OutOfMemory("<what> needs about X GB but only Y GB is available; <advice>") when `needed` exceeds
 // the available memory. Does nothing when the available memory is unknown.
 void require_memory(uint64_t needed, const std::string& what, const std::string& advice);

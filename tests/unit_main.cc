@@ -1,0 +1,10 @@
+#include <gtest/gtest.h>
+
+#include "core/memory.h"
+
+// gtest's main(), with LibTorch's memory set up as the programs set it up (cli/main.cc, plugin/main.cc).
+int main(int argc, char** argv) {
+  atelier::use_huge_pages_for_tensors();
+  testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
