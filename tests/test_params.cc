@@ -214,9 +214,15 @@ TEST(Params, BothALayerAndItsFileFailTheRunNotTheDialog) {
       ParamValues v(f->params);
       v.set_text(s.name, "layer:4");
       v.set_text(s.instead_of, "/nonexistent/picture.png");
-      if (f->estimate) EXPECT_NO_THROW(f->estimate(v, 640, 480)) << f->name;
-      if (f->preview) EXPECT_NO_THROW(f->preview(v)) << f->name;
-      if (f->result_size) EXPECT_NO_THROW(f->result_size(v, 640, 480)) << f->name;
+      if (f->estimate) {
+        EXPECT_NO_THROW(f->estimate(v, 640, 480)) << f->name;
+      }
+      if (f->preview) {
+        EXPECT_NO_THROW(f->preview(v)) << f->name;
+      }
+      if (f->result_size) {
+        EXPECT_NO_THROW(f->result_size(v, 640, 480)) << f->name;
+      }
       RunContext ctx{&library, Progress(), {}};
       const std::string error = test::error_of([&] { run_filter(*f, input, v, ctx); });
       EXPECT_NE(error.find("are chosen (" + s.name + ", " + s.instead_of + "); choose one of them"), std::string::npos)
