@@ -41,7 +41,7 @@ void usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  atelier::use_huge_pages_for_tensors();
+  atelier::set_up_tensor_memory();
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

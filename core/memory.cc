@@ -4,12 +4,15 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/error.h"
 #include "core/numbers.h"
+#include "core/tensor_block_cache.h"
 
 namespace atelier {
 
@@ -54,13 +57,22 @@ void reset_peak_resident() {
 }
 
 void release_freed_memory() {
+  release_cached_tensor_blocks();
 #if defined(__GLIBC__)
   malloc_trim(0);
 #endif
 }
 
-void use_huge_pages_for_tensors() {
+void set_up_tensor_memory() {
   setenv("THP_MEM_ALLOC_ENABLE", "1", 0);
+  constexpr uint64_t kMaxKept = uint64_t{2} << 30;
+  const uint64_t available = available_memory_bytes();
+  uint64_t limit = available == 0 ? kMaxKept / 4 : std::min(kMaxKept, available / 4);
+  if (const char* mb = std::getenv("ATELIER_TENSOR_CACHE_MB"); mb && *mb) {
+    const std::optional<long long> value = parse_int(mb);
+    if (value && *value >= 0) limit = static_cast<uint64_t>(*value) << 20;
+  }
+  if (limit > 0) cache_large_tensor_blocks(limit);
 }
 
 void require_memory(uint64_t needed, const std::string& what, const std::string& advice) {

@@ -5,6 +5,6 @@
 
 // GIMP_MAIN's main(), with LibTorch's memory set up before anything allocates.
 int main(int argc, char* argv[]) {
-  atelier::use_huge_pages_for_tensors();
+  atelier::set_up_tensor_memory();
   return gimp_main(ATELIER_TYPE_PLUG_IN, argc, argv);
 }

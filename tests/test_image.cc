@@ -1,4 +1,5 @@
 #include <ATen/Version.h>
+#include <c10/core/CPUAllocator.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -17,6 +18,7 @@
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
+#include "core/tensor_block_cache.h"
 #include "tests/test_util.h"
 
 using namespace atelier;
@@ -245,4 +247,39 @@ TEST(Memory, AvailableMemoryIsKnownAndHugeRequestsFailClearly) {
   } catch (const OutOfMemory& e) {
     EXPECT_NE(std::string(e.what()).find("lower the working size"), std::string::npos) << e.what();
   }
+}
+
+// unit_main.cc sets up the tensor memory as the programs do (set_up_tensor_memory).
+TEST(Memory, LargeTensorBlocksAreKeptForTheNextTensorOfTheirSize) {
+  release_cached_tensor_blocks();
+  ASSERT_EQ(cached_tensor_bytes(), 0u);
+  const int64_t elements = (int64_t{12} << 20) / 4;  // 12 MB of floats
+  void* first = nullptr;
+  {
+    at::Tensor a = at::full({elements}, 1.5f);
+    first = a.data_ptr();
+  }
+  EXPECT_GE(cached_tensor_bytes(), uint64_t{12} << 20);
+  // A tensor of the same size, or a little smaller, takes the kept block; its values are its own.
+  at::Tensor b = at::full({elements - 1000}, 2.5f);
+  EXPECT_EQ(b.data_ptr(), first);
+  EXPECT_EQ(cached_tensor_bytes(), 0u);
+  EXPECT_EQ(b.sum().item<double>(), 2.5 * static_cast<double>(elements - 1000));
+  // Small tensors are the C library's, as before.
+  {
+    at::Tensor small = at::ones({1000});
+  }
+  EXPECT_EQ(cached_tensor_bytes(), 0u);
+  // Freed, then given back to the system.
+  b = at::Tensor();
+  EXPECT_GT(cached_tensor_bytes(), 0u);
+  release_freed_memory();
+  EXPECT_EQ(cached_tensor_bytes(), 0u);
+  // oneDNN allocates through the raw interface: its blocks come back whole.
+  at::Allocator* cpu = c10::GetCPUAllocator();
+  void* raw = cpu->raw_allocate(size_t{8} << 20);
+  ASSERT_NE(raw, nullptr);
+  cpu->raw_deallocate(raw);
+  EXPECT_GE(cached_tensor_bytes(), uint64_t{8} << 20);
+  release_cached_tensor_blocks();
 }
