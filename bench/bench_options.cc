@@ -92,6 +92,12 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
     } else if (args[i] == "--arbitrary-widths") {
       for (const auto& s : split(value()))
         options.arbitrary_widths.push_back(bounded_int("--arbitrary-widths", s, 64, 16384));
+    } else if (args[i] == "--quality") {
+      options.quality_pairs = split(value());
+    } else if (args[i] == "--config") {
+      options.quality_configs.push_back(value());
+    } else if (args[i] == "--quality-size") {
+      options.quality_size = static_cast<int>(bounded_int("--quality-size", value(), 80, 8192));
     } else if (args[i] == "--device") {
       options.device = value();
     } else if (args[i] == "--help" || args[i] == "-h") {

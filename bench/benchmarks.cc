@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -12,11 +11,11 @@
 #include <map>
 #include <vector>
 
+#include "bench/random_vgg19.h"
 #include "core/device.h"
 #include "core/error.h"
 #include "core/image_io.h"
 #include "core/memory.h"
-#include "core/safetensors.h"
 #include "engine/deep_dream.h"
 #include "engine/gatys.h"
 #include "models/feature_network.h"
@@ -30,28 +29,6 @@ using Clock = std::chrono::steady_clock;
 
 double peak_rss_mb() {
   return static_cast<double>(peak_resident_bytes()) / (1024.0 * 1024.0);
-}
-
-// A VGG-19 with random weights in torchvision's layout: same FLOPs as the real one.
-std::string random_vgg19(const std::string& dir) {
-  const std::string path = dir + "/vgg19-random.safetensors";
-  if (std::filesystem::exists(path)) return path;
-  const int cfg[] = {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512};
-  torch::manual_seed(0);
-  TensorMap w;
-  int64_t in = 3, index = 0;
-  for (int c : cfg) {
-    if (c == 0) {
-      index += 1;  // pool
-      continue;
-    }
-    w["features." + std::to_string(index) + ".weight"] = torch::randn({c, in, 3, 3}) * std::sqrt(2.0 / (9 * in));
-    w["features." + std::to_string(index) + ".bias"] = torch::zeros({c});
-    index += 2;  // conv + relu
-    in = c;
-  }
-  save_safetensors(path, w);
-  return path;
 }
 
 // A feature network that counts its forward passes (one per loss evaluation in the plain Gatys loop), so that
@@ -133,6 +110,7 @@ void bench_dream_octave(FeatureNetwork& net, const std::string& label, int64_t s
 }  // namespace
 
 void run_benchmarks(const BenchOptions& options) {
+  if (!options.quality_pairs.empty()) return run_quality_benchmarks(options);
   if (!options.arbitrary_pairs.empty() || !options.arbitrary_widths.empty()) return run_arbitrary_benchmarks(options);
   if (!options.frame_clips.empty()) return run_frames_benchmarks(options);
   if (!options.texture_sources.empty()) return run_texture_benchmarks(options);

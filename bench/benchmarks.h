@@ -43,6 +43,12 @@ struct BenchOptions {
   // content_image at these widths (height 3/4) with style_image.
   std::vector<std::string> arbitrary_pairs;
   std::vector<int64_t> arbitrary_widths;
+  // Non-empty: only the quality harness runs instead, on these "PHOTO:PAINTING[:REFERENCE]" triples, with each of
+  // quality_configs ("NAME" or "NAME:key=value;key=value", Stylize's values; empty: the defaults and Arbitrary);
+  // the photo at the reference's size, else with its long side at quality_size.
+  std::vector<std::string> quality_pairs;
+  std::vector<std::string> quality_configs;
+  int quality_size = 512;
 };
 
 // Times Gatys L-BFGS iterations per network and size, and one DeepDream octave at 512 px on InceptionV3.
@@ -64,6 +70,13 @@ void run_large_style_benchmarks(const BenchOptions& options);
 // Optimise, Instant) the result's texture statistics and colour histograms against the painting's, relative to the
 // photo's, and its edge agreement with the photo; the time and peak memory of whole layers.
 void run_arbitrary_benchmarks(const BenchOptions& options);
+
+// The quality harness (bench/quality_benchmarks.cc): per pair and configuration of Stylize, and for the pair's
+// reference picture, measures that no method optimises: the texture statistics, colour histograms and a referee
+// network's Gram matrices against the painting's, relative to the photo's own; the edge agreement with the photo;
+// the crispness (high-frequency energy against the photo's at the same size); and each configuration's style
+// distances relative to the reference's.
+void run_quality_benchmarks(const BenchOptions& options);
 
 // Train Instant Style (bench/train_style_benchmarks.cc): seconds per training iteration at each of the options'
 // sizes on InceptionV3, and Instant's time for a 1024x768 photo, tiled as the filter runs it and in one pass.
@@ -94,6 +107,8 @@ inline constexpr const char* kBenchmarksHelp =
     "                     [--methods feed-forward,optimize] [--temporal-weight W]\n"
     "       atelier bench --arbitrary PHOTO:PAINTING[:NETWORK],... [--working-size 384] [--output-dir DIR]\n"
     "                     [--arbitrary-widths 1024,4000 --content C --style S]\n"
+    "       atelier bench --quality PHOTO:PAINTING[:REFERENCE],... [--config NAME[:KEY=VALUE;...]]...\n"
+    "                     [--quality-size 512] [--output-dir DIR] [--device D]\n"
     "Times Gatys L-BFGS iterations (after one warm-up) and one DeepDream octave at 512 px (InceptionV3), and\n"
     "prints one JSON object per line.\n"
     "vgg19 uses random weights in torchvision's layout unless the real model is installed.\n"
@@ -117,6 +132,14 @@ inline constexpr const char* kBenchmarksHelp =
     "Optimise and, given a bundled NETWORK, Instant on each photo (long side --working-size) and prints each\n"
     "result's texture statistics and colour histograms' distance to the painting's over the photo's own\n"
     "(texture_ratio, colour_ratio: below 1 = closer to the painting) and its edge agreement with the photo;\n"
-    "--arbitrary-widths then times whole layers of those widths (height 3/4) with their peak memory.\n";
+    "--arbitrary-widths then times whole layers of those widths (height 3/4) with their peak memory.\n"
+    "--quality PHOTO:PAINTING[:REFERENCE],... instead runs Stylize with each --config (Stylize's values by their\n"
+    "CLI names without dashes, e.g. --config strong:style-strength=4;scales=2; default: the defaults, and\n"
+    "method=arbitrary) on each photo, at the REFERENCE picture's size (e.g. a classic VGG-19 result) or with its\n"
+    "long side at --quality-size, and prints for each result and for the reference: texture_ratio, colour_ratio\n"
+    "and referee_ratio (filter-bank statistics, colour histograms and a random-weight VGG-19's Gram matrices:\n"
+    "the distance to the painting over the photo's own; below 1 = closer to the painting), edge_correlation with\n"
+    "the photo and high_frequency_ratio (fine detail against the photo's; below 1 = softer), then each\n"
+    "configuration's ratios over the reference's (docs/quality.md).\n";
 
 }  // namespace atelier

@@ -108,4 +108,19 @@ double colour_histogram_distance(const at::Tensor& a, const at::Tensor& b) {
   return d;
 }
 
+double high_frequency_ratio(const at::Tensor& a, const at::Tensor& b) {
+  if (a.dim() != 4 || b.dim() != 4 || a.size(1) != 3 || b.size(1) != 3 || std::min(a.size(2), a.size(3)) < 3 ||
+      std::min(b.size(2), b.size(3)) < 3)
+    throw Error("the high-frequency ratio needs [1,3,H,W] images of at least 3 px");
+  auto energy = [](const at::Tensor& rgb) {
+    const at::Tensor x = rgb.detach().to(at::kCPU, at::kFloat);
+    const at::Tensor l = x.narrow(1, 0, 1) * 0.299 + x.narrow(1, 1, 1) * 0.587 + x.narrow(1, 2, 1) * 0.114;
+    const at::Tensor detail = l.narrow(2, 1, l.size(2) - 2).narrow(3, 1, l.size(3) - 2) - at::avg_pool2d(l, 3, 1);
+    return detail.square().mean().item<double>();
+  };
+  const at::Tensor bb = at::upsample_bilinear2d(b.detach().to(at::kCPU, at::kFloat), {a.size(2), a.size(3)}, false);
+  const double reference = energy(bb);
+  return reference > 0 ? energy(a) / reference : 0.0;
+}
+
 }  // namespace atelier

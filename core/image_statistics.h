@@ -24,4 +24,9 @@ double filter_bank_texture_distance(const at::Tensor& a, const at::Tensor& b);
 // size; 1 = the same edges in the same strengths, 0 = unrelated). Images [1,3,H,W] in [0,1] of at least 2 px.
 double gradient_correlation(const at::Tensor& a, const at::Tensor& b);
 
+// Crispness: the high-frequency energy of a's luminance over b's, with b resized to a's size first (1 = as much fine
+// detail as b; a picture scaled up from a smaller one falls well below 1). The energy is the mean square of the
+// luminance less its 3x3 box average. Images [1,3,H,W] in [0,1] of at least 3 px.
+double high_frequency_ratio(const at::Tensor& a, const at::Tensor& b);
+
 }  // namespace atelier

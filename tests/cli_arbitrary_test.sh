@@ -55,4 +55,24 @@ expect 1 "weights add up to 0" "$ATELIER" stylize --method arbitrary --content "
 [ -e "$DIR/zero.png" ] && fail "a failed run wrote zero.png"
 expect 1 "style" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" --output "$DIR/none.png"
 [ -e "$DIR/none.png" ] && fail "a failed run wrote none.png"
+
+# The quality harness (`atelier bench --quality`, docs/quality.md): a configuration and the pair's reference picture
+# (here one.png) measured side by side, its pictures kept (the referee's random weights are written to TMPDIR); bad
+# triples and configurations refused before any work.
+expect 0 '"config": "read", "width": 120, "height": 90' env TMPDIR="$DIR" "$ATELIER" bench \
+  --quality "$DIR/content.png:$DIR/stripes.png:$DIR/one.png" --config "read:method=arbitrary;fit-steps=0" \
+  --output-dir "$DIR/quality"
+printf '%s\n' "$out" | grep -q '"config": "reference"' || fail "the harness did not measure the reference: $out"
+printf '%s\n' "$out" |
+  grep -q '"benchmark": "quality_vs_reference", "pair": 1, "config": "read", "texture_over_reference": [0-9]' ||
+  fail "the harness did not compare the configuration with the reference: $out"
+for f in photo painting reference read; do
+  [ -s "$DIR/quality/pair1-$f.jpg" ] || fail "the harness did not keep pair1-$f.jpg"
+done
+expect 1 "expects PHOTO:PAINTING" "$ATELIER" bench --quality "$DIR/content.png"
+expect 1 "no such file" "$ATELIER" bench --quality "$DIR/content.png:$DIR/missing.png"
+expect 1 "expected KEY=VALUE, got 'fast'" "$ATELIER" bench --quality "$DIR/content.png:$DIR/stripes.png" \
+  --config "quick:fast"
+expect 1 "config quick: 'fit-steps' expects a number" "$ATELIER" bench \
+  --quality "$DIR/content.png:$DIR/stripes.png" --config "quick:fit-steps=many"
 echo "PASS"

@@ -257,3 +257,23 @@ TEST_F(TextureLosses, GradientCorrelationFollowsTheEdges) {
   EXPECT_EQ(gradient_correlation(torch::zeros({1, 3, 8, 8}), img), 0.0);
   EXPECT_THROW(gradient_correlation(torch::zeros({1, 1, 8, 8}), img), Error);
 }
+
+// Crispness: a picture against itself is 1, a copy scaled up from half the size has a small part of the fine
+// detail, noise has more than a smooth picture, a flat picture has none.
+TEST_F(TextureLosses, HighFrequencyRatioFallsForAPictureScaledUp) {
+  const at::Tensor y = torch::linspace(0, 1, 64).view({64, 1}).expand({64, 80});
+  const at::Tensor x = torch::linspace(0, 1, 80).view({1, 80}).expand({64, 80});
+  const at::Tensor checks = at::remainder((x * 16).floor() + (y * 12).floor(), 2);
+  const at::Tensor img = torch::stack({checks, checks * 0.5 + 0.2, 1 - checks}).unsqueeze(0);
+  EXPECT_NEAR(high_frequency_ratio(img, img), 1.0, 1e-6);
+  const at::Tensor upscaled = at::upsample_bilinear2d(at::avg_pool2d(img, 2), {64, 80}, false);
+  const double r = high_frequency_ratio(upscaled, img);
+  std::printf("[ info ] scaled down and up: %.3f\n", r);
+  EXPECT_LT(r, 0.6);
+  EXPECT_GT(r, 0.05);
+  // The second image is resized to the first's size first; a flat picture has no detail.
+  EXPECT_NEAR(high_frequency_ratio(img, at::avg_pool2d(img, 2)), 1.0 / r, 1e-4 / r);
+  EXPECT_EQ(high_frequency_ratio(torch::full({1, 3, 64, 80}, 0.5), img), 0.0);
+  EXPECT_EQ(high_frequency_ratio(img, torch::full({1, 3, 64, 80}, 0.5)), 0.0);
+  EXPECT_THROW(high_frequency_ratio(torch::zeros({1, 3, 2, 8}), img), Error);
+}

@@ -1,0 +1,217 @@
+// `atelier bench --quality`: how strongly and how crisply Stylize paints, judged by measures that none of its
+// methods optimises, beside a reference picture of the same pair (e.g. the classic VGG-19 result).
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/benchmarks.h"
+#include "bench/random_vgg19.h"
+#include "core/error.h"
+#include "core/image_io.h"
+#include "core/image_statistics.h"
+#include "core/image_tensor.h"
+#include "filters/cost.h"
+#include "filters/filter.h"
+#include "filters/machine_speed.h"
+#include "filters/stylize.h"
+#include "models/feature_network.h"
+#include "models/model_library.h"
+#include "models/vgg19.h"
+
+namespace atelier {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// "PHOTO:PAINTING[:REFERENCE]".
+struct Triple {
+  std::string photo, painting, reference;
+};
+
+Triple parse_triple(const std::string& text) {
+  Triple t;
+  const size_t a = text.find(':');
+  if (a == std::string::npos) throw Error("--quality expects PHOTO:PAINTING[:REFERENCE] triples, got '" + text + "'");
+  t.photo = text.substr(0, a);
+  const size_t b = text.find(':', a + 1);
+  t.painting = text.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+  if (b != std::string::npos) t.reference = text.substr(b + 1);
+  for (const std::string& f : {t.photo, t.painting, t.reference})
+    if (!f.empty() && !std::filesystem::is_regular_file(f)) throw Error("--quality: no such file '" + f + "'");
+  return t;
+}
+
+// "NAME" or "NAME:key=value;key=value": Stylize's values by their names.
+struct Config {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> values;
+};
+
+Config parse_config(const std::string& text) {
+  Config c;
+  const size_t colon = text.find(':');
+  c.name = text.substr(0, colon);
+  if (c.name.empty()) throw Error("--config expects NAME[:KEY=VALUE;...], got '" + text + "'");
+  if (colon == std::string::npos) return c;
+  const std::string rest = text.substr(colon + 1);
+  for (size_t start = 0; start <= rest.size();) {
+    const size_t end = std::min(rest.find(';', start), rest.size());
+    const std::string item = rest.substr(start, end - start);
+    start = end + 1;
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Error("--config " + c.name + ": expected KEY=VALUE, got '" + item + "'");
+    c.values.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return c;
+}
+
+// Stylize's values for one configuration (throws atelier::Error naming an unknown key or a bad value).
+ParamValues values_of(const Config& config, const std::string& painting, const std::string& device) {
+  ParamValues v(stylize_filter().params);
+  v.set_text("device", device);
+  v.set_text("style-image", painting);
+  for (const auto& [key, value] : config.values) {
+    try {
+      v.set_from_string(key, value);
+    } catch (const Error& e) {
+      throw Error("--config " + config.name + ": " + e.what());
+    }
+  }
+  return v;
+}
+
+// The configurations, each checked before any work.
+std::vector<Config> configs_of(const BenchOptions& o) {
+  std::vector<Config> configs;
+  for (const std::string& text : o.quality_configs) configs.push_back(parse_config(text));
+  if (configs.empty()) configs = {{"default", {}}, {"arbitrary", {{"method", "arbitrary"}}}};
+  for (const Config& c : configs) values_of(c, "", o.device);
+  return configs;
+}
+
+// The referee: a VGG-19 with random weights, which no filter optimises with. Random convolutional features
+// describe textures well enough to synthesise them (Ustyuzhaninov et al. 2017, "What does it take to generate
+// natural textures?"); its Gram matrices at four depths judge how far a result's texture is from the painting's.
+class Referee {
+ public:
+  explicit Referee(at::Device device)
+      : net_(load_vgg19(random_vgg19(std::filesystem::temp_directory_path().string()), device)) {}
+
+  // Mean over the layers of ||G_a - G_b|| / ||G_b||.
+  double distance(const at::Tensor& a, const at::Tensor& b) {
+    c10::InferenceMode guard;
+    const auto fa = net_->extract(a.to(net_->device()), kLayers), fb = net_->extract(b.to(net_->device()), kLayers);
+    double sum = 0;
+    for (const std::string& layer : kLayers) {
+      const at::Tensor ga = gram(fa.at(layer)), gb = gram(fb.at(layer));
+      sum += ((ga - gb).norm() / gb.norm()).item<double>();
+    }
+    return sum / static_cast<double>(kLayers.size());
+  }
+
+ private:
+  static at::Tensor gram(const at::Tensor& f) {
+    const at::Tensor x = f.flatten(2).squeeze(0);
+    return at::mm(x, x.t()) / static_cast<double>(x.size(1));
+  }
+  inline static const std::vector<std::string> kLayers = {"relu1_1", "relu2_1", "relu3_1", "relu4_1"};
+  std::unique_ptr<FeatureNetwork> net_;
+};
+
+struct Measures {
+  double texture = 0, colour = 0, referee = 0, edges = 0, detail = 0;
+};
+
+Measures measure(const at::Tensor& result, const at::Tensor& photo, const at::Tensor& painting, Referee& referee,
+                 const Measures& photo_distances) {
+  Measures m;
+  m.texture = filter_bank_texture_distance(result, painting) / photo_distances.texture;
+  m.colour = colour_histogram_distance(result, painting) / photo_distances.colour;
+  m.referee = referee.distance(result, painting) / photo_distances.referee;
+  m.edges = gradient_correlation(result, photo);
+  m.detail = high_frequency_ratio(result, photo);
+  return m;
+}
+
+// seconds and estimate: the run's time and the dialog's estimate of it (0 for the reference).
+void print(int pair, const Triple& t, const std::string& config, const Image& out, double seconds, double estimate,
+           const Measures& m, const std::string& saved) {
+  std::printf(
+      "{\"impl\": \"atelier-cpp\", \"benchmark\": \"quality\", \"pair\": %d, \"photo\": \"%s\", \"painting\": "
+      "\"%s\", \"config\": \"%s\", \"width\": %d, \"height\": %d, \"seconds\": %.1f, \"estimate_seconds\": %.1f, "
+      "\"texture_ratio\": %.3f, \"colour_ratio\": %.3f, \"referee_ratio\": %.3f, \"edge_correlation\": %.3f, "
+      "\"high_frequency_ratio\": %.3f, \"image\": \"%s\"}\n",
+      pair, t.photo.c_str(), t.painting.c_str(), config.c_str(), out.width, out.height, seconds, estimate, m.texture,
+      m.colour, m.referee, m.edges, m.detail, saved.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void run_quality_benchmarks(const BenchOptions& o) {
+  std::vector<Triple> triples;
+  for (const std::string& text : o.quality_pairs) triples.push_back(parse_triple(text));
+  const std::vector<Config> configs = configs_of(o);
+  Referee referee(at::kCPU);
+  // This machine's speed, as the dialog scales its estimates by it.
+  const MachineSpeed speed = measure_machine_speed(ModelLibrary().dir());
+  if (!o.output_dir.empty()) std::filesystem::create_directories(o.output_dir);
+  int index = 0;
+  for (const Triple& t : triples) {
+    ++index;
+    const std::string prefix = o.output_dir + "/pair" + std::to_string(index) + "-";
+    const Image reference = t.reference.empty() ? Image{} : load_image(t.reference);
+    Image content = load_image(t.photo);
+    content = reference.empty()
+                  ? resize_long_side(content, o.quality_size)
+                  : tensor_to_image(resize(image_rgb_to_tensor(content), reference.height, reference.width));
+    // The painting as the result is judged against: its long side the result's (the texture statistics depend on
+    // the scale of the strokes).
+    const Image painting = resize_long_side(load_image(t.painting), std::max(content.width, content.height));
+    const at::Tensor photo = image_rgb_to_tensor(content), style = image_rgb_to_tensor(painting);
+    Measures own;
+    own.texture = filter_bank_texture_distance(photo, style);
+    own.colour = colour_histogram_distance(photo, style);
+    own.referee = referee.distance(photo, style);
+    if (!o.output_dir.empty()) {
+      save_image(prefix + "photo.jpg", content);
+      save_image(prefix + "painting.jpg", painting);
+    }
+    Measures by_reference;
+    if (!reference.empty()) {
+      by_reference = measure(image_rgb_to_tensor(reference), photo, style, referee, own);
+      if (!o.output_dir.empty()) save_image(prefix + "reference.jpg", reference);
+      print(index, t, "reference", reference, 0, 0, by_reference, o.output_dir.empty() ? "" : prefix + "reference.jpg");
+    }
+    for (const Config& config : configs) {
+      const ParamValues v = values_of(config, t.painting, o.device);
+      const auto t0 = Clock::now();
+      const Image out = run_filter(stylize_filter(), content, v, RunContext{});
+      const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      const std::string saved = o.output_dir.empty() ? "" : prefix + config.name + ".jpg";
+      if (!saved.empty()) save_image(saved, out);
+      const Measures m = measure(image_rgb_to_tensor(out), photo, style, referee, own);
+      const double estimate = estimate_cost(stylize_filter(), v, content.width, content.height, speed).seconds;
+      print(index, t, config.name, out, seconds, estimate, m, saved);
+      if (reference.empty()) continue;
+      // The goals of docs/quality.md: the style distances at most twice the reference's, the edges at least its.
+      std::printf(
+          "{\"impl\": \"atelier-cpp\", \"benchmark\": \"quality_vs_reference\", \"pair\": %d, \"config\": \"%s\", "
+          "\"texture_over_reference\": %.2f, \"referee_over_reference\": %.2f, \"colour_over_reference\": %.2f, "
+          "\"edge_over_reference\": %.2f, \"detail_over_reference\": %.2f}\n",
+          index, config.name.c_str(), m.texture / by_reference.texture, m.referee / by_reference.referee,
+          m.colour / by_reference.colour, m.edges / by_reference.edges, m.detail / by_reference.detail);
+      std::fflush(stdout);
+    }
+  }
+}
+
+}  // namespace atelier
