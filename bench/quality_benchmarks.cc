@@ -16,6 +16,7 @@
 #include "core/image_io.h"
 #include "core/image_statistics.h"
 #include "core/image_tensor.h"
+#include "core/losses/losses.h"
 #include "filters/cost.h"
 #include "filters/filter.h"
 #include "filters/machine_speed.h"
@@ -105,23 +106,24 @@ class Referee {
   explicit Referee(at::Device device)
       : net_(load_vgg19(random_vgg19(std::filesystem::temp_directory_path().string()), device)) {}
 
-  // Mean over the layers of ||G_a - G_b|| / ||G_b||.
-  double distance(const at::Tensor& a, const at::Tensor& b) {
+  // The Gram matrices of an image [1,3,H,W], one per layer.
+  std::vector<at::Tensor> grams(const at::Tensor& image) {
     c10::InferenceMode guard;
-    const auto fa = net_->extract(a.to(net_->device()), kLayers), fb = net_->extract(b.to(net_->device()), kLayers);
+    const auto features = net_->extract(image.to(net_->device()), kLayers);
+    std::vector<at::Tensor> out;
+    for (const std::string& layer : kLayers) out.push_back(gram_matrix(features.at(layer)));
+    return out;
+  }
+
+  // Mean over the layers of ||G_a - G_target|| / ||G_target||.
+  double distance(const at::Tensor& a, const std::vector<at::Tensor>& target) {
+    const std::vector<at::Tensor> ga = grams(a);
     double sum = 0;
-    for (const std::string& layer : kLayers) {
-      const at::Tensor ga = gram(fa.at(layer)), gb = gram(fb.at(layer));
-      sum += ((ga - gb).norm() / gb.norm()).item<double>();
-    }
-    return sum / static_cast<double>(kLayers.size());
+    for (size_t i = 0; i < ga.size(); ++i) sum += ((ga[i] - target[i]).norm() / target[i].norm()).item<double>();
+    return sum / static_cast<double>(ga.size());
   }
 
  private:
-  static at::Tensor gram(const at::Tensor& f) {
-    const at::Tensor x = f.flatten(2).squeeze(0);
-    return at::mm(x, x.t()) / static_cast<double>(x.size(1));
-  }
   inline static const std::vector<std::string> kLayers = {"relu1_1", "relu2_1", "relu3_1", "relu4_1"};
   std::unique_ptr<FeatureNetwork> net_;
 };
@@ -130,12 +132,13 @@ struct Measures {
   double texture = 0, colour = 0, referee = 0, edges = 0, detail = 0;
 };
 
-Measures measure(const at::Tensor& result, const at::Tensor& photo, const at::Tensor& painting, Referee& referee,
-                 const Measures& photo_distances) {
+// painting_grams: the referee's Gram matrices of `painting` (computed once per pair).
+Measures measure(const at::Tensor& result, const at::Tensor& photo, const at::Tensor& painting,
+                 const std::vector<at::Tensor>& painting_grams, Referee& referee, const Measures& photo_distances) {
   Measures m;
   m.texture = filter_bank_texture_distance(result, painting) / photo_distances.texture;
   m.colour = colour_histogram_distance(result, painting) / photo_distances.colour;
-  m.referee = referee.distance(result, painting) / photo_distances.referee;
+  m.referee = referee.distance(result, painting_grams) / photo_distances.referee;
   m.edges = gradient_correlation(result, photo);
   m.detail = high_frequency_ratio(result, photo);
   return m;
@@ -177,17 +180,18 @@ void run_quality_benchmarks(const BenchOptions& o) {
     // the scale of the strokes).
     const Image painting = resize_long_side(load_image(t.painting), std::max(content.width, content.height));
     const at::Tensor photo = image_rgb_to_tensor(content), style = image_rgb_to_tensor(painting);
+    const std::vector<at::Tensor> style_grams = referee.grams(style);
     Measures own;
     own.texture = filter_bank_texture_distance(photo, style);
     own.colour = colour_histogram_distance(photo, style);
-    own.referee = referee.distance(photo, style);
+    own.referee = referee.distance(photo, style_grams);
     if (!o.output_dir.empty()) {
       save_image(prefix + "photo.jpg", content);
       save_image(prefix + "painting.jpg", painting);
     }
     Measures by_reference;
     if (!reference.empty()) {
-      by_reference = measure(image_rgb_to_tensor(reference), photo, style, referee, own);
+      by_reference = measure(image_rgb_to_tensor(reference), photo, style, style_grams, referee, own);
       if (!o.output_dir.empty()) save_image(prefix + "reference.jpg", reference);
       print(index, t, "reference", reference, 0, 0, by_reference, o.output_dir.empty() ? "" : prefix + "reference.jpg");
     }
@@ -198,7 +202,7 @@ void run_quality_benchmarks(const BenchOptions& o) {
       const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
       const std::string saved = o.output_dir.empty() ? "" : prefix + config.name + ".jpg";
       if (!saved.empty()) save_image(saved, out);
-      const Measures m = measure(image_rgb_to_tensor(out), photo, style, referee, own);
+      const Measures m = measure(image_rgb_to_tensor(out), photo, style, style_grams, referee, own);
       const double estimate = estimate_cost(stylize_filter(), v, content.width, content.height, speed).seconds;
       print(index, t, config.name, out, seconds, estimate, m, saved);
       if (reference.empty()) continue;

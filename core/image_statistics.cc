@@ -34,11 +34,21 @@ Histograms colour_histograms(const at::Tensor& image) {
 
 constexpr int kFilterBankScales = 3;
 
+// [1,1,H,W]: the luminance (BT.601) of x, an RGB image [1,3,H,W] in float on the CPU.
+at::Tensor luminance_of(const at::Tensor& x) {
+  return x.narrow(1, 0, 1) * 0.299 + x.narrow(1, 1, 1) * 0.587 + x.narrow(1, 2, 1) * 0.114;
+}
+
+// b [1,3,H,W] in float on the CPU, resized (bilinear) to a's size.
+at::Tensor resized_like(const at::Tensor& b, const at::Tensor& a) {
+  return at::upsample_bilinear2d(b.detach().to(at::kCPU, at::kFloat), {a.size(2), a.size(3)}, false);
+}
+
 // [1,8,H,W]: the centred colour channels and five derivative filters of the luminance.
 at::Tensor filter_bank_responses(const at::Tensor& image) {
   const at::Tensor x = image.detach().to(at::kCPU, at::kFloat);
   const at::Tensor colour = x - x.mean({2, 3}, true);
-  const at::Tensor luminance = (x.narrow(1, 0, 1) * 0.299 + x.narrow(1, 1, 1) * 0.587 + x.narrow(1, 2, 1) * 0.114);
+  const at::Tensor luminance = luminance_of(x);
   const at::Tensor kernels = at::tensor({0.f,  0.f,  0.f,  -1.f, 0.f,  1.f, 0.f, 0.f, 0.f,   // horizontal
                                          0.f,  -1.f, 0.f,  0.f,  0.f,  0.f, 0.f, 1.f, 0.f,   // vertical
                                          -1.f, 0.f,  0.f,  0.f,  0.f,  0.f, 0.f, 0.f, 1.f,   // diagonal
@@ -87,13 +97,13 @@ double gradient_correlation(const at::Tensor& a, const at::Tensor& b) {
     throw Error("edge agreement needs [1,3,H,W] images of at least 2 px");
   auto magnitude = [](const at::Tensor& rgb) {
     const at::Tensor x = rgb.detach().to(at::kCPU, at::kFloat);
-    const at::Tensor l = x.narrow(1, 0, 1) * 0.299 + x.narrow(1, 1, 1) * 0.587 + x.narrow(1, 2, 1) * 0.114;
+    const at::Tensor l = luminance_of(x);
     const int64_t h = l.size(2), w = l.size(3);
     const at::Tensor dx = l.narrow(3, 1, w - 1).narrow(2, 0, h - 1) - l.narrow(3, 0, w - 1).narrow(2, 0, h - 1);
     const at::Tensor dy = l.narrow(2, 1, h - 1).narrow(3, 0, w - 1) - l.narrow(2, 0, h - 1).narrow(3, 0, w - 1);
     return (dx.square() + dy.square()).sqrt().flatten();
   };
-  const at::Tensor bb = at::upsample_bilinear2d(b.detach().to(at::kCPU, at::kFloat), {a.size(2), a.size(3)}, false);
+  const at::Tensor bb = resized_like(b, a);
   const at::Tensor ga = magnitude(a), gb = magnitude(bb);
   const at::Tensor ca = ga - ga.mean(), cb = gb - gb.mean();
   const double denominator = (ca.norm() * cb.norm()).item<double>();
@@ -114,11 +124,11 @@ double high_frequency_ratio(const at::Tensor& a, const at::Tensor& b) {
     throw Error("the high-frequency ratio needs [1,3,H,W] images of at least 3 px");
   auto energy = [](const at::Tensor& rgb) {
     const at::Tensor x = rgb.detach().to(at::kCPU, at::kFloat);
-    const at::Tensor l = x.narrow(1, 0, 1) * 0.299 + x.narrow(1, 1, 1) * 0.587 + x.narrow(1, 2, 1) * 0.114;
+    const at::Tensor l = luminance_of(x);
     const at::Tensor detail = l.narrow(2, 1, l.size(2) - 2).narrow(3, 1, l.size(3) - 2) - at::avg_pool2d(l, 3, 1);
     return detail.square().mean().item<double>();
   };
-  const at::Tensor bb = at::upsample_bilinear2d(b.detach().to(at::kCPU, at::kFloat), {a.size(2), a.size(3)}, false);
+  const at::Tensor bb = resized_like(b, a);
   const double reference = energy(bb);
   return reference > 0 ? energy(a) / reference : 0.0;
 }

@@ -5,6 +5,7 @@
 #endif
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -70,7 +71,13 @@ void set_up_tensor_memory() {
   uint64_t limit = available == 0 ? kMaxKept / 4 : std::min(kMaxKept, available / 4);
   if (const char* mb = std::getenv("ATELIER_TENSOR_CACHE_MB"); mb && *mb) {
     const std::optional<long long> value = parse_int(mb);
-    if (value && *value >= 0) limit = static_cast<uint64_t>(*value) << 20;
+    if (value && *value >= 0 && *value <= (1LL << 40))
+      limit = static_cast<uint64_t>(*value) << 20;
+    else  // before anything else runs: stderr is all there is to say it with
+      std::fprintf(stderr,
+                   "ATELIER_TENSOR_CACHE_MB is '%s', not a whole number of megabytes (0 = keep none); "
+                   "keeping the default\n",
+                   mb);
   }
   if (limit > 0) cache_large_tensor_blocks(limit);
 }

@@ -17,11 +17,18 @@ class TensorBlockCache final : public c10::Allocator {
  public:
   explicit TensorBlockCache(uint64_t limit) : limit_(limit) {}
 
+  // Small blocks are the C library's and go straight back to it; only the kept sizes pass through the cache.
   c10::DataPtr allocate(size_t n) override {
-    void* p = n < kBlockGranule ? c10::alloc_cpu(n) : take((n + kBlockGranule - 1) / kBlockGranule * kBlockGranule);
-    return {p, p, &release, c10::Device(c10::DeviceType::CPU)};
+    const c10::Device cpu(c10::DeviceType::CPU);
+    if (n < kBlockGranule) {
+      void* p = c10::alloc_cpu(n);
+      return {p, p, &c10::free_cpu, cpu};
+    }
+    void* p = take((n + kBlockGranule - 1) / kBlockGranule * kBlockGranule);
+    return {p, p, &release, cpu};
   }
-  // ideep (oneDNN) allocates through the raw interface: the data pointer is its own context.
+  // ideep (oneDNN) allocates through the raw interface, which frees every block with this one deleter: the data
+  // pointer is its own context, and release() hands a block it did not keep track of to the C library.
   c10::DeleterFnPtr raw_deleter() const override { return &release; }
   void copy_data(void* dest, const void* src, std::size_t count) const override { default_copy_data(dest, src, count); }
 
@@ -78,7 +85,7 @@ class TensorBlockCache final : public c10::Allocator {
   void give_back(void* p) {
     std::unique_lock lock(mutex_);
     auto it = live_.find(p);
-    if (it == live_.end()) {  // a small block
+    if (it == live_.end()) {  // a small block, freed through the raw interface
       lock.unlock();
       c10::free_cpu(p);
       return;
