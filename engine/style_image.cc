@@ -22,4 +22,15 @@ std::vector<StyleTarget> style_targets(const std::vector<StyleImage>& styles, co
   return targets;
 }
 
+at::Tensor content_in_style_colours(const at::Tensor& content, const std::vector<StyleImage>& styles) {
+  if (styles.empty()) return content;
+  const auto heaviest = std::max_element(styles.begin(), styles.end(),
+                                         [](const StyleImage& a, const StyleImage& b) { return a.weight < b.weight; });
+  // 512 px are enough pixels for the distribution, whatever the painting's size.
+  constexpr int64_t kPaletteLongSide = 512;
+  at::Tensor style = image_rgb_to_tensor(heaviest->image, content.device());
+  if (std::max(style.size(2), style.size(3)) > kPaletteLongSide) style = resize_long_side(style, kPaletteLongSide);
+  return match_colour_distribution(content.to(at::kFloat), style).to(content.scalar_type());
+}
+
 }  // namespace atelier

@@ -33,4 +33,8 @@ enum class ColorPreservation {
 std::vector<StyleTarget> style_targets(const std::vector<StyleImage>& styles, const FeatureNetwork& net,
                                        int64_t long_side, ColorPreservation colors, const at::Tensor& content);
 
+// `content` ([1,3,H,W] in [0,1], any device) with the colour distribution of the heaviest style
+// (match_colour_distribution): where the optimisation starts when it should take the painting's palette.
+at::Tensor content_in_style_colours(const at::Tensor& content, const std::vector<StyleImage>& styles);
+
 }  // namespace atelier

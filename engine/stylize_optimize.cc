@@ -40,6 +40,7 @@ at::Tensor stylize_optimize(FeatureNetwork& net, const at::Tensor& content, cons
   if (run.base.style_layers.empty()) run.base.style_layers = net.default_style_layers();
   run.style_scale = request.style_scale;
   run.colors = request.colors;
+  if (request.start.defined()) run.start = request.start.to(at::kCPU, at::kHalf);
   return run_style_pyramid(net, content.to(at::kCPU), styles, plan, run, progress).to(at::kFloat);
 }
 

@@ -29,6 +29,9 @@ struct StylizeOptimize {
   StylizeSchedule schedule;
   double style_scale = 1.0;
   ColorPreservation colors = ColorPreservation::Off;
+  // Defined: the first scale starts from this image ([1,3,h,w] in [0,1], resized to the scale) instead of the
+  // content or noise, e.g. the content in the style's colours.
+  at::Tensor start;
 };
 
 // The long sides of the scales for a working long side: {work >> (scales - 1), ..., work / 2, work}, none below the

@@ -43,7 +43,7 @@ struct LargeStyleOptions {
   int memory_megabytes = 0;  // 0 = half the device's free memory
   int max_tile = 0, overlap = 0;
   bool exact = false;  // tiles evaluated for one optimisation of the whole level
-  bool random_init = false;
+  StartFrom start = StartFrom::StyleColours;
   std::string network;
   std::optional<c10::Device> device;  // the device parameter's, when this machine has it
   uint64_t seed = 0;
@@ -61,7 +61,7 @@ LargeStyleOptions large_style_options(const ParamValues& v) {
   o.max_tile = v.get_int("max-tile");
   o.overlap = v.get_int("overlap");
   o.exact = v.get_text("tiling") == "exact";
-  o.random_init = v.get_text("init") == "random";
+  o.start = start_from(v);
   o.network = v.get_text("network");
   o.device = available_device(v.get_text("device"));
   o.seed = static_cast<uint64_t>(v.get_int("seed"));
@@ -106,8 +106,7 @@ std::vector<ParamSpec> make_params() {
                            "tiles (the same optimisation as without tiles; about a third slower per step)",
                            {{"independent", "Independent tiles"}, {"exact", "Exact (whole image)"}}, "independent",
                            "Tiles"));
-  p.push_back(choice_param("init", "Start _from", "The first level starts from the content image or from noise",
-                           {{"content", "Content image"}, {"random", "Random noise"}}, "content", "Content"));
+  p.push_back(start_param("The first level"));
   p.push_back(feature_network_param("_Network", "Feature network; auto = VGG-19 when installed, else InceptionV3"));
   p.push_back(device_param("_Device"));
   p.push_back(seed_param("Seed", "Seed of the starting noise (same seed and settings give the same result)"));
@@ -143,13 +142,17 @@ Image run_large_style(const Image& input, const ParamValues& v, const RunContext
   PyramidRun run;
   o.balance.apply(run.base);
   run.base.phase_average = o.quality->phase_average && net->name() == "inception_v3";
-  run.base.random_init = o.random_init;
+  run.base.random_init = o.start == StartFrom::Random;
   run.base.seed = o.seed;
   run.base.style_layers = net->default_style_layers();
   run.style_scale = o.style_scale;
   run.colors = o.colors;
   // Host memory, half precision: the whole-image copies are what grows with the output.
   const at::Tensor content_full = image_rgb_to_tensor(input, at::kCPU, at::kHalf);
+  if (o.start == StartFrom::StyleColours) {
+    const PyramidPlan::Level& first = plan.levels.front();
+    run.start = content_in_style_colours(resize(content_full, first.height, first.width), styles);
+  }
   at::Tensor out = resize(run_style_pyramid(*net, content_full, styles, plan, run, progress.sub(0.02, 0.98)),
                           input.height, input.width);
   if (run.colors == ColorPreservation::Luminance) out = transfer_luminance(out, content_full);

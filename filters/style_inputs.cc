@@ -73,6 +73,24 @@ ColorPreservation color_preservation(const ParamValues& v) {
   return ColorPreservation::Off;
 }
 
+ParamSpec start_param(const std::string& what_starts) {
+  return choice_param(
+      "init", "Start _from",
+      what_starts +
+          " starts from the content image in the style's colours (its colour distribution matched to "
+          "the style image's: the result takes the painting's palette; with Preserve colours on, from "
+          "the content image itself), from the content image, or from noise",
+      {{"style-colors", "Content in the style's colours"}, {"content", "Content image"}, {"random", "Random noise"}},
+      "style-colors", "Content");
+}
+
+StartFrom start_from(const ParamValues& v) {
+  const std::string& text = v.get_text("init");
+  if (text == "random") return StartFrom::Random;
+  if (text == "style-colors" && color_preservation(v) == ColorPreservation::Off) return StartFrom::StyleColours;
+  return StartFrom::Content;
+}
+
 StyleSources style_sources(const ParamValues& v) {
   StyleSources s;
   s.listed = v.get_list("style");

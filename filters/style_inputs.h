@@ -21,6 +21,13 @@ ParamSpec preserve_colors_param();
 // preserve-colors' value.
 ColorPreservation color_preservation(const ParamValues& values);
 
+// init: where an optimisation starts (Stylize's Optimise method, Large Tiled Style's first level).
+ParamSpec start_param(const std::string& what_starts);
+enum class StartFrom { Content, StyleColours, Random };
+// init's value; StyleColours only with preserve-colors off (kept colours and a start in the painting's disagree):
+// Content otherwise.
+StartFrom start_from(const ParamValues& values);
+
 // The styles style_image_params' values name, before any is read.
 struct StyleSources {
   std::vector<std::string> listed;  // the command line's repeated --style, in order

@@ -4,6 +4,7 @@
 #include <c10/util/Exception.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -64,8 +65,7 @@ std::vector<ParamSpec> make_params() {
   p.push_back(preserve_colors_param());
   p.push_back(balance[1]);  // content weight
   p.push_back(balance[2]);  // smoothness
-  p.push_back(choice_param("init", "Start _from", "Start the optimisation from the content image or from noise",
-                           {{"content", "Content image"}, {"random", "Random noise"}}, "content", "Content"));
+  p.push_back(start_param("The optimisation"));
   p.back().used_when = {kOptimize};
   p.push_back(number_param("size", "Working si_ze",
                            "Optimise method: long side in pixels the optimisation works at (0 = the layer's size); "
@@ -119,7 +119,7 @@ struct StylizeOptions {
   double style_scale = 1;
   ColorPreservation colors = ColorPreservation::Off;
   // Optimise:
-  bool random_init = false;
+  StartFrom start = StartFrom::StyleColours;
   int size = 0;  // the working long side (0 = the layer's)
   StylizeSchedule schedule;
   bool full_resolution = false;
@@ -147,7 +147,7 @@ StylizeOptions stylize_options(const ParamValues& v) {
   o.fit_steps = v.get_int("fit-steps");
   o.style_scale = v.get_double("style-scale");
   o.colors = color_preservation(v);
-  o.random_init = v.get_text("init") == "random";
+  o.start = start_from(v);
   o.size = v.get_int("size");
   o.schedule = stylize_schedule(v);
   o.full_resolution = v.get_bool("full-resolution");
@@ -224,7 +224,7 @@ Image run_optimize(const Image& input, const StylizeOptions& o, const RunContext
   StylizeOptimize request;
   GatysSettings& g = request.base;
   o.balance.apply(g);
-  g.random_init = o.random_init;
+  g.random_init = o.start == StartFrom::Random;
   g.phase_average = phase_average;
   g.seed = o.seed;
   g.optimizer.kind = o.optimizer;
@@ -232,6 +232,7 @@ Image run_optimize(const Image& input, const StylizeOptions& o, const RunContext
   request.schedule = o.schedule;
   request.style_scale = o.style_scale;
   request.colors = o.colors;
+  if (o.start == StartFrom::StyleColours) request.start = content_in_style_colours(content, styles);
 
   const bool full_resolution =
       o.full_resolution && std::max(input.width, input.height) > std::max(content.size(2), content.size(3));
