@@ -28,9 +28,10 @@ at::Tensor content_in_style_colours(const at::Tensor& content, const std::vector
                                          [](const StyleImage& a, const StyleImage& b) { return a.weight < b.weight; });
   // 512 px are enough pixels for the distribution, whatever the painting's size.
   constexpr int64_t kPaletteLongSide = 512;
-  at::Tensor style = image_rgb_to_tensor(heaviest->image, content.device());
+  at::Tensor style = image_rgb_to_tensor(heaviest->image);
   if (std::max(style.size(2), style.size(3)) > kPaletteLongSide) style = resize_long_side(style, kPaletteLongSide);
-  return match_colour_distribution(content.to(at::kFloat), style).to(content.scalar_type());
+  // On the CPU (a small eigendecomposition and sorts; the start is a working-size image), back on content's device.
+  return match_colour_distribution(content.to(at::kCPU, at::kFloat), style).to(content.device(), content.scalar_type());
 }
 
 }  // namespace atelier
