@@ -44,7 +44,8 @@ struct BenchOptions {
   std::vector<std::string> arbitrary_pairs;
   std::vector<int64_t> arbitrary_widths;
   // Non-empty: only the quality harness runs instead, on these "PHOTO:PAINTING[:REFERENCE]" triples, with each of
-  // quality_configs ("NAME" or "NAME:key=value;key=value", Stylize's values; empty: the defaults and Arbitrary);
+  // quality_configs ("NAME" or "NAME:key=value;key=value", Stylize's values, or with filter=large-style Large Tiled
+  // Style's; empty: Stylize's defaults and Arbitrary);
   // the photo at the reference's size, else with its long side at quality_size.
   std::vector<std::string> quality_pairs;
   std::vector<std::string> quality_configs;
@@ -135,7 +136,8 @@ inline constexpr const char* kBenchmarksHelp =
     "--arbitrary-widths then times whole layers of those widths (height 3/4) with their peak memory.\n"
     "--quality PHOTO:PAINTING[:REFERENCE],... instead runs Stylize with each --config (Stylize's values by their\n"
     "CLI names without dashes, e.g. --config strong:style-strength=4;scales=2; default: the defaults, and\n"
-    "method=arbitrary) on each photo, at the REFERENCE picture's size (e.g. a classic VGG-19 result) or with its\n"
+    "method=arbitrary; filter=large-style runs Large Tiled Style with its values instead) on each photo, at the "
+    "REFERENCE picture's size (e.g. a classic VGG-19 result) or with its\n"
     "long side at --quality-size, and prints for each result and for the reference: texture_ratio, colour_ratio\n"
     "and referee_ratio (filter-bank statistics, colour histograms and a random-weight VGG-19's Gram matrices:\n"
     "the distance to the painting over the photo's own; below 1 = closer to the painting), edge_correlation with\n"

@@ -1,8 +1,9 @@
-// `atelier bench --quality`: how strongly and how crisply Stylize paints, judged by measures that none of its
-// methods optimises, beside a reference picture of the same pair (e.g. the classic VGG-19 result).
+// `atelier bench --quality`: how strongly and how crisply Stylize (or Large Tiled Style) paints, judged by measures
+// that none of its methods optimises, beside a reference picture of the same pair (e.g. the classic VGG-19 result).
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -48,11 +49,26 @@ Triple parse_triple(const std::string& text) {
   return t;
 }
 
-// "NAME" or "NAME:key=value;key=value": Stylize's values by their names.
+// "NAME" or "NAME:key=value;key=value": the filter's values by their names; the key `filter` names the filter
+// (Stylize, else any filter that paints a layer in a style image's style: Large Tiled Style).
 struct Config {
   std::string name;
+  const Filter* filter = &stylize_filter();
   std::vector<std::pair<std::string, std::string>> values;
 };
+
+const Filter& style_filter_named(const std::string& config, const std::string& name) {
+  for (const Filter* f : all_filters()) {
+    if (cli_command(*f) != name && f->name != name) continue;
+    const bool paints_a_layer =
+        !f->run_frames &&
+        std::any_of(f->params.begin(), f->params.end(), [](const ParamSpec& p) { return p.name == "style-image"; });
+    if (!paints_a_layer) break;
+    return *f;
+  }
+  throw Error("--config " + config + ": filter=" + name +
+              " is not a filter that paints a layer in a style image's style (stylize, large-style)");
+}
 
 Config parse_config(const std::string& text) {
   Config c;
@@ -69,14 +85,17 @@ Config parse_config(const std::string& text) {
     const size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0)
       throw Error("--config " + c.name + ": expected KEY=VALUE, got '" + item + "'");
-    c.values.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    if (item.substr(0, eq) == "filter")
+      c.filter = &style_filter_named(c.name, item.substr(eq + 1));
+    else
+      c.values.emplace_back(item.substr(0, eq), item.substr(eq + 1));
   }
   return c;
 }
 
-// Stylize's values for one configuration (throws atelier::Error naming an unknown key or a bad value).
+// The filter's values for one configuration (throws atelier::Error naming an unknown key or a bad value).
 ParamValues values_of(const Config& config, const std::string& painting, const std::string& device) {
-  ParamValues v(stylize_filter().params);
+  ParamValues v(config.filter->params);
   v.set_text("device", device);
   v.set_text("style-image", painting);
   for (const auto& [key, value] : config.values) {
@@ -93,7 +112,7 @@ ParamValues values_of(const Config& config, const std::string& painting, const s
 std::vector<Config> configs_of(const BenchOptions& o) {
   std::vector<Config> configs;
   for (const std::string& text : o.quality_configs) configs.push_back(parse_config(text));
-  if (configs.empty()) configs = {{"default", {}}, {"arbitrary", {{"method", "arbitrary"}}}};
+  if (configs.empty()) configs = {parse_config("default"), parse_config("arbitrary:method=arbitrary")};
   for (const Config& c : configs) values_of(c, "", o.device);
   return configs;
 }
@@ -198,12 +217,12 @@ void run_quality_benchmarks(const BenchOptions& o) {
     for (const Config& config : configs) {
       const ParamValues v = values_of(config, t.painting, o.device);
       const auto t0 = Clock::now();
-      const Image out = run_filter(stylize_filter(), content, v, RunContext{});
+      const Image out = run_filter(*config.filter, content, v, RunContext{});
       const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
       const std::string saved = o.output_dir.empty() ? "" : prefix + config.name + ".jpg";
       if (!saved.empty()) save_image(saved, out);
       const Measures m = measure(image_rgb_to_tensor(out), photo, style, style_grams, referee, own);
-      const double estimate = estimate_cost(stylize_filter(), v, content.width, content.height, speed).seconds;
+      const double estimate = estimate_cost(*config.filter, v, content.width, content.height, speed).seconds;
       print(index, t, config.name, out, seconds, estimate, m, saved);
       if (reference.empty()) continue;
       // The goals of docs/quality.md: the style distances at most twice the reference's, the edges at least its.

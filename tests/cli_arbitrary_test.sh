@@ -61,8 +61,10 @@ expect 1 "style" "$ATELIER" stylize --method arbitrary --content "$DIR/content.p
 # triples and configurations refused before any work.
 expect 0 '"config": "read", "width": 120, "height": 90' env TMPDIR="$DIR" "$ATELIER" bench \
   --quality "$DIR/content.png:$DIR/stripes.png:$DIR/one.png" --config "read:method=arbitrary;fit-steps=0" \
-  --output-dir "$DIR/quality"
+  --config "tiled:filter=large-style;quality=fast" --output-dir "$DIR/quality"
 printf '%s\n' "$out" | grep -q '"config": "reference"' || fail "the harness did not measure the reference: $out"
+printf '%s\n' "$out" | grep -q '"config": "tiled", "width": 120, "height": 90' ||
+  fail "the harness did not run Large Tiled Style (filter=large-style): $out"
 printf '%s\n' "$out" |
   grep -q '"benchmark": "quality_vs_reference", "pair": 1, "config": "read", "texture_over_reference": [0-9]' ||
   fail "the harness did not compare the configuration with the reference: $out"
@@ -75,4 +77,8 @@ expect 1 "expected KEY=VALUE, got 'fast'" "$ATELIER" bench --quality "$DIR/conte
   --config "quick:fast"
 expect 1 "config quick: 'fit-steps' expects a number" "$ATELIER" bench \
   --quality "$DIR/content.png:$DIR/stripes.png" --config "quick:fit-steps=many"
+expect 1 "filter=dream is not a filter that paints a layer in a style image's style" "$ATELIER" bench \
+  --quality "$DIR/content.png:$DIR/stripes.png" --config "d:filter=dream"
+expect 1 "config tiled: unknown parameter 'iterations'" "$ATELIER" bench \
+  --quality "$DIR/content.png:$DIR/stripes.png" --config "tiled:filter=large-style;iterations=3"
 echo "PASS"
