@@ -17,6 +17,7 @@
 #include <libexif/exif-data.h>
 
 #include "core/error.h"
+#include "core/gimp_pattern.h"
 #include "core/memory.h"
 #include "core/numbers.h"
 
@@ -195,6 +196,11 @@ Image load_image(const std::string& path) {
     file.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     if (in.bad()) throw Error("cannot read image '" + path + "': " + std::strerror(errno));
   }
+  if (is_gimp_pattern(file)) {
+    const auto [w, h] = gimp_pattern_size(file);
+    require_memory_for(path, w, h, false);
+    return decode_gimp_pattern(file, path);
+  }
   const std::vector<unsigned char> bytes = without_empty_png_data_chunks(std::move(file));
   const int size = static_cast<int>(std::min<size_t>(bytes.size(), INT32_MAX));
   int w = 0, h = 0, n = 0;
@@ -215,7 +221,7 @@ Image load_image(const std::string& path) {
     stbi_uc* data = stbi_load_from_memory(bytes.data(), size, &w, &h, &n, 4);
     if (!data)
       throw Error("cannot read image '" + path + "': " + stbi_failure_reason() +
-                  " (supported: PNG, JPEG, BMP, TGA, GIF, PSD, HDR, PNM)");
+                  " (supported: PNG, JPEG, BMP, TGA, GIF, PSD, HDR, PNM, GIMP patterns)");
     img = Image(w, h);
     for (size_t i = 0; i < img.rgba.size(); ++i) img.rgba[i] = data[i] / 255.f;
     stbi_image_free(data);

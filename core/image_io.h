@@ -1,5 +1,5 @@
 #pragma once
-// Reading and writing image files for the CLI, tests and style images (PNG, JPEG, BMP, TGA, ...).
+// Reading and writing image files for the CLI, tests and style images (PNG, JPEG, BMP, TGA, GIMP patterns, ...).
 #include <string>
 #include <vector>
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # `atelier texture`: the flags other tools rely on (--source --output --size --seed --method --loss
-# --train-iterations --save-model --model --tileable), a trained generator saved to the library and sampled again
-# without a source at another size, and clear errors that write nothing.
+# --train-iterations --save-model --model --tileable), a GIMP pattern as the source, a trained generator saved to
+# the library and sampled again without a source at another size, and clear errors that write nothing.
 set -u
 ATELIER=$1 FIXTURES=$2
 . "$(dirname "$0")/cli_lib.sh"
@@ -13,6 +13,13 @@ use_own_library
 expect 0 "level 1/1" "$ATELIER" texture --source "$SRC" --output "$DIR/opt.png" --size 72 --seed 3 \
   --octaves 1 --iterations 3 --loss gram --tileable
 [ "$(size_of "$DIR/opt.png")" = "72 72" ] || fail "optimize: not 72x72"
+
+# A GIMP pattern as the source (the sysroot's gimp-data, which the demo uses too).
+PATTERN=/usr/share/gimp/3.0/patterns/Stone/rock.pat
+[ -f "$PATTERN" ] || fail "GIMP's patterns are not installed ($PATTERN; Debian's gimp-data)"
+expect 0 "level 1/1" "$ATELIER" texture --source "$PATTERN" --output "$DIR/rock.png" --size 80 --seed 3 \
+  --octaves 1 --iterations 2 --loss gram
+[ "$(size_of "$DIR/rock.png")" = "80 80" ] || fail "a GIMP pattern as the source: not 80x80"
 
 expect 0 "saved the generator as 'cli-gen'" "$ATELIER" texture --source "$SRC" --output "$DIR/gen.png" --size 64 \
   --method generator --train-iterations 10 --train-size 64 --save-model cli-gen --seed 1

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -146,6 +147,57 @@ TEST(ImageIo, PngWithEmptyDataChunksReadsLikeWithout) {
   ASSERT_EQ(b.width, 16);
   ASSERT_EQ(b.height, 9);
   EXPECT_EQ(a.rgba, b.rgba);
+}
+
+// A GIMP pattern file as GIMP writes it: the big-endian header (size, version, width, height, bytes per pixel),
+// "GPAT", the name and the pixels.
+std::string gimp_pattern(uint32_t width, uint32_t height, uint32_t channels, const std::string& pixels,
+                         uint32_t version = 1) {
+  const std::string name = "Test";
+  std::string out;
+  auto number = [&](uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  };
+  number(static_cast<uint32_t>(24 + name.size() + 1));
+  number(version);
+  number(width);
+  number(height);
+  number(channels);
+  out += "GPAT" + name + std::string(1, '\0') + pixels;
+  return out;
+}
+
+std::string written(const std::string& name, const std::string& bytes) {
+  const std::string path = test::temp_path(name);
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+// GIMP's patterns (the Patterns dialog's textures) load as style images, whatever the file's name says.
+TEST(ImageIo, ReadsGimpPatterns) {
+  const Image rgb = load_image(written("rgb.pat", gimp_pattern(2, 1, 3, std::string("\xff\x00\x80\x00\x40\xff", 6))));
+  ASSERT_EQ(rgb.width, 2);
+  ASSERT_EQ(rgb.height, 1);
+  EXPECT_EQ(std::vector<float>(rgb.rgba.begin(), rgb.rgba.end()),
+            (std::vector<float>{1.f, 0.f, 128 / 255.f, 1.f, 0.f, 64 / 255.f, 1.f, 1.f}));
+  const Image grey_alpha = load_image(written("grey.png", gimp_pattern(1, 2, 2, std::string("\x80\xff\x20\x00", 4))));
+  ASSERT_EQ(grey_alpha.height, 2);
+  EXPECT_EQ(std::vector<float>(grey_alpha.rgba.begin(), grey_alpha.rgba.end()),
+            (std::vector<float>{128 / 255.f, 128 / 255.f, 128 / 255.f, 1.f, 32 / 255.f, 32 / 255.f, 32 / 255.f, 0.f}));
+  const Image rgba = load_image(written("rgba.pat", gimp_pattern(1, 1, 4, std::string("\x10\x20\x30\x40", 4))));
+  EXPECT_FLOAT_EQ(rgba.rgba[2], 0x30 / 255.f);
+  EXPECT_FLOAT_EQ(rgba.rgba[3], 0x40 / 255.f);
+
+  auto error = [](const std::string& name, const std::string& bytes) {
+    return test::error_of([&] { load_image(written(name, bytes)); });
+  };
+  EXPECT_NE(error("short.pat", gimp_pattern(4, 4, 3, std::string(47, 'x'))).find("truncated"), std::string::npos);
+  EXPECT_NE(error("depth.pat", gimp_pattern(1, 1, 5, std::string(5, 'x'))).find("bytes per pixel"), std::string::npos);
+  EXPECT_NE(error("version.pat", gimp_pattern(1, 1, 3, "xyz", 2)).find("version 2"), std::string::npos);
+  EXPECT_NE(error("wide.pat", gimp_pattern(20000, 1, 3, "xyz")).find("damaged"), std::string::npos);
+  // A size that no memory holds is refused before anything is allocated, as for the other formats.
+  EXPECT_NE(error("huge.pat", gimp_pattern(1u << 20, 1u << 20, 3, "xyz")).find("1048576x1048576"), std::string::npos);
+  EXPECT_NE(error("empty.pat", gimp_pattern(0, 4, 3, "")).find("damaged"), std::string::npos);
 }
 
 TEST(Device, CpuAlwaysWorksCudaOnlyWhenAvailable) {

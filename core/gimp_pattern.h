@@ -1,0 +1,25 @@
+#pragma once
+// GIMP's pattern files (.pat: the textures of GIMP's Patterns dialog), read as images: style images and texture
+// sources on the command line (inside GIMP, GIMP's own loader reads them). stb_image does not read them and no
+// Debian library does outside GIMP itself; the format is small: a big-endian header (header size, version, width,
+// height, bytes per pixel, the magic "GPAT", a name) and then the 8-bit pixels, grey, grey + alpha, RGB or RGBA.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/image.h"
+
+namespace atelier {
+
+// Whether `bytes` begin like a GIMP pattern (the magic "GPAT" after the five header numbers).
+bool is_gimp_pattern(const std::vector<unsigned char>& bytes);
+
+// The width and height the header declares (check them against memory before decoding).
+std::pair<uint64_t, uint64_t> gimp_pattern_size(const std::vector<unsigned char>& bytes);
+
+// The pattern's pixels. Throws atelier::Error naming `path` for a header that does not add up or pixels that are
+// missing.
+Image decode_gimp_pattern(const std::vector<unsigned char>& bytes, const std::string& path);
+
+}  // namespace atelier
