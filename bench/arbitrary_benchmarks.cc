@@ -4,6 +4,7 @@
 // photo), and its time and peak memory for whole layers of given widths.
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -49,11 +50,13 @@ struct Method {
   std::vector<std::pair<std::string, std::string>> settings;
 };
 
-std::vector<Method> methods_for(const Pair& pair) {
-  std::vector<Method> m = {{"arbitrary", {{"method", "arbitrary"}}},
-                           {"arbitrary-read", {{"method", "arbitrary"}, {"fit-steps", "0"}}},
-                           {"optimize", {{"method", "optimize"}}}};
-  if (!pair.instant.empty())
+std::vector<Method> methods_for(const Pair& pair, const std::vector<std::string>& chosen) {
+  auto wanted = [&](const std::string& name) { return std::find(chosen.begin(), chosen.end(), name) != chosen.end(); };
+  std::vector<Method> m;
+  if (wanted("arbitrary")) m.push_back({"arbitrary", {{"method", "arbitrary"}}});
+  if (wanted("arbitrary-read")) m.push_back({"arbitrary-read", {{"method", "arbitrary"}, {"fit-steps", "0"}}});
+  if (wanted("optimize")) m.push_back({"optimize", {{"method", "optimize"}}});
+  if (wanted("instant") && !pair.instant.empty())
     m.push_back({"instant-" + pair.instant, {{"method", "feed-forward"}, {"fast-model", pair.instant}}});
   return m;
 }
@@ -87,7 +90,7 @@ void run_arbitrary_benchmarks(const BenchOptions& o) {
       save_image(o.output_dir + "/pair" + std::to_string(index) + "-style.jpg",
                  resize_long_side(painting, o.working_size));
     }
-    for (const Method& method : methods_for(pair)) {
+    for (const Method& method : methods_for(pair, o.arbitrary_methods)) {
       const auto t0 = Clock::now();
       const Image out = run_stylize(content, pair.style, method, o.device);
       const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -89,6 +89,12 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
       options.temporal_weight = *w;
     } else if (args[i] == "--arbitrary") {
       options.arbitrary_pairs = split(value());
+    } else if (args[i] == "--arbitrary-methods") {
+      options.arbitrary_methods = split(value());
+      for (const auto& m : options.arbitrary_methods)
+        if (m != "arbitrary" && m != "arbitrary-read" && m != "optimize" && m != "instant")
+          throw Error("--arbitrary-methods expects arbitrary, arbitrary-read, optimize and/or instant, got '" + m +
+                      "'");
     } else if (args[i] == "--arbitrary-widths") {
       for (const auto& s : split(value()))
         options.arbitrary_widths.push_back(bounded_int("--arbitrary-widths", s, 64, 16384));

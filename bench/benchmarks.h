@@ -42,6 +42,8 @@ struct BenchOptions {
   // "CONTENT:STYLE[:INSTANT_NETWORK]" pairs (the content at working_size); then its time and peak memory for
   // content_image at these widths (height 3/4) with style_image.
   std::vector<std::string> arbitrary_pairs;
+  // The methods run on those pairs: arbitrary (fitted), arbitrary-read (0 fitting steps), optimize, instant.
+  std::vector<std::string> arbitrary_methods = {"arbitrary", "arbitrary-read", "optimize", "instant"};
   std::vector<int64_t> arbitrary_widths;
   // Non-empty: only the quality harness runs instead, on these "PHOTO:PAINTING[:REFERENCE]" triples, with each of
   // quality_configs ("NAME" or "NAME:key=value;key=value", Stylize's values, or with filter=large-style Large Tiled
@@ -133,6 +135,7 @@ inline constexpr const char* kBenchmarksHelp =
     "Optimise and, given a bundled NETWORK, Instant on each photo (long side --working-size) and prints each\n"
     "result's texture statistics and colour histograms' distance to the painting's over the photo's own\n"
     "(texture_ratio, colour_ratio: below 1 = closer to the painting) and its edge agreement with the photo;\n"
+    "--arbitrary-methods arbitrary,arbitrary-read,optimize,instant (default: all) chooses among those;\n"
     "--arbitrary-widths then times whole layers of those widths (height 3/4) with their peak memory.\n"
     "--quality PHOTO:PAINTING[:REFERENCE],... instead runs Stylize with each --config (Stylize's values by their\n"
     "CLI names without dashes, e.g. --config strong:style-strength=4;scales=2; default: the defaults, and\n"

@@ -81,4 +81,11 @@ expect 1 "filter=dream is not a filter that paints a layer in a style image's st
   --quality "$DIR/content.png:$DIR/stripes.png" --config "d:filter=dream"
 expect 1 "config tiled: unknown parameter 'iterations'" "$ATELIER" bench \
   --quality "$DIR/content.png:$DIR/stripes.png" --config "tiled:filter=large-style;iterations=3"
+
+# `atelier bench --arbitrary` with only the methods asked for: Arbitrary as read, nothing else.
+expect 0 '"method": "arbitrary-read", "width": 120' "$ATELIER" bench --arbitrary "$DIR/content.png:$DIR/stripes.png" \
+  --working-size 120 --arbitrary-methods arbitrary-read
+printf '%s\n' "$out" | grep -q '"method": "optimize"' && fail "--arbitrary-methods arbitrary-read also ran Optimise"
+expect 1 "expects arbitrary, arbitrary-read, optimize and/or instant, got 'fast'" "$ATELIER" bench \
+  --arbitrary "$DIR/content.png:$DIR/stripes.png" --arbitrary-methods fast
 echo "PASS"
