@@ -3,6 +3,7 @@
 ;; expect-output: PASS: stylize
 ;; expect-output: PASS: stylize with a style layer
 ;; expect-output: PASS: stylize coarse to fine
+;; expect-output: PASS: stylize starts in the style's colours
 ;; expect-output: PASS: stylize arbitrary with a style layer
 ;; expect-output: PASS: stylize arbitrary with a region per style
 ;; expect-output: choose a channel of the image being processed
@@ -67,6 +68,29 @@
   (gimp-image-delete style-img)
   (gimp-image-delete img)
   (pass "stylize coarse to fine"))
+
+; The default start (#:init "style-colors") is the layer in the style's colours: two steps leave the whole layer
+; most of the way to the style's red. Started from the layer itself (#:init "content"), two steps leave it near its
+; own blue-grey.
+(let* ((img (make-image 96 72 RGB RGB-IMAGE 90 140 200))
+       (src (source-layer img))
+       (style-img (make-image 64 64 RGB RGB-IMAGE 230 40 30))
+       (red (source-layer style-img)))
+  (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                           #:style-layer red #:size 96 #:iterations 2 #:init "style-colors"
+                           #:layer-name "in the style's colours")
+  (check-result-layer img src "in the style's colours" 96 72 0 0)
+  (check-mean-toward (vector-ref (gimp-image-get-layers img) 0) '(90 140 200) '(230 40 30) 0.8
+                     "the start in the style's colours is the style's red")
+  (gimp-image-remove-layer img (vector-ref (gimp-image-get-layers img) 0))
+  (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
+                           #:style-layer red #:size 96 #:iterations 2 #:init "content" #:layer-name "from the layer")
+  (check-result-layer img src "from the layer" 96 72 0 0)
+  (check (< (progress-toward (mean-rgb (vector-ref (gimp-image-get-layers img) 0)) '(90 140 200) '(230 40 30)) 0.5)
+         "the start from the layer keeps most of its blue-grey")
+  (gimp-image-delete style-img)
+  (gimp-image-delete img)
+  (pass "stylize starts in the style's colours"))
 
 ; The Arbitrary method with a style layer: a new layer of the layer's size, only inside the selection, whose mean
 ; colour moved toward the style's red (the network paints the layer at its own resolution, fitted in 8 steps).
