@@ -1,4 +1,5 @@
 // `atelier bench`'s options, parsed here so that the command line does not need to know the filters' benchmarks.
+#include <algorithm>
 #include <optional>
 #include <sstream>
 
@@ -27,12 +28,15 @@ long long bounded_int(const std::string& flag, const std::string& text, long lon
 }
 
 // A comma-separated list whose every item is one of `allowed` ("--tiling expects independent and/or exact").
-std::vector<std::string> split_choices(const std::string& flag, const std::string& text, const std::string& first,
-                                       const std::string& second) {
+std::vector<std::string> split_choices(const std::string& flag, const std::string& text,
+                                       const std::vector<std::string>& allowed) {
+  std::string choices;
+  for (size_t i = 0; i < allowed.size(); ++i)
+    choices += (i == 0 ? "" : i + 1 == allowed.size() ? " and/or " : ", ") + allowed[i];
   std::vector<std::string> items = split(text);
   for (const auto& item : items)
-    if (item != first && item != second)
-      throw Error(flag + " expects " + first + " and/or " + second + ", got '" + item + "'");
+    if (std::find(allowed.begin(), allowed.end(), item) == allowed.end())
+      throw Error(flag + " expects " + choices + ", got '" + item + "'");
   return items;
 }
 
@@ -58,7 +62,7 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
     } else if (args[i] == "--max-tile") {
       options.max_tile = static_cast<int>(bounded_int("--max-tile", value(), 160, 8192));
     } else if (args[i] == "--tiling") {
-      options.tilings = split_choices("--tiling", value(), "independent", "exact");
+      options.tilings = split_choices("--tiling", value(), {"independent", "exact"});
     } else if (args[i] == "--content") {
       options.content_image = value();
     } else if (args[i] == "--style") {
@@ -82,7 +86,7 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
     } else if (args[i] == "--frame-count") {
       options.frame_count = static_cast<int>(bounded_int("--frame-count", value(), 2, 100000));
     } else if (args[i] == "--methods") {
-      options.frame_methods = split_choices("--methods", value(), "feed-forward", "optimize");
+      options.frame_methods = split_choices("--methods", value(), {"feed-forward", "optimize"});
     } else if (args[i] == "--temporal-weight") {
       const std::optional<double> w = parse_double(value());
       if (!w || !(*w > 0) || *w > 100) throw Error("--temporal-weight expects a number above 0, at most 100");
@@ -90,11 +94,7 @@ std::optional<BenchOptions> parse_bench_options(const std::vector<std::string>& 
     } else if (args[i] == "--arbitrary") {
       options.arbitrary_pairs = split(value());
     } else if (args[i] == "--arbitrary-methods") {
-      options.arbitrary_methods = split(value());
-      for (const auto& m : options.arbitrary_methods)
-        if (m != "arbitrary" && m != "arbitrary-read" && m != "optimize" && m != "instant")
-          throw Error("--arbitrary-methods expects arbitrary, arbitrary-read, optimize and/or instant, got '" + m +
-                      "'");
+      options.arbitrary_methods = split_choices("--arbitrary-methods", value(), kArbitraryMethods);
     } else if (args[i] == "--arbitrary-widths") {
       for (const auto& s : split(value()))
         options.arbitrary_widths.push_back(bounded_int("--arbitrary-widths", s, 64, 16384));

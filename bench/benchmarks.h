@@ -8,6 +8,9 @@
 
 namespace atelier {
 
+// The methods `--arbitrary` compares: Arbitrary fitted and with 0 fitting steps, Optimise, Instant.
+inline const std::vector<std::string> kArbitraryMethods = {"arbitrary", "arbitrary-read", "optimize", "instant"};
+
 struct BenchOptions {
   std::vector<int64_t> sizes = {256, 512};                        // square image sides
   std::vector<std::string> networks = {"inception_v3", "vgg19"};  // vgg19: random weights unless installed
@@ -42,8 +45,8 @@ struct BenchOptions {
   // "CONTENT:STYLE[:INSTANT_NETWORK]" pairs (the content at working_size); then its time and peak memory for
   // content_image at these widths (height 3/4) with style_image.
   std::vector<std::string> arbitrary_pairs;
-  // The methods run on those pairs: arbitrary (fitted), arbitrary-read (0 fitting steps), optimize, instant.
-  std::vector<std::string> arbitrary_methods = {"arbitrary", "arbitrary-read", "optimize", "instant"};
+  // The methods run on those pairs (kArbitraryMethods: all of them by default).
+  std::vector<std::string> arbitrary_methods = kArbitraryMethods;
   std::vector<int64_t> arbitrary_widths;
   // Non-empty: only the quality harness runs instead, on these "PHOTO:PAINTING[:REFERENCE]" triples, with each of
   // quality_configs ("NAME" or "NAME:key=value;key=value", Stylize's values, or with filter=large-style Large Tiled

@@ -5,7 +5,6 @@
 // height, bytes per pixel, the magic "GPAT", a name) and then the 8-bit pixels, grey, grey + alpha, RGB or RGBA.
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "core/image.h"
@@ -15,11 +14,15 @@ namespace atelier {
 // Whether `bytes` begin like a GIMP pattern (the magic "GPAT" after the five header numbers).
 bool is_gimp_pattern(const std::vector<unsigned char>& bytes);
 
-// The width and height the header declares (check them against memory before decoding).
-std::pair<uint64_t, uint64_t> gimp_pattern_size(const std::vector<unsigned char>& bytes);
+struct GimpPatternHeader {
+  uint64_t header_bytes = 0, width = 0, height = 0, channels = 0;
+};
 
-// The pattern's pixels. Throws atelier::Error naming `path` for a header that does not add up or pixels that are
-// missing.
-Image decode_gimp_pattern(const std::vector<unsigned char>& bytes, const std::string& path);
+// The header of a GIMP pattern, checked against the file (check its size against memory before decoding). Throws
+// atelier::Error naming `path` for a header that does not add up or pixels that are missing.
+GimpPatternHeader read_gimp_pattern_header(const std::vector<unsigned char>& bytes, const std::string& path);
+
+// The pattern's pixels (`header`: read_gimp_pattern_header's of the same bytes).
+Image decode_gimp_pattern(const std::vector<unsigned char>& bytes, const GimpPatternHeader& header);
 
 }  // namespace atelier

@@ -197,9 +197,9 @@ Image load_image(const std::string& path) {
     if (in.bad()) throw Error("cannot read image '" + path + "': " + std::strerror(errno));
   }
   if (is_gimp_pattern(file)) {
-    const auto [w, h] = gimp_pattern_size(file);
-    require_memory_for(path, w, h, false);
-    return decode_gimp_pattern(file, path);
+    const GimpPatternHeader header = read_gimp_pattern_header(file, path);
+    require_memory_for(path, header.width, header.height, false);
+    return decode_gimp_pattern(file, header);
   }
   const std::vector<unsigned char> bytes = without_empty_png_data_chunks(std::move(file));
   const int size = static_cast<int>(std::min<size_t>(bytes.size(), INT32_MAX));

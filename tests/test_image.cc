@@ -37,6 +37,31 @@ Image gradient_image(int w, int h) {
     }
   return img;
 }
+
+// A GIMP pattern file as GIMP writes it: the big-endian header (size, version, width, height, bytes per pixel),
+// "GPAT", the name and the pixels.
+std::string gimp_pattern(uint32_t width, uint32_t height, uint32_t channels, const std::string& pixels,
+                         uint32_t version = 1) {
+  const std::string name = "Test";
+  std::string out;
+  auto number = [&](uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  };
+  number(static_cast<uint32_t>(24 + name.size() + 1));
+  number(version);
+  number(width);
+  number(height);
+  number(channels);
+  out += "GPAT" + name + std::string(1, '\0') + pixels;
+  return out;
+}
+
+std::string written(const std::string& name, const std::string& bytes) {
+  const std::string path = test::temp_path(name);
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
 }  // namespace
 
 TEST(ImageTensor, RoundTripKeepsRgbAndStraightAlpha) {
@@ -149,30 +174,6 @@ TEST(ImageIo, PngWithEmptyDataChunksReadsLikeWithout) {
   EXPECT_EQ(a.rgba, b.rgba);
 }
 
-// A GIMP pattern file as GIMP writes it: the big-endian header (size, version, width, height, bytes per pixel),
-// "GPAT", the name and the pixels.
-std::string gimp_pattern(uint32_t width, uint32_t height, uint32_t channels, const std::string& pixels,
-                         uint32_t version = 1) {
-  const std::string name = "Test";
-  std::string out;
-  auto number = [&](uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
-  };
-  number(static_cast<uint32_t>(24 + name.size() + 1));
-  number(version);
-  number(width);
-  number(height);
-  number(channels);
-  out += "GPAT" + name + std::string(1, '\0') + pixels;
-  return out;
-}
-
-std::string written(const std::string& name, const std::string& bytes) {
-  const std::string path = test::temp_path(name);
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
-
 // GIMP's patterns (the Patterns dialog's textures) load as style images, whatever the file's name says.
 TEST(ImageIo, ReadsGimpPatterns) {
   const Image rgb = load_image(written("rgb.pat", gimp_pattern(2, 1, 3, std::string("\xff\x00\x80\x00\x40\xff", 6))));
@@ -195,7 +196,7 @@ TEST(ImageIo, ReadsGimpPatterns) {
   EXPECT_NE(error("depth.pat", gimp_pattern(1, 1, 5, std::string(5, 'x'))).find("bytes per pixel"), std::string::npos);
   EXPECT_NE(error("version.pat", gimp_pattern(1, 1, 3, "xyz", 2)).find("version 2"), std::string::npos);
   EXPECT_NE(error("wide.pat", gimp_pattern(20000, 1, 3, "xyz")).find("damaged"), std::string::npos);
-  // A size that no memory holds is refused before anything is allocated, as for the other formats.
+  // A declared size far beyond any pattern (or the memory) is refused before anything is allocated.
   EXPECT_NE(error("huge.pat", gimp_pattern(1u << 20, 1u << 20, 3, "xyz")).find("1048576x1048576"), std::string::npos);
   EXPECT_NE(error("empty.pat", gimp_pattern(0, 4, 3, "")).find("damaged"), std::string::npos);
 }
