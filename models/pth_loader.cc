@@ -1,20 +1,21 @@
 #include "models/pth_loader.h"
 
 #include <ATen/ATen.h>
-#include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/versions.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <memory>
 #include <new>
 #include <sstream>
-#include <stdexcept>
-#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "models/pickle_reader.h"
+#include "models/zip_archive.h"
 
 namespace atelier {
 namespace {
@@ -92,57 +93,45 @@ TensorMap state_dict_from(const Value& root) {
   return out;
 }
 
-// LibTorch reports ZIP damage as "PytorchStreamReader failed reading zip archive: failed finding central
-// directory" or "[enforce fail at inline_container.cc:175] . file in archive is not in a subdirectory: x";
-// users need the part after the prefix.
-std::string zip_problem(const c10::Error& e) {
-  std::string why = e.what_without_backtrace();
-  why = why.substr(0, why.find('\n'));
-  for (const std::string_view prefix : {"PytorchStreamReader failed ", "] . "})
-    if (const size_t at = why.find(prefix); at != std::string::npos) why.erase(0, at + prefix.size());
-  if (why.find("PyTorch file with version") != std::string::npos)
-    return "the ZIP checkpoint has a format version this LibTorch cannot read; re-save it with an older PyTorch";
-  if (why.find("hasRecord") != std::string::npos) why = "no 'version' entry, so torch.save did not write it";
-  return "damaged ZIP archive (" + why + "); download or save the file again";
-}
-
-// f(), with LibTorch's exceptions about the archive turned into atelier::Errors that say what is damaged.
-template <class F>
-auto zip_guarded(F f) {
-  try {
-    return f();
-  } catch (const c10::Error& e) {
-    throw Error(zip_problem(e));
-  } catch (const std::logic_error&) {  // std::stoull on a garbled version entry
-    throw Error("damaged ZIP archive (unreadable 'version' entry); download or save the file again");
-  }
-}
-
-// torch.save's ZIP archive, read with LibTorch's own reader (stored and deflated entries, ZIP64). Entry names are
-// relative to the archive's top folder.
+// torch.save's ZIP archive: every entry sits in one top folder ("<name>/data.pkl", "<name>/data/0", ...), and a
+// 'version' entry says which format version wrote it.
 class TorchArchive {
  public:
-  explicit TorchArchive(const std::string& path)
-      : reader_(zip_guarded([&] { return std::make_unique<caffe2::serialize::PyTorchStreamReader>(path); })) {}
+  explicit TorchArchive(const std::string& path) : zip_(path) {
+    const std::vector<std::string> names = zip_.names();
+    const size_t slash = names.empty() ? std::string::npos : names.front().find('/');
+    if (slash == std::string::npos)
+      throw Error("a ZIP archive, but not as torch.save writes one (its entries are not in a top folder)");
+    folder_ = names.front().substr(0, slash + 1);
+    check_version();
+  }
 
-  bool has(const std::string& name) {
-    return zip_guarded([&] { return reader_->hasRecord(name); });
-  }
-  uint64_t size(const std::string& name) {
-    return zip_guarded([&] { return reader_->getRecordSize(name); });
-  }
-  // Exactly `n` bytes, the entry's size.
-  void read(const std::string& name, void* dst, uint64_t n) {
-    zip_guarded([&] { reader_->getRecord(name, dst, n); });
-  }
-  std::string read(const std::string& name, uint64_t n) {
-    std::string bytes(n, '\0');
-    read(name, bytes.data(), n);
-    return bytes;
+  bool has(const std::string& name) const { return zip_.has(folder_ + name); }
+  uint64_t size(const std::string& name) const { return zip_.size(folder_ + name); }
+  void read(const std::string& name, void* dst, uint64_t n) const { zip_.read(folder_ + name, dst, n); }
+  // The whole entry, which must be at most `limit` bytes.
+  std::string read(const std::string& name, uint64_t limit, const char* what) const {
+    if (size(name) > limit) throw Error("'" + name + "' is implausibly large for " + what);
+    return zip_.read(folder_ + name);
   }
 
  private:
-  std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader_;
+  void check_version() const {
+    const char* name = has(".data/version") ? ".data/version" : "version";
+    if (!has(name)) throw Error("ZIP archive without a 'version' entry: torch.save did not write it");
+    const std::string text = read(name, 16, "a version number");
+    uint64_t version = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
+    if (ec != std::errc() || end == text.data() || (end != text.data() + text.size() && *end != '\n'))
+      throw Error("damaged ZIP archive (unreadable 'version' entry); download or save the file again");
+    if (version < caffe2::serialize::kMinSupportedFileFormatVersion ||
+        version > caffe2::serialize::kMaxSupportedFileFormatVersion)
+      throw Error("the ZIP checkpoint has format version " + std::to_string(version) +
+                  ", which this LibTorch cannot read; re-save it with an older PyTorch");
+  }
+
+  ZipArchive zip_;
+  std::string folder_;
 };
 
 TensorMap load_zip(const std::string& path) {
@@ -150,15 +139,13 @@ TensorMap load_zip(const std::string& path) {
   if (!zip.has("data.pkl"))
     throw Error("ZIP archive without '<name>/data.pkl': not a PyTorch checkpoint, or an incomplete one");
   if (zip.has("byteorder")) {
-    const uint64_t n = zip.size("byteorder");
-    if (n > 16) throw Error("malformed 'byteorder' entry");
-    const std::string bo = zip.read("byteorder", n);
+    const std::string bo = zip.read("byteorder", 16, "a byte order");
     if (bo != "little")
       throw Error("the file was saved on a '" + bo + "'-endian machine; re-save it on a little-endian one");
   }
-  const uint64_t pkl_size = zip.size("data.pkl");
-  if (pkl_size > kMaxPickleBytes) throw Error("'data.pkl' is implausibly large for a state dict");
-  std::istringstream bytes(zip.read("data.pkl", pkl_size));
+  std::string pkl = zip.read("data.pkl", kMaxPickleBytes, "a state dict");
+  const uint64_t pkl_size = pkl.size();
+  std::istringstream bytes(std::move(pkl));
   pickle::Input in(bytes, 0, pkl_size, "data.pkl");
 
   std::map<std::string, at::Tensor> storages;

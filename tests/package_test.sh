@@ -76,7 +76,7 @@ for f in ./usr/bin/atelier ./usr/lib/x86_64-linux-gnu/gimp/3.0/plug-ins/neural-a
   grep -qxF -- "$f" <<<"$contents" || fail "the package lacks $f"
 done
 depends=$(dpkg-deb --field "$DEB" Depends)
-for d in libtorch2.6 libtorch-cuda-2.6 libgimp-3.0-0 libexif12 'gimp (>= 3.0)'; do
+for d in libtorch2.6 libtorch-cuda-2.6 libgimp-3.0-0 libexif12 libzip5 'gimp (>= 3.0)'; do
   grep -qF -- "$d" <<<"$depends" || fail "the package does not depend on $d (Depends: $depends)"
 done
 

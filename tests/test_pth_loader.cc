@@ -3,6 +3,8 @@
 
 #include <fstream>
 #include <random>
+#include <string>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/safetensors.h"
@@ -90,8 +92,37 @@ TEST(PthLoader, RepackedZipArchives) {
   const TensorMap want = load_safetensors(test::fixture("pth_small_expected.safetensors"));
   // ZIP64 local headers (sizes 0xffffffff plus an extra field) as written by other zip tools.
   expect_same(load_pth_state_dict(test::fixture("pth_zip64_repacked.pth")), want, "zip64");
-  // Deflated entries (an archive re-zipped with compression): LibTorch's reader inflates them.
+  // Deflated entries (an archive re-zipped with compression) are inflated.
   expect_same(load_pth_state_dict(test::fixture("pth_deflated_zip.pth")), want, "deflated");
+}
+
+// A deflated entry whose headers claim 4 GiB in a file of a few kilobytes: refused before anything is allocated
+// for it (the fuzzer found LibTorch's reader, used until 2026-12-05, allocating the claimed size of the 'version'
+// entry).
+TEST(PthLoader, ImplausibleZipEntrySizesAreRefused) {
+  const std::string bytes = read_bytes(test::fixture("pth_deflated_zip.pth"));
+  for (const std::string entry : {"/version", "/data/0", "/data.pkl"}) {
+    std::string b = bytes;
+    int patched = 0;
+    // Local headers (PK\3\4, size at 22) and central directory records (PK\1\2, size at 24) of the entry.
+    for (const auto& [magic, size_at, name_len_at, name_at] :
+         {std::tuple{std::string("PK\3\4", 4), 22, 26, 30}, std::tuple{std::string("PK\1\2", 4), 24, 28, 46}}) {
+      for (size_t at = b.find(magic); at != std::string::npos; at = b.find(magic, at + 4)) {
+        const size_t len = static_cast<uint8_t>(b[at + name_len_at]) | static_cast<uint8_t>(b[at + name_len_at + 1])
+                                                                           << 8;
+        const std::string name = b.substr(at + name_at, len);
+        if (name.size() < entry.size() || name.compare(name.size() - entry.size(), entry.size(), entry) != 0) continue;
+        b.replace(at + size_at, 4, std::string("\xd8\xff\xff\xff", 4));
+        ++patched;
+      }
+    }
+    ASSERT_EQ(patched, 2) << entry;
+    const std::string path = test::temp_path("huge-entry.pth");
+    write_bytes(path, b);
+    const std::string msg = load_error(path);
+    EXPECT_NE(msg.find("claims more bytes than its compressed data can hold"), std::string::npos)
+        << entry << ": " << msg;
+  }
 }
 
 TEST(PthLoader, MissingZipEntryIsNamed) {

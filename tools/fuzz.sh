@@ -27,7 +27,7 @@ for exe in "$BUILD"/fuzz/fuzz_*; do
   [ -d "$SOURCE/fuzz/seeds/$name" ] && cp "$SOURCE/fuzz/seeds/$name"/* "$corpus/" 2>/dev/null
   for f in $(seeds_of "$name"); do cp "$f" "$corpus/"; done
   log=$WORK/$name.log
-  # Leak checking stays on: our parsers must not leak on any input (fuzz/lsan.supp: a leak inside LibTorch).
+  # Leak checking stays on: our parsers must not leak on any input (fuzz/lsan.supp lists known leaks elsewhere).
   ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$SOURCE/fuzz/lsan.supp \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     OMP_NUM_THREADS=1 "$exe" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=3072 -max_len=65536 \
