@@ -12,6 +12,7 @@
 
 #include "core/color.h"
 #include "core/error.h"
+#include "core/guided_upsample.h"
 #include "core/image_io.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
@@ -89,6 +90,12 @@ std::vector<ParamSpec> make_params() {
                          "sharp instead of scaled up, and slower",
                          ParamType::Bool, "", "Quality"));
   p.back().used_when = {kOptimize};
+  p.push_back(choice_param("upscale", "Enlarge",
+                           "How a result painted smaller than the layer is enlarged to the layer's size: with the "
+                           "layer's own fine detail brought back wherever the painting follows the layer's shapes "
+                           "(sharp), or smoothly (soft, only what was painted at the working size)",
+                           {{"detail", "With the layer's detail"}, {"smooth", "Smooth"}}, "detail", "Quality"));
+  p.back().used_when = {kOptimize};
   p.push_back(choice_param("optimizer", "Optimizer", "L-BFGS converges in fewer steps; Adam uses less memory",
                            {{"lbfgs", "L-BFGS"}, {"adam", "Adam"}}, "lbfgs", "Quality"));
   p.back().used_when = {kOptimize};
@@ -123,6 +130,7 @@ struct StylizeOptions {
   int size = 0;  // the working long side (0 = the layer's)
   StylizeSchedule schedule;
   bool full_resolution = false;
+  bool upscale_with_detail = true;
   OptimizerKind optimizer = OptimizerKind::Lbfgs;
   double learning_rate = 0;
   std::string network;
@@ -151,6 +159,7 @@ StylizeOptions stylize_options(const ParamValues& v) {
   o.size = v.get_int("size");
   o.schedule = stylize_schedule(v);
   o.full_resolution = v.get_bool("full-resolution");
+  o.upscale_with_detail = v.get_text("upscale") == "detail";
   o.optimizer = optimizer_from_name(v.get_text("optimizer"));
   o.learning_rate = v.get_double("learning-rate");
   o.network = v.get_text("network");
@@ -158,6 +167,14 @@ StylizeOptions stylize_options(const ParamValues& v) {
   o.seed = static_cast<uint64_t>(v.get_int("seed"));
   return o;
 }
+
+// The enlargement with the layer's detail (guided_upsample): windows of 5x5 working pixels; below a luminance
+// deviation of about 0.03 in a window, the layer's detail fades out (flat areas keep the painted texture alone).
+constexpr int kDetailRadius = 2;
+constexpr double kDetailEpsilon = 1e-3;
+// Its cost at the layer's size, over the plain enlargement's: the photo, its luminance, the enlarged slopes and
+// detail in float32 (measured at 4000x3000 on two cores: 520 MB more at the peak, 0.85 s more).
+constexpr double kDetailMegabytesPerMegapixel = 50, kDetailSecondsPerMegapixel = 0.1;
 
 // Iterations of each level of the full-resolution pass: detail refined from the level below.
 constexpr int kFullResolutionIterations = 30;
@@ -252,6 +269,10 @@ Image run_optimize(const Image& input, const StylizeOptions& o, const RunContext
     result = run_style_pyramid(*net, content, styles, plan, run, progress.sub(0.3, 1.0));
   }
   if (o.colors == ColorPreservation::Luminance) result = transfer_luminance(result, content.to(result.device()));
+  if (o.upscale_with_detail && result.size(2) < input.height && result.size(3) < input.width) {
+    progress.report(0.99, "enlarging with the layer's detail");
+    result = guided_upsample(result, image_rgb_to_tensor(input, result.device()), kDetailRadius, kDetailEpsilon);
+  }
   return tensor_to_image(resize(result, input.height, input.width));
 }
 
@@ -301,6 +322,11 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
   for (const PyramidPlan::Level& l : stylize_plan(e.width, e.height, o.schedule, kInceptionSmallestSide).levels)
     e.seconds += kScaleSetupSeconds +
                  l.iterations * kEvaluationsPerIteration * development.evaluation_seconds(l.width * l.height / 1e6);
+  if (o.upscale_with_detail && !o.full_resolution && width > e.width && height > e.height) {
+    const double layer_megapixels = width * static_cast<double>(height) / 1e6;
+    e.seconds += kDetailSecondsPerMegapixel * layer_megapixels;
+    e.megabytes += kDetailMegabytesPerMegapixel * layer_megapixels;
+  }
   if (o.full_resolution && std::max(width, height) > std::max(e.width, e.height)) {
     e.seconds +=
         plan_style_pyramid(full_resolution_request(width, height, std::max(e.width, e.height), true, o)).seconds;

@@ -78,10 +78,16 @@ TEST(Params, FiltersDeclareTheirCostModels) {
   EXPECT_EQ(e.width, 384);
   EXPECT_EQ(e.height, 192);
   EXPECT_EQ(e.iterations, 200);
-  // Loading, the style targets, and 1.1 evaluations per iteration at the development machine's speed.
+  // Loading, the style targets, 1.1 evaluations per iteration at the development machine's speed, and the
+  // enlargement to the 0.5-megapixel layer with its detail (0.1 s and 50 MB a megapixel).
   const MachineSpeed development;
-  EXPECT_NEAR(e.seconds, 2.0 + 0.5 + 200 * 1.1 * development.evaluation_seconds(384 * 192 / 1e6), 1e-6);
+  EXPECT_NEAR(e.seconds, 2.0 + 0.5 + 200 * 1.1 * development.evaluation_seconds(384 * 192 / 1e6) + 0.05, 1e-6);
   EXPECT_FALSE(e.measured_speed);
+  stylize.set_text("upscale", "smooth");
+  const CostEstimate smooth = estimate_cost(stylize_filter(), stylize, 1000, 500);
+  EXPECT_NEAR(smooth.seconds, e.seconds - 0.05, 1e-6);
+  EXPECT_NEAR(smooth.megabytes, e.megabytes - 25, 1e-6);
+  stylize.set_text("upscale", "detail");
   // Measured on a machine half as fast: twice the time.
   MachineSpeed slow = development;
   slow.fixed_seconds *= 2;

@@ -219,6 +219,36 @@ TEST(StylizeFilter, DefaultsTakeThePaintingsColoursAndTextureAndKeepTheEdges) {
   EXPECT_GT(edges(by_default), kDefaultsMinEdges);
 }
 
+// A result painted smaller than the layer is enlarged with the layer's own detail by default (upscale=detail):
+// sharper and closer to the photo's edges than the plain enlargement, and the same painting when scaled back down.
+TEST(StylizeFilter, EnlargesWithTheLayersDetail) {
+  const std::string shared = test::shared_dir();
+  ATELIER_REQUIRE(!shared.empty(), "../shared (the test pictures) is absent");
+  ModelLibrary library(test::models_dir());
+  ATELIER_REQUIRE(library.installed("inception_v3"), "InceptionV3 is not installed");
+  at::set_num_threads(1);
+  const Image photo = resize_long_side(load_image(shared + "/data/images/tubingen.jpg"), 384);
+  ParamValues v(stylize_filter().params);
+  v.set_text("style-image", shared + "/data/images/the_scream.jpg");
+  v.set_int("size", 96);
+  v.set_int("iterations", 10);
+  v.set_text("device", "cpu");
+  EXPECT_EQ(v.get_text("upscale"), "detail");
+  const RunContext ctx{&library, Progress(), {}};
+  const Image detailed = run_filter(stylize_filter(), photo, v, ctx);
+  v.set_text("upscale", "smooth");
+  const Image smooth = run_filter(stylize_filter(), photo, v, ctx);
+  ASSERT_EQ(detailed.width, photo.width);
+  ASSERT_EQ(detailed.height, photo.height);
+
+  const at::Tensor p = image_rgb_to_tensor(photo), d = image_rgb_to_tensor(detailed), s = image_rgb_to_tensor(smooth);
+  std::cout << "[ info ] detail: " << high_frequency_ratio(d, p) << " (smooth " << high_frequency_ratio(s, p)
+            << "), edges " << gradient_correlation(d, p) << " (smooth " << gradient_correlation(s, p) << ")\n";
+  EXPECT_GT(high_frequency_ratio(d, p), 3 * high_frequency_ratio(s, p));
+  EXPECT_GT(gradient_correlation(d, p), gradient_correlation(s, p) + 0.1);
+  EXPECT_LT((resize_long_side(d, 96) - resize_long_side(s, 96)).abs().mean().item<double>(), 0.03);
+}
+
 // The start in the style's colours is the default, and gives way to kept colours: a start in the painting's
 // palette would fight them.
 TEST(StylizeFilter, StartsInTheStylesColoursUnlessColoursAreKept) {
@@ -267,6 +297,7 @@ TEST(StylizeFilter, FullResolutionFinishesAtTheLayersSize) {
   ParamValues v = optimize_values("stripes-full.png", 5);
   v.set_text("network", "inception_v3");
   const Image content = smooth_image(200, 150);
+  v.set_text("upscale", "smooth");
   const Image soft = run_filter(f, content, v, RunContext{&library, Progress(), {}});
 
   v.set_bool("full-resolution", true);
