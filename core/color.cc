@@ -63,6 +63,10 @@ std::pair<at::Tensor, at::Tensor> value_quantiles(const at::Tensor& flat, at::Te
 
 }  // namespace
 
+at::Tensor luminance_of(const at::Tensor& rgb) {
+  return rgb.narrow(1, 0, 1) * 0.299 + rgb.narrow(1, 1, 1) * 0.587 + rgb.narrow(1, 2, 1) * 0.114;
+}
+
 at::Tensor transfer_luminance(const at::Tensor& styled, const at::Tensor& original) {
   check_rgb(styled, "the styled image", "transfer_luminance");
   check_rgb(original, "the original image", "transfer_luminance");

@@ -5,6 +5,9 @@
 
 namespace atelier {
 
+// [1,1,H,W]: the luminance (BT.601 Y on the sRGB-encoded values) of an RGB image [1,3,H,W], on its device.
+at::Tensor luminance_of(const at::Tensor& rgb);
+
 // The luminance (BT.601 Y of YCbCr on the sRGB-encoded values) of `styled` with the chroma (Cb, Cr) of `original`.
 // Both [1,3,H,W] in [0,1]; `original` is resized to `styled`'s size if they differ. Returns [1,3,H,W] in [0,1], in
 // `styled`'s type, computed in float32 band by band (no float copy of a large half-precision image).

@@ -2,15 +2,12 @@
 
 #include <ATen/ATen.h>
 
+#include "core/color.h"
 #include "core/error.h"
 #include "core/image_tensor.h"
 
 namespace atelier {
 namespace {
-
-at::Tensor luminance(const at::Tensor& rgb) {  // BT.601, as core/color.cc
-  return rgb.narrow(1, 0, 1) * 0.299 + rgb.narrow(1, 1, 1) * 0.587 + rgb.narrow(1, 2, 1) * 0.114;
-}
 
 // The mean over a (2 radius + 1)² window, over the pixels inside the image at the borders.
 at::Tensor box_mean(const at::Tensor& x, int radius) {
@@ -29,7 +26,7 @@ at::Tensor guided_upsample(const at::Tensor& small, const at::Tensor& guide, int
   if (h == H && w == W) return p.clamp(0, 1);
 
   // The slope of p against the luminance in each window, then averaged over the windows that cover a pixel.
-  const at::Tensor lum_small = luminance(resize(guide.to(at::kFloat), h, w));
+  const at::Tensor lum_small = luminance_of(resize(guide.to(at::kFloat), h, w));
   const at::Tensor mean_l = box_mean(lum_small, radius);
   const at::Tensor mean_p = box_mean(p, radius);
   const at::Tensor cov = box_mean(lum_small * p, radius) - mean_l * mean_p;
@@ -37,7 +34,7 @@ at::Tensor guided_upsample(const at::Tensor& small, const at::Tensor& guide, int
   const at::Tensor slope = box_mean(cov / (var.clamp_min(0) + epsilon), radius);
 
   // Full size, in place where it can be: the enlargement, plus slope × the detail scaling the photo down lost.
-  at::Tensor detail = luminance(guide.to(at::kFloat));
+  at::Tensor detail = luminance_of(guide.to(at::kFloat));
   detail.sub_(resize(lum_small, H, W));
   at::Tensor out = resize(p, H, W).contiguous();
   out.addcmul_(resize(slope, H, W), detail);

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 
+#include "core/color.h"
 #include "core/error.h"
 
 namespace atelier {
@@ -33,11 +34,6 @@ Histograms colour_histograms(const at::Tensor& image) {
 }
 
 constexpr int kFilterBankScales = 3;
-
-// [1,1,H,W]: the luminance (BT.601) of x, an RGB image [1,3,H,W] in float on the CPU.
-at::Tensor luminance_of(const at::Tensor& x) {
-  return x.narrow(1, 0, 1) * 0.299 + x.narrow(1, 1, 1) * 0.587 + x.narrow(1, 2, 1) * 0.114;
-}
 
 // b [1,3,H,W] in float on the CPU, resized (bilinear) to a's size.
 at::Tensor resized_like(const at::Tensor& b, const at::Tensor& a) {
