@@ -22,8 +22,10 @@
   (gimp-context-set-foreground '(240 240 240))
   (gimp-drawable-edit-fill src FILL-FOREGROUND)
   (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 30 20 100 90)
+  ; The 100x90 selection is painted at 96 px and enlarged with the layer's detail (#:upscale), still only inside.
   (plug-in-atelier-stylize #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector src)
-                           #:style-image style-file #:size 96 #:iterations 3 #:init "random" #:layer-name "stylized")
+                           #:style-image style-file #:size 96 #:iterations 3 #:init "random" #:upscale "detail"
+                           #:layer-name "stylized")
   (gimp-selection-none img)
   (check-result-layer img src "stylized" 100 90 30 20)
   (check-changed-only-inside img '(90 140 200) '(240 240 240) '((2 2) (150 115)) '(35 25) '(80 60))
