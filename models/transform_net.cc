@@ -20,6 +20,15 @@ void check_rgb(const at::Tensor& x, const char* what) {
                 (x.defined() ? shape_str(x.sizes()) : std::string("an undefined tensor")));
 }
 
+// Painting on the CPU, the network runs on channels-last activations (NHWC in memory): oneDNN's convolutions take
+// them as they are, where NCHW activations are reordered to its blocked layout and back around every convolution.
+// At 1024x768 the full-resolution layers run two to five times faster (docs/benchmarks.md). Training stays in
+// NCHW: with the backward pass, channels-last measured 15-20 % slower at 512 px.
+at::Tensor working_layout(const at::Tensor& x) {
+  const bool painting = x.device().is_cpu() && x.dim() == 4 && !at::GradMode::is_enabled();
+  return painting ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
+}
+
 }  // namespace
 
 // ---- MomentSums ----
@@ -268,17 +277,46 @@ at::Tensor separable_conv(const LayerSpec& s, const at::Tensor& depthwise, const
   return at::conv2d(at::conv2d(in, depthwise, {}, 1, (s.kernel - 1) / 2, 1, s.in), pointwise);
 }
 
+// Elements of a separable layer's depthwise result above which, without gradients, it is computed in bands of
+// rows: the scaled-up input and the depthwise result (at up2, four and two times the output's size) then exist
+// one band at a time, in the processor's cache, instead of as fresh memory the size of the layer.
+constexpr int64_t kBandElements = int64_t{4} << 20;
+
+// separable_conv(s, ..., x) band by band: each band's rows of the output from the rows of the input they reach
+// (its convolution zero-pads at the band's edges; the rows that saw that padding inside the image are dropped).
+at::Tensor banded_separable_conv(const LayerSpec& s, const at::Tensor& depthwise, const at::Tensor& pointwise,
+                                 const at::Tensor& x) {
+  const int64_t up = s.in_scale > s.scale ? 2 : 1, reach = (s.kernel - 1) / 2;
+  const int64_t height = x.size(2) * up, width = x.size(3) * up;
+  const int64_t band = std::max<int64_t>(8, kBandElements / (s.in * width));
+  const int64_t pad = reach, stride = 1, dilation = 1;
+  at::Tensor out = at::empty({x.size(0), s.out, height, width}, x.options().memory_format(x.suggest_memory_format()));
+  for (int64_t r0 = 0; r0 < height; r0 += band) {
+    const int64_t r1 = std::min(height, r0 + band);
+    const int64_t a = std::max<int64_t>(0, r0 - reach), b = std::min(height, r1 + reach);  // the input rows reached
+    at::Tensor in = x.slice(2, a / up, (b + up - 1) / up);
+    if (up > 1) in = at::upsample_nearest2d(in, {in.size(2) * 2, width}).slice(2, a % 2, a % 2 + (b - a));
+    const at::Tensor d =
+        at::conv2d(in, depthwise, {}, stride, pad, dilation, s.in).slice(2, r0 - a, r0 - a + (r1 - r0));
+    out.slice(2, r0, r1).copy_(at::conv2d(d, pointwise));
+  }
+  return out;
+}
+
 }  // namespace
 
 at::Tensor TransformNet::layer_conv(const Layer& l, const at::Tensor& x) const {
-  return l.spec.separable ? separable_conv(l.spec, l.depthwise, l.pointwise, x)
-                          : dense_conv(l.spec, architecture_.tf_same, l.weight, x);
+  if (!l.spec.separable) return dense_conv(l.spec, architecture_.tf_same, l.weight, x);
+  const int64_t depthwise_elements = x.size(1) * x.size(2) * x.size(3) * (l.spec.in_scale > l.spec.scale ? 4 : 1);
+  if (!at::GradMode::is_enabled() && x.size(0) == 1 && depthwise_elements > 2 * kBandElements)
+    return banded_separable_conv(l.spec, l.depthwise, l.pointwise, x);
+  return separable_conv(l.spec, l.depthwise, l.pointwise, x);
 }
 
 at::Tensor TransformNet::convolve(size_t layer, const at::Tensor& x) const {
   if (layer >= kNormLayers || !x.defined() || x.dim() != 4 || x.size(1) != layers_[layer]->spec.in)
     throw Error("TransformNet::convolve: the input does not fit layer " + std::to_string(layer));
-  return layer_conv(*layers_[layer], x.to(device(), at::kFloat)).to(x.device());
+  return layer_conv(*layers_[layer], working_layout(x.to(device(), at::kFloat))).contiguous().to(x.device());
 }
 
 at::Tensor TransformNet::activate(size_t layer, const at::Tensor& pre, const NormStats& stats,
@@ -323,7 +361,7 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
   }
   const at::Device dev = device();
   {
-    at::Tensor x = input.to(dev, at::kFloat);
+    at::Tensor x = working_layout(input.to(dev, at::kFloat));
     if (how.first == 0 && architecture_.input_scale != 1.0) x = x * architecture_.input_scale;
     at::Tensor block_in;
     for (size_t i = how.first; i <= how.last; ++i) {
@@ -338,18 +376,23 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
       if (!how.fixed && !how.record && !how.sums) {
         // The whole image's own statistics: LibTorch's fused instance normalisation, about four times faster than
         // the separate steps below (docs/benchmarks.md); ReLU in place where no gradient needs the input. Scales
-        // and shifts per region are applied after it.
+        // and shifts per region are applied after it. For one image, batch normalisation with the batch's
+        // statistics is the same sums, and unlike instance_norm keeps the channels-last layout.
         const bool regional = l.scale.dim() == 2;
         const at::Tensor scale = regional ? at::Tensor() : l.scale, shift = regional ? at::Tensor() : l.shift;
-        y = s.batch_norm ? at::batch_norm(y, scale, shift, l.mean, l.var, false, 0.0, kBatchNormEpsilon, false)
-                         : at::instance_norm(y, scale, shift, {}, {}, true, 0.0, architecture_.epsilon, false);
+        if (s.batch_norm)
+          y = at::batch_norm(y, scale, shift, l.mean, l.var, false, 0.0, kBatchNormEpsilon, false);
+        else if (y.size(0) == 1)
+          y = at::batch_norm(y, scale, shift, {}, {}, true, 0.0, architecture_.epsilon, false);
+        else
+          y = at::instance_norm(y, scale, shift, {}, {}, true, 0.0, architecture_.epsilon, false);
         if (regional) y = affine(i, y, how.regions, how.y0, how.x0);
         if (s.relu) y = at::GradMode::is_enabled() ? at::relu(y) : at::relu_(y);
         x = ends_block(i) ? y + block_in : y;
         continue;
       }
       at::Tensor mean, var;
-      if (how.fixed && i == how.last && !how.fixed->mean[i].defined()) return y.to(input.device());
+      if (how.fixed && i == how.last && !how.fixed->mean[i].defined()) return y.contiguous().to(input.device());
       if (s.batch_norm) {
         mean = l.mean.view({1, -1, 1, 1});
         var = l.var.view({1, -1, 1, 1});
@@ -373,7 +416,7 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
     }
     if (how.last == kNormLayers - 1)
       x = architecture_.sigmoid ? at::sigmoid(x) : (at::tanh(x) * 150.0 + 127.5).clamp(0, 255) / 255.0;
-    return x.to(input.device());
+    return x.contiguous().to(input.device());
   }
 }
 

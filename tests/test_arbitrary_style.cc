@@ -134,6 +134,28 @@ TEST(ArbitraryStyle, TiledEqualsUntiled) {
   EXPECT_GT((image_rgb_to_tensor(a) - image_rgb_to_tensor(in)).abs().mean().item<double>(), 0.05);
 }
 
+// Painting (no gradients) runs on channels-last activations with the large separable layers computed in bands of
+// rows (up1, up2 and the 9x9 output layer at 640x480); training runs in NCHW in one piece: the same picture.
+TEST(ArbitraryStyle, PaintsInBandsAsInOnePiece) {
+  const TensorMap ref = load_safetensors(test::fixture("arbitrary_style_reference.safetensors"));
+  const ArbitraryStyle model(bundled_arbitrary_style(), nullptr, at::kCPU);
+  const auto net = model.network(ref.at("embedding"));
+  const at::Tensor photo = image_rgb_to_tensor(test::photo_like(640, 480));
+  at::Tensor banded;
+  {
+    torch::NoGradGuard no_grad;
+    banded = net->forward(photo);
+  }
+  ASSERT_TRUE(at::GradMode::is_enabled());
+  const at::Tensor whole = net->forward(photo).detach();
+  ASSERT_EQ(banded.sizes(), whole.sizes());
+  EXPECT_TRUE(banded.is_contiguous());
+  const double diff = (banded - whole).abs().max().item<double>();
+  std::cout << "[ info ] banded, channels-last vs in one piece, NCHW: max |diff| " << diff << "\n";
+  EXPECT_LT(diff, 1e-4);
+  EXPECT_GT((whole - photo).abs().mean().item<double>(), 0.05);
+}
+
 // What InceptionV3 reads of a style differs from style to style, and fitting on the layer lowers the style loss
 // (the filter's Fitting steps): the painted layer's colours move toward the style's.
 TEST(ArbitraryStyle, FittingMovesThePaintingTowardTheStyle) {
