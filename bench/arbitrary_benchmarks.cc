@@ -17,8 +17,11 @@
 #include "core/image_statistics.h"
 #include "core/image_tensor.h"
 #include "core/memory.h"
+#include "filters/cost.h"
 #include "filters/filter.h"
+#include "filters/machine_speed.h"
 #include "filters/stylize.h"
+#include "models/model_library.h"
 
 namespace atelier {
 namespace {
@@ -61,12 +64,16 @@ std::vector<Method> methods_for(const Pair& pair, const std::vector<std::string>
   return m;
 }
 
-Image run_stylize(const Image& content, const std::string& style, const Method& method, const std::string& device) {
+ParamValues stylize_values(const std::string& style, const Method& method, const std::string& device) {
   ParamValues v(stylize_filter().params);
   v.set_text("device", device);
   v.set_text("style-image", style);
   for (const auto& [name, value] : method.settings) v.set_from_string(name, value);
-  return run_filter(stylize_filter(), content, v, RunContext{});
+  return v;
+}
+
+Image run_stylize(const Image& content, const std::string& style, const Method& method, const std::string& device) {
+  return run_filter(stylize_filter(), content, stylize_values(style, method, device), RunContext{});
 }
 
 }  // namespace
@@ -110,22 +117,28 @@ void run_arbitrary_benchmarks(const BenchOptions& o) {
       std::fflush(stdout);
     }
   }
-  // Time and peak memory of whole layers (width x 3/4 width), the style read without fitting: the painting pass.
+  // Time and peak memory of whole layers (width x 3/4 width), the style read without fitting and fitted, with the
+  // dialog's estimate (scaled by this machine's speed, as the dialog does).
+  const MachineSpeed speed = o.arbitrary_widths.empty() ? MachineSpeed() : measure_machine_speed(ModelLibrary().dir());
   for (const int64_t width : o.arbitrary_widths) {
     if (o.content_image.empty() || o.style_image.empty())
       throw Error("--arbitrary-widths needs --content FILE and --style FILE");
     const int height = static_cast<int>(width * 3 / 4);
     const Image content = tensor_to_image(resize(image_rgb_to_tensor(load_image(o.content_image)), height, width));
     for (const char* steps : {"0", "20"}) {
+      const ParamValues v =
+          stylize_values(o.style_image, {"arbitrary", {{"method", "arbitrary"}, {"fit-steps", steps}}}, o.device);
       reset_peak_resident();
       const auto t0 = Clock::now();
-      run_stylize(content, o.style_image, {"arbitrary", {{"method", "arbitrary"}, {"fit-steps", steps}}}, o.device);
+      run_filter(stylize_filter(), content, v, RunContext{});
       const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      const double estimate = estimate_cost(stylize_filter(), v, content.width, content.height, speed).seconds;
       std::printf(
           "{\"impl\": \"atelier-cpp\", \"benchmark\": \"arbitrary_speed\", \"width\": %lld, \"height\": %d, "
-          "\"fit_steps\": %s, \"seconds\": %.1f, \"peak_memory_mb\": %.1f, \"threads\": %d}\n",
-          static_cast<long long>(width), height, steps, seconds, static_cast<double>(peak_resident_bytes()) / 1048576.0,
-          at::get_num_threads());
+          "\"fit_steps\": %s, \"seconds\": %.1f, \"estimate_seconds\": %.1f, \"peak_memory_mb\": %.1f, "
+          "\"threads\": %d}\n",
+          static_cast<long long>(width), height, steps, seconds, estimate,
+          static_cast<double>(peak_resident_bytes()) / 1048576.0, at::get_num_threads());
       std::fflush(stdout);
     }
   }

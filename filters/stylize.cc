@@ -290,14 +290,16 @@ Image run_stylize(const Image& input, const ParamValues& v, const RunContext& ct
 // and the optimiser's own work, together kEvaluationsPerIteration evaluations (measured: 200 iterations at
 // 384x288 px took 178.7 s, estimated 183.4 s) at MachineSpeed's cost for the scale's
 // size on the development machine (estimate_cost scales it to the user's), plus loading the network and each
-// scale's style targets. Instant is one pass over images up to kWholeImagePixels (1024x768 in 2.2 s), else tiled
-// passes at about twice the cost with memory bounded by the 512 px tiles.
+// scale's style targets. Instant and Arbitrary paint in one pass over images up to kWholeImagePixels (1024x768 in
+// 0.8-1.1 s), else in tiled passes at about twice the cost per pixel with memory bounded by the 512 px tiles
+// (4000x3000 in 27 s).
+constexpr double kWholeSecondsPerMegapixel = 1.2, kTiledSecondsPerMegapixel = 2.2;
 constexpr double kEvaluationsPerIteration = 1.1, kLoadSeconds = 2.0, kScaleSetupSeconds = 0.5;
 constexpr int kInceptionSmallestSide = 76;  // InceptionV3's 75 px and the second phase's pixel
 
-// Arbitrary: each style's fit step at kFitLongSide (measured: 40 steps in 26-29 s on tubingen) and loading
-// InceptionV3 and the network, then Instant's pass.
-constexpr double kFitStepSeconds = 0.7, kArbitraryLoadSeconds = 1.5;
+// Arbitrary: each style's fit step at kFitLongSide (measured: 20 steps in 10-11 s on tubingen) and loading
+// InceptionV3 and the network and reading the style (0.4 s), then Instant's pass.
+constexpr double kFitStepSeconds = 0.5, kArbitraryLoadSeconds = 0.4;
 
 size_t style_count(const StyleSources& styles) {
   if (!styles.listed.empty()) return styles.listed.size();
@@ -310,7 +312,8 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
     const double scale = 1.0 / o.style_scale;
     const int w = static_cast<int>(std::lround(width * scale)), h = static_cast<int>(std::lround(height * scale));
     const bool whole = static_cast<int64_t>(w) * h <= kWholeImagePixels;
-    CostEstimate e = iterative_cost(w, h, 0, 1, whole ? 3.0 : 6.5, whole ? kWholeImageBytesPerPixel : 0.0);
+    CostEstimate e = iterative_cost(w, h, 0, 1, whole ? kWholeSecondsPerMegapixel : kTiledSecondsPerMegapixel,
+                                    whole ? kWholeImageBytesPerPixel : 0.0);
     e.megabytes += 600.0;
     if (o.method == StylizeMethod::Arbitrary)
       e.seconds += kArbitraryLoadSeconds + kFitStepSeconds * o.fit_steps * style_count(o.styles);
