@@ -218,9 +218,9 @@ class OneFrame : public FrameSequence {
   Image result_;
 };
 
-// Per frame, on two CPU cores (the dialog multiplies by the frames). Instant: the network at the frame's size
-// (Stylize's figure: 3 s per megapixel; the flow is measured at the working size); measured 0.2 s a frame at
-// 320x240 (docs/benchmarks.md).
+// Per frame, on two CPU cores (the dialog multiplies by the frames). Instant: the network at the frame's size and
+// the flow at the working size, 3 s per megapixel of frame (measured 0.2 s a frame at 320x240, docs/benchmarks.md;
+// more than Stylize's one pass per megapixel, which at such sizes is mostly fixed costs).
 // Optimise: Stylize's cost of an iteration at the working size (one evaluation and the optimiser's own work),
 // the first frame's extra iterations spread over a clip of a few dozen frames; measured 45 s a frame at 320x240
 // with 60 iterations.
