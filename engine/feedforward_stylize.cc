@@ -136,7 +136,7 @@ at::Tensor stylize_tiled(const at::Tensor& padded, const TransformNet& net, cons
   low = net.activate(kDown - 1, low, stats, regions);
   for (size_t layer = kDown; layer < kUp; layer += 2) {
     at::Tensor inner = convolve_tiled(layer, low);
-    low = convolve_tiled(layer + 1, inner) + low;
+    low = convolve_tiled(layer + 1, inner).add_(low);
   }
 
   // Up-sampling: a statistics pass per normalisation layer, then the output.

@@ -292,8 +292,8 @@ Image run_stylize(const Image& input, const ParamValues& v, const RunContext& ct
 // size on the development machine (estimate_cost scales it to the user's), plus loading the network and each
 // scale's style targets. Instant and Arbitrary paint in one pass over images up to kWholeImagePixels (1024x768 in
 // 0.8-1.1 s), else in tiled passes at about twice the cost per pixel with memory bounded by the 512 px tiles
-// (4000x3000 in 27 s).
-constexpr double kWholeSecondsPerMegapixel = 1.2, kTiledSecondsPerMegapixel = 2.2;
+// (4000x3000 in 23 s).
+constexpr double kWholeSecondsPerMegapixel = 1.2, kTiledSecondsPerMegapixel = 1.5;
 constexpr double kEvaluationsPerIteration = 1.1, kLoadSeconds = 2.0, kScaleSetupSeconds = 0.5;
 constexpr int kInceptionSmallestSide = 76;  // InceptionV3's 75 px and the second phase's pixel
 
