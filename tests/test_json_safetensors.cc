@@ -75,6 +75,41 @@ TEST(Safetensors, RoundTripsTensorsAndMetadata) {
   }
 }
 
+// The tensors share the file's mapped pages: writing into one changes neither the file nor a second load of it.
+TEST(Safetensors, WritingALoadedTensorLeavesTheFileAlone) {
+  const std::string path = test::temp_path("mapped.safetensors");
+  const at::Tensor w = torch::randn({300, 700});  // several pages
+  save_safetensors(path, {{"w", w}});
+  TensorMap first = load_safetensors(path);
+  first.at("w").add_(1.0);
+  first.at("w")[0][0] = 42.0;
+  EXPECT_TRUE(torch::equal(load_safetensors(path).at("w"), w));
+  EXPECT_FLOAT_EQ(first.at("w")[0][0].item<float>(), 42.f);
+}
+
+// A file written by another program may place a tensor at an offset its element size does not divide: read right.
+TEST(Safetensors, UnalignedTensorsAreReadRight) {
+  // A header of 106 bytes: the data starts at byte 114 of the file, "b" (F32) at 115.
+  const std::string header = R"({"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"b":{"dtype":"F32","shape":[2],)";
+  const std::string tail = R"("data_offsets":[1,9]}})";
+  const std::string path = test::temp_path("unaligned.safetensors");
+  {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    const std::string h = header + tail;
+    const uint64_t n = h.size();
+    for (int i = 0; i < 8; ++i) f.put(static_cast<char>((n >> (8 * i)) & 0xff));
+    f << h;
+    const unsigned char a = 7;
+    const float b[2] = {1.5f, -2.25f};
+    f.write(reinterpret_cast<const char*>(&a), 1);
+    f.write(reinterpret_cast<const char*>(b), sizeof b);
+  }
+  const TensorMap t = load_safetensors(path);
+  EXPECT_EQ(t.at("a")[0].item<int>(), 7);
+  EXPECT_FLOAT_EQ(t.at("b")[0].item<float>(), 1.5f);
+  EXPECT_FLOAT_EQ(t.at("b")[1].item<float>(), -2.25f);
+}
+
 TEST(Safetensors, TruncatedAndGarbageFilesGiveClearErrors) {
   std::string path = test::temp_path("trunc.safetensors");
   save_safetensors(path, {{"w", torch::randn({64, 64})}});

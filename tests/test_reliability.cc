@@ -58,6 +58,14 @@ TEST(Reliability, NonFiniteWeightsAreRefusedWhenLoaded) {
   const std::string msg = error_of([&] { require_finite_weights({{"layer/w", w}, {"i", torch::arange(3)}}, "m.st"); });
   EXPECT_NE(msg.find("'layer/w'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("install"), std::string::npos) << msg;
+  // Infinities of either sign, in any floating type, are refused too; empty tensors have nothing to refuse.
+  for (const double bad : {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()})
+    for (const at::ScalarType type : {at::kFloat, at::kHalf, at::kDouble}) {
+      at::Tensor t = torch::randn({3, 5}).to(type);
+      t[2][4] = bad;
+      EXPECT_THROW(require_finite_weights({{"t", t}}, "m.st"), Error) << bad << " " << at::toString(type);
+    }
+  EXPECT_NO_THROW(require_finite_weights({{"empty", torch::empty({0, 3})}}, "m.st"));
 }
 
 TEST(Reliability, ANonFiniteResultIsAnErrorNotAnImage) {
