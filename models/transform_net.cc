@@ -29,13 +29,9 @@ at::Tensor working_layout(const at::Tensor& x) {
   return painting ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
 }
 
-// y normalised with `mean` and `var` ([N or 1,C,1,1]), then scaled and shifted per channel: one pass over y
-// (y * a + b) instead of four.
-at::Tensor normalized_affine(const at::Tensor& y, const at::Tensor& mean, const at::Tensor& var, double epsilon,
-                             const at::Tensor& scale, const at::Tensor& shift) {
-  const at::Device d = y.device();
-  const at::Tensor a = scale.to(d).view({1, -1, 1, 1}) * at::rsqrt(var.to(d) + epsilon);
-  return at::addcmul(shift.to(d).view({1, -1, 1, 1}) - mean.to(d) * a, y, a);
+// ReLU, in place where no gradient needs its input.
+at::Tensor relu_unless_training(at::Tensor y) {
+  return at::GradMode::is_enabled() ? at::relu(y) : y.relu_();
 }
 
 }  // namespace
@@ -202,6 +198,17 @@ at::Tensor TransformNet::affine(size_t layer, const at::Tensor& y, const RegionW
   return y * at::einsum("nkhw,kc->nchw", {w, l.scale.to(d)}) + at::einsum("nkhw,kc->nchw", {w, l.shift.to(d)});
 }
 
+at::Tensor TransformNet::normalized(size_t layer, const at::Tensor& y, const at::Tensor& mean, const at::Tensor& var,
+                                    const RegionWeights* regions, int64_t y0, int64_t x0) const {
+  const Layer& l = *layers_[layer];
+  const at::Device d = y.device();
+  const at::Tensor inverse_deviation = at::rsqrt(var.to(d) + epsilon(layer));
+  if (l.scale.dim() == 2) return affine(layer, (y - mean.to(d)) * inverse_deviation, regions, y0, x0);
+  // Per channel: y * a + b with the factors folded first, one pass over y instead of four.
+  const at::Tensor a = l.scale.to(d).view({1, -1, 1, 1}) * inverse_deviation;
+  return at::addcmul(l.shift.to(d).view({1, -1, 1, 1}) - mean.to(d) * a, y, a);
+}
+
 double TransformNet::epsilon(size_t layer) const {
   return fixed_statistics(layer) ? kBatchNormEpsilon : architecture_.epsilon;
 }
@@ -334,15 +341,11 @@ at::Tensor TransformNet::activate(size_t layer, const at::Tensor& pre, const Nor
                   (fixed_statistics(layer) || (stats.mean.size() == kNormLayers && stats.mean[layer].defined())),
               "TransformNet::activate: no statistics for layer ", layer);
   const Layer& l = *layers_[layer];
-  const at::Device d = pre.device();
   const bool fixed = fixed_statistics(layer);
   const at::Tensor mean = fixed ? l.mean.view({1, -1, 1, 1}) : stats.mean[layer];
   const at::Tensor var = fixed ? l.var.view({1, -1, 1, 1}) : stats.var[layer];
-  at::Tensor y = l.scale.dim() == 1
-                     ? normalized_affine(pre, mean, var, epsilon(layer), l.scale, l.shift)
-                     : affine(layer, (pre - mean.to(d)) * at::rsqrt(var.to(d) + epsilon(layer)), regions, 0, 0);
-  if (!l.spec.relu) return y;
-  return at::GradMode::is_enabled() ? at::relu(y) : at::relu_(y);
+  const at::Tensor y = normalized(layer, pre, mean, var, regions, 0, 0);
+  return l.spec.relu ? relu_unless_training(y) : y;
 }
 
 at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
@@ -399,7 +402,7 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
         else
           y = at::instance_norm(y, scale, shift, {}, {}, true, 0.0, architecture_.epsilon, false);
         if (regional) y = affine(i, y, how.regions, how.y0, how.x0);
-        if (s.relu) y = at::GradMode::is_enabled() ? at::relu(y) : at::relu_(y);
+        if (s.relu) y = relu_unless_training(y);
         x = ends_block(i) ? y + block_in : y;
         continue;
       }
@@ -422,9 +425,8 @@ at::Tensor TransformNet::run(const at::Tensor& input, const Run& how) const {
           how.record->var[i] = var;
         }
       }
-      y = l.scale.dim() == 1 ? normalized_affine(y, mean, var, epsilon(i), l.scale, l.shift)
-                             : affine(i, (y - mean) * at::rsqrt(var + epsilon(i)), how.regions, how.y0, how.x0);
-      if (s.relu) y = at::GradMode::is_enabled() ? at::relu(y) : at::relu_(y);
+      y = normalized(i, y, mean, var, how.regions, how.y0, how.x0);
+      if (s.relu) y = relu_unless_training(y);
       x = ends_block(i) ? y + block_in : y;
     }
     if (how.last == kNormLayers - 1)

@@ -133,6 +133,9 @@ class TransformNet : public torch::nn::Module {
   double epsilon(size_t layer) const;
   // y (normalised) times layer `layer`'s scale plus its shift: per channel, or blended per pixel from the regions'.
   at::Tensor affine(size_t layer, const at::Tensor& y, const RegionWeights* regions, int64_t y0, int64_t x0) const;
+  // y normalised with mean and var ([N or 1,C,1,1]), then affine(): in one pass over y when per channel.
+  at::Tensor normalized(size_t layer, const at::Tensor& y, const at::Tensor& mean, const at::Tensor& var,
+                        const RegionWeights* regions, int64_t y0, int64_t x0) const;
   const transform_net_layout::Architecture& architecture_;
   std::vector<std::shared_ptr<Layer>> layers_;
 };
