@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <stdexcept>
 #include <string>
 
 #include "core/error.h"
@@ -13,14 +14,29 @@
 
 namespace atelier::test {
 
-// A fresh per-process temporary directory for test files.
-inline std::string temp_dir() {
-  static const std::string dir = [] {
+// A fresh per-process temporary directory for test files, removed with everything in it when the process exits.
+class TempDir {
+ public:
+  TempDir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "atelier-test-XXXXXX").string();
-    char* d = mkdtemp(tmpl.data());
-    return std::string(d ? d : "/tmp");
-  }();
-  return dir;
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a temporary directory " + tmpl);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+inline std::string temp_dir() {
+  static const TempDir dir;
+  return dir.path();
 }
 inline std::string temp_path(const std::string& name) {
   return temp_dir() + "/" + name;

@@ -25,13 +25,20 @@ SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 PLUGIN=$BUILD/plugin/neural-atelier
 [ -x "$PLUGIN" ] || { echo "gimp-env: $PLUGIN is missing; build first (./run build)" >&2; exit 1; }
 
+# OWN_T: this script made the work folder, so it removes it (ATELIER_WORK_DIR is exported below, so it cannot tell).
+OWN_T=0
 if [ -n "${ATELIER_WORK_DIR:-}" ]; then
   T=$ATELIER_WORK_DIR
   mkdir -p "$T"
 else
   T=$(mktemp -d "${TMPDIR:-/tmp}/atelier-gimp-XXXXXX")
+  OWN_T=1
 fi
-cleanup() { [ "${ATELIER_KEEP:-0}" = 1 ] || rm -rf "$T/home" "$T/profile" "$T/plug-ins"; [ -n "${ATELIER_WORK_DIR:-}" ] || [ "${ATELIER_KEEP:-0}" = 1 ] || rm -rf "$T"; }
+cleanup() {
+  [ "${ATELIER_KEEP:-0}" = 1 ] && return
+  rm -rf "$T/home" "$T/profile" "$T/plug-ins"
+  [ "$OWN_T" = 0 ] || rm -rf "$T"
+}
 trap cleanup EXIT
 
 mkdir -p "$T/home" "$T/profile" "$T/plug-ins/neural-atelier"
