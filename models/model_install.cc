@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/sha256.h"
 #include "core/subprocess.h"
+#include "core/temp_dir.h"
 #include "models/install_paths.h"
 #include "models/model_library.h"
 
@@ -74,26 +75,6 @@ std::string tail_of(const std::string& path, size_t max_chars = 1500) {
   return s;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "atelier-install-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data()))
-      throw Error("cannot create a temporary directory in " + fs::temp_directory_path().string());
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // A file in the library's directory that is removed unless committed (renamed over its final name).
 class PendingFile {
  public:
@@ -148,7 +129,7 @@ void install_inception_v3(ModelLibrary& lib, const LogFn& log, const Progress& p
       throw Error(std::string("'") + tool + "' is not installed; installing inception_v3 needs Node.js and npm " +
                   "(Debian/Ubuntu packages: nodejs npm)");
   const std::string converter = find_converter();
-  TempDir tmp;
+  TempDir tmp("atelier-install");
   const std::string npm_log = tmp.path() + "/npm.log";
   log(std::string("fetching ") + kNsfwjsSpec + " from the npm registry (25 MB)...");
   progress.report(kUnknownFraction, "fetching the InceptionV3 weights from the npm registry (25 MB)");
@@ -208,7 +189,7 @@ void install_bundled(ModelLibrary& lib, const ModelInfo& info, const LogFn& log)
 void install_vgg19(ModelLibrary& lib, const LogFn& log, const Progress& progress) {
   const std::string cannot = std::string("this machine cannot download VGG-19 (") + kVgg19Url +
                              "). If you have the file, run 'atelier models import vgg19 /path/to/vgg19-dcbb9e9d.pth'";
-  TempDir tmp;
+  TempDir tmp("atelier-install");
   const std::string pth = tmp.path() + "/vgg19-dcbb9e9d.pth";
   log(std::string("downloading ") + kVgg19Url + " (548 MB)...");
   try {

@@ -6,36 +6,17 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <stdexcept>
 #include <string>
 
 #include "core/error.h"
 #include "core/image.h"
+#include "core/temp_dir.h"
 
 namespace atelier::test {
 
 // A fresh per-process temporary directory for test files, removed with everything in it when the process exits.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "atelier-test-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a temporary directory " + tmpl);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 inline std::string temp_dir() {
-  static const TempDir dir;
+  static const TempDir dir("atelier-test");
   return dir.path();
 }
 inline std::string temp_path(const std::string& name) {
