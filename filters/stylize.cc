@@ -76,7 +76,7 @@ std::vector<ParamSpec> make_params() {
   p.push_back(arbitrary[1]);  // fit steps, in the Quality group
   p.push_back(number_param("iterations", "Iteratio_ns",
                            "Optimisation steps at each scale: more gives a cleaner result and takes longer",
-                           ParamType::Int, 1, 5000, 180, "Quality", 0));
+                           ParamType::Int, 1, 5000, 360, "Quality", 0));
   p.back().used_when = {kOptimize};
   p.push_back(number_param("scales", "Scales",
                            "Coarse to fine: the optimisation goes through this many scales, each half the size of "
