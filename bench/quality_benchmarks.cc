@@ -23,6 +23,7 @@
 #include "filters/machine_speed.h"
 #include "filters/stylize.h"
 #include "models/feature_network.h"
+#include "models/mobilenet_v2.h"
 #include "models/model_library.h"
 #include "models/vgg19.h"
 
@@ -117,20 +118,19 @@ std::vector<Config> configs_of(const BenchOptions& o) {
   return configs;
 }
 
-// The referee: a VGG-19 with random weights, which no filter optimises with. Random convolutional features
-// describe textures well enough to synthesise them (Ustyuzhaninov et al. 2017, "What does it take to generate
-// natural textures?"); its Gram matrices at four depths judge how far a result's texture is from the painting's.
+// A referee: a feature network no filter optimises with, whose Gram matrices at several depths judge how far a
+// result's texture is from the painting's.
 class Referee {
  public:
-  explicit Referee(at::Device device)
-      : net_(load_vgg19(random_vgg19(std::filesystem::temp_directory_path().string()), device)) {}
+  Referee(std::unique_ptr<FeatureNetwork> net, std::vector<std::string> layers)
+      : net_(std::move(net)), layers_(std::move(layers)) {}
 
   // The Gram matrices of an image [1,3,H,W], one per layer.
   std::vector<at::Tensor> grams(const at::Tensor& image) {
     c10::InferenceMode guard;
-    const auto features = net_->extract(image.to(net_->device()), kLayers);
+    const auto features = net_->extract(image.to(net_->device()), layers_);
     std::vector<at::Tensor> out;
-    for (const std::string& layer : kLayers) out.push_back(gram_matrix(features.at(layer)));
+    for (const std::string& layer : layers_) out.push_back(gram_matrix(features.at(layer)));
     return out;
   }
 
@@ -143,21 +143,42 @@ class Referee {
   }
 
  private:
-  inline static const std::vector<std::string> kLayers = {"relu1_1", "relu2_1", "relu3_1", "relu4_1"};
   std::unique_ptr<FeatureNetwork> net_;
+  std::vector<std::string> layers_;
+};
+
+// A VGG-19 with random weights: random convolutional features describe textures well enough to synthesise them
+// (Ustyuzhaninov et al. 2017, "What does it take to generate natural textures?").
+Referee random_vgg19_referee() {
+  return Referee(load_vgg19(random_vgg19(std::filesystem::temp_directory_path().string()), at::kCPU),
+                 {"relu1_1", "relu2_1", "relu3_1", "relu4_1"});
+}
+
+// nsfwjs' MobileNetV2, trained on photographs like the network Stylize paints with, but another architecture.
+Referee mobilenet_v2_referee(const ModelLibrary& library) {
+  auto net = load_mobilenet_v2(library.path("mobilenet_v2"), at::kCPU);
+  std::vector<std::string> layers = net->default_style_layers();
+  return Referee(std::move(net), std::move(layers));
+}
+
+// The two referees and the painting's Gram matrices on each (computed once per pair).
+struct Referees {
+  Referee& vgg;
+  Referee& mobilenet;
+  std::vector<at::Tensor> vgg_painting, mobilenet_painting;
 };
 
 struct Measures {
-  double texture = 0, colour = 0, referee = 0, edges = 0, detail = 0;
+  double texture = 0, colour = 0, referee = 0, mobilenet = 0, edges = 0, detail = 0;
 };
 
-// painting_grams: the referee's Gram matrices of `painting` (computed once per pair).
-Measures measure(const at::Tensor& result, const at::Tensor& photo, const at::Tensor& painting,
-                 const std::vector<at::Tensor>& painting_grams, Referee& referee, const Measures& photo_distances) {
+Measures measure(const at::Tensor& result, const at::Tensor& photo, const at::Tensor& painting, Referees& referees,
+                 const Measures& photo_distances) {
   Measures m;
   m.texture = filter_bank_texture_distance(result, painting) / photo_distances.texture;
   m.colour = colour_histogram_distance(result, painting) / photo_distances.colour;
-  m.referee = referee.distance(result, painting_grams) / photo_distances.referee;
+  m.referee = referees.vgg.distance(result, referees.vgg_painting) / photo_distances.referee;
+  m.mobilenet = referees.mobilenet.distance(result, referees.mobilenet_painting) / photo_distances.mobilenet;
   m.edges = gradient_correlation(result, photo);
   m.detail = high_frequency_ratio(result, photo);
   return m;
@@ -169,10 +190,10 @@ void print(int pair, const Triple& t, const std::string& config, const Image& ou
   std::printf(
       "{\"impl\": \"atelier-cpp\", \"benchmark\": \"quality\", \"pair\": %d, \"photo\": \"%s\", \"painting\": "
       "\"%s\", \"config\": \"%s\", \"width\": %d, \"height\": %d, \"seconds\": %.1f, \"estimate_seconds\": %.1f, "
-      "\"texture_ratio\": %.3f, \"colour_ratio\": %.3f, \"referee_ratio\": %.3f, \"edge_correlation\": %.3f, "
-      "\"high_frequency_ratio\": %.3f, \"image\": \"%s\"}\n",
+      "\"texture_ratio\": %.3f, \"colour_ratio\": %.3f, \"referee_ratio\": %.3f, \"mobilenet_ratio\": %.3f, "
+      "\"edge_correlation\": %.3f, \"high_frequency_ratio\": %.3f, \"image\": \"%s\"}\n",
       pair, t.photo.c_str(), t.painting.c_str(), config.c_str(), out.width, out.height, seconds, estimate, m.texture,
-      m.colour, m.referee, m.edges, m.detail, saved.c_str());
+      m.colour, m.referee, m.mobilenet, m.edges, m.detail, saved.c_str());
   std::fflush(stdout);
 }
 
@@ -182,7 +203,8 @@ void run_quality_benchmarks(const BenchOptions& o) {
   std::vector<Triple> triples;
   for (const std::string& text : o.quality_pairs) triples.push_back(parse_triple(text));
   const std::vector<Config> configs = configs_of(o);
-  Referee referee(at::kCPU);
+  Referee vgg = random_vgg19_referee();
+  Referee mobilenet = mobilenet_v2_referee(ModelLibrary());
   // This machine's speed, as the dialog scales its estimates by it.
   const MachineSpeed speed = measure_machine_speed(ModelLibrary().dir());
   if (!o.output_dir.empty()) std::filesystem::create_directories(o.output_dir);
@@ -199,18 +221,19 @@ void run_quality_benchmarks(const BenchOptions& o) {
     // the scale of the strokes).
     const Image painting = resize_long_side(load_image(t.painting), std::max(content.width, content.height));
     const at::Tensor photo = image_rgb_to_tensor(content), style = image_rgb_to_tensor(painting);
-    const std::vector<at::Tensor> style_grams = referee.grams(style);
+    Referees referees{vgg, mobilenet, vgg.grams(style), mobilenet.grams(style)};
     Measures own;
     own.texture = filter_bank_texture_distance(photo, style);
     own.colour = colour_histogram_distance(photo, style);
-    own.referee = referee.distance(photo, style_grams);
+    own.referee = vgg.distance(photo, referees.vgg_painting);
+    own.mobilenet = mobilenet.distance(photo, referees.mobilenet_painting);
     if (!o.output_dir.empty()) {
       save_image(prefix + "photo.jpg", content);
       save_image(prefix + "painting.jpg", painting);
     }
     Measures by_reference;
     if (!reference.empty()) {
-      by_reference = measure(image_rgb_to_tensor(reference), photo, style, style_grams, referee, own);
+      by_reference = measure(image_rgb_to_tensor(reference), photo, style, referees, own);
       if (!o.output_dir.empty()) save_image(prefix + "reference.jpg", reference);
       print(index, t, "reference", reference, 0, 0, by_reference, o.output_dir.empty() ? "" : prefix + "reference.jpg");
     }
@@ -221,17 +244,18 @@ void run_quality_benchmarks(const BenchOptions& o) {
       const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
       const std::string saved = o.output_dir.empty() ? "" : prefix + config.name + ".jpg";
       if (!saved.empty()) save_image(saved, out);
-      const Measures m = measure(image_rgb_to_tensor(out), photo, style, style_grams, referee, own);
+      const Measures m = measure(image_rgb_to_tensor(out), photo, style, referees, own);
       const double estimate = estimate_cost(*config.filter, v, content.width, content.height, speed).seconds;
       print(index, t, config.name, out, seconds, estimate, m, saved);
       if (reference.empty()) continue;
       // The goals of docs/quality.md: the style distances at most twice the reference's, the edges at least its.
       std::printf(
           "{\"impl\": \"atelier-cpp\", \"benchmark\": \"quality_vs_reference\", \"pair\": %d, \"config\": \"%s\", "
-          "\"texture_over_reference\": %.2f, \"referee_over_reference\": %.2f, \"colour_over_reference\": %.2f, "
-          "\"edge_over_reference\": %.2f, \"detail_over_reference\": %.2f}\n",
+          "\"texture_over_reference\": %.2f, \"referee_over_reference\": %.2f, \"mobilenet_over_reference\": %.2f, "
+          "\"colour_over_reference\": %.2f, \"edge_over_reference\": %.2f, \"detail_over_reference\": %.2f}\n",
           index, config.name.c_str(), m.texture / by_reference.texture, m.referee / by_reference.referee,
-          m.colour / by_reference.colour, m.edges / by_reference.edges, m.detail / by_reference.detail);
+          m.mobilenet / by_reference.mobilenet, m.colour / by_reference.colour, m.edges / by_reference.edges,
+          m.detail / by_reference.detail);
       std::fflush(stdout);
     }
   }

@@ -35,6 +35,12 @@ class FeatureNetwork : public torch::nn::Module {
   virtual at::Device device() const = 0;
 };
 
+// What extract() checks before any work: `image` is [N,3,H,W] with both sides at least min_size, and each of
+// `layers` is one of `valid` or the classifier head `head` (reachable at the native input size only). Throws
+// atelier::Error naming the network (`title`) and, for an unknown layer, the valid ones.
+void check_extract_request(const std::string& title, const std::vector<std::string>& valid, const std::string& head,
+                           int64_t min_size, const at::Tensor& image, const std::vector<std::string>& layers);
+
 // Feature networks by name ("inception_v3", "vgg19", "auto" = vgg19 if installed, else inception_v3),
 // loaded from the model library. Throws atelier::Error saying how to install a missing model.
 std::unique_ptr<FeatureNetwork> load_feature_network(const std::string& name, const ModelLibrary& library,

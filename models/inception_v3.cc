@@ -3,11 +3,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <set>
-#include <sstream>
 
 #include "core/error.h"
-#include "core/safetensors.h"
 #include "models/keras_graph.h"
 
 namespace atelier {
@@ -50,22 +47,8 @@ void InceptionV3::set_input_padding(int pixels) {
 
 std::map<std::string, at::Tensor> InceptionV3::extract(const at::Tensor& image,
                                                        const std::vector<std::string>& layers) {
-  const std::set<std::string> valid(layer_names_.begin(), layer_names_.end());
-  for (const auto& n : layers) {
-    // The classifier head is reachable for completeness, but only at the native 299 px input.
-    if (valid.count(n) || n == "dense_3") continue;
-    std::string list;
-    for (const auto& v : layer_names_) list += (list.empty() ? "" : ", ") + v;
-    throw Error("InceptionV3 has no layer '" + n + "'; valid layers: " + list);
-  }
-  if (image.dim() != 4 || image.size(1) != 3) {
-    std::ostringstream msg;
-    msg << "InceptionV3 expects an RGB image tensor [N,3,H,W], got " << image.sizes();
-    throw Error(msg.str());
-  }
-  if (std::min(image.size(2), image.size(3)) < min_input_size())
-    throw Error("the image is " + std::to_string(image.size(3)) + "x" + std::to_string(image.size(2)) +
-                " pixels; InceptionV3 needs at least " + std::to_string(min_input_size()) + " on each side");
+  // The classifier head is reachable for completeness, but only at the native 299 px input.
+  check_extract_request("InceptionV3", layer_names_, "dense_3", min_input_size(), image, layers);
   // The nsfwjs fine-tuning re-estimated the BatchNorm statistics for x/255 input, i.e. RGB in [0,1] as is.
   at::Tensor x = image.to(graph_->device(), torch::kFloat);
   if (input_padding_ > 0) {
@@ -80,15 +63,7 @@ at::Device InceptionV3::device() const {
 }
 
 std::unique_ptr<FeatureNetwork> load_inception_v3(const std::string& safetensors_path, at::Device device) {
-  Metadata meta;
-  TensorMap weights = load_safetensors(safetensors_path, &meta);
-  require_finite_weights(weights, safetensors_path);
-  auto it = meta.find("keras_model_config");
-  if (it == meta.end())
-    throw Error("'" + safetensors_path + "' has no keras_model_config metadata: it is not an InceptionV3 model " +
-                "converted by atelier; run 'atelier models install inception_v3'");
-  auto net =
-      std::make_unique<InceptionV3>(std::make_shared<KerasGraph>(it->second, std::move(weights), safetensors_path));
+  auto net = std::make_unique<InceptionV3>(load_keras_graph(safetensors_path, "inception_v3"));
   net->to(device);
   return net;
 }

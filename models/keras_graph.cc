@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/json_checked.h"
+#include "core/safetensors.h"
 
 namespace atelier {
 
@@ -22,11 +23,11 @@ namespace {
 // each evaluation (docs/benchmarks.md). A second, zero image in the batch keeps them on oneDNN; on such small inputs
 // that costs less than the fallback.
 at::Tensor conv2d_fast_on_cpu(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                              at::IntArrayRef stride, at::IntArrayRef padding) {
+                              at::IntArrayRef stride, at::IntArrayRef padding, int64_t groups) {
   const bool slow_path = x.device().is_cpu() && x.scalar_type() == at::kFloat && x.size(0) == 1 &&
                          (weight.size(-1) <= 3 || weight.size(-2) <= 3) && x.numel() <= 20480;
-  if (!slow_path) return torch::conv2d(x, weight, bias, stride, padding);
-  return torch::conv2d(at::cat({x, at::zeros_like(x)}), weight, bias, stride, padding).narrow(0, 0, 1);
+  if (!slow_path) return torch::conv2d(x, weight, bias, stride, padding, 1, groups);
+  return torch::conv2d(at::cat({x, at::zeros_like(x)}), weight, bias, stride, padding, 1, groups).narrow(0, 0, 1);
 }
 
 enum class Kind {
@@ -34,6 +35,9 @@ enum class Kind {
   Conv,
   BatchNorm,
   Activation,
+  Relu,
+  ZeroPad,
+  Add,
   MaxPool,
   AvgPool,
   Concat,
@@ -64,10 +68,15 @@ struct KerasGraph::Layer {
   Kind kind = Kind::Identity;
   std::vector<size_t> inputs;
   Act act = Act::Linear;
-  // Conv2D / Pooling
+  // Conv2D / DepthwiseConv2D / Pooling
   int64_t channels = -1;  // InputLayer: expected input channels (-1 = any)
   int64_t kh = 1, kw = 1, sh = 1, sw = 1;
+  int64_t groups = 1;  // DepthwiseConv2D: one group per input channel
   std::string padding = "valid";
+  // ZeroPadding2D: {left, right, top, bottom}, as torch::constant_pad_nd takes them
+  std::vector<int64_t> zero_pad;
+  // ReLU layer: f(x) = x for threshold <= x < max, max above (none if infinite), slope * (x - threshold) below
+  double relu_max = std::numeric_limits<double>::infinity(), relu_slope = 0, relu_threshold = 0;
   // Conv2D: weight OIHW, optional bias; Dense: weight [out,in], bias; BatchNorm: per-channel scale and shift.
   at::Tensor weight, bias;
   double epsilon = 1e-3;
@@ -138,7 +147,7 @@ class KerasGraph::LayerReader {
     int64_t out_ch = -1;
     if (cls == "InputLayer") {
       out_ch = read_input(L, c);
-    } else if (cls == "Conv2D") {
+    } else if (cls == "Conv2D" || cls == "DepthwiseConv2D") {
       out_ch = read_conv(L, c);
     } else if (cls == "BatchNormalization") {
       out_ch = read_batch_norm(L, c);
@@ -146,6 +155,12 @@ class KerasGraph::LayerReader {
       L.kind = Kind::Activation;
       L.act = parse_activation(json::string(json::at(c, "activation"), "activation"), L.name);
       out_ch = in_ch(L);
+    } else if (cls == "ReLU") {
+      out_ch = read_relu(L, c);
+    } else if (cls == "ZeroPadding2D") {
+      out_ch = read_zero_padding(L, c);
+    } else if (cls == "Add") {
+      out_ch = read_add(L);
     } else if (cls == "MaxPooling2D" || cls == "AveragePooling2D") {
       out_ch = read_pooling(L, c);
     } else if (cls == "Concatenate") {
@@ -170,7 +185,7 @@ class KerasGraph::LayerReader {
       throw Error(where_ + ": layer '" + L.name + "' is a " + cls + ", which this program does not support");
     }
     if (L.kind != Kind::Input && L.inputs.empty()) throw Error(where_ + ": layer '" + L.name + "' has no input");
-    if (L.kind != Kind::Concat && L.inputs.size() > 1)
+    if (L.kind != Kind::Concat && L.kind != Kind::Add && L.inputs.size() > 1)
       throw Error(where_ + ": layer '" + L.name + "' has " + std::to_string(L.inputs.size()) + " inputs, expected 1");
     channels_.push_back(out_ch);
     return L;
@@ -236,11 +251,25 @@ class KerasGraph::LayerReader {
     L.kh = k[0], L.kw = k[1], L.sh = s[0], L.sw = s[1];
     read_padding(L, c);
     L.act = parse_activation(optional_string(c, "activation", "linear"), L.name);
-    const int64_t out_ch = json::integer(json::at(c, "filters"), "filters");
     const int64_t cin = in_ch(L);
     if (cin < 0) throw Error(where_ + ": layer '" + L.name + "': unknown input channel count");
-    // HWIO -> OIHW
-    L.weight = take(L.name + "/kernel", {L.kh, L.kw, cin, out_ch}).permute({3, 2, 0, 1}).contiguous();
+    int64_t out_ch = 0;
+    if (L.class_name == "DepthwiseConv2D") {
+      // Keras' depthwise kernel is [kh, kw, C, M]: output channel c*M + m filters input channel c alone; torch's
+      // grouped convolution with one group per input channel orders its outputs the same way.
+      const int64_t multiplier = json::integer(json::at(c, "depth_multiplier"), "depth_multiplier");
+      if (multiplier < 1) throw Error(where_ + ": layer '" + L.name + "' has depth_multiplier < 1");
+      out_ch = cin * multiplier;
+      L.groups = cin;
+      L.weight = take(L.name + "/depthwise_kernel", {L.kh, L.kw, cin, multiplier})
+                     .permute({2, 3, 0, 1})
+                     .reshape({out_ch, 1, L.kh, L.kw})
+                     .contiguous();
+    } else {
+      out_ch = json::integer(json::at(c, "filters"), "filters");
+      // HWIO -> OIHW
+      L.weight = take(L.name + "/kernel", {L.kh, L.kw, cin, out_ch}).permute({3, 2, 0, 1}).contiguous();
+    }
     if (optional_bool(c, "use_bias", false)) L.bias = take(L.name + "/bias", {out_ch});
     return out_ch;
   }
@@ -262,6 +291,53 @@ class KerasGraph::LayerReader {
     L.weight = inv;
     L.bias = beta - mean * inv;
     return out_ch;
+  }
+
+  // Keras' ReLU layer (MobileNetV2's ReLU6 is max_value 6).
+  int64_t read_relu(Layer& L, const Json& c) const {
+    L.kind = Kind::Relu;
+    const Json& max = json::get(c, "max_value");
+    if (max.is_number()) L.relu_max = json::number(max, "max_value");
+    L.relu_slope = optional_number(c, "negative_slope", 0);
+    L.relu_threshold = optional_number(c, "threshold", 0);
+    if (L.relu_max <= L.relu_threshold)
+      throw Error(where_ + ": layer '" + L.name + "' has max_value at or below its threshold");
+    return in_ch(L);
+  }
+
+  // padding: n (all sides), [h, w] (both sides of each) or [[top, bottom], [left, right]].
+  int64_t read_zero_padding(Layer& L, const Json& c) const {
+    L.kind = Kind::ZeroPad;
+    check_format(L, c);
+    const Json& p = json::at(c, "padding");
+    int64_t top = 0, bottom = 0, left = 0, right = 0;
+    if (p.is_number()) {
+      top = bottom = left = right = json::integer(p, "padding");
+    } else {
+      const auto& hw = json::array(p, "padding");
+      if (hw.size() != 2) throw Error(where_ + ": layer '" + L.name + "': padding must have two entries");
+      if (hw[0].is_number()) {
+        top = bottom = json::integer(hw[0], "padding");
+        left = right = json::integer(hw[1], "padding");
+      } else {
+        const auto h = int_pair(hw[0], "padding"), w = int_pair(hw[1], "padding");
+        top = h[0], bottom = h[1], left = w[0], right = w[1];
+      }
+    }
+    if (std::min({top, bottom, left, right}) < 0)
+      throw Error(where_ + ": layer '" + L.name + "' has a negative padding");
+    L.zero_pad = {left, right, top, bottom};
+    return in_ch(L);
+  }
+
+  int64_t read_add(Layer& L) const {
+    L.kind = Kind::Add;
+    if (L.inputs.size() < 2) throw Error(where_ + ": layer '" + L.name + "' adds fewer than two inputs");
+    for (size_t i = 1; i < L.inputs.size(); ++i)
+      if (in_ch(L, i) != in_ch(L))
+        throw Error(where_ + ": layer '" + L.name + "' adds inputs of " + std::to_string(in_ch(L)) + " and " +
+                    std::to_string(in_ch(L, i)) + " channels");
+    return in_ch(L);
   }
 
   int64_t read_pooling(Layer& L, const Json& c) const {
@@ -421,6 +497,13 @@ class KerasGraph::LayerRunner {
       case Kind::Conv: return conv(L, arg(), input);
       case Kind::BatchNorm: return arg() * L.weight + L.bias;
       case Kind::Activation: return apply_activation(arg(), L.act);
+      case Kind::Relu: return relu(L, arg());
+      case Kind::ZeroPad: return torch::constant_pad_nd(arg(), L.zero_pad, 0.0);
+      case Kind::Add: {
+        at::Tensor sum = arg(0);
+        for (size_t k = 1; k < L.inputs.size(); ++k) sum = sum + arg(k);
+        return sum;
+      }
       case Kind::MaxPool:
       case Kind::AvgPool: return pool(L, arg(), input);
       case Kind::Concat: {
@@ -457,7 +540,14 @@ class KerasGraph::LayerRunner {
       x = torch::constant_pad_nd(x, {pw.before, pw.after, ph.before, ph.after}, 0.0);
     }
     if (x.size(2) + 2 * pad[0] < L.kh || x.size(3) + 2 * pad[1] < L.kw) throw too_small(L, x, input);
-    return apply_activation(conv2d_fast_on_cpu(x, L.weight, L.bias, {L.sh, L.sw}, pad), L.act);
+    return apply_activation(conv2d_fast_on_cpu(x, L.weight, L.bias, {L.sh, L.sw}, pad, L.groups), L.act);
+  }
+
+  static at::Tensor relu(const Layer& L, const at::Tensor& x) {
+    at::Tensor y = L.relu_slope == 0 && L.relu_threshold == 0
+                       ? torch::relu(x)
+                       : torch::where(x >= L.relu_threshold, x, (x - L.relu_threshold) * L.relu_slope);
+    return std::isinf(L.relu_max) ? y : torch::clamp_max(y, L.relu_max);
   }
 
   static at::Tensor pool(const Layer& L, at::Tensor x, const at::Tensor& input) {
@@ -527,6 +617,17 @@ std::map<std::string, at::Tensor> KerasGraph::forward(const at::Tensor& input,
       if (last_use[j] == i) v[j] = at::Tensor();
   }
   return out;
+}
+
+std::shared_ptr<KerasGraph> load_keras_graph(const std::string& safetensors_path, const std::string& install_name) {
+  Metadata meta;
+  TensorMap weights = load_safetensors(safetensors_path, &meta);
+  require_finite_weights(weights, safetensors_path);
+  auto it = meta.find("keras_model_config");
+  if (it == meta.end())
+    throw Error("'" + safetensors_path + "' has no keras_model_config metadata: it is not a model converted by " +
+                "atelier; run 'atelier models install " + install_name + "'");
+  return std::make_shared<KerasGraph>(it->second, std::move(weights), safetensors_path);
 }
 
 }  // namespace atelier

@@ -1,13 +1,15 @@
 #pragma once
 // Runs a Keras (2.x) functional model from its model_config JSON and weights stored under Keras names
 // ("conv2d_1/kernel", "batch_normalization_1/moving_mean", ...), in NCHW with LibTorch.
-// Supported layers: InputLayer, Conv2D, BatchNormalization, Activation (relu, softmax, linear), MaxPooling2D,
-// AveragePooling2D, Concatenate (channel axis), GlobalAveragePooling2D, Flatten, Dense, Dropout (identity).
+// Supported layers: InputLayer, Conv2D, DepthwiseConv2D, BatchNormalization, Activation (relu, softmax, linear),
+// ReLU (with max_value, negative_slope, threshold), ZeroPadding2D, MaxPooling2D, AveragePooling2D, Add, Concatenate
+// (channel axis), GlobalAveragePooling2D, Flatten, Dense, Dropout (identity).
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 #include <torch/nn/module.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,5 +49,10 @@ class KerasGraph : public torch::nn::Module {
   std::map<std::string, size_t> index_;
   std::string origin_;
 };
+
+// A model converted by models/convert/nsfwjs_to_safetensors.js: its weights and the Keras model_config in its
+// metadata. install_name names the model in the message that says how to install it again. Throws atelier::Error
+// for missing, corrupt or non-finite files.
+std::shared_ptr<KerasGraph> load_keras_graph(const std::string& safetensors_path, const std::string& install_name);
 
 }  // namespace atelier

@@ -1,4 +1,5 @@
-// Installing built-in models (npm + node for inception_v3, a download for vgg19), verifying and importing.
+// Installing built-in models (npm + node for inception_v3 and mobilenet_v2, a download for vgg19), verifying and
+// importing.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -122,17 +123,19 @@ bool looks_offline(const std::string& log) {
   return false;
 }
 
-void install_inception_v3(ModelLibrary& lib, const LogFn& log, const Progress& progress) {
-  const ModelInfo& info = lib.info("inception_v3");
+// name: "inception_v3" or "mobilenet_v2", both converted from the same npm package; title: how messages name it.
+void install_nsfwjs_model(ModelLibrary& lib, const std::string& name, const std::string& title, const LogFn& log,
+                          const Progress& progress) {
+  const ModelInfo& info = lib.info(name);
   for (const char* tool : {"npm", "node", "tar"})
     if (!on_path(tool))
-      throw Error(std::string("'") + tool + "' is not installed; installing inception_v3 needs Node.js and npm " +
+      throw Error(std::string("'") + tool + "' is not installed; installing " + name + " needs Node.js and npm " +
                   "(Debian/Ubuntu packages: nodejs npm)");
   const std::string converter = find_converter();
   TempDir tmp("atelier-install");
   const std::string npm_log = tmp.path() + "/npm.log";
   log(std::string("fetching ") + kNsfwjsSpec + " from the npm registry (25 MB)...");
-  progress.report(kUnknownFraction, "fetching the InceptionV3 weights from the npm registry (25 MB)");
+  progress.report(kUnknownFraction, "fetching the " + title + " weights from the npm registry (25 MB)");
   if (run_shell("cd " + quote(tmp.path()) + " && npm pack --loglevel=error " + kNsfwjsSpec, npm_log, progress) != 0) {
     const std::string out = tail_of(npm_log);
     if (looks_offline(out)) {
@@ -153,19 +156,20 @@ void install_inception_v3(ModelLibrary& lib, const LogFn& log, const Progress& p
   if (run_shell("tar xzf " + quote(tarball) + " -C " + quote(tmp.path()), tmp.path() + "/tar.log", progress) != 0)
     throw Error("cannot extract " + std::string(kNsfwjsTarball) + ": " + tail_of(tmp.path() + "/tar.log"));
 
-  log("converting the InceptionV3 weights...");
-  progress.report(kUnknownFraction, "converting the InceptionV3 weights");
-  PendingFile out(lib.file_path("inception_v3"));
+  log("converting the " + title + " weights...");
+  progress.report(kUnknownFraction, "converting the " + title + " weights");
+  PendingFile out(lib.file_path(name));
   const std::string conv_log = tmp.path() + "/convert.log";
-  if (run_shell("node " + quote(converter) + " " + quote(tmp.path() + "/package") + " " + quote(out.path()), conv_log,
-                progress) != 0)
-    throw Error("converting nsfwjs' InceptionV3 failed:\n" + tail_of(conv_log));
+  const std::string convert =
+      "node " + quote(converter) + " " + quote(tmp.path() + "/package") + " " + quote(out.path()) + " " + name;
+  if (run_shell(convert, conv_log, progress) != 0)
+    throw Error("converting nsfwjs' " + title + " failed:\n" + tail_of(conv_log));
   const std::string sha = sha256_file(out.path());
   if (sha != info.sha256)
-    throw Error("checksum mismatch for the converted inception_v3.safetensors: expected SHA-256 " + info.sha256 +
-                ", found " + sha + "; the converter (" + converter + ") does not match this program");
+    throw Error("checksum mismatch for the converted " + info.file + ": expected SHA-256 " + info.sha256 + ", found " +
+                sha + "; the converter (" + converter + ") does not match this program");
   out.commit();
-  log("installed inception_v3 in " + lib.file_path("inception_v3"));
+  log("installed " + name + " in " + lib.file_path(name));
 }
 
 // The pretrained fast-style networks ship with the program (models/fast-style/, installed to the data dir).
@@ -242,7 +246,8 @@ void install_model(ModelLibrary& library, const std::string& name, const LogFn& 
     }
     log(name + ": the installed file does not match its checksum; installing it again");
   }
-  if (name == "inception_v3") return install_inception_v3(library, log, progress);
+  if (name == "inception_v3") return install_nsfwjs_model(library, name, "InceptionV3", log, progress);
+  if (name == "mobilenet_v2") return install_nsfwjs_model(library, name, "MobileNetV2", log, progress);
   if (name == "vgg19") return install_vgg19(library, log, progress);
   if (info.kind == ModelKind::FastStyle || info.kind == ModelKind::ArbitraryStyle)
     return install_bundled(library, info, log);

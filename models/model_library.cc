@@ -114,6 +114,13 @@ const std::vector<ModelInfo>& ModelLibrary::builtin() {
        "bundled with Neural Atelier (reiinakano/arbitrary-image-stylization-tfjs, separable transformer)", "Apache-2.0",
        "arbitrary-style/magenta_separable.safetensors",
        "19aa012da0e94a7b870eb4fd5ced30e585f0c8663f37ee6ddaa3c4a49fea5df9", true},
+      // Last: no filter paints with it, so the model manager lists it after the networks that do.
+      {"mobilenet_v2", ModelKind::Feature,
+       "MobileNetV2 (ImageNet, fine-tuned for NSFW classification by nsfwjs): the referee of the quality benchmark; "
+       "no filter paints with it",
+       "npm:nsfwjs@4.4.0", "MIT", "mobilenet_v2.safetensors",
+       // SHA-256 of models/convert/nsfwjs_to_safetensors.js' output (deterministic).
+       "5cfab1dc7c3c810c3bbfba0f72e1c976906c2d045390c86d8b6c79d4473d795d", true},
   };
   return models;
 }

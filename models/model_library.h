@@ -42,8 +42,8 @@ class ModelLibrary {
   explicit ModelLibrary(std::string dir = "");
   // $ATELIER_MODELS_DIR, else $XDG_DATA_HOME/neural-atelier/models, else ~/.local/share/neural-atelier/models.
   static std::string default_dir();
-  // The models this program knows how to obtain: feature networks (inception_v3, vgg19), the nine bundled styles
-  // and the arbitrary-style network.
+  // The models this program knows how to obtain: feature networks (inception_v3, vgg19; mobilenet_v2, the quality
+  // benchmark's referee), the nine bundled styles and the arbitrary-style network.
   static const std::vector<ModelInfo>& builtin();
 
   const std::string& dir() const { return dir_; }

@@ -6,8 +6,9 @@ set -u
 ATELIER=$1 FIXTURES=$2
 . "$(dirname "$0")/cli_lib.sh"
 
-# A library of its own (the network is installed into it); InceptionV3 linked from the user's.
-use_own_library
+# A library of its own (the network is installed into it); InceptionV3 and the quality harness's MobileNetV2 linked
+# from the user's.
+use_own_library mobilenet_v2
 
 # Content and styles large enough to judge (the fixture is 24x20), written as PNG with Python's standard library.
 python3 - "$DIR" <<'PY'
@@ -57,8 +58,8 @@ expect 1 "style" "$ATELIER" stylize --method arbitrary --content "$DIR/content.p
 [ -e "$DIR/none.png" ] && fail "a failed run wrote none.png"
 
 # The quality harness (`atelier bench --quality`, docs/quality.md): a configuration and the pair's reference picture
-# (here one.png) measured side by side, its pictures kept (the referee's random weights are written to TMPDIR); bad
-# triples and configurations refused before any work.
+# (here one.png) measured side by side by both referees, its pictures kept (the random VGG-19's weights are written
+# to TMPDIR); bad triples and configurations refused before any work.
 expect 0 '"config": "read", "width": 120, "height": 90' env TMPDIR="$DIR" "$ATELIER" bench \
   --quality "$DIR/content.png:$DIR/stripes.png:$DIR/one.png" --config "read:method=arbitrary;fit-steps=0" \
   --config "tiled:filter=large-style;quality=fast" --output-dir "$DIR/quality"
@@ -68,9 +69,14 @@ printf '%s\n' "$out" | grep -q '"config": "tiled", "width": 120, "height": 90' |
 printf '%s\n' "$out" |
   grep -q '"benchmark": "quality_vs_reference", "pair": 1, "config": "read", "texture_over_reference": [0-9]' ||
   fail "the harness did not compare the configuration with the reference: $out"
+printf '%s\n' "$out" | grep -q '"mobilenet_over_reference": [0-9]' ||
+  fail "the harness did not judge by the MobileNetV2 referee: $out"
 for f in photo painting reference read; do
   [ -s "$DIR/quality/pair1-$f.jpg" ] || fail "the harness did not keep pair1-$f.jpg"
 done
+# Without the MobileNetV2 referee installed: the command that installs it, before any work.
+expect 1 "run 'atelier models install mobilenet_v2'" env ATELIER_MODELS_DIR="$DIR/no-models" "$ATELIER" bench \
+  --quality "$DIR/content.png:$DIR/stripes.png" --config "read:method=arbitrary;fit-steps=0"
 expect 1 "expects PHOTO:PAINTING" "$ATELIER" bench --quality "$DIR/content.png"
 expect 1 "no such file" "$ATELIER" bench --quality "$DIR/content.png:$DIR/missing.png"
 expect 1 "expected KEY=VALUE, got 'fast'" "$ATELIER" bench --quality "$DIR/content.png:$DIR/stripes.png" \

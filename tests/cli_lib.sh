@@ -14,11 +14,11 @@ EOF
 size_of() {  # prints "W H" of a PNG
   python3 -c 'import struct,sys; print(*struct.unpack(">II", open(sys.argv[1],"rb").read()[16:24]))' "$1"
 }
-# A model library of the test's own in $DIR/lib (what the run trains or installs goes there), with InceptionV3
-# linked from the user's library.
+# A model library of the test's own in $DIR/lib (what the run trains or installs goes there), with InceptionV3 and
+# the models named as arguments linked from the user's library.
 use_own_library() {
   user_lib=${ATELIER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/neural-atelier/models}
   mkdir -p "$DIR/lib"
-  ln -s "$user_lib/inception_v3.safetensors" "$DIR/lib/inception_v3.safetensors"
+  for model in "$@" inception_v3; do ln -s "$user_lib/$model.safetensors" "$DIR/lib/$model.safetensors"; done
   export ATELIER_MODELS_DIR=$DIR/lib
 }

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <cmath>
 #include <filesystem>
 
 #include "core/error.h"
@@ -11,39 +10,18 @@
 #include "models/feature_network.h"
 #include "models/inception_v3.h"
 #include "models/model_library.h"
+#include "tests/nsfwjs_networks.h"
 #include "tests/test_util.h"
 
 using namespace atelier;
 
 namespace {
 
-// x[c,y,x] = 0.5 + 0.5*sin(0.37*x + 0.61*y + 1.3*c), as in make_inception_reference.js.
-torch::Tensor reference_input(int64_t size) {
-  auto t = torch::empty({1, 3, size, size});
-  auto a = t.accessor<float, 4>();
-  for (int64_t c = 0; c < 3; ++c)
-    for (int64_t y = 0; y < size; ++y)
-      for (int64_t x = 0; x < size; ++x) a[0][c][y][x] = float(0.5 + 0.5 * std::sin(0.37 * x + 0.61 * y + 1.3 * c));
-  return t;
-}
-
-// One network per test binary: loading converts 85 MB of weights.
-InceptionV3& network() {
-  static std::unique_ptr<FeatureNetwork> net = [] {
-    ModelLibrary lib(test::models_dir());
-    if (!lib.installed("inception_v3"))
-      throw Error("the inception_v3 model is not installed in '" + lib.dir() +
-                  "'; run './run atelier models install inception_v3' (./run test installs it first)");
-    return load_inception_v3(lib.path("inception_v3"), torch::kCPU);
-  }();
-  return dynamic_cast<InceptionV3&>(*net);
-}
-
 class InceptionV3Test : public ::testing::Test {
  protected:
   void SetUp() override {
     try {
-      net_ = &network();
+      net_ = &dynamic_cast<InceptionV3&>(test::installed_network<load_inception_v3>("inception_v3"));
     } catch (const Error& e) {
       FAIL() << e.what();
     }
@@ -57,7 +35,7 @@ class InceptionV3Test : public ::testing::Test {
 TEST_F(InceptionV3Test, MatchesTfjsReference) {
   torch::NoGradGuard no_grad;
   TensorMap ref = load_safetensors(test::fixture("inception_v3_reference.safetensors"));
-  auto x = reference_input(128);
+  auto x = test::nsfwjs_reference_input(128);
   EXPECT_LT((x - ref.at("input_128")).abs().max().item<double>(), 1e-7);
   x = ref.at("input_128");
 
@@ -74,7 +52,7 @@ TEST_F(InceptionV3Test, MatchesTfjsReference) {
     EXPECT_LE(max_err, 2e-5) << layer;
   }
 
-  auto x299 = reference_input(299);
+  auto x299 = test::nsfwjs_reference_input(299);
   auto head = net_->extract(x299, {"mixed10", "dense_3"});
   auto m10 = head.at("mixed10").narrow(1, 0, 256);
   const double m10_err = (m10 - ref.at("mixed10")).abs().max().item<double>();

@@ -222,3 +222,93 @@ TEST(KerasGraph, UnfoldedBatchNormAsymmetricPoolingAndFlatten) {
   // The dense head needs the native size.
   EXPECT_THROW(g.forward(torch::randn({1, 2, 12, 12}), {"dense_1"}), Error);
 }
+
+namespace {
+
+// MobileNetV2's layers: input(3) -> ZeroPadding2D [[0,1],[0,1]] -> conv 3x3/2 valid -> BN (folded) -> ReLU6
+// -> DepthwiseConv2D 3x3 same, depth multiplier 2 -> BN (folded) -> ReLU with slope and threshold -> conv 1x1
+// -> Add with the ReLU6 output.
+std::string inverted_residual_config(int64_t project_filters) {
+  std::vector<std::string> L = {
+      layer("input_1", "InputLayer", R"("batch_input_shape":[null,null,null,3])", {}),
+      layer("pad", "ZeroPadding2D", R"("padding":[[0,1],[0,1]],"data_format":"channels_last")", {"input_1"}),
+      layer("conv", "Conv2D",
+            R"("filters":4,"kernel_size":[3,3],"strides":[2,2],"padding":"valid","activation":"linear",)"
+            R"("use_bias":false)",
+            {"pad"}),
+      layer("conv_bn", "BatchNormalization", R"("axis":-1,"epsilon":0.001,"scale":true)", {"conv"}),
+      layer("conv_relu", "ReLU", R"("max_value":6,"negative_slope":0,"threshold":0)", {"conv_bn"}),
+      layer("depthwise", "DepthwiseConv2D",
+            R"("kernel_size":[3,3],"strides":[1,1],"padding":"same","depth_multiplier":2,"activation":"linear",)"
+            R"("use_bias":false,"dilation_rate":[1,1])",
+            {"conv_relu"}),
+      layer("depthwise_bn", "BatchNormalization", R"("axis":-1,"epsilon":0.001,"scale":true)", {"depthwise"}),
+      layer("depthwise_relu", "ReLU", R"("max_value":null,"negative_slope":0.1,"threshold":0.5)", {"depthwise_bn"}),
+      layer("project", "Conv2D",
+            R"("filters":)" + std::to_string(project_filters) +
+                R"(,"kernel_size":[1,1],"strides":[1,1],"padding":"same","activation":"linear","use_bias":true)",
+            {"depthwise_relu"}),
+      layer("add", "Add", "", {"conv_relu", "project"}),
+  };
+  std::string layers;
+  for (const auto& l : L) layers += (layers.empty() ? "" : ",") + l;
+  return R"({"class_name":"Model","config":{"name":"m","layers":[)" + layers +
+         R"(],"input_layers":[["input_1",0,0]],"output_layers":[["add",0,0]]}})";
+}
+
+TensorMap inverted_residual_weights(int64_t project_filters) {
+  torch::manual_seed(6);
+  TensorMap w{{"conv/kernel", torch::randn({3, 3, 3, 4})},
+              {"depthwise/depthwise_kernel", torch::randn({3, 3, 4, 2})},
+              {"project/kernel", torch::randn({1, 1, 8, project_filters})},
+              {"project/bias", torch::randn({project_filters})}};
+  for (const auto& [bn, n] : {std::pair<std::string, int64_t>{"conv_bn", 4}, {"depthwise_bn", 8}}) {
+    w[bn + "/gamma"] = torch::randn({n});
+    w[bn + "/beta"] = torch::randn({n});
+    w[bn + "/moving_mean"] = torch::randn({n});
+    w[bn + "/moving_variance"] = torch::rand({n}) + 0.5;
+  }
+  return w;
+}
+
+}  // namespace
+
+TEST(KerasGraph, MobileNetV2LayersMatchDirectTfSemantics) {
+  TensorMap w = inverted_residual_weights(4);
+  KerasGraph g(inverted_residual_config(4), w, "test");
+  torch::manual_seed(7);
+  auto x = torch::rand({1, 3, 11, 10});
+  auto out = g.forward(x, {"pad", "conv_relu", "depthwise_relu", "add"});
+
+  auto padded = torch::zeros({1, 3, 12, 11});
+  padded.narrow(2, 0, 11).narrow(3, 0, 10).copy_(x);  // one zero row below, one zero column to the right
+  EXPECT_LT((out["pad"] - padded).abs().max().item<double>(), 1e-7);
+  auto bn = [&](const torch::Tensor& t, const std::string& n) {
+    auto v = [&](const char* k) { return w[n + "/" + k].view({1, -1, 1, 1}); };
+    return (t - v("moving_mean")) / torch::sqrt(v("moving_variance") + 1e-3) * v("gamma") + v("beta");
+  };
+  auto c = torch::conv2d(padded, w["conv/kernel"].permute({3, 2, 0, 1}), {}, 2);  // 5x5
+  auto r6 = torch::clamp(bn(c, "conv_bn"), 0, 6);
+  EXPECT_LT((out["conv_relu"] - r6).abs().max().item<double>(), 1e-5);
+  // Depthwise, one channel at a time: Keras' output channel c*2 + m filters input channel c with kernel [:,:,c,m].
+  std::vector<torch::Tensor> per_channel;
+  for (int64_t ch = 0; ch < 4; ++ch)
+    for (int64_t m = 0; m < 2; ++m) {
+      auto k = w["depthwise/depthwise_kernel"].select(2, ch).select(2, m).view({1, 1, 3, 3});
+      per_channel.push_back(torch::conv2d(r6.narrow(1, ch, 1), k, {}, 1, 1));
+    }
+  auto d = bn(torch::cat(per_channel, 1), "depthwise_bn");
+  auto leaky = torch::where(d >= 0.5, d, (d - 0.5) * 0.1);
+  EXPECT_LT((out["depthwise_relu"] - leaky).abs().max().item<double>(), 1e-5);
+  auto project = torch::conv2d(leaky, w["project/kernel"].permute({3, 2, 0, 1}), w["project/bias"]);
+  EXPECT_LT((out["add"] - (r6 + project)).abs().max().item<double>(), 1e-4);
+}
+
+TEST(KerasGraph, AddingMismatchedChannelsIsAClearError) {
+  try {
+    KerasGraph g(inverted_residual_config(3), inverted_residual_weights(3), "m.safetensors");
+    FAIL() << "an Add of 4 and 3 channels accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("layer 'add' adds inputs of 4 and 3 channels"), std::string::npos) << e.what();
+  }
+}

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Converts the InceptionV3 model of the npm package nsfwjs@4.4.0 (Keras 2.2.4 functional model exported for
-// TensorFlow.js, uint8-quantised weights embedded as base64 in UMD modules) into one safetensors file:
+// Converts a Keras model of the npm package nsfwjs@4.4.0 (InceptionV3 or MobileNetV2: Keras 2.2.4 functional models
+// exported for TensorFlow.js, uint8-quantised weights embedded as base64 in UMD modules) into one safetensors file:
 // one F32 tensor per weight under its Keras name in Keras layout, and the Keras model_config as JSON in the
 // metadata (key keras_model_config). No npm dependencies; the output is byte-for-byte deterministic.
 //
-// usage: node nsfwjs_to_safetensors.js NSFWJS_PACKAGE_DIR OUT.safetensors
+// usage: node nsfwjs_to_safetensors.js NSFWJS_PACKAGE_DIR OUT.safetensors [inception_v3|mobilenet_v2]
 "use strict";
 
 const fs = require("fs");
@@ -28,12 +28,14 @@ function load_module(file) {
 }
 
 function main(argv) {
-  if (argv.length !== 2) {
-    process.stderr.write("usage: node nsfwjs_to_safetensors.js NSFWJS_PACKAGE_DIR OUT.safetensors\n");
+  const models = ["inception_v3", "mobilenet_v2"];
+  if (argv.length < 2 || argv.length > 3 || (argv.length === 3 && !models.includes(argv[2]))) {
+    process.stderr.write("usage: node nsfwjs_to_safetensors.js NSFWJS_PACKAGE_DIR OUT.safetensors [" +
+                         models.join("|") + "]\n");
     process.exit(2);
   }
-  const [pkg_dir, out_path] = argv;
-  const model_dir = path.join(pkg_dir, "dist", "models", "inception_v3");
+  const [pkg_dir, out_path, model_name = "inception_v3"] = argv;
+  const model_dir = path.join(pkg_dir, "dist", "models", model_name);
   const model = load_module(path.join(model_dir, "model.min.js"));
   if (!model || !model.modelTopology || !Array.isArray(model.weightsManifest)) {
     fail("model.min.js does not export {modelTopology, weightsManifest}; expected nsfwjs 4.4.0");
