@@ -172,13 +172,24 @@ struct Measures {
   double texture = 0, colour = 0, referee = 0, mobilenet = 0, edges = 0, detail = 0;
 };
 
+// The picture's distances to the painting: the filter bank's, the colours' and both referees'.
+Measures distances_to_painting(const at::Tensor& image, const at::Tensor& painting, Referees& referees) {
+  Measures d;
+  d.texture = filter_bank_texture_distance(image, painting);
+  d.colour = colour_histogram_distance(image, painting);
+  d.referee = referees.vgg.distance(image, referees.vgg_painting);
+  d.mobilenet = referees.mobilenet.distance(image, referees.mobilenet_painting);
+  return d;
+}
+
+// photo_distances: the photo's own distances_to_painting, which the result's are divided by.
 Measures measure(const at::Tensor& result, const at::Tensor& photo, const at::Tensor& painting, Referees& referees,
                  const Measures& photo_distances) {
-  Measures m;
-  m.texture = filter_bank_texture_distance(result, painting) / photo_distances.texture;
-  m.colour = colour_histogram_distance(result, painting) / photo_distances.colour;
-  m.referee = referees.vgg.distance(result, referees.vgg_painting) / photo_distances.referee;
-  m.mobilenet = referees.mobilenet.distance(result, referees.mobilenet_painting) / photo_distances.mobilenet;
+  Measures m = distances_to_painting(result, painting, referees);
+  m.texture /= photo_distances.texture;
+  m.colour /= photo_distances.colour;
+  m.referee /= photo_distances.referee;
+  m.mobilenet /= photo_distances.mobilenet;
   m.edges = gradient_correlation(result, photo);
   m.detail = high_frequency_ratio(result, photo);
   return m;
@@ -222,11 +233,7 @@ void run_quality_benchmarks(const BenchOptions& o) {
     const Image painting = resize_long_side(load_image(t.painting), std::max(content.width, content.height));
     const at::Tensor photo = image_rgb_to_tensor(content), style = image_rgb_to_tensor(painting);
     Referees referees{vgg, mobilenet, vgg.grams(style), mobilenet.grams(style)};
-    Measures own;
-    own.texture = filter_bank_texture_distance(photo, style);
-    own.colour = colour_histogram_distance(photo, style);
-    own.referee = vgg.distance(photo, referees.vgg_painting);
-    own.mobilenet = mobilenet.distance(photo, referees.mobilenet_painting);
+    const Measures own = distances_to_painting(photo, style, referees);
     if (!o.output_dir.empty()) {
       save_image(prefix + "photo.jpg", content);
       save_image(prefix + "painting.jpg", painting);
