@@ -109,6 +109,16 @@ void bench_dream_octave(FeatureNetwork& net, const std::string& label, int64_t s
 
 }  // namespace
 
+MachineSpeed report_machine_speed(const std::string& library_dir) {
+  const MachineSpeed speed = measure_machine_speed(library_dir);
+  std::printf(
+      "{\"impl\": \"atelier-cpp\", \"benchmark\": \"machine_speed\", \"fixed_seconds\": %.4f, "
+      "\"seconds_per_megapixel\": %.3f, \"threads\": %d}\n",
+      speed.fixed_seconds, speed.seconds_per_megapixel, speed.threads);
+  std::fflush(stdout);
+  return speed;
+}
+
 void run_benchmarks(const BenchOptions& options) {
   if (!options.quality_pairs.empty()) return run_quality_benchmarks(options);
   if (!options.arbitrary_pairs.empty() || !options.arbitrary_widths.empty()) return run_arbitrary_benchmarks(options);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "filters/machine_speed.h"
+
 namespace atelier {
 
 // The methods `--arbitrary` compares: Arbitrary fitted and with 0 fitting steps, Optimise, Instant.
@@ -96,6 +98,10 @@ void run_stylize_benchmarks(const BenchOptions& options);
 // (flicker), the filter-bank texture distance to the style and the time per frame, each frame stylised on its own
 // (temporal weight 0) and with the default temporal consistency.
 void run_frames_benchmarks(const BenchOptions& options);
+
+// Measures this machine's speed as the dialog's estimate does (filters/machine_speed.h) and prints it as a JSON
+// line ("benchmark": "machine_speed"), so that each estimate a benchmark prints can be traced to it.
+MachineSpeed report_machine_speed(const std::string& library_dir);
 
 // The options of `atelier bench ARGS...` (bench/bench_options.cc); nullopt for --help. Throws atelier::Error for
 // an unknown option or a bad value, naming it.

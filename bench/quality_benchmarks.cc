@@ -217,7 +217,7 @@ void run_quality_benchmarks(const BenchOptions& o) {
   Referee vgg = random_vgg19_referee();
   Referee mobilenet = mobilenet_v2_referee(ModelLibrary());
   // This machine's speed, as the dialog scales its estimates by it.
-  const MachineSpeed speed = measure_machine_speed(ModelLibrary().dir());
+  const MachineSpeed speed = report_machine_speed(ModelLibrary().dir());
   if (!o.output_dir.empty()) std::filesystem::create_directories(o.output_dir);
   int index = 0;
   for (const Triple& t : triples) {

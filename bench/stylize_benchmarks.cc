@@ -105,11 +105,7 @@ void run_stylize_benchmarks(const BenchOptions& o) {
 
   // This machine's evaluation speed as the dialog's estimate measures it (the development machine's figures in
   // MachineSpeed come from here).
-  const MachineSpeed speed = measure_machine_speed(library.dir());
-  std::printf(
-      "{\"impl\": \"atelier-cpp\", \"benchmark\": \"machine_speed\", \"fixed_seconds\": %.4f, "
-      "\"seconds_per_megapixel\": %.3f, \"threads\": %d}\n",
-      speed.fixed_seconds, speed.seconds_per_megapixel, speed.threads);
+  const MachineSpeed speed = report_machine_speed(library.dir());
 
   for (const std::string& text : o.stylize_schedules) {
     if (text.rfind("image=", 0) == 0) {

@@ -55,7 +55,10 @@ void show_estimate(const DialogState& state, const ParamValues& values) {
     markup = std::string(plan) + "\n" + markup;
     g_free(plan);
   }
-  if (state.speed->measuring()) markup += std::string("\n") + _("<i>Measuring this computer's speed…</i>");
+  if (state.speed->measuring())
+    markup += std::string("\n") + _("<i>Measuring this computer's speed…</i>");
+  else if (e.runs_learnt_from > 0)
+    markup += std::string("\n") + _("<i>Corrected by how long your last runs took on this computer.</i>");
   gtk_label_set_markup(GTK_LABEL(state.estimate), markup.c_str());
 }
 

@@ -1,7 +1,10 @@
 #include "filters/cost.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "filters/filter.h"
 
@@ -10,10 +13,15 @@ namespace {
 
 constexpr double kBaseMegabytes = 400.0;  // weights + runtime
 
-bool has_number(const ParamValues& values, const std::string& name) {
+const ParamSpec* find_param(const ParamValues& values, const std::string& name) {
   for (const ParamSpec& s : values.specs())
-    if (s.name == name && (s.type == ParamType::Int || s.type == ParamType::Double)) return true;
-  return false;
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+bool has_number(const ParamValues& values, const std::string& name) {
+  const ParamSpec* s = find_param(values, name);
+  return s && (s->type == ParamType::Int || s->type == ParamType::Double);
 }
 
 }  // namespace
@@ -48,7 +56,32 @@ CostEstimate estimate_cost(const Filter& filter, const ParamValues& values, int 
   }
   e.seconds *= speed.relative_to_development(static_cast<double>(e.width) * e.height / 1e6);
   e.measured_speed = speed.measured;
+  // A filter's methods (Stylize's Optimise and Instant) are separate cost models.
+  if (e.model.empty() && find_param(values, "method")) e.model = values.get_text("method");
+  e.model = e.model.empty() ? filter.name : filter.name + "/" + e.model;
+  e.seconds_before_runs = e.seconds;
+  const auto ratios = speed.run_ratios.find(e.model);
+  e.runs_learnt_from = ratios == speed.run_ratios.end() ? 0 : static_cast<int>(ratios->second.size());
+  e.seconds *= speed.run_correction(e.model);
   return e;
+}
+
+void record_finished_run(const Filter& filter, const ParamValues& values, int width, int height, double seconds,
+                         int frames, const std::string& cache_path) {
+  try {
+    if (seconds < kShortestRecordedRunSeconds) return;
+    const std::optional<c10::Device> device =
+        available_device(find_param(values, "device") ? values.get_text("device") : "cpu");
+    if (!device || !device->is_cpu()) return;  // the estimate is the CPU's
+    const int threads = at::get_num_threads();
+    const std::optional<MachineSpeed> speed = load_machine_speed(cache_path, threads);
+    if (!speed) return;
+    const CostEstimate e = estimate_cost(filter, values, width, height, *speed);
+    const double real = frames > 0 ? seconds / frames : seconds;
+    if (e.seconds_before_runs > 0) record_run_ratio(cache_path, threads, e.model, real / e.seconds_before_runs);
+  } catch (const std::exception&) {
+    // An unreadable value or an unwritable cache: this run is not learnt from.
+  }
 }
 
 }  // namespace atelier

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -61,7 +62,47 @@ double time_evaluation(const GatysLoss& loss, const at::Tensor& content, const P
   return fastest;
 }
 
+// A damaged list of ratios is dropped, not an error: it only corrects estimates.
+std::vector<double> read_ratios(const Json& list) {
+  std::vector<double> ratios;
+  if (!list.is_array()) return ratios;
+  for (const Json& r : list) {
+    if (!r.is_number()) return {};
+    const double ratio = r.get<double>();
+    if (!(ratio > 0) || !std::isfinite(ratio)) return {};
+    ratios.push_back(ratio);
+  }
+  if (ratios.size() > MachineSpeed::kRecentRuns)
+    ratios.erase(ratios.begin(),
+                 ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() - MachineSpeed::kRecentRuns));
+  return ratios;
+}
+
+void write_cache(const std::string& path, const Json& all) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  // Written beside and renamed: a dialog opened meanwhile never reads half a file.
+  const std::string temporary = path + ".part";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << json::dump(all, 2) << "\n";
+    if (!out) throw Error("cannot write " + temporary);
+  }
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) throw Error("cannot write " + path + ": " + ec.message());
+}
+
 }  // namespace
+
+double MachineSpeed::run_correction(const std::string& model) const {
+  const auto it = run_ratios.find(model);
+  if (it == run_ratios.end() || it->second.empty()) return 1.0;
+  std::vector<double> sorted = it->second;
+  std::sort(sorted.begin(), sorted.end());
+  const size_t n = sorted.size();
+  const double median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  return std::clamp(median, 0.2, 5.0);
+}
 
 double MachineSpeed::relative_to_development(double megapixels) const {
   return evaluation_seconds(megapixels) / MachineSpeed{}.evaluation_seconds(megapixels);
@@ -86,6 +127,10 @@ std::optional<MachineSpeed> load_machine_speed(const std::string& path, int thre
     s.threads = threads;
     s.measured = true;
     if (!(s.fixed_seconds >= 0) || !(s.seconds_per_megapixel > 0)) return std::nullopt;
+    const Json& runs = json::get(entry, "run_ratios");
+    if (runs.is_object())
+      for (const auto& [model, list] : runs.items())
+        if (std::vector<double> ratios = read_ratios(list); !ratios.empty()) s.run_ratios[model] = std::move(ratios);
     return s;
   } catch (const Error&) {
     return std::nullopt;
@@ -94,19 +139,20 @@ std::optional<MachineSpeed> load_machine_speed(const std::string& path, int thre
 
 void save_machine_speed(const std::string& path, const MachineSpeed& speed) {
   Json all = read_cache(path);
-  all[entry_key(speed.threads)] = {{"fixed_seconds", speed.fixed_seconds},
-                                   {"seconds_per_megapixel", speed.seconds_per_megapixel}};
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  // Written beside and renamed: a dialog opened meanwhile never reads half a file.
-  const std::string temporary = path + ".part";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << json::dump(all, 2) << "\n";
-    if (!out) throw Error("cannot write " + temporary);
-  }
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) throw Error("cannot write " + path + ": " + ec.message());
+  Json entry = {{"fixed_seconds", speed.fixed_seconds}, {"seconds_per_megapixel", speed.seconds_per_megapixel}};
+  if (!speed.run_ratios.empty()) entry["run_ratios"] = speed.run_ratios;
+  all[entry_key(speed.threads)] = std::move(entry);
+  write_cache(path, all);
+}
+
+void record_run_ratio(const std::string& path, int threads, const std::string& model, double ratio) {
+  if (!(ratio > 0) || !std::isfinite(ratio)) return;
+  std::optional<MachineSpeed> speed = load_machine_speed(path, threads);
+  if (!speed) return;
+  std::vector<double>& ratios = speed->run_ratios[model];
+  ratios.push_back(ratio);
+  if (ratios.size() > MachineSpeed::kRecentRuns) ratios.erase(ratios.begin());
+  save_machine_speed(path, *speed);
 }
 
 MachineSpeed measure_machine_speed(const std::string& library_dir, const Progress& progress) {

@@ -1,3 +1,4 @@
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -269,6 +270,80 @@ TEST(Params, MachineSpeedIsCachedPerThreadCount) {
   EXPECT_FALSE(load_machine_speed(path, 2).has_value());
   save_machine_speed(path, measured);  // and it is written afresh
   EXPECT_TRUE(load_machine_speed(path, 2).has_value());
+}
+
+// What the speed measurement misses is learnt from the runs: each finished run's real time over its estimate is
+// kept per host and cost model, and the median of the last five corrects that model's next estimates.
+TEST(Params, EstimatesLearnFromThisHostsRuns) {
+  const std::string path = test::temp_path("run-ratios-machine-speed.json");
+  std::remove(path.c_str());
+  const int threads = at::get_num_threads();  // the runs are recorded for the thread count they ran with
+  // No measurement on this host yet: nothing to be relative to, nothing recorded.
+  record_run_ratio(path, threads, "stylize/optimize", 0.5);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  MachineSpeed measured;
+  measured.threads = threads;
+  measured.measured = true;
+  save_machine_speed(path, measured);
+
+  ParamValues stylize(stylize_filter().params);
+  stylize.set_text("device", "cpu");
+  const CostEstimate first = estimate_cost(stylize_filter(), stylize, 512, 384, *load_machine_speed(path, threads));
+  EXPECT_EQ(first.model, "stylize/optimize");
+  EXPECT_EQ(first.runs_learnt_from, 0);
+  EXPECT_DOUBLE_EQ(first.seconds, first.seconds_before_runs);
+
+  // A measurement taken while the machine was busy: the runs take half the estimate. One run corrects it.
+  record_finished_run(stylize_filter(), stylize, 512, 384, first.seconds / 2, 0, path);
+  MachineSpeed learnt = *load_machine_speed(path, threads);
+  CostEstimate e = estimate_cost(stylize_filter(), stylize, 512, 384, learnt);
+  EXPECT_EQ(e.runs_learnt_from, 1);
+  EXPECT_NEAR(e.seconds, first.seconds / 2, 1e-6);
+  EXPECT_NEAR(e.seconds_before_runs, first.seconds, 1e-6);
+  // The ratio is taken against the estimate before the correction, so the same run again keeps it at 0.5.
+  record_finished_run(stylize_filter(), stylize, 512, 384, first.seconds / 2, 0, path);
+  EXPECT_EQ(load_machine_speed(path, threads)->run_ratios.at("stylize/optimize"), (std::vector<double>{0.5, 0.5}));
+
+  // The other methods are other models: Instant is not corrected by Optimise's runs.
+  ParamValues instant = stylize;
+  instant.set_text("method", "feed-forward");
+  e = estimate_cost(stylize_filter(), instant, 512, 384, *load_machine_speed(path, threads));
+  EXPECT_EQ(e.model, "stylize/feed-forward");
+  EXPECT_EQ(e.runs_learnt_from, 0);
+
+  // The median of the last five: one run slowed down by other work does not move it, older runs drop out.
+  for (double ratio : {0.6, 3.0, 0.7, 0.8}) record_run_ratio(path, threads, "stylize/optimize", ratio);
+  learnt = *load_machine_speed(path, threads);
+  EXPECT_EQ(learnt.run_ratios.at("stylize/optimize"), (std::vector<double>{0.5, 0.6, 3.0, 0.7, 0.8}));
+  EXPECT_DOUBLE_EQ(learnt.run_correction("stylize/optimize"), 0.7);
+  EXPECT_DOUBLE_EQ(learnt.run_correction("dream"), 1.0);
+  // Within [0.2, 5] whatever was recorded.
+  for (int i = 0; i < 5; ++i) record_run_ratio(path, threads, "dream", 100.0);
+  EXPECT_DOUBLE_EQ(load_machine_speed(path, threads)->run_correction("dream"), 5.0);
+
+  // Not recorded: short runs (loading dominates), runs on a GPU, the other thread counts' entries.
+  const std::vector<double> before = load_machine_speed(path, threads)->run_ratios.at("stylize/optimize");
+  record_finished_run(stylize_filter(), stylize, 512, 384, kShortestRecordedRunSeconds / 2, 0, path);
+  ParamValues on_gpu = stylize;
+  on_gpu.set_text("device", "cuda");
+  record_finished_run(stylize_filter(), on_gpu, 512, 384, 1000, 0, path);
+  EXPECT_EQ(load_machine_speed(path, threads)->run_ratios.at("stylize/optimize"), before);
+  EXPECT_FALSE(load_machine_speed(path, threads + 1).has_value());
+
+  // A damaged list is dropped, the measurement still read; a new measurement starts without ratios.
+  {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string damaged = text.str();
+    damaged.replace(damaged.find("0.6"), 3, "\"x\"");
+    std::ofstream(path, std::ios::trunc) << damaged;
+  }
+  learnt = *load_machine_speed(path, threads);
+  EXPECT_EQ(learnt.run_ratios.count("stylize/optimize"), 0u);
+  EXPECT_EQ(learnt.run_ratios.count("dream"), 1u);
+  save_machine_speed(path, measured);
+  EXPECT_TRUE(load_machine_speed(path, threads)->run_ratios.empty());
 }
 
 // The dialog's probe: closed before its first evaluation it stops and caches nothing; left to finish it caches
