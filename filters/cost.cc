@@ -13,14 +13,8 @@ namespace {
 
 constexpr double kBaseMegabytes = 400.0;  // weights + runtime
 
-const ParamSpec* find_param(const ParamValues& values, const std::string& name) {
-  for (const ParamSpec& s : values.specs())
-    if (s.name == name) return &s;
-  return nullptr;
-}
-
 bool has_number(const ParamValues& values, const std::string& name) {
-  const ParamSpec* s = find_param(values, name);
+  const ParamSpec* s = values.find_spec(name);
   return s && (s->type == ParamType::Int || s->type == ParamType::Double);
 }
 
@@ -57,7 +51,7 @@ CostEstimate estimate_cost(const Filter& filter, const ParamValues& values, int 
   e.seconds *= speed.relative_to_development(static_cast<double>(e.width) * e.height / 1e6);
   e.measured_speed = speed.measured;
   // A filter's methods (Stylize's Optimise and Instant) are separate cost models.
-  if (e.model.empty() && find_param(values, "method")) e.model = values.get_text("method");
+  if (e.model.empty() && values.find_spec("method")) e.model = values.get_text("method");
   e.model = e.model.empty() ? filter.name : filter.name + "/" + e.model;
   e.seconds_before_runs = e.seconds;
   const auto ratios = speed.run_ratios.find(e.model);
@@ -71,7 +65,7 @@ void record_finished_run(const Filter& filter, const ParamValues& values, int wi
   try {
     if (seconds < kShortestRecordedRunSeconds) return;
     const std::optional<c10::Device> device =
-        available_device(find_param(values, "device") ? values.get_text("device") : "cpu");
+        available_device(values.find_spec("device") ? values.get_text("device") : "cpu");
     if (!device || !device->is_cpu()) return;  // the estimate is the CPU's
     const int threads = at::get_num_threads();
     const std::optional<MachineSpeed> speed = load_machine_speed(cache_path, threads);

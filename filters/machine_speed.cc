@@ -62,19 +62,26 @@ double time_evaluation(const GatysLoss& loss, const at::Tensor& content, const P
   return fastest;
 }
 
+bool valid_ratio(double ratio) {
+  return ratio > 0 && std::isfinite(ratio);
+}
+
+// Only the latest kRecentRuns are kept.
+void keep_recent(std::vector<double>& ratios) {
+  if (ratios.size() > MachineSpeed::kRecentRuns)
+    ratios.erase(ratios.begin(),
+                 ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() - MachineSpeed::kRecentRuns));
+}
+
 // A damaged list of ratios is dropped, not an error: it only corrects estimates.
 std::vector<double> read_ratios(const Json& list) {
   std::vector<double> ratios;
   if (!list.is_array()) return ratios;
   for (const Json& r : list) {
-    if (!r.is_number()) return {};
-    const double ratio = r.get<double>();
-    if (!(ratio > 0) || !std::isfinite(ratio)) return {};
-    ratios.push_back(ratio);
+    if (!r.is_number() || !valid_ratio(r.get<double>())) return {};
+    ratios.push_back(r.get<double>());
   }
-  if (ratios.size() > MachineSpeed::kRecentRuns)
-    ratios.erase(ratios.begin(),
-                 ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() - MachineSpeed::kRecentRuns));
+  keep_recent(ratios);
   return ratios;
 }
 
@@ -146,12 +153,12 @@ void save_machine_speed(const std::string& path, const MachineSpeed& speed) {
 }
 
 void record_run_ratio(const std::string& path, int threads, const std::string& model, double ratio) {
-  if (!(ratio > 0) || !std::isfinite(ratio)) return;
+  if (!valid_ratio(ratio)) return;
   std::optional<MachineSpeed> speed = load_machine_speed(path, threads);
   if (!speed) return;
   std::vector<double>& ratios = speed->run_ratios[model];
   ratios.push_back(ratio);
-  if (ratios.size() > MachineSpeed::kRecentRuns) ratios.erase(ratios.begin());
+  keep_recent(ratios);
   save_machine_speed(path, *speed);
 }
 

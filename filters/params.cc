@@ -74,9 +74,14 @@ ParamValues::ParamValues(const std::vector<ParamSpec>& specs) : specs_(&specs) {
   }
 }
 
-const ParamSpec& ParamValues::spec(const std::string& name) const {
+const ParamSpec* ParamValues::find_spec(const std::string& name) const {
   for (const auto& s : *specs_)
-    if (s.name == name) return s;
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+const ParamSpec& ParamValues::spec(const std::string& name) const {
+  if (const ParamSpec* s = find_spec(name)) return *s;
   throw Error("unknown parameter '" + name + "'");
 }
 

@@ -85,6 +85,7 @@ class ParamValues {
 
   const std::vector<ParamSpec>& specs() const { return *specs_; }
   const ParamSpec& spec(const std::string& name) const;
+  const ParamSpec* find_spec(const std::string& name) const;  // nullptr when the declaration has no such parameter
 
   void set_int(const std::string& name, int v);
   void set_double(const std::string& name, double v);
