@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/image_tensor.h"
@@ -61,6 +62,28 @@ std::pair<at::Tensor, at::Tensor> value_quantiles(const at::Tensor& flat, at::Te
   return {values.to(at::kDouble), q};
 }
 
+// The principal colour axes of a reference image (the eigenvectors of its RGB covariance) and the projections onto
+// them, in double precision.
+struct ColourAxes {
+  at::Tensor mean, axes;  // [3,1]; [3,3], columns orthonormal
+  explicit ColourAxes(const at::Tensor& reference) {
+    const at::Tensor ref = reference.to(at::kDouble).reshape({3, -1});
+    mean = ref.mean(1, true);
+    const at::Tensor centred = ref - mean;
+    const at::Tensor covariance = centred.matmul(centred.t()) / static_cast<double>(ref.size(1));
+    axes = std::get<1>(at::linalg_eigh(covariance));
+  }
+  at::Tensor to_axes(const at::Tensor& rgb) const {
+    const at::Tensor flat = rgb.to(at::kDouble).reshape({3, -1}) - mean;
+    return axes.t().matmul(flat).reshape({1, 3, rgb.size(2), rgb.size(3)});
+  }
+  // Back to RGB in `like`'s shape and type, clamped to [0,1].
+  at::Tensor to_rgb(const at::Tensor& in_axes, const at::Tensor& like) const {
+    const at::Tensor rgb = axes.matmul(in_axes.reshape({3, -1})) + mean;
+    return rgb.reshape(like.sizes()).clamp(0, 1).to(like.scalar_type());
+  }
+};
+
 }  // namespace
 
 at::Tensor luminance_of(const at::Tensor& rgb) {
@@ -102,18 +125,60 @@ at::Tensor match_histogram(const at::Tensor& source, const at::Tensor& reference
 at::Tensor match_colour_distribution(const at::Tensor& source, const at::Tensor& reference) {
   check_rgb(source, "the source image", "match_colour_distribution");
   check_rgb(reference, "the reference image", "match_colour_distribution");
-  const at::Tensor ref = reference.to(source.device(), at::kDouble).reshape({3, -1});
-  const at::Tensor mean = ref.mean(1, true);
-  const at::Tensor centred = ref - mean;
-  const at::Tensor covariance = centred.matmul(centred.t()) / static_cast<double>(ref.size(1));
-  const at::Tensor axes = std::get<1>(at::linalg_eigh(covariance));  // columns: orthonormal colour axes
-  auto to_axes = [&](const at::Tensor& rgb) {
-    const at::Tensor flat = rgb.to(at::kDouble).reshape({3, -1}) - mean;
-    return axes.t().matmul(flat).reshape({1, 3, rgb.size(2), rgb.size(3)});
-  };
-  const at::Tensor matched = match_histogram(to_axes(source), to_axes(reference)).to(at::kDouble);
-  const at::Tensor rgb = axes.matmul(matched.reshape({3, -1})) + mean;
-  return rgb.reshape(source.sizes()).clamp(0, 1).to(source.scalar_type());
+  const ColourAxes axes(reference.to(source.device()));
+  const at::Tensor matched = match_histogram(axes.to_axes(source), axes.to_axes(reference)).to(at::kDouble);
+  return axes.to_rgb(matched, source);
+}
+
+ColourDistributionMatch::ColourDistributionMatch(const at::Tensor& sample, const at::Tensor& reference) {
+  check_rgb(sample, "the sample", "ColourDistributionMatch");
+  check_rgb(reference, "the reference image", "ColourDistributionMatch");
+  const ColourAxes axes(reference.to(at::kCPU));
+  const at::Tensor m = axes.mean.contiguous(), e = axes.axes.contiguous();
+  std::copy(m.data_ptr<double>(), m.data_ptr<double>() + 3, mean_.begin());
+  std::copy(e.data_ptr<double>(), e.data_ptr<double>() + 9, axes_.begin());
+  const at::Tensor from = axes.to_axes(sample.to(at::kCPU)).reshape({3, -1});
+  const at::Tensor to = axes.to_axes(reference.to(at::kCPU)).reshape({3, -1});
+  for (int64_t c = 0; c < 3; ++c) {
+    const at::Tensor s = from[c], r = to[c];
+    lowest_[c] = std::min(s.min().item<double>(), r.min().item<double>());
+    const double highest = std::max(s.max().item<double>(), r.max().item<double>());
+    step_[c] = std::max(highest - lowest_[c], 1e-9) / kBins;
+    // Each bin's centre goes to the reference's value at the sample's quantile there: the inverse of the
+    // reference's cumulative histogram (linear within a bin) at the sample's cumulative share of the centre.
+    const at::Tensor h = at::histc(s, kBins, lowest_[c], highest).to(at::kDouble);
+    const at::Tensor centre_share = (h.cumsum(0) - 0.5 * h) / static_cast<double>(s.numel());
+    const at::Tensor edges = at::arange(kBins + 1, at::kDouble) * step_[c] + lowest_[c];
+    const at::Tensor hr = at::histc(r, kBins, lowest_[c], highest).to(at::kDouble);
+    const at::Tensor edge_share = at::cat({at::zeros({1}, at::kDouble), hr.cumsum(0)}) / static_cast<double>(r.numel());
+    const at::Tensor lut = interp(centre_share, edge_share, edges).contiguous();
+    lut_[c].assign(lut.data_ptr<double>(), lut.data_ptr<double>() + kBins);
+  }
+}
+
+void ColourDistributionMatch::apply(Image& image, double amount) const {
+  // A loop over the pixels rather than tensor operations: a projection, a table lookup and a projection back per
+  // pixel, without the temporaries of a dozen tensor operations over a large layer (measured 0.4 s at 1024x768).
+  const auto a = static_cast<float>(amount);
+  const size_t pixels = static_cast<size_t>(image.width) * image.height;
+  for (size_t i = 0; i < pixels; ++i) {
+    float* p = &image.rgba[i * 4];
+    double mapped[3];
+    for (int c = 0; c < 3; ++c) {
+      double v = 0;
+      for (int k = 0; k < 3; ++k) v += axes_[k * 3 + c] * (p[k] - mean_[k]);  // onto axis c
+      const double u = std::clamp((v - lowest_[c]) / step_[c] - 0.5, 0.0, static_cast<double>(kBins - 1));
+      const auto below = std::min(static_cast<int64_t>(u), kBins - 2);
+      const double t = u - static_cast<double>(below);
+      const std::vector<double>& lut = lut_[c];
+      mapped[c] = lut[below] + t * (lut[below + 1] - lut[below]);
+    }
+    for (int k = 0; k < 3; ++k) {
+      double v = mean_[k];
+      for (int c = 0; c < 3; ++c) v += axes_[k * 3 + c] * mapped[c];
+      p[k] += a * (static_cast<float>(std::clamp(v, 0.0, 1.0)) - p[k]);
+    }
+  }
 }
 
 }  // namespace atelier

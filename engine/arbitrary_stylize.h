@@ -47,8 +47,10 @@ double check_arbitrary_styles(const Image& input, const std::vector<StyleImage>&
 // network over the layer at its resolution, tiled when large. Styles with a mask paint where it says: the
 // network's normalisation takes each pixel's scale and shift from the styles there, blended by mask times weight
 // (so the statistics change region by region, soft where the masks are); pixels that no style covers keep the
-// layer's own (partly covered ones are mixed). `inception` is the feature network `model` reads styles with, on
-// the device the work runs on. Throws atelier::Error as check_arbitrary_styles; Cancelled when cancelled.
+// layer's own (partly covered ones are mixed). With request.colors Off the painted layer then takes the paintings'
+// palette, request.amount of the way: the blend's (style_palette), or with masks each style's where it paints.
+// `inception` is the feature network `model` reads styles with, on the device the work runs on. Throws atelier::Error
+// as check_arbitrary_styles; Cancelled when cancelled.
 Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& styles, const ArbitraryRequest& request,
                         const ArbitraryStyle& model, FeatureNetwork& inception, const Progress& progress);
 

@@ -37,4 +37,9 @@ std::vector<StyleTarget> style_targets(const std::vector<StyleImage>& styles, co
 // (match_colour_distribution): where the optimisation starts when it should take the painting's palette.
 at::Tensor content_in_style_colours(const at::Tensor& content, const std::vector<StyleImage>& styles);
 
+// The colours of `styles` as one [1,3,1,N] image on the CPU, each style's pixels (seen at most 512 px on the long
+// side) taking a share of N proportional to its weight; styles of weight 0 add none. What a result is recoloured to
+// when it should take the palette of a blend of paintings. Throws atelier::Error when no style has a weight above 0.
+at::Tensor style_palette(const std::vector<const StyleImage*>& styles);
+
 }  // namespace atelier

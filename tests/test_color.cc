@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <iostream>
+
 #include "core/color.h"
 #include "core/error.h"
+#include "core/image_tensor.h"
 
 using namespace atelier;
 
@@ -94,4 +97,43 @@ TEST(Color, MatchColourDistributionRemovesSpeckleThatPerChannelMatchingKeeps) {
                    b = luma(speckled).flatten() - luma(speckled).mean();
   EXPECT_GT((a * b).sum().item<double>() / (a.norm() * b.norm()).item<double>(), 0.9);
   EXPECT_THROW(match_colour_distribution(torch::rand({1, 2, 4, 4}), reference), Error);
+}
+
+// The binned mapping for large layers: on its own sample it is match_colour_distribution to within its bins; fitted
+// on a smaller copy of an image it recolours the full-size image as the exact mapping of that image would; `amount`
+// goes part of the way; alpha is kept.
+TEST(Color, ColourDistributionMatchFollowsTheExactMatchFromASmallerSample) {
+  const at::Tensor reference = (random_image(60, 80, 8) * 0.5 + at::tensor({0.4, 0.2, 0.1}).view({1, 3, 1, 1}));
+  // A smooth image with structure at every scale, so that its smaller copy has the same colour distribution.
+  const at::Tensor large = at::upsample_bilinear2d(random_image(24, 32, 9), {192, 256}, false).clamp(0, 1);
+  const Image image = tensor_to_image(large);
+  const at::Tensor exact = match_colour_distribution(large, reference.clamp(0, 1));
+
+  const ColourDistributionMatch on_itself(large, reference.clamp(0, 1));
+  Image same = image;
+  on_itself.apply(same);
+  const at::Tensor same_t = image_rgb_to_tensor(same);
+  EXPECT_LT((same_t - exact).abs().mean().item<double>(), 2e-3);
+  EXPECT_LT((same_t - exact).abs().max().item<double>(), 0.02);
+
+  const ColourDistributionMatch from_sample(resize(large, 48, 64), reference.clamp(0, 1));
+  Image full = image;
+  from_sample.apply(full);
+  const at::Tensor full_t = image_rgb_to_tensor(full);
+  const double gap = (full_t - exact).abs().mean().item<double>();
+  std::cout << "[ info ] mean |sampled - exact| " << gap << ", exact moved the image by "
+            << (exact - large).abs().mean().item<double>() << "\n";
+  EXPECT_LT(gap, 0.02);
+  EXPECT_LT(gap, 0.2 * (exact - large).abs().mean().item<double>());
+
+  Image half = image;
+  half.rgba[3] = 0.25f;
+  from_sample.apply(half, 0.5);
+  const at::Tensor half_t = image_rgb_to_tensor(half);
+  EXPECT_LT((half_t - (large + full_t) / 2).abs().max().item<double>(), 1e-5);
+  EXPECT_EQ(half.rgba[3], 0.25f);
+  Image none = image;
+  from_sample.apply(none, 0);
+  EXPECT_EQ(none.rgba, image.rgba);
+  EXPECT_THROW(ColourDistributionMatch(torch::rand({1, 2, 4, 4}), reference), Error);
 }
