@@ -133,12 +133,13 @@ at::Tensor match_colour_distribution(const at::Tensor& source, const at::Tensor&
 ColourDistributionMatch::ColourDistributionMatch(const at::Tensor& sample, const at::Tensor& reference) {
   check_rgb(sample, "the sample", "ColourDistributionMatch");
   check_rgb(reference, "the reference image", "ColourDistributionMatch");
-  const ColourAxes axes(reference.to(at::kCPU));
+  const at::Tensor ref = reference.to(at::kCPU);
+  const ColourAxes axes(ref);
   const at::Tensor m = axes.mean.contiguous(), e = axes.axes.contiguous();
   std::copy(m.data_ptr<double>(), m.data_ptr<double>() + 3, mean_.begin());
   std::copy(e.data_ptr<double>(), e.data_ptr<double>() + 9, axes_.begin());
   const at::Tensor from = axes.to_axes(sample.to(at::kCPU)).reshape({3, -1});
-  const at::Tensor to = axes.to_axes(reference.to(at::kCPU)).reshape({3, -1});
+  const at::Tensor to = axes.to_axes(ref).reshape({3, -1});
   for (int64_t c = 0; c < 3; ++c) {
     const at::Tensor s = from[c], r = to[c];
     lowest_[c] = std::min(s.min().item<double>(), r.min().item<double>());

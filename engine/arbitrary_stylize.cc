@@ -84,6 +84,7 @@ void take_style_palettes(Image& painted, const std::vector<const StyleImage*>& u
   for (const std::vector<float>& w : weights)
     for (size_t i = 0; i < pixels; ++i) total[i] += w[i];
   const auto share = [&](size_t k, size_t i) { return total[i] > 0 ? weights[k][i] / total[i] : 0.f; };
+  const at::Tensor painted_pixels = image_rgb_to_tensor(painted).reshape({3, -1});
   Image out = painted;
   for (size_t k = 0; k < used.size(); ++k) {
     std::vector<int64_t> where;
@@ -93,7 +94,7 @@ void take_style_palettes(Image& painted, const std::vector<const StyleImage*>& u
     const size_t stride = (where.size() + kMaxSamplePixels - 1) / kMaxSamplePixels;
     const at::Tensor index = at::from_blob(where.data(), {static_cast<int64_t>(where.size())}, at::kLong)
                                  .slice(0, 0, static_cast<int64_t>(where.size()), static_cast<int64_t>(stride));
-    const at::Tensor sample = image_rgb_to_tensor(painted).reshape({3, -1}).index_select(1, index).view({1, 3, 1, -1});
+    const at::Tensor sample = painted_pixels.index_select(1, index).view({1, 3, 1, -1});
     Image recoloured = painted;
     ColourDistributionMatch(sample, style_palette({used[k]})).apply(recoloured, amount);
     for (size_t i = 0; i < pixels; ++i) {

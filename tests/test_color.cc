@@ -103,20 +103,21 @@ TEST(Color, MatchColourDistributionRemovesSpeckleThatPerChannelMatchingKeeps) {
 // on a smaller copy of an image it recolours the full-size image as the exact mapping of that image would; `amount`
 // goes part of the way; alpha is kept.
 TEST(Color, ColourDistributionMatchFollowsTheExactMatchFromASmallerSample) {
-  const at::Tensor reference = (random_image(60, 80, 8) * 0.5 + at::tensor({0.4, 0.2, 0.1}).view({1, 3, 1, 1}));
+  const at::Tensor reference =
+      (random_image(60, 80, 8) * 0.5 + at::tensor({0.4, 0.2, 0.1}).view({1, 3, 1, 1})).clamp(0, 1);
   // A smooth image with structure at every scale, so that its smaller copy has the same colour distribution.
   const at::Tensor large = at::upsample_bilinear2d(random_image(24, 32, 9), {192, 256}, false).clamp(0, 1);
   const Image image = tensor_to_image(large);
-  const at::Tensor exact = match_colour_distribution(large, reference.clamp(0, 1));
+  const at::Tensor exact = match_colour_distribution(large, reference);
 
-  const ColourDistributionMatch on_itself(large, reference.clamp(0, 1));
+  const ColourDistributionMatch on_itself(large, reference);
   Image same = image;
   on_itself.apply(same);
   const at::Tensor same_t = image_rgb_to_tensor(same);
   EXPECT_LT((same_t - exact).abs().mean().item<double>(), 2e-3);
   EXPECT_LT((same_t - exact).abs().max().item<double>(), 0.02);
 
-  const ColourDistributionMatch from_sample(resize(large, 48, 64), reference.clamp(0, 1));
+  const ColourDistributionMatch from_sample(resize(large, 48, 64), reference);
   Image full = image;
   from_sample.apply(full);
   const at::Tensor full_t = image_rgb_to_tensor(full);
