@@ -121,11 +121,16 @@ at::Tensor fit_embedding(const ArbitraryStyle& model, FeatureNetwork& inception,
   train.learning_rate = kFitLearningRate;
   train.final_learning_rate = kFitFinalLearningRate;
   train.max_gradient_norm = 0;
+  const auto net = model.network(start);
+  // The layer is the same at every step: its features at both pixel phases are taken once.
+  const StyleTrainingObjective::ContentTargets targets[2] = {objective.content_targets(content, 0),
+                                                             objective.content_targets(content, 1)};
   train_parameters(
       {embedding},
       [&](int iteration) {
-        const at::Tensor painted = model.differentiable_network(embedding)->forward(content);
-        return objective.loss(content, painted, iteration % 2).total;
+        model.condition(*net, embedding);
+        const int phase = iteration % 2;
+        return objective.loss(targets[phase], net->forward(content), phase).total;
       },
       train, progress);
   return embedding.detach();

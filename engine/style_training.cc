@@ -83,15 +83,21 @@ StyleTrainingObjective::StyleTrainingObjective(FeatureNetwork& net, const at::Te
   for (const std::string& layer : style_layers_) grams_.push_back(gram_matrix(feats.at(layer)));
 }
 
+StyleTrainingObjective::ContentTargets StyleTrainingObjective::content_targets(const at::Tensor& photos,
+                                                                               int phase) const {
+  torch::NoGradGuard no_grad;
+  return net_.extract(shifted(photos, phase), content_layers_);
+}
+
 StyleTrainingObjective::Parts StyleTrainingObjective::loss(const at::Tensor& photos, const at::Tensor& stylised,
                                                            int phase) const {
-  std::map<std::string, at::Tensor> targets;
-  {
-    torch::NoGradGuard no_grad;
-    targets = net_.extract(shifted(photos, phase), content_layers_);
-  }
+  return loss(content_targets(photos, phase), stylised, phase);
+}
+
+StyleTrainingObjective::Parts StyleTrainingObjective::loss(const ContentTargets& targets, const at::Tensor& stylised,
+                                                           int phase) const {
   const auto feats = net_.extract(shifted(stylised, phase), all_layers_);
-  const double batch = static_cast<double>(photos.size(0));
+  const double batch = static_cast<double>(stylised.size(0));
   Parts parts;
   parts.style = torch::zeros({}, stylised.options().dtype(torch::kFloat32));
   for (size_t i = 0; i < style_layers_.size(); ++i)

@@ -6,6 +6,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,12 @@ class StyleTrainingObjective {
   // both are seen shifted by that many pixels, so that a network cannot learn a pattern tuned to one pixel phase of
   // a strided feature network (InceptionV3's first layer).
   Parts loss(const at::Tensor& photos, const at::Tensor& stylised, int phase = 0) const;
+
+  // The content layers' features of `photos` at `phase`, for loss() with the same photos over many steps (an
+  // embedding fitted to one layer): computed once instead of every step.
+  using ContentTargets = std::map<std::string, at::Tensor>;
+  ContentTargets content_targets(const at::Tensor& photos, int phase) const;
+  Parts loss(const ContentTargets& targets, const at::Tensor& stylised, int phase) const;
 
  private:
   FeatureNetwork& net_;

@@ -106,6 +106,8 @@ std::shared_ptr<TransformNet> ArbitraryStyle::network(const at::Tensor& embeddin
   auto net = std::make_shared<TransformNet>(kMagentaSeparable, transformer_with(embedding, "arbitrary-style network"),
                                             "arbitrary-style network", device_);
   net->eval();
+  // Only embeddings are ever fitted: no gradient for the convolutions' own weights.
+  for (at::Tensor& p : net->parameters()) p.set_requires_grad(false);
   return net;
 }
 
@@ -130,15 +132,15 @@ std::shared_ptr<TransformNet> ArbitraryStyle::regional_network(const std::vector
   return net;
 }
 
-std::shared_ptr<TransformNet> ArbitraryStyle::differentiable_network(const at::Tensor& embedding) const {
-  auto net = network(embedding.detach());
+void ArbitraryStyle::condition(TransformNet& net, const at::Tensor& embedding) const {
+  if (!embedding.defined() || embedding.numel() != kEmbeddingSize)
+    throw Error("arbitrary style: a style embedding has " + std::to_string(kEmbeddingSize) + " numbers");
   const at::Tensor e = embedding.to(device_, at::kFloat).reshape({kEmbeddingSize});
   for (size_t i = 0; i < kLayers; ++i) {
     if (kSeparableSpecs[i].batch_norm) continue;
     auto [scale, shift] = conditioning(i, e, "arbitrary-style network");
-    net->condition(i, scale, shift);
+    net.condition(i, scale, shift);
   }
-  return net;
 }
 
 }  // namespace atelier

@@ -39,8 +39,9 @@ class ArbitraryStyle {
   // The network that paints each of `embeddings` in its own region (TransformNet::condition per region; runs
   // need the regions' weights, see RegionWeights and FeedforwardOptions::region_weights).
   std::shared_ptr<TransformNet> regional_network(const std::vector<at::Tensor>& embeddings) const;
-  // network() whose output is differentiable with respect to `embedding` (for fitting an embedding to a style).
-  std::shared_ptr<TransformNet> differentiable_network(const at::Tensor& embedding) const;
+  // Conditions `net` (from network()) on `embedding` in place; its output is then differentiable with respect to
+  // `embedding` when that requires grad (for fitting an embedding to a style: one network, re-conditioned each step).
+  void condition(TransformNet& net, const at::Tensor& embedding) const;
 
   at::Device device() const { return device_; }
 

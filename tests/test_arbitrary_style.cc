@@ -104,6 +104,30 @@ TEST(ArbitraryStyle, TransformerMatchesTfjsReference) {
   EXPECT_GT(expected.std().item<double>(), 0.05);  // a real picture, not a constant
 }
 
+// The fit re-conditions one network on the embedding at each step: it paints as a network built for that
+// embedding, and the gradient reaches the embedding only (the convolutions' own weights are not fitted, and
+// computing their gradients cost a quarter of every step).
+TEST(ArbitraryStyle, ReconditionedNetworkPaintsAsANewOneAndDifferentiatesOnlyTheEmbedding) {
+  const TensorMap ref = load_safetensors(test::fixture("arbitrary_style_reference.safetensors"));
+  const ArbitraryStyle model(bundled_arbitrary_style(), nullptr, at::kCPU);
+  const at::Tensor target = ref.at("embedding").reshape({ArbitraryStyle::kEmbeddingSize});
+  const auto net = model.network(at::zeros_like(target));
+  const at::Tensor embedding = target.clone().requires_grad_(true);
+  model.condition(*net, embedding);
+  const at::Tensor out = net->forward(ref.at("input"));
+  out.mean().backward();
+  ASSERT_TRUE(embedding.grad().defined());
+  EXPECT_GT(embedding.grad().abs().max().item<double>(), 0);
+  for (const at::Tensor& p : net->parameters()) {
+    EXPECT_FALSE(p.requires_grad());
+    EXPECT_FALSE(p.grad().defined());
+  }
+  torch::NoGradGuard no_grad;
+  // With and without gradients the kernels sum in other orders: about 1e-6 apart (measured 1.1e-6).
+  EXPECT_LT((out - model.network(target)->forward(ref.at("input"))).abs().max().item<double>(), 2e-5);
+  EXPECT_THROW(model.condition(*net, at::zeros({3})), Error);
+}
+
 TEST(ArbitraryStyle, RefusesAnotherKindOfModel) {
   const std::string wave = test::bundled_fast_style("wave");
   EXPECT_NE(test::error_of([&] { ArbitraryStyle(wave, nullptr, at::kCPU); }).find("not the arbitrary-style network"),
