@@ -296,16 +296,18 @@ Image run_stylize(const Image& input, const ParamValues& v, const RunContext& ct
 // and the optimiser's own work, together kEvaluationsPerIteration evaluations (measured: 200 iterations at
 // 384x288 px took 178.7 s, estimated 183.4 s) at MachineSpeed's cost for the scale's
 // size on the development machine (estimate_cost scales it to the user's), plus loading the network and each
-// scale's style targets. Instant and Arbitrary paint in one pass over images up to kWholeImagePixels (1024x768 in
-// 0.8-1.1 s), else in tiled passes at about twice the cost per pixel with memory bounded by the 512 px tiles
-// (4000x3000 in 23 s).
-constexpr double kWholeSecondsPerMegapixel = 1.2, kTiledSecondsPerMegapixel = 1.5;
+// scale's style targets. Instant and Arbitrary load their network (kPaintingSetupSeconds) and paint in one pass
+// over images up to kWholeImagePixels (Instant: 1024x768 in 1.3-1.8 s), else in tiled passes at about twice the
+// cost per pixel with memory bounded by the 512 px tiles (Arbitrary: 4000x3000 in 22-27 s). Their figures are in
+// terms of MachineSpeed's development figures, which the evaluations on the development machine now beat by about
+// a third (OpenBLAS on one thread; the painting passes did not get faster: docs/benchmarks.md).
+constexpr double kWholeSecondsPerMegapixel = 1.8, kTiledSecondsPerMegapixel = 2.3, kPaintingSetupSeconds = 0.4;
 constexpr double kEvaluationsPerIteration = 1.1, kLoadSeconds = 2.0, kScaleSetupSeconds = 0.5;
 constexpr int kInceptionSmallestSide = 76;  // InceptionV3's 75 px and the second phase's pixel
 
-// Arbitrary: each style's fit step at kFitLongSide (measured: 20 steps in 10-11 s on tubingen) and loading
-// InceptionV3 and the network and reading the style (0.4 s), then Instant's pass.
-constexpr double kFitStepSeconds = 0.5, kArbitraryLoadSeconds = 0.4;
+// Arbitrary: each style's fit step at kFitLongSide (measured: 20 steps in 3.5-5.0 s at 1024x768) and loading
+// InceptionV3 and reading the style, then Instant's pass; in the development figures' terms, as above.
+constexpr double kFitStepSeconds = 0.31, kArbitraryLoadSeconds = 0.2;
 
 size_t style_count(const StyleSources& styles) {
   if (!styles.listed.empty()) return styles.listed.size();
@@ -321,6 +323,7 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
     CostEstimate e = iterative_cost(w, h, 0, 1, whole ? kWholeSecondsPerMegapixel : kTiledSecondsPerMegapixel,
                                     whole ? kWholeImageBytesPerPixel : 0.0);
     e.megabytes += 600.0;
+    e.seconds += kPaintingSetupSeconds;
     if (o.method == StylizeMethod::Arbitrary)
       e.seconds += kArbitraryLoadSeconds + kFitStepSeconds * o.fit_steps * style_count(o.styles);
     return e;
