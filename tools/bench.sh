@@ -14,5 +14,6 @@ case " $* " in *" --large-style "* | *" --texture "* | *" --train-style "* | *" 
 echo "[bench] PyTorch-Python peer ..." >&2
 peer_args=()
 for a in "$@"; do peer_args+=("$a"); done
-python3 "$ROOT/tools/bench_peer.py" --models-dir "$ATELIER_MODELS_DIR" "${peer_args[@]}" >"$OUT/peer.jsonl"
+# OpenBLAS on the calling thread, as atelier sets it (core/blas_threads.h): both sides with the same BLAS set-up.
+OPENBLAS_NUM_THREADS=1 python3 "$ROOT/tools/bench_peer.py" --models-dir "$ATELIER_MODELS_DIR" "${peer_args[@]}" >"$OUT/peer.jsonl"
 python3 "$ROOT/tools/bench_combine.py" "$OUT/cpp.jsonl" "$OUT/peer.jsonl"
