@@ -100,10 +100,15 @@ at::Tensor ArbitraryStyle::embed(const at::Tensor& rgb01) const {
   return at::addmv(style_params_.at("style.bottleneck_bias"), style_params_.at("style.bottleneck_weight"), pooled);
 }
 
-std::shared_ptr<TransformNet> ArbitraryStyle::network(const at::Tensor& embedding) const {
+at::Tensor ArbitraryStyle::checked_embedding(const at::Tensor& embedding) const {
   if (!embedding.defined() || embedding.numel() != kEmbeddingSize)
     throw Error("arbitrary style: a style embedding has " + std::to_string(kEmbeddingSize) + " numbers");
-  auto net = std::make_shared<TransformNet>(kMagentaSeparable, transformer_with(embedding, "arbitrary-style network"),
+  return embedding.to(device_, at::kFloat).reshape({kEmbeddingSize});
+}
+
+std::shared_ptr<TransformNet> ArbitraryStyle::network(const at::Tensor& embedding) const {
+  auto net = std::make_shared<TransformNet>(kMagentaSeparable,
+                                            transformer_with(checked_embedding(embedding), "arbitrary-style network"),
                                             "arbitrary-style network", device_);
   net->eval();
   // Only embeddings are ever fitted: no gradient for the convolutions' own weights.
@@ -116,14 +121,13 @@ std::shared_ptr<TransformNet> ArbitraryStyle::regional_network(const std::vector
   auto net = network(embeddings.front());
   if (embeddings.size() == 1) return net;
   c10::InferenceMode guard;
+  std::vector<at::Tensor> checked;
+  for (const at::Tensor& e : embeddings) checked.push_back(checked_embedding(e));
   for (size_t i = 0; i < kLayers; ++i) {
     if (kSeparableSpecs[i].batch_norm) continue;
     std::vector<at::Tensor> scales, shifts;
-    for (const at::Tensor& e : embeddings) {
-      if (!e.defined() || e.numel() != kEmbeddingSize)
-        throw Error("arbitrary style: a style embedding has " + std::to_string(kEmbeddingSize) + " numbers");
-      auto [scale, shift] =
-          conditioning(i, e.to(device_, at::kFloat).reshape({kEmbeddingSize}), "arbitrary-style network");
+    for (const at::Tensor& e : checked) {
+      auto [scale, shift] = conditioning(i, e, "arbitrary-style network");
       scales.push_back(scale);
       shifts.push_back(shift);
     }
@@ -133,9 +137,7 @@ std::shared_ptr<TransformNet> ArbitraryStyle::regional_network(const std::vector
 }
 
 void ArbitraryStyle::condition(TransformNet& net, const at::Tensor& embedding) const {
-  if (!embedding.defined() || embedding.numel() != kEmbeddingSize)
-    throw Error("arbitrary style: a style embedding has " + std::to_string(kEmbeddingSize) + " numbers");
-  const at::Tensor e = embedding.to(device_, at::kFloat).reshape({kEmbeddingSize});
+  const at::Tensor e = checked_embedding(embedding);
   for (size_t i = 0; i < kLayers; ++i) {
     if (kSeparableSpecs[i].batch_norm) continue;
     auto [scale, shift] = conditioning(i, e, "arbitrary-style network");

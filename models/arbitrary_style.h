@@ -46,6 +46,8 @@ class ArbitraryStyle {
   at::Device device() const { return device_; }
 
  private:
+  // `embedding` as [100] floats on the device; throws atelier::Error for another number of values.
+  at::Tensor checked_embedding(const at::Tensor& embedding) const;
   // Layer `layer`'s normalisation scale and shift for `embedding` ([100] on the device).
   std::pair<at::Tensor, at::Tensor> conditioning(size_t layer, const at::Tensor& embedding,
                                                  const std::string& source) const;
