@@ -1,10 +1,10 @@
 #pragma once
 // Intra-op threads for work repeated many times at one size (an optimisation's loss evaluations). On small images
 // the threads' synchronisation can cost more than it saves: on two cores one InceptionV3 evaluation at 128 px
-// took 79 ms on one thread and 305 ms on two (docs/benchmarks.md), and where that turns over depends on the
-// machine and the size. So it is measured: the work runs with the default thread count and with one thread, timed
-// after a warm-up each, and the faster is kept for the rest. Results differ between the two only by float
-// rounding. (torch-free header)
+// took 79 ms on one thread and 305 ms on two while OpenBLAS's own worker spun beside them, and 103 and 84 ms once
+// it no longer did (docs/benchmarks.md). Where that turns over depends on the machine, its BLAS and the size.
+// So it is measured: the work runs with the default thread count and with one thread, timed after a warm-up each,
+// and the faster is kept for the rest. Results differ between the two only by float rounding. (torch-free header)
 #include <chrono>
 #include <functional>
 #include <utility>

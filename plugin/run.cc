@@ -10,7 +10,6 @@
 #include <string>
 #include <utility>
 
-#include "core/blas_threads.h"
 #include "core/error.h"
 #include "dialogs/filter_dialog.h"
 #include "dialogs/model_manager.h"
@@ -215,8 +214,6 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
 
 GimpValueArray* run_filter(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* image, GimpDrawable** drawables,
                            GimpProcedureConfig* config, gpointer run_data) {
-  // The dialog's speed measurement, its preview and the run each compute on their own thread.
-  use_single_threaded_blas();
   // No exception may escape into GLib.
   try {
     return run_checked(procedure, run_mode, image, drawables, config, *static_cast<const Filter*>(run_data));
