@@ -8,9 +8,8 @@
 
 #include "cli/commands.h"
 #include "cli/filter_command.h"
-#include "core/blas_threads.h"
 #include "core/error.h"
-#include "core/memory.h"
+#include "core/process_setup.h"
 #include "filters/filter.h"
 
 namespace {
@@ -42,10 +41,7 @@ void usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  atelier::set_up_tensor_memory();
-  // As in the plug-in: OpenBLAS's workers spinning beside LibTorch's own threads took half of a two-core machine
-  // (an Arbitrary fitting step 0.50 s with them, 0.23 s without; docs/benchmarks.md).
-  atelier::use_single_threaded_blas();
+  atelier::set_up_process();
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

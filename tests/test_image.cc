@@ -302,7 +302,7 @@ TEST(Memory, AvailableMemoryIsKnownAndHugeRequestsFailClearly) {
   }
 }
 
-// unit_main.cc sets up the tensor memory as the programs do (set_up_tensor_memory).
+// unit_main.cc sets up the tensor memory as the programs do (set_up_process).
 TEST(Memory, LargeTensorBlocksAreKeptForTheNextTensorOfTheirSize) {
   release_cached_tensor_blocks();
   ASSERT_EQ(cached_tensor_bytes(), 0u);
