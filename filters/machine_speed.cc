@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/cache_dir.h"
 #include "core/device.h"
 #include "core/error.h"
 #include "core/json_checked.h"
@@ -116,11 +117,7 @@ double MachineSpeed::relative_to_development(double megapixels) const {
 }
 
 std::string machine_speed_cache_path() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  const char* home = std::getenv("HOME");
-  const std::filesystem::path base =
-      xdg && *xdg ? std::filesystem::path(xdg) : std::filesystem::path(home && *home ? home : "/tmp") / ".cache";
-  return (base / "neural-atelier" / "machine-speed.json").string();
+  return (std::filesystem::path(user_cache_dir()) / "machine-speed.json").string();
 }
 
 std::optional<MachineSpeed> load_machine_speed(const std::string& path, int threads) {

@@ -1,12 +1,18 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <thread>
 
+#include "core/disk_tensor_cache.h"
 #include "core/error.h"
 #include "core/json_checked.h"
 #include "core/safetensors.h"
+#include "core/temp_dir.h"
 #include "tests/test_util.h"
 
 using namespace atelier;
@@ -159,4 +165,50 @@ TEST(Safetensors, MalformedHeadersNameTheFileAndTheProblem) {
   const std::string deep =
       test::write_safetensors("deep.safetensors", std::string(1 << 20, '[') + std::string(1 << 20, ']'));
   EXPECT_NE(test::error_of([&] { load_safetensors(deep); }).find("nested"), std::string::npos);
+}
+
+// The folder of a run's reusable work: what was kept is found again, bit for bit; beyond its size the least
+// recently used entry goes first (one found again counts as used).
+TEST(DiskTensorCache, FindsWhatWasKeptAndGivesUpTheLeastRecentlyUsed) {
+  const TempDir dir("atelier-cache-test");
+  const DiskTensorCache cache(dir.path() + "/fits", 2);
+  EXPECT_FALSE(cache.find("a").has_value());
+  const at::Tensor a = at::randn({100}), b = at::randn({100}), c = at::randn({3, 4});
+  // Linux stamps files with a clock of a few milliseconds' grain: the entries are kept apart in time.
+  const auto later = [] { std::this_thread::sleep_for(std::chrono::milliseconds(30)); };
+  cache.keep("a", a);
+  later();
+  cache.keep("b", b);
+  later();
+  const std::optional<at::Tensor> found = cache.find("a");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_TRUE(at::equal(*found, a));
+  later();
+  cache.keep("c", c);  // three kept, room for two: b, the least recently used, goes
+  EXPECT_TRUE(cache.find("a").has_value());
+  EXPECT_FALSE(cache.find("b").has_value());
+  ASSERT_TRUE(cache.find("c").has_value());
+  EXPECT_TRUE(at::equal(*cache.find("c"), c));
+}
+
+// A damaged entry is none (the work is done again), and a folder that cannot be written keeps nothing: neither
+// stops a run.
+TEST(DiskTensorCache, DamagedEntriesAndUnwritableFoldersAreNoneWithoutAnError) {
+  const TempDir dir("atelier-cache-test");
+  const DiskTensorCache cache(dir.path(), 10);
+  cache.keep("k", at::ones({100}));
+  ASSERT_TRUE(cache.find("k").has_value());
+  std::ofstream(dir.path() + "/k.safetensors", std::ios::binary | std::ios::trunc) << "not a tensor";
+  EXPECT_FALSE(cache.find("k").has_value());
+  cache.keep("n", at::full({100}, std::nan("")));
+  EXPECT_FALSE(cache.find("n").has_value());
+
+  const std::string file = dir.path() + "/a-file";
+  std::ofstream(file) << "x";
+  const DiskTensorCache blocked(file + "/fits", 10);  // under a file: cannot be made
+  EXPECT_NO_THROW(blocked.keep("k", at::ones({100})));
+  EXPECT_FALSE(blocked.find("k").has_value());
+  const DiskTensorCache none("", 10);
+  none.keep("k", at::ones({100}));
+  EXPECT_FALSE(none.find("k").has_value());
 }
