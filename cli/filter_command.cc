@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "core/cache_dir.h"
 #include "core/error.h"
 #include "core/image_io.h"
 #include "core/image_tensor.h"
@@ -91,6 +92,7 @@ int run_frames_command(const Filter& filter, const ParamValues& values, const Pa
   FileFrames frames(reader, writer);
   ModelLibrary library;
   RunContext ctx{&library, progress, {}};
+  ctx.cache_dir = user_cache_dir();
   auto t0 = std::chrono::steady_clock::now();
   const int done = run_filter_frames(filter, frames, values, ctx);
   writer.commit();
@@ -205,6 +207,7 @@ int run_filter_command(const Filter& filter, const Args& args) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   RunContext ctx{&library, Progress(stderr_progress(), &interrupted), {}};
+  ctx.cache_dir = user_cache_dir();
   auto t0 = std::chrono::steady_clock::now();
   Image result = run_filter(filter, input, values, ctx);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <tuple>
 
+#include "core/cache_dir.h"
 #include "core/error.h"
 #include "core/progress.h"
 
@@ -30,6 +31,8 @@ FilterThread::FilterThread(const Filter& filter, Image input, ParamValues values
                 return it->second;
               };
               ctx.progress = progress;
+              ctx.cache_dir = user_cache_dir();
+              ctx.on_cached_work = [&out] { out.reused_cached_work = true; };
               if (frames)
                 out.frames_done = run_filter_frames(filter, *frames, values, ctx);
               else

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "core/color.h"
+#include "core/disk_tensor_cache.h"
 #include "core/error.h"
 #include "core/image_tensor.h"
+#include "core/sha256.h"
 #include "core/training.h"
 #include "engine/instant_stylize.h"
 #include "engine/style_image.h"
@@ -22,6 +25,33 @@ namespace {
 
 // Adam on the embedding: big steps first (the read embedding is far from the fitted one), decaying fivefold.
 constexpr double kFitLearningRate = 0.05, kFitFinalLearningRate = 0.01;
+
+// Fitted embeddings kept: 100 floats each, for the last styles and layers an artist worked on.
+constexpr size_t kKeptFits = 200;
+// Changes with anything that changes a fit's result for the same inputs (the optimiser, its rates, the losses).
+constexpr const char* kFitVersion = "arbitrary-fit-1";
+
+// The digest of everything fit_embedding's result depends on, besides the networks' weights (pinned by the model
+// library's checksums) and the program (kFitVersion).
+std::string fit_key(const at::Tensor& content, const at::Tensor& style, const at::Tensor& start,
+                    const ArbitraryRequest& request) {
+  Sha256 digest;
+  const auto add_tensor = [&digest](const at::Tensor& t) {
+    const at::Tensor c = t.detach().to(at::kCPU, at::kFloat).contiguous();
+    for (const int64_t size : c.sizes()) digest.update(&size, sizeof size);
+    digest.update(c.data_ptr<float>(), static_cast<size_t>(c.numel()) * sizeof(float));
+  };
+  digest.update(kFitVersion, std::string(kFitVersion).size());
+  const std::string device = content.device().str();
+  digest.update(device.data(), device.size());
+  const double numbers[] = {static_cast<double>(request.fit_steps), request.style_weight, request.content_weight,
+                            request.tv_weight, static_cast<double>(kFitLongSide)};
+  digest.update(numbers, sizeof numbers);
+  add_tensor(content);
+  add_tensor(resize_long_side(style, kFitLongSide));
+  add_tensor(start);
+  return digest.hex_digest();
+}
 
 // A mask's weight at every pixel: its grey level (the mean of R, G and B) times its alpha.
 std::vector<float> mask_weights(const Image& mask) {
@@ -166,6 +196,7 @@ Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& style
   const double fitting = request.fit_steps > 0 ? 0.85 : 0.05;  // share of the progress until the painting
   // Ghiasi et al.'s strength control: each style's embedding moved toward the layer's own.
   const at::Tensor own = request.amount < 1.0 ? model.embed(layer) : at::Tensor();
+  const DiskTensorCache fits(request.fit_cache_dir, kKeptFits);
   std::vector<at::Tensor> embeddings;
   std::vector<const StyleImage*> used;
   for (size_t i = 0; i < styles.size(); ++i) {
@@ -175,7 +206,17 @@ Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& style
     part.report(0, styles.size() > 1 ? "reading style " + std::to_string(i + 1) : std::string("reading the style"));
     const at::Tensor style = image_rgb_to_tensor(s.image, inception.device());
     at::Tensor e = model.embed(style);
-    if (request.fit_steps > 0) e = fit_embedding(model, inception, content, style, e, request, part);
+    if (request.fit_steps > 0) {
+      const std::string key = fit_key(content, style, e, request);
+      if (const std::optional<at::Tensor> kept = fits.find(key); kept && kept->sizes() == e.sizes()) {
+        e = kept->to(e.device());
+        part.report(1, "the style's fit to this layer kept from an earlier run");
+        if (request.on_fit_reused) request.on_fit_reused();
+      } else {
+        e = fit_embedding(model, inception, content, style, e, request, part);
+        if (!part.finishing()) fits.keep(key, e);  // "stop and keep" may have cut the fit short
+      }
+    }
     if (own.defined()) e = e * request.amount + own * (1.0 - request.amount);
     embeddings.push_back(e);
     used.push_back(&s);

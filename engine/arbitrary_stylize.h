@@ -5,6 +5,8 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "core/image.h"
@@ -28,6 +30,11 @@ struct ArbitraryRequest {
   // InceptionV3 reads it.
   int fit_steps = 0;
   double style_weight = 100, content_weight = 1, tv_weight = 10;
+  // Where fitted embeddings are kept for later runs (core/disk_tensor_cache.h), under a digest of everything the
+  // fit sees: the layer at kFitLongSide, the style as read and seen, the weights and steps. A run again on the same
+  // layer and style with another amount, scale, colours, blend or regions then skips the fit. Empty: none kept.
+  std::string fit_cache_dir;
+  std::function<void()> on_fit_reused;  // called (if set) for each style whose fit was taken from the cache
 };
 
 // Refines a style's embedding (`start`, as ArbitraryStyle::embed reads it) with request.fit_steps Adam steps so

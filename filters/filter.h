@@ -32,6 +32,11 @@ struct RunContext {
   int canvas_width = 0, canvas_height = 0;
   // Set by run_filter(): the size the filter must return.
   int result_width = 0, result_height = 0;
+  // Where work that depends only on a run's inputs is kept for later runs (Stylize Arbitrary's fitted styles);
+  // empty = nothing kept or reused (benchmarks and tests leave it so). The hosts give core/cache_dir.h's folder.
+  std::string cache_dir{};
+  // Called (if set, on the run's thread) when the run reused such work: it was then faster than its estimate.
+  std::function<void()> on_cached_work{};
 
   Image read_image(const std::string& path) const;
 };
@@ -97,9 +102,10 @@ struct FilterOutcome {
   enum class Status { kOk, kCancelled, kOutOfMemory, kFailed };
   Status status = Status::kFailed;
   Image image;
-  std::string message;        // for kOutOfMemory / kFailed: what went wrong and what to do
-  std::string missing_model;  // for kFailed: the model the run needs that is not installed, if that was why
-  int frames_done = 0;        // a run over frames: how many were given to the host
+  std::string message;              // for kOutOfMemory / kFailed: what went wrong and what to do
+  std::string missing_model;        // for kFailed: the model the run needs that is not installed, if that was why
+  int frames_done = 0;              // a run over frames: how many were given to the host
+  bool reused_cached_work = false;  // RunContext::on_cached_work was called: the time says little of the estimate
 };
 
 // Runs `run` (which calls run_filter or run_filter_frames and fills in the outcome's image or frames_done) and

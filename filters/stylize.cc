@@ -220,6 +220,8 @@ Image run_arbitrary(const Image& input, const StylizeOptions& o, const RunContex
   request.style_weight = balance.style_weight;
   request.content_weight = balance.content_weight * kArbitraryContentWeightScale;
   request.tv_weight = balance.tv_weight;
+  if (!ctx.cache_dir.empty()) request.fit_cache_dir = ctx.cache_dir + "/arbitrary-fits";
+  request.on_fit_reused = ctx.on_cached_work;
   std::vector<StyleImage> styles = read_styles(o.styles, ctx);
   read_style_regions(styles, o.regions, ctx);
   return arbitrary_stylize(input, styles, request, ctx);

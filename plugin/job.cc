@@ -46,8 +46,10 @@ FilterOutcome run_job(const Filter& filter, Image input, const ParamValues& valu
   }
   FilterOutcome result = run.take_outcome();
   gimp_progress_end();
-  // A run that ended by itself tells how far this machine's estimates are off (the next dialogs correct for it).
-  if (result.status == FilterOutcome::Status::kOk && !run.finish_flag()->load() && (!frames || result.frames_done > 0))
+  // A run that ended by itself, without work kept from an earlier run, tells how far this machine's estimates are
+  // off (the next dialogs correct for it).
+  if (result.status == FilterOutcome::Status::kOk && !run.finish_flag()->load() && !result.reused_cached_work &&
+      (!frames || result.frames_done > 0))
     record_finished_run(filter, values, width, height,
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                         frames ? result.frames_done : 0);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `atelier stylize --method arbitrary`: the bundled network read in place (nothing written to the library), one style
-# and two blended styles at the content's own size, two styles with a mask each, and clear errors (weights adding up
-# to 0, a missing style, a mask of another size, more masks than styles) that write nothing.
+# and two blended styles at the content's own size, a fit kept for the next run, two styles with a mask each, and
+# clear errors (weights adding up to 0, a missing style, a mask of another size, more masks than styles) that write
+# nothing.
 set -u
 ATELIER=$1 FIXTURES=$2
 . "$(dirname "$0")/cli_lib.sh"
@@ -32,6 +33,11 @@ expect 0 "loading the arbitrary-style network" "$ATELIER" stylize --method arbit
 [ "$(size_of "$DIR/one.png")" = "120 90" ] || fail "one.png is $(size_of "$DIR/one.png"), expected 120 90"
 # The bundled network is read where the program keeps it: nothing is copied into the library.
 [ -e "$DIR/lib/arbitrary-style" ] && fail "the run wrote the bundled network into the model library"
+# The fit is kept: the same layer and style again, with another amount, skip it and paint with the fit kept.
+[ "$(ls "$DIR/cache/neural-atelier/arbitrary-fits" | wc -l)" = 1 ] || fail "the run did not keep its fit"
+expect 0 "kept from an earlier run" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" \
+  --style "$DIR/stripes.png" --fit-steps 3 --style-amount 0.5 --output "$DIR/again.png"
+printf '%s\n' "$out" | grep -q "iteration" && fail "the run fitted the style again: $out"
 expect 0 "iteration 2/2" "$ATELIER" stylize --method arbitrary --content "$DIR/content.png" \
   --style "$DIR/stripes.png" --style-weight 2 --style "$DIR/checks.png" --style-weight 1 --fit-steps 2 \
   --style-amount 0.7 --output "$DIR/two.png"

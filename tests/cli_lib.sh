@@ -1,6 +1,8 @@
 # Shared by the CLI test scripts (sourced): a scratch directory and assertions on a command's exit code and output.
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT
+# What runs keep for later runs (Stylize Arbitrary's fits) goes to the scratch directory, not the user's cache.
+export XDG_CACHE_HOME="$DIR/cache"
 fail() { echo "FAIL: $*"; exit 1; }
 expect() {  # expect EXIT_CODE PATTERN COMMAND...
   want=$1 pattern=$2; shift 2

@@ -2,7 +2,9 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 #include "core/error.h"
@@ -10,6 +12,7 @@
 #include "core/image_statistics.h"
 #include "core/image_tensor.h"
 #include "core/safetensors.h"
+#include "core/temp_dir.h"
 #include "engine/feedforward_stylize.h"
 #include "engine/style_training.h"
 #include "filters/stylize.h"
@@ -292,6 +295,65 @@ TEST(ArbitraryStyle, AmountAndBlendMoveBetweenStyles) {
   for (const char* w : {"0", "0"}) v.set_from_string("style-weight", w);
   EXPECT_NE(test::error_of([&] { run_filter(stylize_filter(), layer, v, ctx); }).find("weights add up to 0"),
             std::string::npos);
+}
+
+// A run again on the same layer and style takes the fit from the cache folder: the same picture without fitting,
+// and with another amount or blend the fit is still the one kept. A changed layer or another number of steps is
+// fitted anew, and so is one that "stop and keep" cut short. Without a cache folder (benchmarks, tests) nothing is
+// kept.
+TEST(ArbitraryStyle, RunningAgainReusesTheKeptFit) {
+  REQUIRE_INCEPTION();
+  ModelLibrary library(test::models_dir());
+  const TempDir cache("atelier-fit-cache");
+  const Image layer = test::photo_like(80, 64);
+  const std::string style = saved("stripes-fit.png", stripes(128)), other = saved("checks-fit.png", checks(128));
+  int reused = 0;
+  std::vector<std::string> messages;
+  RunContext ctx{&library, Progress([&](double, const std::string& m) { messages.push_back(m); }, nullptr), {}};
+  ctx.cache_dir = cache.path();
+  ctx.on_cached_work = [&reused] { ++reused; };
+  auto run_with = [&](const Image& input, int steps, double amount, const std::vector<std::string>& styles) {
+    ParamValues v = arbitrary_values(styles, steps);
+    v.set_double("style-amount", amount);
+    return image_rgb_to_tensor(run_filter(stylize_filter(), input, v, ctx));
+  };
+  const at::Tensor first = run_with(layer, 3, 1, {style});
+  EXPECT_EQ(reused, 0);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(cache.path() + "/arbitrary-fits"),
+                          std::filesystem::directory_iterator()),
+            1);
+  messages.clear();
+  const at::Tensor again = run_with(layer, 3, 1, {style});
+  EXPECT_EQ(reused, 1);
+  EXPECT_LT((again - first).abs().max().item<double>(), 1e-6);
+  EXPECT_TRUE(std::any_of(messages.begin(), messages.end(), [](const std::string& m) {
+    return m.find("kept from an earlier run") != std::string::npos;
+  }));
+  EXPECT_FALSE(std::any_of(messages.begin(), messages.end(),
+                           [](const std::string& m) { return m.find("iteration") != std::string::npos; }));
+  run_with(layer, 3, 0.5, {style});
+  EXPECT_EQ(reused, 2);
+  run_with(layer, 3, 1, {style, other});  // the first style's fit kept, the second's new
+  EXPECT_EQ(reused, 3);
+
+  Image changed = layer;
+  for (int y = 0; y < changed.height / 2; ++y)
+    for (int x = 0; x < changed.width; ++x) changed.pixel(x, y)[0] = 1.f - changed.pixel(x, y)[0];
+  run_with(changed, 3, 1, {style});
+  run_with(layer, 2, 1, {style});
+  EXPECT_EQ(reused, 3);
+
+  // A fit cut short by "stop and keep" is not kept.
+  const std::atomic<bool> finish{true};
+  ctx.progress.with_finish(&finish);
+  run_with(layer, 4, 1, {style});
+  ctx.progress.with_finish(nullptr);
+  run_with(layer, 4, 1, {style});
+  EXPECT_EQ(reused, 3);
+
+  ctx.cache_dir.clear();
+  run_with(layer, 3, 1, {style});
+  EXPECT_EQ(reused, 3);
 }
 
 // A network conditioned per region paints each region in its own style: with all the weight on one region it is
