@@ -22,8 +22,6 @@ class DiskTensorCache {
   // loses the entry.
   void keep(const std::string& key, const at::Tensor& value) const;
 
-  const std::string& dir() const { return dir_; }
-
  private:
   std::string path(const std::string& key) const;
   void give_up_oldest() const;

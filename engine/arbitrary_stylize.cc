@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/color.h"
 #include "core/disk_tensor_cache.h"
@@ -29,7 +30,7 @@ constexpr double kFitLearningRate = 0.05, kFitFinalLearningRate = 0.01;
 // Fitted embeddings kept: 100 floats each, for the last styles and layers an artist worked on.
 constexpr size_t kKeptFits = 200;
 // Changes with anything that changes a fit's result for the same inputs (the optimiser, its rates, the losses).
-constexpr const char* kFitVersion = "arbitrary-fit-1";
+constexpr std::string_view kFitVersion = "arbitrary-fit-1";
 
 // The digest of everything fit_embedding's result depends on, besides the networks' weights (pinned by the model
 // library's checksums) and the program (kFitVersion).
@@ -41,7 +42,7 @@ std::string fit_key(const at::Tensor& content, const at::Tensor& style, const at
     for (const int64_t size : c.sizes()) digest.update(&size, sizeof size);
     digest.update(c.data_ptr<float>(), static_cast<size_t>(c.numel()) * sizeof(float));
   };
-  digest.update(kFitVersion, std::string(kFitVersion).size());
+  digest.update(kFitVersion.data(), kFitVersion.size());
   const std::string device = content.device().str();
   digest.update(device.data(), device.size());
   const double numbers[] = {static_cast<double>(request.fit_steps), request.style_weight, request.content_weight,
