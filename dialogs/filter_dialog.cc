@@ -40,6 +40,8 @@ std::string format_duration(double seconds) {
 
 void show_estimate(const DialogState& state, const ParamValues& values) {
   CostEstimate e = estimate_cost(*state.filter, values, state.width, state.height, state.speed->speed());
+  const bool prepared = e.prepared_seconds > 0 && state.preview && state.preview->prepared(values);
+  if (prepared) e.seconds = std::max(0.0, e.seconds - e.prepared_seconds);
   if (state.frames > 0) {
     e.plan = take(g_strdup_printf(_("%d frames, %s each"), state.frames, format_duration(e.seconds).c_str()));
     e.seconds *= state.frames;
@@ -55,6 +57,8 @@ void show_estimate(const DialogState& state, const ParamValues& values) {
     markup = std::string(plan) + "\n" + markup;
     g_free(plan);
   }
+  if (prepared)
+    markup += std::string("\n") + _("<i>Shorter: the preview has done part of the work, and the run reuses it.</i>");
   if (state.speed->measuring())
     markup += std::string("\n") + _("<i>Measuring this computer's speed…</i>");
   else if (e.runs_learnt_from > 0)
@@ -249,6 +253,8 @@ bool run_filter_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, Gi
   g_list_free(top);
   place_beside_scrolled_options(GTK_DIALOG(dialog), preview ? preview->widget() : nullptr);
   on_config_changed(config, &state);
+  // The preview that did part of the run's work ahead shortens the estimate.
+  if (preview) preview->on_prepared([config, &state] { on_config_changed(config, &state, false); });
   gulong handler = g_signal_connect(config, "notify", G_CALLBACK(+[](GimpProcedureConfig* c, GParamSpec*, gpointer v) {
                                       on_config_changed(c, static_cast<DialogState*>(v));
                                     }),

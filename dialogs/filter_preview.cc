@@ -121,7 +121,18 @@ void FilterPreview::start() {
     show_status(e.what());
     return;
   }
-  run_ = std::make_unique<FilterThread>(filter_, source_.input, plan.values, std::move(files), source_.canvas);
+  run_prepares_.clear();
+  if (!plan.prepares.empty() && source_.read_original) {
+    try {
+      if (!original_) original_ = std::make_shared<const Image>(source_.read_original());
+    } catch (const Error& e) {
+      show_status(e.what());
+      return;
+    }
+    run_prepares_ = plan.prepares;
+  }
+  run_ = std::make_unique<FilterThread>(filter_, source_.input, plan.values, std::move(files), source_.canvas, 0,
+                                        nullptr, run_prepares_.empty() ? nullptr : original_);
   show_status(_("Updating the preview…"));
   if (!poll_)
     poll_ = g_timeout_add(
@@ -156,10 +167,17 @@ bool FilterPreview::poll() {
   if (outcome.status == FilterOutcome::Status::kOk) {
     show_picture(image_, outcome.image);
     show_status(_("A small copy; the result at full size shows finer detail."));
+    if (!run_prepares_.empty() && prepared_.insert(run_prepares_).second && on_prepared_) on_prepared_();
   } else if (outcome.status != FilterOutcome::Status::kCancelled) {  // who cancelled said why
     show_status(outcome.message);
   }
   return false;
+}
+
+bool FilterPreview::prepared(const ParamValues& values) const {
+  if (!filter_.preview) return false;
+  const std::string prepares = filter_.preview(values).prepares;
+  return !prepares.empty() && prepared_.count(prepares) > 0;
 }
 
 void FilterPreview::show_status(const std::string& text) {

@@ -17,10 +17,11 @@ constexpr std::chrono::milliseconds kSnapshotInterval{1500};
 }  // namespace
 
 FilterThread::FilterThread(const Filter& filter, Image input, ParamValues values, std::map<std::string, Image> files,
-                           std::pair<int, int> canvas, int snapshot_side, FrameSequence* frames)
+                           std::pair<int, int> canvas, int snapshot_side, FrameSequence* frames,
+                           std::shared_ptr<const Image> original)
     : task_(
-          [&filter, input = std::move(input), values = std::move(values), files = std::move(files), canvas,
-           frames](const Progress& progress) {
+          [&filter, input = std::move(input), values = std::move(values), files = std::move(files), canvas, frames,
+           original = std::move(original)](const Progress& progress) {
             return run_for_outcome([&](FilterOutcome& out) {
               RunContext ctx;
               std::tie(ctx.canvas_width, ctx.canvas_height) = canvas;
@@ -33,6 +34,7 @@ FilterThread::FilterThread(const Filter& filter, Image input, ParamValues values
               ctx.progress = progress;
               ctx.cache_dir = user_cache_dir();
               ctx.on_cached_work = [&out] { out.reused_cached_work = true; };
+              ctx.original = original.get();
               if (frames)
                 out.frames_done = run_filter_frames(filter, *frames, values, ctx);
               else

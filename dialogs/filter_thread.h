@@ -21,9 +21,10 @@ class FilterThread {
   // files: the images of the File and Layer parameters, loaded beforehand on the main thread. canvas: the
   // image's size (RunContext::canvas_width/height). snapshot_side > 0: pictures of the work in progress, at most
   // that long, are offered (take_snapshot). frames set: the filter runs over these (run_filter_frames) instead of
-  // on `input`; they must outlive the thread.
+  // on `input`; they must outlive the thread. original: a preview's RunContext::original.
   FilterThread(const Filter& filter, Image input, ParamValues values, std::map<std::string, Image> files,
-               std::pair<int, int> canvas, int snapshot_side = 0, FrameSequence* frames = nullptr);
+               std::pair<int, int> canvas, int snapshot_side = 0, FrameSequence* frames = nullptr,
+               std::shared_ptr<const Image> original = nullptr);
   // Destroying it cancels the run and waits for it.
 
   bool done() const { return task_.done(); }

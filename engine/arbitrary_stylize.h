@@ -35,6 +35,9 @@ struct ArbitraryRequest {
   // layer and style with another amount, scale, colours, blend or regions then skips the fit. Empty: none kept.
   std::string fit_cache_dir;
   std::function<void()> on_fit_reused;  // called (if set) for each style whose fit was taken from the cache
+  // The layer the fit is made on when the input is a smaller copy of it (the dialog's preview): the fit is then
+  // the one the run on the layer makes, and keeps for it. nullptr: the input.
+  const Image* fit_layer = nullptr;
 };
 
 // Refines a style's embedding (`start`, as ArbitraryStyle::embed reads it) with request.fit_steps Adam steps so

@@ -48,7 +48,9 @@ CostEstimate estimate_cost(const Filter& filter, const ParamValues& values, int 
     const int iterations = has_number(values, "iterations") ? static_cast<int>(values.get_double("iterations")) : 1;
     e = iterative_cost(width, height, size, iterations, 4.0, 1500.0);
   }
-  e.seconds *= speed.relative_to_development(static_cast<double>(e.width) * e.height / 1e6);
+  const double relative = speed.relative_to_development(static_cast<double>(e.width) * e.height / 1e6);
+  e.seconds *= relative;
+  e.prepared_seconds *= relative;
   e.measured_speed = speed.measured;
   // A filter's methods (Stylize's Optimise and Instant) are separate cost models.
   if (e.model.empty() && values.find_spec("method")) e.model = values.get_text("method");
@@ -56,7 +58,9 @@ CostEstimate estimate_cost(const Filter& filter, const ParamValues& values, int 
   e.seconds_before_runs = e.seconds;
   const auto ratios = speed.run_ratios.find(e.model);
   e.runs_learnt_from = ratios == speed.run_ratios.end() ? 0 : static_cast<int>(ratios->second.size());
-  e.seconds *= speed.run_correction(e.model);
+  const double correction = speed.run_correction(e.model);
+  e.seconds *= correction;
+  e.prepared_seconds *= correction;
   return e;
 }
 

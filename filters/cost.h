@@ -14,6 +14,7 @@ struct CostEstimate {
   int width = 0, height = 0;  // the size the engine works at
   int iterations = 1;
   double seconds = 0;           // on the CPU
+  double prepared_seconds = 0;  // of those, what the dialog's preview can do ahead for the run (PreviewPlan::prepares)
   double megabytes = 0;         // peak memory
   std::string plan;             // how the work is split, when that is worth showing ("3 levels: ..."); may be empty
   bool measured_speed = false;  // seconds scaled by a measurement of this machine (else the development machine's)

@@ -37,14 +37,23 @@ struct RunContext {
   std::string cache_dir{};
   // Called (if set, on the run's thread) when the run reused such work: it was then faster than its estimate.
   std::function<void()> on_cached_work{};
+  // A preview's run (PreviewPlan::prepares): the whole region its input is a scaled copy of. Work the full run
+  // keeps in cache_dir and depends on the region is done on this, so the preview does it for the run.
+  const Image* original = nullptr;
 
   Image read_image(const std::string& path) const;
 };
 
 // How the dialog previews a filter on a small copy of its input (the region scaled to fit kPreviewSide).
 struct PreviewPlan {
-  bool live = false;   // cheap enough to redo at every change (a second or two on a CPU); else when asked
+  // Redone at every change: cheap enough (a second or two on a CPU), or work the run needs anyway (prepares).
+  // Else when asked.
+  bool live = false;
   ParamValues values;  // what the copy runs with (e.g. fewer iterations than the real run)
+  // Non-empty: the preview also does work the full run reuses (Stylize Arbitrary's fit, on RunContext::original;
+  // CostEstimate::prepared_seconds of it), and this names what that work depends on: once a preview with the same
+  // `prepares` has finished, the run does not redo it.
+  std::string prepares{};
 };
 constexpr int kPreviewSide = 320;
 

@@ -222,6 +222,7 @@ Image run_arbitrary(const Image& input, const StylizeOptions& o, const RunContex
   request.tv_weight = balance.tv_weight;
   if (!ctx.cache_dir.empty()) request.fit_cache_dir = ctx.cache_dir + "/arbitrary-fits";
   request.on_fit_reused = ctx.on_cached_work;
+  request.fit_layer = ctx.original;
   std::vector<StyleImage> styles = read_styles(o.styles, ctx);
   read_style_regions(styles, o.regions, ctx);
   return arbitrary_stylize(input, styles, request, ctx);
@@ -326,8 +327,10 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
                                     whole ? kWholeImageBytesPerPixel : 0.0);
     e.megabytes += 600.0;
     e.seconds += kPaintingSetupSeconds;
-    if (o.method == StylizeMethod::Arbitrary)
-      e.seconds += kArbitraryLoadSeconds + kFitStepSeconds * o.fit_steps * style_count(o.styles);
+    if (o.method == StylizeMethod::Arbitrary) {
+      e.prepared_seconds = kFitStepSeconds * o.fit_steps * style_count(o.styles);
+      e.seconds += kArbitraryLoadSeconds + e.prepared_seconds;
+    }
     return e;
   }
   CostEstimate e = iterative_cost(width, height, o.size, o.schedule.iterations, 0, 3600.0);
@@ -348,11 +351,35 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
   return e;
 }
 
+// What Arbitrary's fit depends on besides the layer (fit_key's inputs, as the dialog's values name them).
+std::string arbitrary_fit_inputs(const ParamValues& v) {
+  std::string inputs;
+  for (const char* name : {"style-image", "style-layer", "style-image-2", "style-blend", "style-strength",
+                           "content-weight", "tv-weight", "fit-steps", "device"}) {
+    const ParamSpec* spec = v.find_spec(name);
+    if (!spec) continue;
+    inputs += std::string(name) + '=';
+    switch (spec->type) {
+      case ParamType::Int: inputs += std::to_string(v.get_int(name)); break;
+      case ParamType::Double: inputs += std::to_string(v.get_double(name)); break;
+      case ParamType::Bool: inputs += v.get_bool(name) ? "1" : "0"; break;
+      default: inputs += v.get_text(name); break;
+    }
+    inputs += '\n';
+  }
+  for (const char* name : {"style", "style-weight"})
+    for (const std::string& value : v.get_list(name)) inputs += std::string(name) + '=' + value + '\n';
+  return inputs;
+}
+
 // Instant is live; Optimise runs when asked, a short look (kPreviewIterations at one scale) at the preview's size.
+// Arbitrary is live too: its fit is made on the whole layer (RunContext::original) and kept, so the first preview
+// takes the fit's seconds and prepares the run, and later ones (another amount, scale or colours) reuse it.
 constexpr int kPreviewIterations = 40;
 PreviewPlan stylize_preview(const ParamValues& v) {
   const StylizeOptions o = stylize_options(v);
-  PreviewPlan plan{o.method == StylizeMethod::Instant || (o.method == StylizeMethod::Arbitrary && o.fit_steps == 0), v};
+  PreviewPlan plan{o.method != StylizeMethod::Optimize, v};
+  if (o.method == StylizeMethod::Arbitrary && o.fit_steps > 0) plan.prepares = arbitrary_fit_inputs(v);
   if (o.method != StylizeMethod::Optimize) return plan;
   plan.values.set_int("iterations", std::min(o.schedule.iterations, kPreviewIterations));
   plan.values.set_int("scales", 1);

@@ -68,8 +68,9 @@ std::vector<ParamSpec> arbitrary_params(const std::vector<ParamCondition>& used_
                            ParamType::Double, 0, 1, 1, "Style"));
   p.push_back(number_param("fit-steps", "Fitting steps",
                            "Arbitrary method: steps that refine how the network paints each style, fitted on the "
-                           "layer at 256 px (about 0.25 s each on two CPU cores; a fit is kept, so running again on "
-                           "the same layer and style skips it); 0 = instant, as the network reads the style (weaker)",
+                           "layer at 256 px (about 0.25 s each on two CPU cores; the dialog's preview makes the fit "
+                           "and keeps it, so the run and later runs on the same layer and style skip it); 0 = "
+                           "instant, as the network reads the style (weaker)",
                            ParamType::Int, 0, 500, kDefaultFitSteps, "Quality", 0));
   for (ParamSpec& s : p) s.used_when = used_when;
   return p;

@@ -165,6 +165,7 @@ GimpValueArray* run_checked(GimpProcedure* procedure, GimpRunMode run_mode, Gimp
         const InputArea shown{drawable, region, kPreviewSide};
         return load_parameter_files(filter, v, &shown);
       };
+      preview.read_original = [drawable, region] { return read_region(drawable, region); };
     }
     if (!dialogs::run_filter_dialog(procedure, config, drawable, region.width, region.height, filter, help_dir(),
                                     filter.preview ? &preview : nullptr))

@@ -58,7 +58,7 @@ N_("Working si_ze");
 N_("Optimise method: long side in pixels the optimisation works at (0 = the layer's size); the result is scaled to the layer's size");
 N_("Quality");
 N_("Fitting steps");
-N_("Arbitrary method: steps that refine how the network paints each style, fitted on the layer at 256 px (about 0.25 s each on two CPU cores; a fit is kept, so running again on the same layer and style skips it); 0 = instant, as the network reads the style (weaker)");
+N_("Arbitrary method: steps that refine how the network paints each style, fitted on the layer at 256 px (about 0.25 s each on two CPU cores; the dialog's preview makes the fit and keeps it, so the run and later runs on the same layer and style skip it); 0 = instant, as the network reads the style (weaker)");
 N_("Iteratio_ns");
 N_("Optimisation steps at each scale: more gives a cleaner result and takes longer");
 N_("Scales");

@@ -356,6 +356,52 @@ TEST(ArbitraryStyle, RunningAgainReusesTheKeptFit) {
   EXPECT_EQ(reused, 3);
 }
 
+// The dialog's preview prepares the run: with the whole layer as RunContext::original, a preview on a small copy
+// fits the style on the layer and keeps the fit, and the run on the layer then reuses it. The plan names what the
+// fit depends on (another amount keeps it, another strength or style does not), and the estimate says how much of
+// the run that is.
+TEST(ArbitraryStyle, APreviewOnACopyFitsTheStyleForTheRun) {
+  REQUIRE_INCEPTION();
+  ModelLibrary library(test::models_dir());
+  const TempDir cache("atelier-fit-prepared");
+  const Image layer = test::photo_like(160, 128);
+  const Image copy = resize_long_side(layer, 80);
+  const std::string style = saved("stripes-prepared.png", stripes(128));
+  const Filter& f = stylize_filter();
+  const ParamValues v = arbitrary_values({style}, 3);
+  const PreviewPlan plan = f.preview(v);
+  EXPECT_TRUE(plan.live);
+  ASSERT_FALSE(plan.prepares.empty());
+
+  int reused = 0;
+  RunContext ctx{&library, Progress(), {}};
+  ctx.cache_dir = cache.path();
+  ctx.on_cached_work = [&reused] { ++reused; };
+  ctx.original = &layer;
+  const Image preview = run_filter(f, copy, plan.values, ctx);
+  EXPECT_EQ(preview.width, copy.width);
+  EXPECT_EQ(preview.height, copy.height);
+  EXPECT_EQ(reused, 0);
+  ctx.original = nullptr;
+  run_filter(f, layer, v, ctx);
+  EXPECT_EQ(reused, 1) << "the run on the layer fitted again";
+  run_filter(f, copy, plan.values, ctx);  // a preview without the layer fits on its copy: another fit
+  EXPECT_EQ(reused, 1);
+
+  ParamValues other = v;
+  other.set_double("style-amount", 0.5);
+  EXPECT_EQ(f.preview(other).prepares, plan.prepares);
+  other.set_double("style-strength", 2);
+  EXPECT_NE(f.preview(other).prepares, plan.prepares);
+  EXPECT_NE(f.preview(arbitrary_values({style, style}, 3)).prepares, plan.prepares);
+  EXPECT_TRUE(f.preview(arbitrary_values({style}, 0)).prepares.empty()) << "no fit, nothing to prepare";
+
+  const CostEstimate e = estimate_cost(f, v, 1024, 768);
+  EXPECT_GT(e.prepared_seconds, 0);
+  EXPECT_LT(e.prepared_seconds, e.seconds);
+  EXPECT_EQ(estimate_cost(f, arbitrary_values({style}, 0), 1024, 768).prepared_seconds, 0);
+}
+
 // A network conditioned per region paints each region in its own style: with all the weight on one region it is
 // that style's network; with two halves each half is near its own style's painting (the halves share the
 // normalisation statistics, so near, not equal); tiles give the same picture.
