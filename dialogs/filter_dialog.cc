@@ -147,12 +147,16 @@ void preselect_other_layer(GimpProcedureConfig* config, const Filter& filter, Gi
 }
 
 // The options scroll when the screen is too short for them (Stylize has two dozen); the preview stands beside them.
+// The row with OK and Cancel stays below, outside the scrolling (GIMP 3.0's procedure dialog packs it into the
+// content area with the options).
 void place_beside_scrolled_options(GtkDialog* dialog, GtkWidget* preview) {
   GtkWidget* content = gtk_dialog_get_content_area(dialog);
+  GtkWidget* ok = gtk_dialog_get_widget_for_response(dialog, GTK_RESPONSE_OK);
   GtkWidget* options = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
   GList* children = gtk_container_get_children(GTK_CONTAINER(content));
   for (GList* c = children; c; c = c->next) {
     GtkWidget* child = GTK_WIDGET(c->data);
+    if (ok && (ok == child || gtk_widget_is_ancestor(ok, child))) continue;
     g_object_ref(child);
     gtk_container_remove(GTK_CONTAINER(content), child);
     gtk_box_pack_start(GTK_BOX(options), child, TRUE, TRUE, 0);
@@ -172,6 +176,7 @@ void place_beside_scrolled_options(GtkDialog* dialog, GtkWidget* preview) {
   gtk_box_pack_start(GTK_BOX(row), scrolled, TRUE, TRUE, 0);
   if (preview) gtk_box_pack_start(GTK_BOX(row), preview, FALSE, FALSE, 0);
   gtk_box_pack_start(GTK_BOX(content), row, TRUE, TRUE, 0);
+  gtk_box_reorder_child(GTK_BOX(content), row, 0);
   gtk_widget_show_all(row);
 }
 

@@ -11,8 +11,6 @@ set -uo pipefail
 BUILD=$(cd "$1" && pwd -P) XKEY=$2
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 require_programs Xvfb import identify convert
-# A screen tall enough for the whole Stylize dialog (its buttons are at the bottom).
-export ATELIER_XVFB_SIZE=1400x1600
 gui_test_setup arbitrary-preview
 
 # The models stay where they are; the plug-in's cache (fits, the speed measurement) is this test's own.
@@ -38,9 +36,9 @@ done
 inode=""
 [ -n "$kept" ] && inode=$(stat -c %i "$kept")
 sleep 5  # the preview paints after its fit; the screenshot then shows it and the shortened estimate
-# The dialog opens at (0,0) without a window manager (on a screen tall enough for all of it); OK is the last button
-# of its bottom row, which ends left of the preview's column: found as the rightmost pixel of that row, 30 px above
-# the dialog's bottom, that differs from the dialog's background.
+# The dialog opens at (0,0) without a window manager; its options scroll on this 1000-px screen, its buttons stay
+# below them. OK is the last button of the bottom row: found as the rightmost pixel of that row, 30 px above the
+# dialog's bottom, that differs from the dialog's background.
 title="Neural Stylize"
 ok=""
 for _ in $(seq 1 30); do
