@@ -190,11 +190,14 @@ Image arbitrary_stylize(const Image& input, const std::vector<StyleImage>& style
                         const ArbitraryStyle& model, FeatureNetwork& inception, const Progress& progress) {
   const double total = check_arbitrary_styles(input, styles);
   const bool regional = std::any_of(styles.begin(), styles.end(), [](const StyleImage& s) { return !s.mask.empty(); });
-  // The layer as the fit sees it: its long side at kFitLongSide, at least InceptionV3's minimum (and the second
-  // pixel phase's pixel) on the short side.
   const at::Tensor layer = image_rgb_to_tensor(input, inception.device());
-  const at::Tensor fitted = request.fit_layer ? image_rgb_to_tensor(*request.fit_layer, inception.device()) : layer;
-  const at::Tensor content = ensure_min_side(resize_long_side(fitted, kFitLongSide), inception.min_input_size() + 1);
+  // The layer as the fit sees it (made only for a fit): its long side at kFitLongSide, at least InceptionV3's
+  // minimum (and the second pixel phase's pixel) on the short side.
+  at::Tensor content;
+  if (request.fit_steps > 0) {
+    const at::Tensor fitted = request.fit_layer ? image_rgb_to_tensor(*request.fit_layer, inception.device()) : layer;
+    content = ensure_min_side(resize_long_side(fitted, kFitLongSide), inception.min_input_size() + 1);
+  }
   const double fitting = request.fit_steps > 0 ? 0.85 : 0.05;  // share of the progress until the painting
   // Ghiasi et al.'s strength control: each style's embedding moved toward the layer's own.
   const at::Tensor own = request.amount < 1.0 ? model.embed(layer) : at::Tensor();

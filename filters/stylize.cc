@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -351,25 +352,17 @@ CostEstimate stylize_cost(const ParamValues& v, int width, int height) {
   return e;
 }
 
-// What Arbitrary's fit depends on besides the layer (fit_key's inputs, as the dialog's values name them).
-std::string arbitrary_fit_inputs(const ParamValues& v) {
-  std::string inputs;
-  for (const char* name : {"style-image", "style-layer", "style-image-2", "style-blend", "style-strength",
-                           "content-weight", "tv-weight", "fit-steps", "device"}) {
-    const ParamSpec* spec = v.find_spec(name);
-    if (!spec) continue;
-    inputs += std::string(name) + '=';
-    switch (spec->type) {
-      case ParamType::Int: inputs += std::to_string(v.get_int(name)); break;
-      case ParamType::Double: inputs += std::to_string(v.get_double(name)); break;
-      case ParamType::Bool: inputs += v.get_bool(name) ? "1" : "0"; break;
-      default: inputs += v.get_text(name); break;
-    }
-    inputs += '\n';
-  }
-  for (const char* name : {"style", "style-weight"})
-    for (const std::string& value : v.get_list(name)) inputs += std::string(name) + '=' + value + '\n';
-  return inputs;
+// What Arbitrary's fit depends on besides the layer (fit_key's inputs, as the options name them): the styles, the
+// balance, the steps and the device.
+std::string arbitrary_fit_inputs(const StylizeOptions& o) {
+  std::ostringstream inputs;
+  inputs << o.styles.first.layer << '\n' << o.styles.first.file << '\n' << o.styles.second << '\n' << o.styles.blend;
+  for (const std::string& style : o.styles.listed) inputs << "\nstyle " << style;
+  for (const double weight : o.styles.weights) inputs << "\nweight " << weight;
+  inputs << '\n'
+         << o.balance.strength << ' ' << o.balance.content << ' ' << o.balance.smoothness << ' ' << o.fit_steps << ' '
+         << (o.device ? o.device->str() : std::string("unavailable"));
+  return inputs.str();
 }
 
 // Instant is live; Optimise runs when asked, a short look (kPreviewIterations at one scale) at the preview's size.
@@ -379,7 +372,7 @@ constexpr int kPreviewIterations = 40;
 PreviewPlan stylize_preview(const ParamValues& v) {
   const StylizeOptions o = stylize_options(v);
   PreviewPlan plan{o.method != StylizeMethod::Optimize, v};
-  if (o.method == StylizeMethod::Arbitrary && o.fit_steps > 0) plan.prepares = arbitrary_fit_inputs(v);
+  if (o.method == StylizeMethod::Arbitrary && o.fit_steps > 0) plan.prepares = arbitrary_fit_inputs(o);
   if (o.method != StylizeMethod::Optimize) return plan;
   plan.values.set_int("iterations", std::min(o.schedule.iterations, kPreviewIterations));
   plan.values.set_int("scales", 1);
